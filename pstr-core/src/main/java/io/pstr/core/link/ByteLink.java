@@ -1,0 +1,25 @@
+package io.pstr.core.link;
+
+/**
+ * A bidirectional byte stream to a board or to the host: a serial port, a pty, a TCP or UDP socket.
+ * Connecting, reconnecting with back-off and reading happen on the link's own thread(s).
+ */
+public interface ByteLink extends AutoCloseable {
+
+    /** Starts connecting (or listening) and delivering received bytes to the listener. Returns at once. */
+    void start(LinkListener listener);
+
+    /**
+     * Writes the bytes (copied before return). Thread-safe.
+     * @return false if the link is down and the bytes were not written: the caller counts them
+     */
+    boolean write(byte[] buffer, int offset, int length);
+
+    boolean isUp();
+
+    /** Per-link byte counters, readable from any thread. */
+    LinkCounters counters();
+
+    @Override
+    void close();
+}
