@@ -1,0 +1,113 @@
+package io.pstr.core.mavlink;
+
+import io.dronefleet.mavlink.MavlinkDialect;
+import io.dronefleet.mavlink.annotations.MavlinkMessageInfo;
+import io.dronefleet.mavlink.common.CommonDialect;
+import io.dronefleet.mavlink.minimal.MinimalDialect;
+import io.dronefleet.mavlink.protocol.MavlinkPacket;
+import io.dronefleet.mavlink.serialization.payload.reflection.ReflectionPayloadDeserializer;
+import io.dronefleet.mavlink.serialization.payload.reflection.ReflectionPayloadSerializer;
+
+/**
+ * Encodes and decodes MAVLink frames of the common dialect through io.dronefleet.mavlink.
+ * No I/O: bytes in, bytes out. Thread-safe (the dronefleet serializers keep no state between calls).
+ */
+public final class MavlinkCodec {
+
+    /** The magic byte that starts a MAVLink 1 frame. */
+    public static final int STX_V1 = 0xFE;
+    /** The magic byte that starts a MAVLink 2 frame. */
+    public static final int STX_V2 = 0xFD;
+    /** Length of a MAVLink 2 signature block. */
+    public static final int SIGNATURE_LENGTH = 13;
+    /** Largest frame of either version: MAVLink 2 header 10 + payload 255 + CRC 2 + signature 13. */
+    public static final int MAX_FRAME_LENGTH = 10 + 255 + 2 + SIGNATURE_LENGTH;
+
+    private static final MavlinkDialect COMMON = new CommonDialect();
+    private static final MavlinkDialect MINIMAL = new MinimalDialect();
+    private static final int[] CRC_EXTRA = new int[1 << 24];
+
+    static {
+        java.util.Arrays.fill(CRC_EXTRA, -1);
+        register(MINIMAL);
+        register(COMMON);
+    }
+
+    private final ReflectionPayloadSerializer serializer = new ReflectionPayloadSerializer();
+    private final ReflectionPayloadDeserializer deserializer = new ReflectionPayloadDeserializer();
+
+    private static void register(MavlinkDialect dialect) {
+        for (Class<?> type : dialect.messageTypes()) {
+            MavlinkMessageInfo info = type.getAnnotation(MavlinkMessageInfo.class);
+            if (info != null) {
+                CRC_EXTRA[info.id()] = info.crc();
+            }
+        }
+    }
+
+    /** The CRC_EXTRA byte of a message id, or -1 when the dialect does not know the message. */
+    public static int crcExtra(int messageId) {
+        return messageId >= 0 && messageId < CRC_EXTRA.length ? CRC_EXTRA[messageId] : -1;
+    }
+
+    public static int messageId(Class<?> payloadType) {
+        MavlinkMessageInfo info = payloadType.getAnnotation(MavlinkMessageInfo.class);
+        if (info == null) {
+            throw new IllegalArgumentException(payloadType.getName() + " is not a MAVLink message");
+        }
+        return info.id();
+    }
+
+    /** Encodes an unsigned MAVLink 2 frame. */
+    public byte[] encodeV2(Object payload, int systemId, int componentId, int sequence) {
+        int id = messageId(payload.getClass());
+        byte[] body = serializer.serialize(payload);
+        return MavlinkPacket.createUnsignedMavlink2Packet(sequence & 0xFF, systemId, componentId, id, crcExtra(id), body)
+                .getRawBytes();
+    }
+
+    /** Encodes a MAVLink 1 frame (for boards that speak only version 1). */
+    public byte[] encodeV1(Object payload, int systemId, int componentId, int sequence) {
+        int id = messageId(payload.getClass());
+        byte[] body = serializer.serialize(payload);
+        return MavlinkPacket.createMavlink1Packet(sequence & 0xFF, systemId, componentId, id, crcExtra(id), body)
+                .getRawBytes();
+    }
+
+    /**
+     * Decodes a whole frame (as cut by {@link MavlinkFrameSplitter}, CRC already checked).
+     * @return the dronefleet payload object, or null for a message id the dialect does not know
+     */
+    public Object decodePayload(byte[] frame) {
+        MavlinkPacket packet = packet(frame);
+        Class<?> type = COMMON.resolve(packet.getMessageId());
+        if (type == null) {
+            type = MINIMAL.resolve(packet.getMessageId());
+        }
+        return type == null ? null : deserializer.deserialize(packet.getPayload(), type);
+    }
+
+    /** Parses the header of a whole frame. */
+    public static MavlinkPacket packet(byte[] frame) {
+        if (frame.length == 0) {
+            throw new IllegalArgumentException("empty frame");
+        }
+        int stx = frame[0] & 0xFF;
+        if (stx == STX_V2) {
+            return MavlinkPacket.fromV2Bytes(frame);
+        }
+        if (stx == STX_V1) {
+            return MavlinkPacket.fromV1Bytes(frame);
+        }
+        throw new IllegalArgumentException(String.format("not a MAVLink frame: starts with 0x%02x", stx));
+    }
+
+    /** Message id of a whole frame without decoding its payload. */
+    public static int messageIdOf(byte[] frame, int offset) {
+        int stx = frame[offset] & 0xFF;
+        if (stx == STX_V2) {
+            return (frame[offset + 7] & 0xFF) | (frame[offset + 8] & 0xFF) << 8 | (frame[offset + 9] & 0xFF) << 16;
+        }
+        return frame[offset + 5] & 0xFF;
+    }
+}

@@ -1,0 +1,130 @@
+package io.pstr.core.mavlink;
+
+/**
+ * Cuts a byte stream into whole, CRC-checked MAVLink 1 and 2 frames. No I/O, one thread.
+ * <p>
+ * On a bad start byte, an unknown message or a CRC mismatch it drops one byte and looks again
+ * (the way mavlink-router resynchronises), counting what it dropped, so the next good frame
+ * always comes through. Sequence numbers are tracked per (system, component) to count gaps.
+ */
+public final class MavlinkFrameSplitter {
+
+    /** Receives each good frame; the array is reused after the call returns. */
+    @FunctionalInterface
+    public interface FrameHandler {
+        void onFrame(byte[] frame, int offset, int length, int messageId);
+    }
+
+    private final byte[] pending = new byte[MavlinkCodec.MAX_FRAME_LENGTH * 4];
+    private int pendingLength;
+    private final FrameCounters counters = new FrameCounters();
+    private final int[] lastSequence = new int[1 << 16];
+
+    public MavlinkFrameSplitter() {
+        java.util.Arrays.fill(lastSequence, -1);
+    }
+
+    public FrameCounters counters() {
+        return counters;
+    }
+
+    /** Feeds bytes; calls the handler once per whole good frame, in order. */
+    public void feed(byte[] bytes, int offset, int length, FrameHandler handler) {
+        int consumed = 0;
+        while (consumed < length) {
+            int n = Math.min(length - consumed, pending.length - pendingLength);
+            System.arraycopy(bytes, offset + consumed, pending, pendingLength, n);
+            pendingLength += n;
+            consumed += n;
+            drain(handler);
+        }
+    }
+
+    private void drain(FrameHandler handler) {
+        int start = 0;
+        while (pendingLength - start > 0) {
+            int stx = pending[start] & 0xFF;
+            if (stx != MavlinkCodec.STX_V1 && stx != MavlinkCodec.STX_V2) {
+                start++;
+                counters.bytesSkipped++;
+                continue;
+            }
+            int available = pendingLength - start;
+            boolean v2 = stx == MavlinkCodec.STX_V2;
+            int headerLength = v2 ? 10 : 6;
+            if (available < headerLength) {
+                break;
+            }
+            int payloadLength = pending[start + 1] & 0xFF;
+            int frameLength = headerLength + payloadLength + 2;
+            if (v2 && (pending[start + 2] & 0x01) != 0) {
+                frameLength += MavlinkCodec.SIGNATURE_LENGTH;
+            }
+            if (v2 && (pending[start + 2] & 0xFE) != 0) {
+                // Unknown incompatibility flags: not a frame we may parse.
+                start++;
+                counters.bytesSkipped++;
+                continue;
+            }
+            if (available < frameLength) {
+                break;
+            }
+            int messageId = MavlinkCodec.messageIdOf(pending, start);
+            int crcExtra = MavlinkCodec.crcExtra(messageId);
+            if (crcExtra < 0) {
+                counters.unknownMessages++;
+                start++;
+                counters.bytesSkipped++;
+                continue;
+            }
+            int crcOffset = start + headerLength + payloadLength;
+            int expected = crc(pending, start + 1, headerLength - 1 + payloadLength, crcExtra);
+            int actual = (pending[crcOffset] & 0xFF) | (pending[crcOffset + 1] & 0xFF) << 8;
+            if (expected != actual) {
+                counters.crcErrors++;
+                start++;
+                counters.bytesSkipped++;
+                continue;
+            }
+            trackSequence(v2, start);
+            counters.framesOk++;
+            handler.onFrame(pending, start, frameLength, messageId);
+            start += frameLength;
+        }
+        if (start > 0) {
+            System.arraycopy(pending, start, pending, 0, pendingLength - start);
+            pendingLength -= start;
+        }
+    }
+
+    private void trackSequence(boolean v2, int start) {
+        int sequence = pending[start + (v2 ? 4 : 2)] & 0xFF;
+        int system = pending[start + (v2 ? 5 : 3)] & 0xFF;
+        int component = pending[start + (v2 ? 6 : 4)] & 0xFF;
+        int key = system << 8 | component;
+        int last = lastSequence[key];
+        lastSequence[key] = sequence;
+        if (last >= 0) {
+            int missing = (sequence - last - 1) & 0xFF;
+            if (missing != 0) {
+                counters.sequenceGaps++;
+                counters.framesLostToGaps += missing;
+            }
+        }
+    }
+
+    /** MAVLink's X.25 CRC over {@code length} bytes, then the message's CRC_EXTRA byte. */
+    public static int crc(byte[] bytes, int offset, int length, int crcExtra) {
+        int crc = 0xFFFF;
+        for (int i = 0; i < length; i++) {
+            crc = accumulate(bytes[offset + i] & 0xFF, crc);
+        }
+        return accumulate(crcExtra & 0xFF, crc);
+    }
+
+    private static int accumulate(int b, int crc) {
+        int tmp = b ^ (crc & 0xFF);
+        tmp = (tmp ^ (tmp << 4)) & 0xFF;
+        return ((crc >> 8) ^ (tmp << 8) ^ (tmp << 3) ^ (tmp >> 4)) & 0xFFFF;
+    }
+}

@@ -1,0 +1,107 @@
+package io.pstr.core.mavlink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dronefleet.mavlink.common.Attitude;
+import io.dronefleet.mavlink.minimal.Heartbeat;
+import io.dronefleet.mavlink.minimal.MavAutopilot;
+import io.dronefleet.mavlink.minimal.MavType;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class MavlinkFrameSplitterTest {
+
+    private final MavlinkCodec codec = new MavlinkCodec();
+
+    private byte[] attitude(int seq, float roll) {
+        return codec.encodeV2(Attitude.builder().timeBootMs(seq * 20L).roll(roll).pitch(0.1f).yaw(0.2f).build(), 1, 1, seq);
+    }
+
+    private List<byte[]> split(MavlinkFrameSplitter splitter, byte[] bytes) {
+        List<byte[]> frames = new ArrayList<>();
+        splitter.feed(bytes, 0, bytes.length, (f, o, l, id) -> frames.add(java.util.Arrays.copyOfRange(f, o, o + l)));
+        return frames;
+    }
+
+    @Test
+    void shouldRoundTripFramesOfBothVersions() {
+        byte[] v2 = attitude(3, 0.5f);
+        byte[] v1 = codec.encodeV1(Heartbeat.builder().type(MavType.MAV_TYPE_QUADROTOR)
+                .autopilot(MavAutopilot.MAV_AUTOPILOT_PX4).mavlinkVersion(3).build(), 1, 1, 4);
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        all.writeBytes(v2);
+        all.writeBytes(v1);
+        MavlinkFrameSplitter splitter = new MavlinkFrameSplitter();
+        List<byte[]> frames = split(splitter, all.toByteArray());
+        assertEquals(2, frames.size());
+        Attitude decoded = (Attitude) codec.decodePayload(frames.get(0));
+        assertEquals(0.5f, decoded.roll());
+        assertTrue(codec.decodePayload(frames.get(1)) instanceof Heartbeat);
+        assertEquals(2, splitter.counters().framesOk());
+    }
+
+    @Test
+    void shouldCountGarbageTruncationBadCrcAndOversizeAndStillDeliverTheNextGoodFrame() {
+        MavlinkFrameSplitter splitter = new MavlinkFrameSplitter();
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        stream.writeBytes(new byte[] {1, 2, 3, 4, 5});              // garbage
+        byte[] bad = attitude(1, 0.1f);
+        bad[bad.length - 1] ^= 0x55;                                // bad CRC
+        stream.writeBytes(bad);
+        byte[] truncated = attitude(2, 0.2f);
+        stream.write(truncated, 0, truncated.length / 2);           // truncated frame
+        byte[] oversize = new byte[300];                            // a start byte claiming a huge payload of junk
+        oversize[0] = (byte) MavlinkCodec.STX_V2;
+        oversize[1] = (byte) 255;
+        stream.writeBytes(oversize);
+        byte[] good = attitude(3, 0.3f);
+        stream.writeBytes(good);
+        List<byte[]> frames = split(splitter, stream.toByteArray());
+
+        assertEquals(1, frames.size(), "only the last frame is whole and good");
+        assertEquals(0.3f, ((Attitude) codec.decodePayload(frames.get(0))).roll());
+        assertTrue(splitter.counters().crcErrors() >= 1, splitter.counters().toString());
+        assertTrue(splitter.counters().bytesSkipped() >= 5 + bad.length, splitter.counters().toString());
+    }
+
+    @Test
+    void shouldDeliverFramesSplitAcrossReadsAndCountSequenceGaps() {
+        MavlinkFrameSplitter splitter = new MavlinkFrameSplitter();
+        List<byte[]> frames = new ArrayList<>();
+        for (int seq : new int[] {10, 11, 14}) {
+            byte[] f = attitude(seq, 0f);
+            for (byte b : f) {
+                splitter.feed(new byte[] {b}, 0, 1, (fr, o, l, id) -> frames.add(new byte[l]));
+            }
+        }
+        assertEquals(3, frames.size());
+        assertEquals(1, splitter.counters().sequenceGaps());
+        assertEquals(2, splitter.counters().framesLostToGaps());
+    }
+
+    @Test
+    void shouldSurviveRandomNoiseBetweenGoodFrames() {
+        Random random = new Random(42);
+        MavlinkFrameSplitter splitter = new MavlinkFrameSplitter();
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        int good = 0;
+        for (int i = 0; i < 200; i++) {
+            byte[] noise = new byte[random.nextInt(40)];
+            random.nextBytes(noise);
+            for (int j = 0; j < noise.length; j++) {
+                if ((noise[j] & 0xFF) == MavlinkCodec.STX_V1 || (noise[j] & 0xFF) == MavlinkCodec.STX_V2) {
+                    noise[j] = 0; // a start byte in the noise may legitimately swallow the next frame
+                }
+            }
+            stream.writeBytes(noise);
+            stream.writeBytes(attitude(i & 0xFF, i));
+            good++;
+        }
+        List<byte[]> frames = split(splitter, stream.toByteArray());
+        assertEquals(good, frames.size());
+    }
+}
