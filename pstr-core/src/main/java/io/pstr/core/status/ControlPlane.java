@@ -1,0 +1,18 @@
+package io.pstr.core.status;
+
+import java.util.List;
+
+/** What the status/control API serves; implemented by the host manager. Thread-safe. */
+public interface ControlPlane {
+
+    SystemStatus status();
+
+    /** Journal events with {@code seq > afterSeq}, oldest first, at most {@code limit}. */
+    List<JournalEvent> events(long afterSeq, int limit);
+
+    /**
+     * Injects a fault by name ({@link Fault#wireName()}).
+     * @throws IllegalArgumentException for an unknown fault or one that cannot be applied now (message says why)
+     */
+    JournalEvent injectFault(Fault fault);
+}

@@ -1,0 +1,40 @@
+package io.pstr.core.status;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** Faults an operator (or a test) can inject through the control API, each real. */
+public enum Fault {
+    KILL_PRIMARY("SIGKILL the primary's process"),
+    HANG_PRIMARY("SIGSTOP the primary's process"),
+    RESUME_PRIMARY("SIGCONT a stopped primary"),
+    KILL_SHADOW("SIGKILL the shadow's process"),
+    KILL_BOTH("SIGKILL both replicas"),
+    CORRUPT_PRIMARY("make the primary's next outputs NaN: its acceptance test must catch them");
+
+    private final String description;
+
+    Fault(String description) {
+        this.description = description;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** The name on the wire and on the command line, e.g. {@code kill-primary}. */
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    public static Fault fromWireName(String name) {
+        for (Fault f : values()) {
+            if (f.wireName().equals(name)) {
+                return f;
+            }
+        }
+        throw new IllegalArgumentException("unknown fault '" + name + "'; expected one of "
+                + Arrays.stream(values()).map(Fault::wireName).collect(Collectors.joining(", ")));
+    }
+}
