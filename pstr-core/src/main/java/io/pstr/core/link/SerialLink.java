@@ -1,0 +1,174 @@
+package io.pstr.core.link;
+
+import com.fazecast.jSerialComm.SerialPort;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code serial:/dev/x:baud} and {@code pty:/dev/pts/N} through jSerialComm, 8N1, one reading thread.
+ * When the device vanishes or {@code readBytes} returns -1 (jSerialComm reports a gone pty peer that way
+ * while {@code isOpen()} stays true) the link is down: the port is closed and reopened with back-off.
+ */
+final class SerialLink implements ByteLink {
+    private static final Logger LOG = LoggerFactory.getLogger(SerialLink.class);
+    /** Read timeout: bounds how long close() waits for the reader and how late a vanished device is seen. */
+    private static final int READ_TIMEOUT_MS = 50;
+
+    private final String path;
+    private final int baudRate;
+    private final LinkCounters counters = new LinkCounters();
+    // Counted down by close(): wakes the reader out of a back-off wait at once.
+    private final CountDownLatch closing = new CountDownLatch(1);
+    private final Object writeLock = new Object();
+    private volatile SerialPort port;
+    private Thread reader;
+
+    SerialLink(String path, int baudRate) {
+        this.path = path;
+        this.baudRate = baudRate;
+    }
+
+    @Override
+    public void start(LinkListener listener) {
+        reader = new Thread(() -> run(listener), "serial-" + path);
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    private void run(LinkListener listener) {
+        long backoffMs = Links.FIRST_BACKOFF_MS;
+        byte[] buffer = new byte[4096];
+        while (closing.getCount() > 0) {
+            SerialPort p = openPort();
+            if (p == null) {
+                if (waitClosing(backoffMs)) {
+                    return;
+                }
+                backoffMs = Links.nextBackoffMs(backoffMs);
+                continue;
+            }
+            backoffMs = Links.FIRST_BACKOFF_MS;
+            synchronized (writeLock) {
+                port = p;
+            }
+            counters.connects.incrementAndGet();
+            LOG.info("{} open at {} bit/s", this, baudRate);
+            listener.onUp(toString());
+            String reason = readUntilDown(p, buffer, listener);
+            synchronized (writeLock) {
+                port = null;
+                p.closePort();
+            }
+            if (closing.getCount() == 0) {
+                return;
+            }
+            counters.disconnects.incrementAndGet();
+            LOG.warn("{} down: {}", this, reason);
+            listener.onDown(reason);
+            if (waitClosing(backoffMs)) {
+                return;
+            }
+        }
+    }
+
+    private SerialPort openPort() {
+        if (!Files.exists(Path.of(path))) {
+            LOG.debug("{} does not exist (yet)", path);
+            return null;
+        }
+        SerialPort p = SerialPort.getCommPort(path);
+        p.setComPortParameters(baudRate, 8, SerialPort.ONE_STOP_BIT, SerialPort.NO_PARITY);
+        p.setFlowControl(SerialPort.FLOW_CONTROL_DISABLED);
+        p.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING, READ_TIMEOUT_MS, 0);
+        if (!p.openPort()) {
+            LOG.debug("{} cannot be opened (error {})", path, p.getLastErrorCode());
+            return null;
+        }
+        return p;
+    }
+
+    private String readUntilDown(SerialPort p, byte[] buffer, LinkListener listener) {
+        while (closing.getCount() > 0) {
+            int n = p.readBytes(buffer, buffer.length);
+            if (n < 0) {
+                return "read failed (peer gone)";
+            }
+            if (n == 0) {
+                // A timeout: check the device is still there, since a pty can vanish without a read error.
+                if (!Files.exists(Path.of(path))) {
+                    return "device vanished";
+                }
+                continue;
+            }
+            counters.bytesIn.addAndGet(n);
+            listener.onBytes(buffer, 0, n, System.nanoTime());
+        }
+        return "closed";
+    }
+
+    private boolean waitClosing(long ms) {
+        try {
+            return closing.await(ms, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+    }
+
+    @Override
+    public boolean write(byte[] buffer, int offset, int length) {
+        synchronized (writeLock) {
+            SerialPort p = port;
+            if (p == null) {
+                counters.writesRefused.incrementAndGet();
+                return false;
+            }
+            int written = p.writeBytes(buffer, length, offset);
+            if (written < 0) {
+                counters.writesRefused.incrementAndGet();
+                return false;
+            }
+            counters.bytesOut.addAndGet(written);
+            return written == length;
+        }
+    }
+
+    @Override
+    public boolean isUp() {
+        return port != null;
+    }
+
+    @Override
+    public LinkCounters counters() {
+        return counters;
+    }
+
+    @Override
+    public void close() {
+        closing.countDown();
+        Thread t = reader;
+        if (t != null) {
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(2));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (writeLock) {
+            SerialPort p = port;
+            if (p != null) {
+                p.closePort();
+                port = null;
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "serial:" + path;
+    }
+}

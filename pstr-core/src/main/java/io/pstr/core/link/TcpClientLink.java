@@ -1,0 +1,144 @@
+package io.pstr.core.link;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code tcp:host:port}: connects, and reconnects with back-off (100 ms doubling to 2 s) until closed. */
+final class TcpClientLink implements ByteLink {
+    private static final Logger LOG = LoggerFactory.getLogger(TcpClientLink.class);
+
+    private final String host;
+    private final int port;
+    private final LinkCounters counters = new LinkCounters();
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private volatile Channel channel;
+    private volatile boolean closed;
+    private Bootstrap bootstrap;
+    private LinkListener listener;
+    // Touched only on the event loop thread.
+    private long backoffMs = Links.FIRST_BACKOFF_MS;
+
+    TcpClientLink(String host, int port) {
+        this.host = host;
+        this.port = port;
+    }
+
+    @Override
+    public void start(LinkListener listener) {
+        this.listener = listener;
+        NettyInbound inbound = new NettyInbound(counters, listener);
+        bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Links.MAX_BACKOFF_MS)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new SimpleChannelInboundHandler<ByteBuf>() {
+                            @Override
+                            protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
+                                inbound.deliver(msg);
+                            }
+
+                            @Override
+                            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                                LOG.debug("tcp:{}:{} error, closing: {}", host, port, cause.toString());
+                                ctx.close();
+                            }
+                        });
+                    }
+                });
+        group.execute(this::connect);
+    }
+
+    private void connect() {
+        if (closed) {
+            return;
+        }
+        bootstrap.connect(host, port).addListener((ChannelFuture f) -> {
+            if (!f.isSuccess()) {
+                LOG.debug("tcp:{}:{} connect failed: {}", host, port, String.valueOf(f.cause()));
+                retryLater();
+                return;
+            }
+            Channel ch = f.channel();
+            if (closed) {
+                ch.close();
+                return;
+            }
+            channel = ch;
+            backoffMs = Links.FIRST_BACKOFF_MS;
+            counters.connects.incrementAndGet();
+            LOG.info("tcp:{}:{} connected", host, port);
+            listener.onUp("tcp:" + host + ":" + port);
+            ch.closeFuture().addListener(c -> {
+                channel = null;
+                counters.disconnects.incrementAndGet();
+                LOG.info("tcp:{}:{} disconnected", host, port);
+                listener.onDown("connection closed");
+                retryLater();
+            });
+        });
+    }
+
+    private void retryLater() {
+        if (closed || group.isShuttingDown()) {
+            return;
+        }
+        long delayMs = backoffMs;
+        backoffMs = Links.nextBackoffMs(backoffMs);
+        group.schedule(this::connect, delayMs, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public boolean write(byte[] buffer, int offset, int length) {
+        Channel ch = channel;
+        if (ch == null || !ch.isActive()) {
+            counters.writesRefused.incrementAndGet();
+            return false;
+        }
+        ch.writeAndFlush(Unpooled.copiedBuffer(buffer, offset, length), ch.voidPromise());
+        counters.bytesOut.addAndGet(length);
+        return true;
+    }
+
+    @Override
+    public boolean isUp() {
+        Channel ch = channel;
+        return ch != null && ch.isActive();
+    }
+
+    @Override
+    public LinkCounters counters() {
+        return counters;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Channel ch = channel;
+        if (ch != null) {
+            ch.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public String toString() {
+        return "tcp:" + host + ":" + port;
+    }
+}

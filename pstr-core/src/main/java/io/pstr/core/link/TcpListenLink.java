@@ -1,0 +1,147 @@
+package io.pstr.core.link;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code tcp-listen:port}: listens on 127.0.0.1 and serves one client at a time; a new client replaces
+ * the old one (a restarted host must not be locked out by its own half-dead previous connection).
+ */
+final class TcpListenLink implements ListeningLink {
+    private static final Logger LOG = LoggerFactory.getLogger(TcpListenLink.class);
+
+    private final String bindHost;
+    private final int port;
+    private final LinkCounters counters = new LinkCounters();
+    // One thread for accept and I/O: listener calls never overlap.
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private volatile Channel client;
+    private volatile Channel server;
+    private volatile int boundPort = -1;
+
+    TcpListenLink(String bindHost, int port) {
+        this.bindHost = bindHost;
+        this.port = port;
+    }
+
+    /** Binds before returning so that {@link #boundPort()} is valid; throws if the port is taken. */
+    @Override
+    public void start(LinkListener listener) {
+        NettyInbound inbound = new NettyInbound(counters, listener);
+        ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new SimpleChannelInboundHandler<ByteBuf>() {
+                            @Override
+                            public void channelActive(ChannelHandlerContext ctx) {
+                                Channel old = client;
+                                client = ctx.channel();
+                                counters.connects.incrementAndGet();
+                                if (old != null) {
+                                    LOG.info("tcp-listen:{} new client {} replaces {}", boundPort, ctx.channel().remoteAddress(), old.remoteAddress());
+                                    old.close();
+                                } else {
+                                    LOG.info("tcp-listen:{} client {} connected", boundPort, ctx.channel().remoteAddress());
+                                }
+                                listener.onUp("tcp-listen:" + boundPort + " client " + ctx.channel().remoteAddress());
+                            }
+
+                            @Override
+                            public void channelInactive(ChannelHandlerContext ctx) {
+                                if (client == ctx.channel()) {
+                                    client = null;
+                                    counters.disconnects.incrementAndGet();
+                                    LOG.info("tcp-listen:{} client {} gone", boundPort, ctx.channel().remoteAddress());
+                                    listener.onDown("client disconnected");
+                                }
+                            }
+
+                            @Override
+                            protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
+                                if (client == ctx.channel()) {
+                                    inbound.deliver(msg);
+                                }
+                            }
+
+                            @Override
+                            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                                LOG.debug("tcp-listen:{} client error, closing: {}", boundPort, cause.toString());
+                                ctx.close();
+                            }
+                        });
+                    }
+                });
+        try {
+            server = b.bind(bindHost, port).sync().channel();
+        } catch (Exception e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw new UncheckedIOException(new java.io.IOException("cannot listen on " + bindHost + ":" + port + ": " + e.getMessage(), e));
+        }
+        boundPort = ((InetSocketAddress) server.localAddress()).getPort();
+        LOG.info("tcp-listen: listening on {}:{}", bindHost, boundPort);
+    }
+
+    @Override
+    public int boundPort() {
+        return boundPort;
+    }
+
+    @Override
+    public boolean write(byte[] buffer, int offset, int length) {
+        Channel ch = client;
+        if (ch == null || !ch.isActive()) {
+            counters.writesRefused.incrementAndGet();
+            return false;
+        }
+        ch.writeAndFlush(Unpooled.copiedBuffer(buffer, offset, length), ch.voidPromise());
+        counters.bytesOut.addAndGet(length);
+        return true;
+    }
+
+    @Override
+    public boolean isUp() {
+        Channel ch = client;
+        return ch != null && ch.isActive();
+    }
+
+    @Override
+    public LinkCounters counters() {
+        return counters;
+    }
+
+    @Override
+    public void close() {
+        Channel s = server;
+        if (s != null) {
+            s.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        }
+        Channel c = client;
+        if (c != null) {
+            c.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public String toString() {
+        return "tcp-listen:" + (boundPort >= 0 ? boundPort : port);
+    }
+}

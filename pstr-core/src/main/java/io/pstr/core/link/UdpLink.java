@@ -1,0 +1,139 @@
+package io.pstr.core.link;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code udp:host:port} sends to the peer and takes datagrams only from it;
+ * {@code udp-listen:port} binds 127.0.0.1 and replies to whoever sent last (up once someone has sent).
+ */
+final class UdpLink implements ListeningLink {
+    private static final Logger LOG = LoggerFactory.getLogger(UdpLink.class);
+    /** Loopback drops bursts with the default receive buffer (measured-facts.md). */
+    static final int RECEIVE_BUFFER_BYTES = 4 << 20;
+
+    private final String host;
+    private final int port;
+    private final boolean listen;
+    private final LinkCounters counters = new LinkCounters();
+    private final AtomicLong datagramsFromStrangers = new AtomicLong();
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private volatile Channel channel;
+    private volatile InetSocketAddress peer;
+    private volatile int boundPort = -1;
+
+    UdpLink(String host, int port, boolean listen) {
+        this.host = host;
+        this.port = port;
+        this.listen = listen;
+    }
+
+    /** Binds before returning; throws if the port is taken. */
+    @Override
+    public void start(LinkListener listener) {
+        if (!listen) {
+            peer = new InetSocketAddress(host, port);
+            if (peer.isUnresolved()) {
+                throw new IllegalArgumentException("udp:" + host + ":" + port + ": cannot resolve host");
+            }
+        }
+        NettyInbound inbound = new NettyInbound(counters, listener);
+        Bootstrap b = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+                .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER_BYTES)
+                .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+                        InetSocketAddress sender = packet.sender();
+                        if (listen) {
+                            InetSocketAddress last = peer;
+                            if (!sender.equals(last)) {
+                                LOG.info("udp-listen:{} now replying to {}", boundPort, sender);
+                                peer = sender;
+                                counters.connects.incrementAndGet();
+                                listener.onUp("udp-listen:" + boundPort + " peer " + sender);
+                            }
+                        } else if (!sender.equals(peer)) {
+                            long n = datagramsFromStrangers.incrementAndGet();
+                            LOG.debug("udp:{}:{} ignored datagram #{} from {}", host, port, n, sender);
+                            return;
+                        }
+                        inbound.deliver(packet.content());
+                    }
+                });
+        try {
+            channel = listen ? b.bind(host, port).sync().channel() : b.bind(0).sync().channel();
+        } catch (Exception e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw new UncheckedIOException(new java.io.IOException("cannot bind UDP for " + this + ": " + e.getMessage(), e));
+        }
+        boundPort = ((InetSocketAddress) channel.localAddress()).getPort();
+        if (!listen) {
+            counters.connects.incrementAndGet();
+            listener.onUp(toString());
+        }
+        LOG.info("{} bound to local port {}", this, boundPort);
+    }
+
+    @Override
+    public int boundPort() {
+        return boundPort;
+    }
+
+    /** Datagrams a {@code udp:} link dropped because they did not come from its peer. */
+    long datagramsFromStrangers() {
+        return datagramsFromStrangers.get();
+    }
+
+    @Override
+    public boolean write(byte[] buffer, int offset, int length) {
+        Channel ch = channel;
+        InetSocketAddress to = peer;
+        if (ch == null || !ch.isActive() || to == null) {
+            counters.writesRefused.incrementAndGet();
+            return false;
+        }
+        ch.writeAndFlush(new DatagramPacket(Unpooled.copiedBuffer(buffer, offset, length), to), ch.voidPromise());
+        counters.bytesOut.addAndGet(length);
+        return true;
+    }
+
+    @Override
+    public boolean isUp() {
+        Channel ch = channel;
+        return ch != null && ch.isActive() && peer != null;
+    }
+
+    @Override
+    public LinkCounters counters() {
+        return counters;
+    }
+
+    @Override
+    public void close() {
+        Channel ch = channel;
+        if (ch != null) {
+            ch.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public String toString() {
+        return listen ? "udp-listen:" + (boundPort >= 0 ? boundPort : port) : "udp:" + host + ":" + port;
+    }
+}

@@ -1,0 +1,76 @@
+package io.pstr.core.link;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SerialLinkTest {
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void needsSocat() {
+        // CI installs socat; a developer machine without it skips rather than fails.
+        assumeTrue(SocatPty.isSocatInstalled(), "socat not installed");
+    }
+
+    private static boolean send(ByteLink link, String text) {
+        byte[] b = text.getBytes(US_ASCII);
+        return link.write(b, 0, b.length);
+    }
+
+    @Test
+    void shouldRoundTripBytesThroughASocatPtyPair() {
+        RecordingListener aSide = new RecordingListener();
+        RecordingListener bSide = new RecordingListener();
+        try (SocatPty pty = SocatPty.create(dir);
+             ByteLink a = Links.open(Endpoint.parse("pty:" + pty.pathA()));
+             ByteLink b = Links.open(Endpoint.parse("serial:" + pty.pathB() + ":115200"))) {
+            a.start(aSide);
+            b.start(bSide);
+            await().atMost(Duration.ofSeconds(5)).until(() -> a.isUp() && b.isUp());
+            assertTrue(send(a, "from A"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> bSide.text().equals("from A"));
+            assertTrue(send(b, "from B"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> aSide.text().equals("from B"));
+        }
+    }
+
+    @Test
+    void shouldReportDownWithinOneSecondWhenSocatIsKilled() {
+        RecordingListener aSide = new RecordingListener();
+        SocatPty pty = SocatPty.create(dir);
+        try (ByteLink a = Links.open(Endpoint.parse("pty:" + pty.pathA()))) {
+            a.start(aSide);
+            await().atMost(Duration.ofSeconds(5)).until(a::isUp);
+            pty.close();
+            await().atMost(Duration.ofSeconds(1)).until(() -> aSide.downs.get() == 1 && !a.isUp());
+            assertTrue(!send(a, "unplugged"));
+        }
+    }
+
+    @Test
+    void shouldReopenWhenThePtyPairComesBack() {
+        // A pty pair that comes back after an unplug is picked up again by the same link.
+        RecordingListener aSide = new RecordingListener();
+        SocatPty first = SocatPty.create(dir);
+        try (ByteLink a = Links.open(Endpoint.parse("pty:" + first.pathA()))) {
+            a.start(aSide);
+            await().atMost(Duration.ofSeconds(5)).until(a::isUp);
+            first.close();
+            await().atMost(Duration.ofSeconds(1)).until(() -> !a.isUp());
+            try (SocatPty second = SocatPty.create(dir)) {
+                await().atMost(Duration.ofSeconds(5)).until(() -> a.isUp() && aSide.ups.get() == 2);
+                assertTrue(second.isAlive());
+            }
+        }
+    }
+}
