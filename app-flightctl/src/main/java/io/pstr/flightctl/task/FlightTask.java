@@ -1,0 +1,502 @@
+package io.pstr.flightctl.task;
+
+import io.dronefleet.mavlink.common.Attitude;
+import io.dronefleet.mavlink.common.AttitudeTargetTypemask;
+import io.dronefleet.mavlink.common.CommandAck;
+import io.dronefleet.mavlink.common.CommandLong;
+import io.dronefleet.mavlink.common.LocalPositionNed;
+import io.dronefleet.mavlink.common.MavCmd;
+import io.dronefleet.mavlink.common.SetAttitudeTarget;
+import io.dronefleet.mavlink.minimal.Heartbeat;
+import io.dronefleet.mavlink.util.EnumValue;
+import io.pstr.core.mavlink.MavlinkCodec;
+import io.pstr.core.mavlink.MavlinkFrameSplitter;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The flight-control step. {@link #step} is a pure function of (ODS, the cycle's input frames in order, cycle
+ * number, period): no clock, no randomness, no hash-ordered collections, {@link StrictMath} only, so two
+ * replicas (or a replica restarted from a checkpoint) produce bit-identical frames and ODS bytes.
+ * The only state outside the ODS is the fault-injection switch.
+ */
+public final class FlightTask {
+
+    /** Fault injection on the setpoint, applied before the acceptance test. */
+    public enum Corruption {
+        NONE,
+        /** NaN thrust and quaternion: the acceptance test must catch it. */
+        NAN,
+        /** Thrust above 1: the acceptance test must catch it. */
+        OUT_OF_RANGE,
+        /** Repeats the previous output: plausible, so only divergence from the other replica shows it. */
+        FROZEN
+    }
+
+    public static final int BOARD_SYSTEM_ID = 1;
+    public static final int BOARD_COMPONENT_ID = 1;
+    public static final int OWN_SYSTEM_ID = 1;
+    /** MAV_COMP_ID_ONBOARD_COMPUTER. */
+    public static final int OWN_COMPONENT_ID = 191;
+
+    static final int CMD_ARM_DISARM = 400;
+    static final int CMD_DO_SET_MODE = 176;
+    static final int PX4_MAIN_MODE_OFFBOARD = 6;
+    static final int MAV_MODE_FLAG_SAFETY_ARMED = 128;
+    static final int MAV_MODE_FLAG_CUSTOM_MODE_ENABLED = 1;
+    /** PX4 accepts OFFBOARD only after setpoints have streamed this long. */
+    static final int SETPOINT_STREAM_BEFORE_OFFBOARD_MS = 500;
+    static final int COMMAND_RESEND_MS = 1000;
+    static final int LAND_DETECT_MS = 1000;
+    static final double LAND_DETECT_ALTITUDE_M = 0.15;
+    static final double LAND_DETECT_VERTICAL_SPEED_MPS = 0.2;
+    /** Looser than the land detector: only decides whether a cold start is on the ground. */
+    static final double ON_GROUND_ALTITUDE_M = 0.3;
+    static final double ON_GROUND_SPEED_MPS = 0.3;
+
+    private static final Logger LOG = LoggerFactory.getLogger(FlightTask.class);
+    private static final List<Float> NO_THRUST_BODY = List.of(0f, 0f, 0f);
+
+    /** Written by {@link #setPlan} on the thread that runs {@link #step}, between steps. */
+    private MissionPlan plan;
+    private final PositionController controller;
+    private final AcceptanceTest acceptanceTest;
+    private final MavlinkCodec codec = new MavlinkCodec();
+    private volatile Corruption corruption = Corruption.NONE;
+
+    public FlightTask(MissionPlan plan, PositionController controller, AcceptanceTest acceptanceTest) {
+        this.plan = plan.validate();
+        this.controller = controller;
+        this.acceptanceTest = acceptanceTest;
+    }
+
+    public FlightTask(MissionPlan plan) {
+        this(plan, new PositionController(PositionController.Gains.defaults()), new AcceptanceTest());
+    }
+
+    public MissionPlan plan() {
+        return plan;
+    }
+
+    /** Replaces the plan between steps, on the step thread (configuration only; the progress stays in the ODS). */
+    public void setPlan(MissionPlan plan) {
+        this.plan = plan.validate();
+    }
+
+    /** Ordinals of {@link Corruption} are its wire code in fault-injection messages. */
+    public void setOutputCorruption(Corruption corruption) {
+        this.corruption = corruption;
+    }
+
+    public Corruption outputCorruption() {
+        return corruption;
+    }
+
+    /** Command chosen by the mission for this cycle. */
+    private record Command(int id, float param1, float param2, int confirmation) {
+    }
+
+    /**
+     * Runs one control cycle. Never throws on bad input: malformed frames are counted in
+     * {@link StepResult#badInputs()} and skipped. Mutates {@code ods}.
+     */
+    public StepResult step(Ods ods, List<byte[]> inputFrames, long cycle, int periodMs) {
+        if (periodMs <= 0) {
+            throw new IllegalArgumentException("periodMs must be > 0, got " + periodMs);
+        }
+        if (ods.lastCycle < 0 && !plan.takeOff()) {
+            ods.landOnly = true;
+        }
+        int badInputs = absorb(ods, inputFrames, cycle);
+        ods.badInputsTotal += badInputs;
+        if (ods.cyclesSinceCommand < Long.MAX_VALUE) {
+            ods.cyclesSinceCommand++;
+        }
+
+        Command command = advanceMission(ods, cycle, periodMs);
+        Setpoint setpoint = corrupt(setpointFor(ods, periodMs), ods);
+        Setpoint previous = ods.hasLastOutput ? lastOutput(ods) : null;
+        AcceptanceTest.Result check = acceptanceTest.check(setpoint, previous,
+                ods.targetNorthM, ods.targetEastM, ods.targetAltitudeM, periodMs);
+
+        List<byte[]> frames = new ArrayList<>(2);
+        if (check.accepted()) {
+            long timeBootMs = cycle * periodMs;
+            frames.add(codec.encodeV2(attitudeTarget(setpoint, timeBootMs), OWN_SYSTEM_ID, OWN_COMPONENT_ID, nextSequence(ods)));
+            if (command != null) {
+                frames.add(codec.encodeV2(commandLong(command), OWN_SYSTEM_ID, OWN_COMPONENT_ID, nextSequence(ods)));
+            }
+            ods.hasLastOutput = true;
+            ods.lastQw = setpoint.qw();
+            ods.lastQx = setpoint.qx();
+            ods.lastQy = setpoint.qy();
+            ods.lastQz = setpoint.qz();
+            ods.lastThrust = setpoint.thrust();
+            ods.streamedSetpoints++;
+        } else {
+            LOG.warn("cycle {}: output rejected by the acceptance test: {} {}", cycle, check.reason(), check.detail());
+        }
+        ods.lastCycle = cycle;
+        ods.phaseCycles++;
+        return new StepResult(frames, check.accepted(), check.detail(), check.reason(),
+                fnv1a(frames), ods.hash(), ods.missionPhase, badInputs);
+    }
+
+    // ---------------------------------------------------------------- inputs
+
+    /** Applies the board's telemetry to the ODS; returns how many frames were malformed or undecodable. */
+    private int absorb(Ods ods, List<byte[]> inputFrames, long cycle) {
+        int bad = 0;
+        for (int i = 0; i < inputFrames.size(); i++) {
+            byte[] frame = inputFrames.get(i);
+            if (!wellFormed(frame)) {
+                bad++;
+                continue;
+            }
+            Object payload;
+            try {
+                payload = codec.decodePayload(frame);
+            } catch (RuntimeException e) {
+                payload = null;
+            }
+            if (payload == null) {
+                bad++;
+                continue;
+            }
+            if (sourceSystem(frame) != BOARD_SYSTEM_ID || sourceComponent(frame) != BOARD_COMPONENT_ID) {
+                continue;
+            }
+            apply(ods, payload, cycle);
+        }
+        return bad;
+    }
+
+    private static void apply(Ods ods, Object payload, long cycle) {
+        if (payload instanceof LocalPositionNed p) {
+            ods.positionSeen = true;
+            ods.positionNorthM = p.x();
+            ods.positionEastM = p.y();
+            ods.positionDownM = p.z();
+            ods.velocityNorthMps = p.vx();
+            ods.velocityEastMps = p.vy();
+            ods.velocityDownMps = p.vz();
+            ods.positionBootMs = p.timeBootMs();
+            double speedMps = StrictMath.sqrt((double) p.vx() * p.vx() + (double) p.vy() * p.vy() + (double) p.vz() * p.vz());
+            ods.landedEstimate = -p.z() < ON_GROUND_ALTITUDE_M && speedMps < ON_GROUND_SPEED_MPS;
+        } else if (payload instanceof Attitude a) {
+            ods.attitudeSeen = true;
+            ods.rollRad = a.roll();
+            ods.pitchRad = a.pitch();
+            ods.yawRad = a.yaw();
+            ods.attitudeBootMs = a.timeBootMs();
+        } else if (payload instanceof Heartbeat h) {
+            ods.heartbeatCycle = cycle;
+            ods.baseMode = h.baseMode() == null ? 0 : h.baseMode().value();
+            ods.customMode = h.customMode();
+            ods.armed = (ods.baseMode & MAV_MODE_FLAG_SAFETY_ARMED) != 0;
+        } else if (payload instanceof CommandAck ack) {
+            ods.lastAckCommand = ack.command() == null ? 0 : ack.command().value();
+            ods.lastAckResult = ack.result() == null ? -1 : ack.result().value();
+        }
+    }
+
+    /** Checks start byte, length and CRC ourselves: the step must never trust, nor throw on, its input. */
+    static boolean wellFormed(byte[] frame) {
+        if (frame == null || frame.length < 8) {
+            return false;
+        }
+        int stx = frame[0] & 0xFF;
+        int payloadLength = frame[1] & 0xFF;
+        int headerLength;
+        int expectedLength;
+        if (stx == MavlinkCodec.STX_V2) {
+            headerLength = 10;
+            boolean signed = (frame[2] & 0x01) != 0;
+            expectedLength = headerLength + payloadLength + 2 + (signed ? MavlinkCodec.SIGNATURE_LENGTH : 0);
+        } else if (stx == MavlinkCodec.STX_V1) {
+            headerLength = 6;
+            expectedLength = headerLength + payloadLength + 2;
+        } else {
+            return false;
+        }
+        if (frame.length != expectedLength) {
+            return false;
+        }
+        int crcExtra = MavlinkCodec.crcExtra(MavlinkCodec.messageIdOf(frame, 0));
+        if (crcExtra < 0) {
+            return false;
+        }
+        int crcOffset = headerLength + payloadLength;
+        int expected = MavlinkFrameSplitter.crc(frame, 1, headerLength - 1 + payloadLength, crcExtra);
+        int actual = (frame[crcOffset] & 0xFF) | (frame[crcOffset + 1] & 0xFF) << 8;
+        return expected == actual;
+    }
+
+    private static int sourceSystem(byte[] frame) {
+        return (frame[0] & 0xFF) == MavlinkCodec.STX_V2 ? frame[5] & 0xFF : frame[3] & 0xFF;
+    }
+
+    private static int sourceComponent(byte[] frame) {
+        return (frame[0] & 0xFF) == MavlinkCodec.STX_V2 ? frame[6] & 0xFF : frame[4] & 0xFF;
+    }
+
+    // ---------------------------------------------------------------- mission
+
+    private Command advanceMission(Ods ods, long cycle, int periodMs) {
+        switch (ods.missionPhase) {
+            case PREFLIGHT:
+                return ods.landOnly ? preflightLandOnly(ods, cycle, periodMs) : preflight(ods, cycle, periodMs);
+            case TAKEOFF:
+                if (distanceToTargetM(ods) < plan.acceptanceRadiusM()) {
+                    if (plan.waypoints().isEmpty()) {
+                        startHold(ods, plan.finalHoldMs(), cycle, periodMs, "take-off altitude reached");
+                    } else {
+                        startWaypoint(ods, 0, cycle, "take-off altitude reached");
+                    }
+                }
+                return null;
+            case WAYPOINT:
+                if (distanceToTargetM(ods) < plan.acceptanceRadiusM()) {
+                    boolean last = ods.waypointIndex >= plan.waypoints().size() - 1;
+                    startHold(ods, last ? plan.finalHoldMs() : plan.waypointHoldMs(), cycle, periodMs,
+                            "waypoint " + ods.waypointIndex + " reached");
+                }
+                return null;
+            case HOLD:
+                ods.holdCyclesLeft--;
+                if (ods.holdCyclesLeft <= 0) {
+                    if (ods.landOnly || ods.waypointIndex >= plan.waypoints().size() - 1) {
+                        enter(ods, MissionPhase.LAND, cycle, "final hold over");
+                    } else {
+                        startWaypoint(ods, ods.waypointIndex + 1, cycle, "hold over");
+                    }
+                }
+                return null;
+            case LAND:
+                boolean touching = ods.altitudeM() < LAND_DETECT_ALTITUDE_M
+                        && Math.abs(ods.velocityDownMps) < LAND_DETECT_VERTICAL_SPEED_MPS;
+                ods.landDetectCycles = touching ? ods.landDetectCycles + 1 : 0;
+                if (ods.landDetectCycles >= MissionPlan.cycles(LAND_DETECT_MS, periodMs)) {
+                    enter(ods, MissionPhase.LANDED, cycle, "touchdown detected");
+                } else if (!ods.armed) {
+                    enter(ods, MissionPhase.LANDED, cycle, "board disarmed");
+                }
+                return null;
+            case LANDED:
+                if (ods.armed) {
+                    return request(ods, CMD_ARM_DISARM, 0f, 0f, periodMs);
+                }
+                ods.pendingCommand = 0;
+                return null;
+            case IDLE:
+            default:
+                return null;
+        }
+    }
+
+    private Command preflight(Ods ods, long cycle, int periodMs) {
+        if (!boardSeen(ods) || ods.streamedSetpoints < MissionPlan.cycles(SETPOINT_STREAM_BEFORE_OFFBOARD_MS, periodMs)) {
+            return null;
+        }
+        if (!offboard(ods)) {
+            return request(ods, CMD_DO_SET_MODE, MAV_MODE_FLAG_CUSTOM_MODE_ENABLED, PX4_MAIN_MODE_OFFBOARD, periodMs);
+        }
+        if (!ods.armed) {
+            return request(ods, CMD_ARM_DISARM, 1f, 0f, periodMs);
+        }
+        ods.pendingCommand = 0;
+        setTarget(ods, ods.positionNorthM, ods.positionEastM, plan.takeoffAltitudeM());
+        enter(ods, MissionPhase.TAKEOFF, cycle, "offboard and armed");
+        return null;
+    }
+
+    /** Cold start: never arm, never climb; take over where the aircraft is and bring it down. */
+    private Command preflightLandOnly(Ods ods, long cycle, int periodMs) {
+        if (!boardSeen(ods)) {
+            return null;
+        }
+        if (!ods.armed && ods.landedEstimate) {
+            enter(ods, MissionPhase.IDLE, cycle, "cold start on the ground, disarmed");
+            return null;
+        }
+        if (!offboard(ods)) {
+            // the hold point follows the aircraft until the board takes our setpoints, and nothing winds up meanwhile
+            setTarget(ods, ods.positionNorthM, ods.positionEastM, ods.altitudeM());
+            ods.velIntegratorNorth = 0;
+            ods.velIntegratorEast = 0;
+            ods.velIntegratorDown = 0;
+            if (ods.streamedSetpoints < MissionPlan.cycles(SETPOINT_STREAM_BEFORE_OFFBOARD_MS, periodMs)) {
+                return null;
+            }
+            return request(ods, CMD_DO_SET_MODE, MAV_MODE_FLAG_CUSTOM_MODE_ENABLED, PX4_MAIN_MODE_OFFBOARD, periodMs);
+        }
+        ods.pendingCommand = 0;
+        if (!ods.armed) {
+            enter(ods, MissionPhase.IDLE, cycle, "cold start, offboard but disarmed");
+        } else if (ods.landedEstimate) {
+            enter(ods, MissionPhase.LAND, cycle, "cold start on the ground, armed");
+        } else {
+            startHold(ods, plan.finalHoldMs(), cycle, periodMs, "cold start in flight: holding, then landing");
+        }
+        return null;
+    }
+
+    private void startWaypoint(Ods ods, int index, long cycle, String cause) {
+        MissionPlan.Waypoint wp = plan.waypoints().get(index);
+        ods.waypointIndex = index;
+        setTarget(ods, wp.northM(), wp.eastM(), wp.altitudeM());
+        enter(ods, MissionPhase.WAYPOINT, cycle, cause);
+    }
+
+    private static void startHold(Ods ods, long holdMs, long cycle, int periodMs, String cause) {
+        ods.holdCyclesLeft = Math.max(1, MissionPlan.cycles(holdMs, periodMs));
+        enter(ods, MissionPhase.HOLD, cycle, cause);
+    }
+
+    private static void enter(Ods ods, MissionPhase phase, long cycle, String cause) {
+        LOG.info("cycle {}: {} -> {} ({}), wp {}, altitude {} m", cycle, ods.missionPhase, phase, cause,
+                ods.waypointIndex, ods.altitudeM());
+        ods.missionPhase = phase;
+        ods.phaseCycles = 0;
+        ods.landDetectCycles = 0;
+    }
+
+    /** A new command gets a new request id; the same one is resent once a second until the board shows it. */
+    private static Command request(Ods ods, int commandId, float param1, float param2, int periodMs) {
+        if (ods.pendingCommand != commandId) {
+            ods.pendingCommand = commandId;
+            ods.lastRequestId++;
+            ods.commandAttempts = 0;
+        } else if (ods.cyclesSinceCommand < MissionPlan.cycles(COMMAND_RESEND_MS, periodMs)) {
+            return null;
+        } else {
+            ods.commandAttempts++;
+        }
+        ods.cyclesSinceCommand = 0;
+        return new Command(commandId, param1, param2, Math.min(ods.commandAttempts, 255));
+    }
+
+    private static void setTarget(Ods ods, double northM, double eastM, double altitudeM) {
+        ods.targetNorthM = northM;
+        ods.targetEastM = eastM;
+        ods.targetAltitudeM = altitudeM;
+    }
+
+    private static boolean boardSeen(Ods ods) {
+        return ods.heartbeatCycle >= 0 && ods.positionSeen;
+    }
+
+    private static boolean offboard(Ods ods) {
+        return ((ods.customMode >>> 16) & 0xFF) == PX4_MAIN_MODE_OFFBOARD;
+    }
+
+    private static double distanceToTargetM(Ods ods) {
+        double dN = ods.targetNorthM - ods.positionNorthM;
+        double dE = ods.targetEastM - ods.positionEastM;
+        double dUp = ods.targetAltitudeM - ods.altitudeM();
+        return StrictMath.sqrt(dN * dN + dE * dE + dUp * dUp);
+    }
+
+    // ---------------------------------------------------------------- output
+
+    private Setpoint setpointFor(Ods ods, int periodMs) {
+        switch (ods.missionPhase) {
+            case TAKEOFF:
+            case WAYPOINT:
+            case HOLD:
+                return controller.fly(ods, plan.cruiseSpeedMps(), false, periodMs);
+            case LAND:
+                return controller.fly(ods, plan.cruiseSpeedMps(), true, periodMs);
+            case PREFLIGHT:
+                return ods.landOnly && !ods.landedEstimate
+                        ? controller.fly(ods, plan.cruiseSpeedMps(), false, periodMs)
+                        : controller.ground(ods, periodMs);
+            case LANDED:
+            case IDLE:
+            default:
+                return controller.ground(ods, periodMs);
+        }
+    }
+
+    private Setpoint corrupt(Setpoint setpoint, Ods ods) {
+        switch (corruption) {
+            case NAN:
+                return new Setpoint(Float.NaN, setpoint.qx(), setpoint.qy(), setpoint.qz(), Float.NaN);
+            case OUT_OF_RANGE:
+                return new Setpoint(setpoint.qw(), setpoint.qx(), setpoint.qy(), setpoint.qz(), 1.5f);
+            case FROZEN:
+                return ods.hasLastOutput ? lastOutput(ods) : setpoint;
+            case NONE:
+            default:
+                return setpoint;
+        }
+    }
+
+    private static Setpoint lastOutput(Ods ods) {
+        return new Setpoint(ods.lastQw, ods.lastQx, ods.lastQy, ods.lastQz, ods.lastThrust);
+    }
+
+    private static int nextSequence(Ods ods) {
+        int sequence = ods.outputSequence;
+        ods.outputSequence = (sequence + 1) & 0xFF;
+        return sequence;
+    }
+
+    private static SetAttitudeTarget attitudeTarget(Setpoint sp, long timeBootMs) {
+        return SetAttitudeTarget.builder()
+                .timeBootMs(timeBootMs)
+                .targetSystem(BOARD_SYSTEM_ID)
+                .targetComponent(BOARD_COMPONENT_ID)
+                .typeMask(AttitudeTargetTypemask.ATTITUDE_TARGET_TYPEMASK_BODY_ROLL_RATE_IGNORE,
+                        AttitudeTargetTypemask.ATTITUDE_TARGET_TYPEMASK_BODY_PITCH_RATE_IGNORE,
+                        AttitudeTargetTypemask.ATTITUDE_TARGET_TYPEMASK_BODY_YAW_RATE_IGNORE)
+                .q(List.of(sp.qw(), sp.qx(), sp.qy(), sp.qz()))
+                .thrust(sp.thrust())
+                .thrustBody(NO_THRUST_BODY)
+                .build();
+    }
+
+    private static CommandLong commandLong(Command command) {
+        return CommandLong.builder()
+                .targetSystem(BOARD_SYSTEM_ID)
+                .targetComponent(BOARD_COMPONENT_ID)
+                .command(EnumValue.create(MavCmd.class, command.id()))
+                .confirmation(command.confirmation())
+                .param1(command.param1())
+                .param2(command.param2())
+                .build();
+    }
+
+    // ---------------------------------------------------------------- hashing
+
+    private static final long FNV_OFFSET = 0xcbf29ce484222325L;
+    private static final long FNV_PRIME = 0x100000001b3L;
+
+    /** FNV-1a 64 over the arrays' bytes in order. */
+    public static long fnv1a(byte[]... chunks) {
+        long hash = FNV_OFFSET;
+        for (byte[] chunk : chunks) {
+            hash = fnv1a(hash, chunk);
+        }
+        return hash;
+    }
+
+    /** FNV-1a 64 over the frames' bytes in order. */
+    public static long fnv1a(List<byte[]> chunks) {
+        long hash = FNV_OFFSET;
+        for (int i = 0; i < chunks.size(); i++) {
+            hash = fnv1a(hash, chunks.get(i));
+        }
+        return hash;
+    }
+
+    private static long fnv1a(long hash, byte[] bytes) {
+        for (byte b : bytes) {
+            hash ^= b & 0xFF;
+            hash *= FNV_PRIME;
+        }
+        return hash;
+    }
+}
