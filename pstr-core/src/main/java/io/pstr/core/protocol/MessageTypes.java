@@ -1,0 +1,40 @@
+package io.pstr.core.protocol;
+
+/**
+ * Message type ids of the rings between the host and the replicas and between the replicas.
+ * Every body is little-endian, laid out as the constants of {@link Messages} say.
+ */
+public final class MessageTypes {
+
+    private MessageTypes() {
+    }
+
+    // Host → replica (input ring)
+    /** A board frame: host sequence, first/last byte arrival, frame bytes. */
+    public static final int FRAME = 1;
+    /** End of a cycle's inputs: run the step for this cycle. */
+    public static final int TICK = 2;
+    /** The replica's epoch and whether it holds the I/O, and where its peer's mailbox is. */
+    public static final int ROLE = 3;
+    /** Holder: after your next step, send your ODS to the peer's mailbox. */
+    public static final int SEND_CHECKPOINT = 4;
+    /** Start running: fresh mission, cold start (land now), or wait for a checkpoint. */
+    public static final int START = 5;
+    /** Fault injection inside the replica (corrupt outputs). */
+    public static final int FAULT = 6;
+
+    // Replica → host (output ring)
+    /** The replica's output for one cycle. */
+    public static final int OUTPUT = 10;
+    /** The shadow missed its peer's heartbeats and asks to take over. */
+    public static final int TAKEOVER_REQUEST = 11;
+
+    // Replica → replica (mailbox ring: the direct channel)
+    public static final int CHECKPOINT = 20;
+    public static final int HEARTBEAT = 21;
+
+    /** START modes. */
+    public static final int START_FRESH = 0;
+    public static final int START_COLD_LAND = 1;
+    public static final int START_FROM_CHECKPOINT = 2;
+}

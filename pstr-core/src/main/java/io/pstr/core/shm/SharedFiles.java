@@ -1,0 +1,59 @@
+package io.pstr.core.shm;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/** Creates and maps the shared-memory files of a run directory, readable by their owner only. */
+public final class SharedFiles {
+
+    private SharedFiles() {
+    }
+
+    /** Creates a directory (and parents) with mode 0700; an existing one is tightened to 0700. */
+    public static Path privateDirectory(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create private directory " + dir, e);
+        }
+    }
+
+    /** Creates a new zero-filled file of {@code lengthBytes} with mode 0600 and maps it read-write. */
+    public static MappedByteBuffer createMapped(Path file, int lengthBytes) {
+        try {
+            Files.deleteIfExists(file);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (FileAlreadyExistsException e) {
+            throw new IllegalStateException("shared file " + file + " appeared while being created", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create shared file " + file, e);
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            return channel.map(FileChannel.MapMode.READ_WRITE, 0, lengthBytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot map shared file " + file, e);
+        }
+    }
+
+    /** Maps an existing shared file read-write, whole. */
+    public static MappedByteBuffer mapExisting(Path file) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long size = channel.size();
+            if (size == 0 || size > Integer.MAX_VALUE) {
+                throw new IllegalStateException("shared file " + file + " has an unusable size " + size);
+            }
+            return channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot map shared file " + file, e);
+        }
+    }
+}
