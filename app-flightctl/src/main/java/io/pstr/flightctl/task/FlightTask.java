@@ -50,6 +50,8 @@ public final class FlightTask {
     static final int SETPOINT_STREAM_BEFORE_OFFBOARD_MS = 500;
     static final int COMMAND_RESEND_MS = 1000;
     static final int LAND_DETECT_MS = 1000;
+    /** Take-off ends closer to its altitude than a waypoint does, so the square starts level. */
+    static final double TAKEOFF_ACCEPTANCE_M = 0.3;
     static final double LAND_DETECT_ALTITUDE_M = 0.15;
     static final double LAND_DETECT_VERTICAL_SPEED_MPS = 0.2;
     /** Looser than the land detector: only decides whether a cold start is on the ground. */
@@ -249,7 +251,7 @@ public final class FlightTask {
             case PREFLIGHT:
                 return ods.landOnly ? preflightLandOnly(ods, cycle, periodMs) : preflight(ods, cycle, periodMs);
             case TAKEOFF:
-                if (distanceToTargetM(ods) < plan.acceptanceRadiusM()) {
+                if (distanceToTargetM(ods) < Math.min(plan.acceptanceRadiusM(), TAKEOFF_ACCEPTANCE_M)) {
                     if (plan.waypoints().isEmpty()) {
                         startHold(ods, plan.finalHoldMs(), cycle, periodMs, "take-off altitude reached");
                     } else {
@@ -286,7 +288,8 @@ public final class FlightTask {
                 return null;
             case LANDED:
                 if (ods.armed) {
-                    return request(ods, CMD_ARM_DISARM, 0f, 0f, periodMs);
+                    // thrust ramps to 0 first (slew limit), so the motors are idle when the board disarms
+                    return ods.lastThrust == 0f ? request(ods, CMD_ARM_DISARM, 0f, 0f, periodMs) : null;
                 }
                 ods.pendingCommand = 0;
                 return null;

@@ -1,0 +1,239 @@
+package io.pstr.flightctl.task;
+
+import io.dronefleet.mavlink.common.Attitude;
+import io.dronefleet.mavlink.common.CommandAck;
+import io.dronefleet.mavlink.common.CommandLong;
+import io.dronefleet.mavlink.common.LocalPositionNed;
+import io.dronefleet.mavlink.common.MavCmd;
+import io.dronefleet.mavlink.common.MavResult;
+import io.dronefleet.mavlink.common.SetAttitudeTarget;
+import io.dronefleet.mavlink.minimal.Heartbeat;
+import io.dronefleet.mavlink.minimal.MavAutopilot;
+import io.dronefleet.mavlink.minimal.MavModeFlag;
+import io.dronefleet.mavlink.minimal.MavState;
+import io.dronefleet.mavlink.minimal.MavType;
+import io.dronefleet.mavlink.util.EnumValue;
+import io.pstr.core.mavlink.MavlinkCodec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A small PX4-like quadcopter for closed-loop tests: point mass with linear drag, first-order attitude lag
+ * with a rate limit, tilt limit, OFFBOARD with the setpoint-stream rule and the failsafe descent, arming only
+ * on the ground. Emits HEARTBEAT at 1 Hz and ATTITUDE + LOCAL_POSITION_NED every cycle.
+ */
+final class QuadSim {
+
+    static final double MASS_KG = 1.5;
+    static final double G = 9.80665;
+    static final double MAX_THRUST_N = 2 * MASS_KG * G;
+    static final double DRAG_N_PER_MPS = 0.25;
+    static final double ATTITUDE_TAU_S = 0.08;
+    static final double MAX_RATE_RAD_PER_S = 3.0;
+    static final double MAX_TILT_RAD = Math.toRadians(35);
+    static final long SETPOINT_TIMEOUT_MS = 500;
+    static final int POSCTL = 3;
+    static final int AUTO = 4;
+    static final int OFFBOARD = 6;
+    static final int AUTO_LOITER = 3;
+    static final int AUTO_LAND = 6;
+    static final int SUBSTEPS = 10;
+
+    double n;
+    double e;
+    double d;
+    double vn;
+    double ve;
+    double vd;
+    double roll;
+    double pitch;
+    double yaw;
+    boolean armed;
+    int mainMode = POSCTL;
+    int subMode;
+    long nowMs;
+    long lastSetpointMs = Long.MIN_VALUE / 2;
+    double spRoll;
+    double spPitch;
+    double spYaw;
+    double spThrust;
+    int commandsReceived;
+    int setpointsReceived;
+
+    private final MavlinkCodec codec = new MavlinkCodec();
+    private final List<byte[]> acks = new ArrayList<>();
+    private long nextHeartbeatMs;
+    private int sequence;
+
+    static QuadSim onGround() {
+        return new QuadSim();
+    }
+
+    /** Hovering in AUTO.LOITER, as after a failsafe when both replicas were lost. */
+    static QuadSim hoveringAt(double altitudeM) {
+        QuadSim sim = new QuadSim();
+        sim.d = -altitudeM;
+        sim.n = 3;
+        sim.e = -2;
+        sim.armed = true;
+        sim.mainMode = AUTO;
+        sim.subMode = AUTO_LOITER;
+        return sim;
+    }
+
+    double altitudeM() {
+        return -d;
+    }
+
+    boolean offboard() {
+        return mainMode == OFFBOARD;
+    }
+
+    /** Takes the task's frames of this cycle. */
+    void receive(List<byte[]> frames) {
+        for (byte[] frame : frames) {
+            Object payload = codec.decodePayload(frame);
+            if (payload instanceof SetAttitudeTarget sp) {
+                double w = sp.q().get(0), x = sp.q().get(1), y = sp.q().get(2), z = sp.q().get(3);
+                spRoll = Math.atan2(2 * (w * x + y * z), 1 - 2 * (x * x + y * y));
+                spPitch = Math.asin(Math.max(-1, Math.min(1, 2 * (w * y - z * x))));
+                spYaw = Math.atan2(2 * (w * z + x * y), 1 - 2 * (y * y + z * z));
+                spThrust = Math.max(0, Math.min(1, sp.thrust()));
+                lastSetpointMs = nowMs;
+                setpointsReceived++;
+            } else if (payload instanceof CommandLong cmd) {
+                commandsReceived++;
+                command(cmd);
+            }
+        }
+    }
+
+    private void command(CommandLong cmd) {
+        int id = cmd.command().value();
+        boolean ok;
+        if (id == 400) {
+            boolean onGround = altitudeM() < 0.1;
+            ok = onGround;
+            if (ok) {
+                armed = cmd.param1() == 1f;
+            }
+        } else if (id == 176) {
+            ok = ((int) cmd.param1() & 1) != 0 && (int) cmd.param2() == OFFBOARD
+                    && nowMs - lastSetpointMs <= SETPOINT_TIMEOUT_MS;
+            if (ok) {
+                mainMode = OFFBOARD;
+                subMode = 0;
+            }
+        } else if (id == 21) {
+            ok = true;
+            mainMode = AUTO;
+            subMode = AUTO_LAND;
+        } else {
+            ok = false;
+        }
+        acks.add(codec.encodeV2(CommandAck.builder().command(EnumValue.create(MavCmd.class, id))
+                .result(ok ? MavResult.MAV_RESULT_ACCEPTED : MavResult.MAV_RESULT_DENIED).build(), 1, 1, sequence++ & 0xFF));
+    }
+
+    /** Integrates one period and returns the telemetry the task will read next cycle. */
+    List<byte[]> advance(int periodMs) {
+        double dt = periodMs / 1000.0 / SUBSTEPS;
+        for (int i = 0; i < SUBSTEPS; i++) {
+            physics(dt);
+        }
+        nowMs += periodMs;
+        if (offboard() && nowMs - lastSetpointMs > SETPOINT_TIMEOUT_MS) {
+            mainMode = AUTO;
+            subMode = AUTO_LAND;
+        }
+        List<byte[]> out = new ArrayList<>(acks);
+        acks.clear();
+        if (nowMs >= nextHeartbeatMs) {
+            nextHeartbeatMs += 1000;
+            int base = 1; // MAV_MODE_FLAG_CUSTOM_MODE_ENABLED: PX4 always sets it
+            if (armed) {
+                base |= 128;
+            }
+            out.add(codec.encodeV2(Heartbeat.builder().type(MavType.MAV_TYPE_QUADROTOR).autopilot(MavAutopilot.MAV_AUTOPILOT_PX4)
+                    .baseMode(EnumValue.create(MavModeFlag.class, base))
+                    .customMode(((long) mainMode << 16) | ((long) subMode << 24))
+                    .systemStatus(armed ? MavState.MAV_STATE_ACTIVE : MavState.MAV_STATE_STANDBY).mavlinkVersion(3).build(),
+                    1, 1, sequence++ & 0xFF));
+        }
+        out.add(codec.encodeV2(Attitude.builder().timeBootMs(nowMs).roll((float) roll).pitch((float) pitch).yaw((float) yaw).build(),
+                1, 1, sequence++ & 0xFF));
+        out.add(codec.encodeV2(LocalPositionNed.builder().timeBootMs(nowMs).x((float) n).y((float) e).z((float) d)
+                .vx((float) vn).vy((float) ve).vz((float) vd).build(), 1, 1, sequence++ & 0xFF));
+        return out;
+    }
+
+    private void physics(double dt) {
+        if (!armed) {
+            fall(dt);
+            return;
+        }
+        if (!offboard()) {
+            // the board's own modes, kinematically: hold, or land at 1 m/s and disarm on touchdown
+            roll = pitch = 0;
+            vn = ve = 0;
+            vd = mainMode == AUTO && subMode == AUTO_LAND ? 1.0 : 0.0;
+            d += vd * dt;
+            if (d >= 0) {
+                d = 0;
+                vd = 0;
+                if (subMode == AUTO_LAND) {
+                    armed = false;
+                }
+            }
+            return;
+        }
+        double tR = spRoll;
+        double tP = spPitch;
+        double tilt = Math.acos(Math.cos(tR) * Math.cos(tP));
+        if (tilt > MAX_TILT_RAD) {
+            tR *= MAX_TILT_RAD / tilt;
+            tP *= MAX_TILT_RAD / tilt;
+        }
+        roll += rate(tR - roll) * dt;
+        pitch += rate(tP - pitch) * dt;
+        yaw += rate(spYaw - yaw) * dt;
+        double f = spThrust * MAX_THRUST_N / MASS_KG;
+        double cr = Math.cos(roll), sr = Math.sin(roll), cp = Math.cos(pitch), sp = Math.sin(pitch);
+        double cy = Math.cos(yaw), sy = Math.sin(yaw);
+        double bzN = cy * sp * cr + sy * sr;
+        double bzE = sy * sp * cr - cy * sr;
+        double bzD = cp * cr;
+        double k = DRAG_N_PER_MPS / MASS_KG;
+        double aN = -f * bzN - k * vn;
+        double aE = -f * bzE - k * ve;
+        double aD = -f * bzD + G - k * vd;
+        integrate(aN, aE, aD, dt);
+    }
+
+    private void fall(double dt) {
+        double k = DRAG_N_PER_MPS / MASS_KG;
+        integrate(-k * vn, -k * ve, G - k * vd, dt);
+    }
+
+    private void integrate(double aN, double aE, double aD, double dt) {
+        vn += aN * dt;
+        ve += aE * dt;
+        vd += aD * dt;
+        n += vn * dt;
+        e += ve * dt;
+        d += vd * dt;
+        if (d >= 0) {
+            // the ground stops it and friction holds it
+            d = 0;
+            vd = Math.min(vd, 0);
+            if (vd == 0) {
+                vn = 0;
+                ve = 0;
+            }
+        }
+    }
+
+    private static double rate(double error) {
+        return Math.max(-MAX_RATE_RAD_PER_S, Math.min(MAX_RATE_RAD_PER_S, error / ATTITUDE_TAU_S));
+    }
+}
