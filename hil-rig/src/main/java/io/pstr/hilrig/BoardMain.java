@@ -1,0 +1,75 @@
+package io.pstr.hilrig;
+
+import io.pstr.core.link.Endpoint;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Command-line front end of the virtual flight board. */
+@Command(name = "hil-board", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "A virtual PX4-like quadcopter flight board speaking MAVLink 2 (system 1, component 1).",
+            "It streams HEARTBEAT (1 Hz), ATTITUDE and LOCAL_POSITION_NED (--telemetry-hz), SYS_STATUS (2 Hz),",
+            "accepts arm/disarm, DO_SET_MODE (PX4 custom modes), take-off and land commands and offboard",
+            "SET_ATTITUDE_TARGET / SET_POSITION_TARGET_LOCAL_NED setpoints, and descends (failsafe) when",
+            "offboard setpoints stop for longer than --failsafe-timeout-ms.",
+            "Prints 'board listening on <endpoint>' once it serves the link."})
+public final class BoardMain implements Callable<Integer> {
+
+    @Option(names = "--link", defaultValue = "tcp-listen:5760", paramLabel = "ENDPOINT",
+            description = "Link to serve: tcp-listen:PORT (127.0.0.1; 0 = any free port), tcp:HOST:PORT, udp-listen:PORT, "
+                    + "udp:HOST:PORT, serial:/dev/X:BAUD, pty:/dev/pts/N, or 'pty:' to make a socat pty pair and print "
+                    + "'board pty: PATH' for the host to open. Default: ${DEFAULT-VALUE}")
+    String link;
+
+    @Option(names = "--record", paramLabel = "FILE", description = "Write the board record CSV (setpoints, commands, true state) here.")
+    Path record;
+
+    @Option(names = "--failsafe-timeout-ms", defaultValue = "500",
+            description = "Offboard setpoint loss before the failsafe descent, ms. Default: ${DEFAULT-VALUE}")
+    long failsafeTimeoutMs;
+
+    @Option(names = "--telemetry-hz", defaultValue = "50",
+            description = "ATTITUDE and LOCAL_POSITION_NED rate, 1..250 Hz. Default: ${DEFAULT-VALUE}")
+    int telemetryHz;
+
+    @Option(names = "--duration-s", defaultValue = "0",
+            description = "Stop after this many seconds; 0 runs until killed (SIGTERM flushes the record). Default: ${DEFAULT-VALUE}")
+    double durationS;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!(durationS >= 0) || Double.isInfinite(durationS)) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--duration-s must be 0 or positive");
+        }
+        Endpoint endpoint;
+        VirtualBoard.Context ctx;
+        try {
+            endpoint = Endpoint.parse(link);
+            ctx = new VirtualBoard.Context().failsafeTimeoutMs(failsafeTimeoutMs).telemetryHz(telemetryHz).conclude();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage(), e);
+        }
+        RunningBoard board = RunningBoard.start(endpoint, ctx, record);
+        Runtime.getRuntime().addShutdownHook(new Thread(board::close, "board-shutdown"));
+        if (board.hostPtyPath() != null) {
+            System.out.println("board pty: " + board.hostPtyPath());
+        }
+        System.out.println("board listening on " + board.endpointDescription());
+        System.out.flush();
+        if (durationS > 0) {
+            board.awaitClosed((long) (durationS * 1e9), TimeUnit.NANOSECONDS);
+        } else {
+            board.awaitClosed(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+        }
+        board.close();
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new BoardMain()).execute(args));
+    }
+}

@@ -1,0 +1,139 @@
+package io.pstr.hilrig;
+
+import io.pstr.core.link.ByteLink;
+import io.pstr.core.link.Endpoint;
+import io.pstr.core.link.LinkListener;
+import io.pstr.core.link.ListeningLink;
+import io.pstr.core.link.Links;
+import io.pstr.core.link.SocatPty;
+import io.pstr.core.record.BoardRecordWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import org.agrona.concurrent.SystemNanoClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A virtual board on a real link, run by an Agrona agent thread. What {@link BoardMain} starts; tests start it too. */
+public final class RunningBoard implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RunningBoard.class);
+
+    private final SocatPty pty;
+    private final ByteLink link;
+    private final VirtualBoard board;
+    private final AgentRunner runner;
+    private final String endpointDescription;
+    private final Path hostPtyPath;
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    private RunningBoard(SocatPty pty, ByteLink link, VirtualBoard board, AgentRunner runner, String endpointDescription) {
+        this.pty = pty;
+        this.link = link;
+        this.board = board;
+        this.runner = runner;
+        this.endpointDescription = endpointDescription;
+        this.hostPtyPath = pty == null ? null : pty.pathB();
+    }
+
+    /**
+     * Opens the link ({@code pty:} with no path makes a socat pair in a temporary directory; the board
+     * takes one side and {@link #hostPtyPath()} is the other) and starts the board on its own thread.
+     */
+    public static RunningBoard start(Endpoint endpoint, VirtualBoard.Context ctx, Path recordFile) {
+        SocatPty pty = null;
+        Endpoint boardSide = endpoint;
+        if (endpoint.kind() == Endpoint.Kind.PTY && (endpoint.path() == null || endpoint.path().isEmpty())) {
+            try {
+                pty = SocatPty.create(Files.createTempDirectory("pstr-board-pty"));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot make a directory for the pty pair", e);
+            }
+            boardSide = Endpoint.parse("pty:" + pty.pathA());
+        }
+        BoardRecordWriter record = recordFile == null ? null : new BoardRecordWriter(recordFile);
+        ctx.recordWriter(record);
+        ByteLink link = Links.open(boardSide);
+        VirtualBoard board = new VirtualBoard(ctx, link::write);
+        NanoClock clock = SystemNanoClock.INSTANCE;
+        link.start(new LinkListener() {
+            @Override
+            public void onBytes(byte[] buffer, int offset, int length, long rxNs) {
+                board.receive(buffer, offset, length);
+            }
+
+            @Override
+            public void onUp(String description) {
+                LOG.info("link up: {}", description);
+            }
+
+            @Override
+            public void onDown(String reason) {
+                LOG.info("link down: {}", reason);
+            }
+        });
+        Agent agent = new Agent() {
+            @Override
+            public int doWork() {
+                return board.doWork(clock.nanoTime());
+            }
+
+            @Override
+            public String roleName() {
+                return "virtual-board";
+            }
+        };
+        // Telemetry is at most 250 Hz: sleeping 1 ms between idle polls keeps a core free for the replicas.
+        AgentRunner runner = new AgentRunner(new SleepingMillisIdleStrategy(1),
+                t -> LOG.error("board agent failed", t), null, agent);
+        AgentRunner.startOnThread(runner);
+        String description = link instanceof ListeningLink l
+                ? boardSide.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ":" + l.boundPort()
+                : boardSide.toString();
+        return new RunningBoard(pty, link, board, runner, description);
+    }
+
+    /** The endpoint the board serves, with the real port for listening links. */
+    public String endpointDescription() {
+        return endpointDescription;
+    }
+
+    /** The pty the host should open, when the board made the pair itself; else null. */
+    public Path hostPtyPath() {
+        return hostPtyPath;
+    }
+
+    public int boundPort() {
+        return link instanceof ListeningLink l ? l.boundPort() : -1;
+    }
+
+    public BoardCounters counters() {
+        return board.counters();
+    }
+
+    /** Waits until closed or the timeout passes. @return true if closed */
+    public boolean awaitClosed(long timeout, TimeUnit unit) throws InterruptedException {
+        return closed.await(timeout, unit);
+    }
+
+    /** Stops the agent, flushes the record, closes the link and the pty pair. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed.getCount() == 0) {
+            return;
+        }
+        runner.close();
+        board.close();
+        link.close();
+        if (pty != null) {
+            pty.close();
+        }
+        closed.countDown();
+    }
+}

@@ -1,0 +1,633 @@
+package io.pstr.hilrig;
+
+import io.dronefleet.mavlink.common.Attitude;
+import io.dronefleet.mavlink.common.CommandAck;
+import io.dronefleet.mavlink.common.CommandLong;
+import io.dronefleet.mavlink.common.LocalPositionNed;
+import io.dronefleet.mavlink.common.MavCmd;
+import io.dronefleet.mavlink.common.MavResult;
+import io.dronefleet.mavlink.common.SetAttitudeTarget;
+import io.dronefleet.mavlink.common.SetPositionTargetLocalNed;
+import io.dronefleet.mavlink.common.SysStatus;
+import io.dronefleet.mavlink.minimal.Heartbeat;
+import io.dronefleet.mavlink.minimal.MavAutopilot;
+import io.dronefleet.mavlink.minimal.MavModeFlag;
+import io.dronefleet.mavlink.minimal.MavState;
+import io.dronefleet.mavlink.minimal.MavType;
+import io.dronefleet.mavlink.util.EnumValue;
+import io.pstr.core.mavlink.MavlinkCodec;
+import io.pstr.core.mavlink.MavlinkFrameSplitter;
+import io.pstr.core.record.BoardRecord;
+import io.pstr.core.record.BoardRecordWriter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A PX4-like flight board in offboard mode behind a MAVLink 2 link, with a {@link QuadcopterModel} inside.
+ * <p>
+ * An agent: {@link #doWork(long)} is driven with the time from an injected clock, steps the physics at
+ * 250 Hz up to that time and streams telemetry on simulated time, so tests drive it with a manual clock.
+ * Bytes from the link arrive on any thread through {@link #receive}; everything else runs on the agent thread.
+ */
+public final class VirtualBoard implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(VirtualBoard.class);
+
+    public static final int SYSTEM_ID = 1;
+    /** MAV_COMP_ID_AUTOPILOT1. */
+    public static final int COMPONENT_ID = 1;
+    public static final int PHYSICS_HZ = 250;
+    static final long STEP_NS = TimeUnit.SECONDS.toNanos(1) / PHYSICS_HZ;
+    static final double STEP_S = 1.0 / PHYSICS_HZ;
+    static final long HEARTBEAT_PERIOD_NS = TimeUnit.SECONDS.toNanos(1);
+    static final long SYS_STATUS_PERIOD_NS = TimeUnit.MILLISECONDS.toNanos(500);
+    static final long STATE_RECORD_PERIOD_NS = TimeUnit.MILLISECONDS.toNanos(20);
+    static final long STATS_LOG_PERIOD_NS = TimeUnit.SECONDS.toNanos(10);
+    /** PX4 enters offboard only if a setpoint came within this window. */
+    static final long OFFBOARD_ENTRY_WINDOW_NS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** Further behind than this, the board skips time rather than spin to catch up (stopped in a debugger...). */
+    static final long MAX_CATCH_UP_NS = TimeUnit.SECONDS.toNanos(1);
+    static final int FORCE_MAGIC = 21196;
+    static final double DEFAULT_TAKEOFF_ALT_M = 2.5;
+    static final double MAX_TAKEOFF_ALT_M = 100;
+    static final double TAKEOFF_CLIMB_MPS = 1.5;
+    static final double LAND_DESCENT_MPS = 1.0;
+
+    static final int MSG_SET_ATTITUDE_TARGET = 82;
+    static final int MSG_SET_POSITION_TARGET_LOCAL_NED = 84;
+    static final int CMD_ARM_DISARM = 400;
+    static final int CMD_DO_SET_MODE = 176;
+    static final int CMD_NAV_TAKEOFF = 22;
+    static final int CMD_NAV_LAND = 21;
+    static final int ATTITUDE_MASK_THRUST_IGNORE = 64;
+    static final int ATTITUDE_MASK_ATTITUDE_IGNORE = 128;
+    static final int POSITION_MASK_POSITION_IGNORE = 0b111;
+    static final int POSITION_MASK_VELOCITY_IGNORE = 0b111000;
+    static final int POSITION_MASK_YAW_IGNORE = 1024;
+    static final int MAV_FRAME_LOCAL_NED = 1;
+    static final int CUSTOM_MODE_ENABLED = 1;
+    /** Gyro, accelerometer, magnetometer, barometer, GPS, battery: what a flying PX4 reports present and healthy. */
+    static final int SENSORS = 1 | 2 | 4 | 8 | 32 | 33_554_432;
+
+    /** Where the board's frames go; {@code ByteLink::write} fits. */
+    @FunctionalInterface
+    public interface FrameSink {
+        boolean write(byte[] frame, int offset, int length);
+    }
+
+    /** Settings, validated once by {@link #conclude()}. */
+    public static final class Context {
+        private long failsafeTimeoutNs = TimeUnit.MILLISECONDS.toNanos(500);
+        private int telemetryHz = 50;
+        private BoardRecordWriter recordWriter;
+
+        public Context failsafeTimeoutMs(long ms) {
+            this.failsafeTimeoutNs = TimeUnit.MILLISECONDS.toNanos(ms);
+            return this;
+        }
+
+        public Context telemetryHz(int hz) {
+            this.telemetryHz = hz;
+            return this;
+        }
+
+        /** Null for no record. */
+        public Context recordWriter(BoardRecordWriter writer) {
+            this.recordWriter = writer;
+            return this;
+        }
+
+        public long failsafeTimeoutNs() {
+            return failsafeTimeoutNs;
+        }
+
+        public int telemetryHz() {
+            return telemetryHz;
+        }
+
+        public Context conclude() {
+            if (failsafeTimeoutNs < TimeUnit.MILLISECONDS.toNanos(20) || failsafeTimeoutNs > TimeUnit.SECONDS.toNanos(60)) {
+                throw new IllegalArgumentException("failsafe timeout must be 20 ms .. 60 s, got "
+                        + TimeUnit.NANOSECONDS.toMillis(failsafeTimeoutNs) + " ms");
+            }
+            if (telemetryHz < 1 || telemetryHz > PHYSICS_HZ) {
+                throw new IllegalArgumentException("telemetry rate must be 1.." + PHYSICS_HZ + " Hz, got " + telemetryHz);
+            }
+            return this;
+        }
+    }
+
+    private enum SetpointKind { NONE, ATTITUDE, POSITION, VELOCITY }
+
+    private final Context ctx;
+    private final FrameSink sink;
+    private final BoardRecordWriter record;
+    private final QuadcopterModel model = new QuadcopterModel();
+    private final MavlinkCodec codec = new MavlinkCodec();
+    private final MavlinkFrameSplitter splitter = new MavlinkFrameSplitter();
+    private final BoardCounters counters = new BoardCounters();
+    private final Queue<byte[]> inbound = new ConcurrentLinkedQueue<>();
+    private final long telemetryPeriodNs;
+
+    private boolean started;
+    private long bootNs;
+    private long simNs;
+    private long nowNs;
+    /** Time stamped on record rows: arrival time for inbound frames, step time inside the physics. */
+    private long eventNs;
+    private long nextHeartbeatNs, nextTelemetryNs, nextSysStatusNs, nextStateRecordNs, nextStatsLogNs;
+    private int sequence;
+    private volatile long framesSent;
+
+    private BoardMode mode = BoardMode.POSCTL;
+    private boolean armed;
+    private double holdX, holdY, holdZ, holdYaw;
+    private double takeoffAltM;
+
+    private SetpointKind setpointKind = SetpointKind.NONE;
+    private long lastSetpointNs = Long.MIN_VALUE;
+    private double spRoll, spPitch, spYaw, spThrust;
+    private double spX, spY, spZ, spVx, spVy, spVz;
+
+    public VirtualBoard(Context ctx, FrameSink sink) {
+        this.ctx = ctx.conclude();
+        this.sink = sink;
+        this.record = ctx.recordWriter;
+        this.telemetryPeriodNs = TimeUnit.SECONDS.toNanos(1) / ctx.telemetryHz;
+    }
+
+    /** Bytes from the link, any thread: copied and handed to the agent thread. */
+    public void receive(byte[] buffer, int offset, int length) {
+        if (length > 0) {
+            inbound.add(Arrays.copyOfRange(buffer, offset, offset + length));
+        }
+    }
+
+    /** Processes received bytes and runs the physics and telemetry up to {@code nowNs}. @return work done */
+    public int doWork(long nowNs) {
+        this.nowNs = nowNs;
+        if (!started) {
+            started = true;
+            bootNs = nowNs;
+            simNs = nowNs;
+            eventNs = nowNs;
+            nextHeartbeatNs = nextTelemetryNs = nextSysStatusNs = nextStateRecordNs = nowNs;
+            nextStatsLogNs = nowNs + STATS_LOG_PERIOD_NS;
+            recordMode();
+        }
+        int work = 0;
+        byte[] chunk;
+        eventNs = nowNs;
+        while ((chunk = inbound.poll()) != null) {
+            splitter.feed(chunk, 0, chunk.length, this::onFrame);
+            work++;
+        }
+        if (nowNs - simNs > MAX_CATCH_UP_NS) {
+            long skipped = (nowNs - simNs) / STEP_NS - 1;
+            counters.physicsStepsSkipped.addAndGet(skipped);
+            LOG.warn("board {} ms behind real time: skipping {} physics steps", TimeUnit.NANOSECONDS.toMillis(nowNs - simNs), skipped);
+            simNs += skipped * STEP_NS;
+        }
+        while (nowNs - simNs >= STEP_NS) {
+            simNs += STEP_NS;
+            step(simNs);
+            work++;
+        }
+        if (record != null) {
+            record.flushIfDue(nowNs);
+        }
+        if (nowNs - nextStatsLogNs >= 0) {
+            nextStatsLogNs += STATS_LOG_PERIOD_NS;
+            logCounters();
+        }
+        return work;
+    }
+
+    public void logCounters() {
+        LOG.info("board counters: {} | splitter: {} | mode={} armed={}", counters, splitter.counters(), mode, armed);
+    }
+
+    // ---------------------------------------------------------------- physics and modes
+
+    private void step(long tNs) {
+        eventNs = tNs;
+        if (mode == BoardMode.OFFBOARD && tNs - lastSetpointNs > ctx.failsafeTimeoutNs) {
+            LOG.warn("no offboard setpoint for {} ms: failsafe descent", TimeUnit.NANOSECONDS.toMillis(tNs - lastSetpointNs));
+            setMode(BoardMode.FAILSAFE_LAND, "offboard setpoints lost");
+        }
+        model.setMotorsOn(armed);
+        switch (mode) {
+            case OFFBOARD -> flyOffboard();
+            case AUTO_TAKEOFF -> PositionController.fly(model, holdX, holdY, -takeoffAltM, Double.NaN, holdYaw, true, TAKEOFF_CLIMB_MPS);
+            case AUTO_LAND -> PositionController.fly(model, holdX, holdY, 0, LAND_DESCENT_MPS, holdYaw, true, PositionController.MAX_UP_MPS);
+            case FAILSAFE_LAND -> PositionController.fly(model, 0, 0, 0, LAND_DESCENT_MPS, holdYaw, false, PositionController.MAX_UP_MPS);
+            case POSCTL, AUTO_LOITER -> PositionController.fly(model, holdX, holdY, holdZ, Double.NaN, holdYaw, true, PositionController.MAX_UP_MPS);
+        }
+        model.step(STEP_S);
+
+        if (mode == BoardMode.AUTO_TAKEOFF && model.z() <= -takeoffAltM + 0.1) {
+            holdHere();
+            holdZ = -takeoffAltM;
+            setMode(BoardMode.AUTO_LOITER, "take-off altitude reached");
+        }
+        if ((mode == BoardMode.AUTO_LAND || mode == BoardMode.FAILSAFE_LAND) && armed && model.landed()) {
+            setArmed(false, "landed");
+        }
+        telemetry(tNs);
+    }
+
+    private void flyOffboard() {
+        switch (setpointKind) {
+            case ATTITUDE -> model.command(spRoll, spPitch, spYaw, spThrust);
+            case POSITION -> PositionController.fly(model, spX, spY, spZ, Double.NaN, spYaw, true, PositionController.MAX_UP_MPS);
+            case VELOCITY -> {
+                // Velocity target: chase a point one second ahead, which gives the commanded velocity with P gain 1.
+                PositionController.fly(model, model.x() + spVx, model.y() + spVy, model.z() + spVz, Double.NaN, spYaw, true,
+                        PositionController.MAX_UP_MPS);
+            }
+            case NONE -> PositionController.fly(model, holdX, holdY, holdZ, Double.NaN, holdYaw, true, PositionController.MAX_UP_MPS);
+        }
+    }
+
+    private void holdHere() {
+        holdX = model.x();
+        holdY = model.y();
+        holdZ = model.z();
+        holdYaw = model.yaw();
+    }
+
+    private void setMode(BoardMode newMode, String cause) {
+        if (newMode == mode) {
+            return;
+        }
+        LOG.info("mode {} -> {} ({})", mode, newMode, cause);
+        mode = newMode;
+        recordMode();
+    }
+
+    private void setArmed(boolean on, String cause) {
+        if (on == armed) {
+            return;
+        }
+        armed = on;
+        LOG.info("{} ({})", on ? "armed" : "disarmed", cause);
+        if (on) {
+            holdHere();
+        }
+        recordMode();
+    }
+
+    private void recordMode() {
+        if (record != null) {
+            record.write(new BoardRecord.ModeChange(eventNs, timeBootMs(simNs), mode.name(), armed));
+        }
+    }
+
+    private long timeBootMs(long tNs) {
+        return TimeUnit.NANOSECONDS.toMillis(tNs - bootNs);
+    }
+
+    // ---------------------------------------------------------------- telemetry
+
+    private void telemetry(long tNs) {
+        long bootMs = timeBootMs(tNs);
+        if (tNs - nextHeartbeatNs >= 0) {
+            nextHeartbeatNs += HEARTBEAT_PERIOD_NS;
+            send(heartbeat());
+        }
+        if (tNs - nextTelemetryNs >= 0) {
+            nextTelemetryNs += telemetryPeriodNs;
+            send(Attitude.builder().timeBootMs(bootMs)
+                    .roll((float) model.roll()).pitch((float) model.pitch()).yaw((float) model.yaw())
+                    .rollspeed((float) model.rollRate()).pitchspeed((float) model.pitchRate()).yawspeed((float) model.yawRate())
+                    .build());
+            send(LocalPositionNed.builder().timeBootMs(bootMs)
+                    .x((float) model.x()).y((float) model.y()).z((float) model.z())
+                    .vx((float) model.vx()).vy((float) model.vy()).vz((float) model.vz())
+                    .build());
+        }
+        if (tNs - nextSysStatusNs >= 0) {
+            nextSysStatusNs += SYS_STATUS_PERIOD_NS;
+            double v = model.batteryVoltage();
+            int remainingPct = (int) Math.round(100 * (v - QuadcopterModel.EMPTY_BATTERY_V)
+                    / (QuadcopterModel.FULL_BATTERY_V - QuadcopterModel.EMPTY_BATTERY_V));
+            send(SysStatus.builder()
+                    .onboardControlSensorsPresent(EnumValue.create(SENSORS))
+                    .onboardControlSensorsEnabled(EnumValue.create(SENSORS))
+                    .onboardControlSensorsHealth(EnumValue.create(SENSORS))
+                    .load(200)
+                    .voltageBattery((int) Math.round(v * 1000))
+                    .currentBattery((int) Math.round(model.appliedThrust() * 2000)) // cA: 20 A at full thrust
+                    .batteryRemaining(remainingPct)
+                    .build());
+        }
+        if (record != null && tNs - nextStateRecordNs >= 0) {
+            nextStateRecordNs += STATE_RECORD_PERIOD_NS;
+            // Simulated time runs on the board's clock, so tNs is this instant's monoNs.
+            record.write(new BoardRecord.State(tNs, bootMs, mode.name(), armed,
+                    model.x(), model.y(), model.z(), model.vx(), model.vy(), model.vz(),
+                    model.roll(), model.pitch(), model.yaw(), model.appliedThrust(), framesSent));
+        }
+    }
+
+    private Heartbeat heartbeat() {
+        int baseMode = CUSTOM_MODE_ENABLED | (armed ? 128 : 0);
+        MavState state = mode.isFailsafe() ? MavState.MAV_STATE_CRITICAL
+                : armed ? MavState.MAV_STATE_ACTIVE : MavState.MAV_STATE_STANDBY;
+        return Heartbeat.builder()
+                .type(MavType.MAV_TYPE_QUADROTOR)
+                .autopilot(MavAutopilot.MAV_AUTOPILOT_PX4)
+                .baseMode(EnumValue.<MavModeFlag>create(baseMode))
+                .customMode(mode.px4CustomMode())
+                .systemStatus(state)
+                .mavlinkVersion(3)
+                .build();
+    }
+
+    private void send(Object payload) {
+        byte[] frame = codec.encodeV2(payload, SYSTEM_ID, COMPONENT_ID, sequence++);
+        if (sink.write(frame, 0, frame.length)) {
+            counters.framesOut.incrementAndGet();
+            framesSent++;
+        } else {
+            counters.framesOutRefused.incrementAndGet();
+        }
+    }
+
+    // ---------------------------------------------------------------- inbound
+
+    private void onFrame(byte[] buf, int offset, int length, int messageId) {
+        counters.framesIn.incrementAndGet();
+        boolean v2 = (buf[offset] & 0xFF) == MavlinkCodec.STX_V2;
+        int seq = buf[offset + (v2 ? 4 : 2)] & 0xFF;
+        int sysId = buf[offset + (v2 ? 5 : 3)] & 0xFF;
+        int compId = buf[offset + (v2 ? 6 : 4)] & 0xFF;
+        Object payload;
+        try {
+            payload = codec.decodePayload(Arrays.copyOfRange(buf, offset, offset + length));
+        } catch (RuntimeException e) {
+            counters.decodeErrors.incrementAndGet();
+            LOG.debug("cannot decode message {} from {}/{}: {}", messageId, sysId, compId, e.toString());
+            return;
+        }
+        if (payload instanceof SetAttitudeTarget s) {
+            onAttitudeTarget(s, seq, sysId, compId);
+        } else if (payload instanceof SetPositionTargetLocalNed p) {
+            onPositionTarget(p, seq, sysId, compId);
+        } else if (payload instanceof CommandLong c) {
+            onCommand(c, seq, sysId, compId);
+        } else {
+            counters.otherMessages.incrementAndGet();
+        }
+    }
+
+    private void onAttitudeTarget(SetAttitudeTarget s, int seq, int sysId, int compId) {
+        if (s.targetSystem() != SYSTEM_ID) {
+            counters.notForUs.incrementAndGet();
+            return;
+        }
+        int mask = s.typeMask() == null ? 0 : s.typeMask().value();
+        boolean useAttitude = (mask & ATTITUDE_MASK_ATTITUDE_IGNORE) == 0;
+        boolean useThrust = (mask & ATTITUDE_MASK_THRUST_IGNORE) == 0;
+        List<Float> q = s.q();
+        double roll = spRoll, pitch = spPitch, yaw = spYaw, thrust = spThrust;
+        if (useAttitude) {
+            if (q == null || q.size() != 4 || q.stream().anyMatch(f -> f == null || !Float.isFinite(f))
+                    || norm(q) < 0.5 || norm(q) > 1.5) {
+                refuseSetpoint("attitude target with a bad quaternion " + q);
+                return;
+            }
+            double[] e = Attitudes.toEuler(q.get(0), q.get(1), q.get(2), q.get(3));
+            roll = e[0];
+            pitch = e[1];
+            yaw = e[2];
+        }
+        if (useThrust) {
+            if (!Float.isFinite(s.thrust()) || s.thrust() < 0 || s.thrust() > 1) {
+                refuseSetpoint("attitude target with thrust " + s.thrust() + " outside 0..1");
+                return;
+            }
+            thrust = s.thrust();
+        }
+        spRoll = roll;
+        spPitch = pitch;
+        spYaw = yaw;
+        spThrust = thrust;
+        acceptSetpoint(SetpointKind.ATTITUDE);
+        if (record != null) {
+            record.write(new BoardRecord.Setpoint(nowNs, s.timeBootMs(), MSG_SET_ATTITUDE_TARGET, seq, sysId, compId, mode.name(),
+                    Double.NaN, Double.NaN, Double.NaN, roll, pitch, yaw, thrust));
+        }
+    }
+
+    private static double norm(List<Float> q) {
+        double s = 0;
+        for (Float f : q) {
+            s += f * f;
+        }
+        return Math.sqrt(s);
+    }
+
+    private void onPositionTarget(SetPositionTargetLocalNed p, int seq, int sysId, int compId) {
+        if (p.targetSystem() != SYSTEM_ID) {
+            counters.notForUs.incrementAndGet();
+            return;
+        }
+        int frame = p.coordinateFrame() == null ? -1 : p.coordinateFrame().value();
+        if (frame != MAV_FRAME_LOCAL_NED) {
+            refuseSetpoint("position target in frame " + frame + " (only MAV_FRAME_LOCAL_NED)");
+            return;
+        }
+        int mask = p.typeMask() == null ? 0 : p.typeMask().value();
+        boolean usePosition = (mask & POSITION_MASK_POSITION_IGNORE) == 0;
+        boolean useVelocity = !usePosition && (mask & POSITION_MASK_VELOCITY_IGNORE) == 0;
+        boolean useYaw = (mask & POSITION_MASK_YAW_IGNORE) == 0;
+        if (!usePosition && !useVelocity) {
+            refuseSetpoint("position target with neither position nor velocity");
+            return;
+        }
+        double a = usePosition ? p.x() : p.vx();
+        double b = usePosition ? p.y() : p.vy();
+        double c = usePosition ? p.z() : p.vz();
+        if (!Double.isFinite(a) || !Double.isFinite(b) || !Double.isFinite(c) || (useYaw && !Float.isFinite(p.yaw()))) {
+            refuseSetpoint("position target with a non-finite value");
+            return;
+        }
+        double yaw = useYaw ? p.yaw() : model.yaw();
+        if (usePosition) {
+            spX = a;
+            spY = b;
+            spZ = c;
+        } else {
+            spVx = a;
+            spVy = b;
+            spVz = c;
+        }
+        spYaw = yaw;
+        acceptSetpoint(usePosition ? SetpointKind.POSITION : SetpointKind.VELOCITY);
+        if (record != null) {
+            record.write(new BoardRecord.Setpoint(nowNs, p.timeBootMs(), MSG_SET_POSITION_TARGET_LOCAL_NED, seq, sysId, compId,
+                    mode.name(), usePosition ? a : Double.NaN, usePosition ? b : Double.NaN, usePosition ? c : Double.NaN,
+                    Double.NaN, Double.NaN, useYaw ? yaw : Double.NaN, Double.NaN));
+        }
+    }
+
+    private void acceptSetpoint(SetpointKind kind) {
+        setpointKind = kind;
+        lastSetpointNs = nowNs;
+        counters.setpointsAccepted.incrementAndGet();
+    }
+
+    private void refuseSetpoint(String why) {
+        counters.setpointsRefused.incrementAndGet();
+        LOG.debug("setpoint refused: {}", why);
+    }
+
+    private void onCommand(CommandLong c, int seq, int sysId, int compId) {
+        if ((c.targetSystem() != SYSTEM_ID && c.targetSystem() != 0)
+                || (c.targetComponent() != COMPONENT_ID && c.targetComponent() != 0)) {
+            counters.notForUs.incrementAndGet();
+            return;
+        }
+        int command = c.command() == null ? -1 : c.command().value();
+        MavResult result = switch (command) {
+            case CMD_ARM_DISARM -> armDisarm(c);
+            case CMD_DO_SET_MODE -> doSetMode(c);
+            case CMD_NAV_TAKEOFF -> takeoff(c.param7());
+            case CMD_NAV_LAND -> land();
+            default -> MavResult.MAV_RESULT_UNSUPPORTED;
+        };
+        if (result == MavResult.MAV_RESULT_ACCEPTED) {
+            counters.commandsAccepted.incrementAndGet();
+        } else {
+            counters.commandsRejected.incrementAndGet();
+        }
+        LOG.info("command {} from {}/{}: {}", command, sysId, compId, result);
+        send(CommandAck.builder()
+                .command(EnumValue.<MavCmd>create(command))
+                .result(result)
+                .targetSystem(sysId)
+                .targetComponent(compId)
+                .build());
+        if (record != null) {
+            record.write(new BoardRecord.Command(nowNs, command, seq, sysId, compId, result.name().substring("MAV_RESULT_".length()),
+                    c.param1(), c.param2(), c.param7()));
+        }
+    }
+
+    private MavResult armDisarm(CommandLong c) {
+        boolean force = Math.round(c.param2()) == FORCE_MAGIC;
+        if (c.param1() == 1f) {
+            if (!model.landed() && !force) {
+                return MavResult.MAV_RESULT_DENIED;
+            }
+            setArmed(true, "command");
+            return MavResult.MAV_RESULT_ACCEPTED;
+        }
+        if (c.param1() == 0f) {
+            if (!model.landed() && !force) {
+                return MavResult.MAV_RESULT_DENIED;
+            }
+            setArmed(false, "command");
+            return MavResult.MAV_RESULT_ACCEPTED;
+        }
+        return MavResult.MAV_RESULT_DENIED;
+    }
+
+    private MavResult doSetMode(CommandLong c) {
+        if (!Float.isFinite(c.param1()) || ((int) c.param1() & CUSTOM_MODE_ENABLED) == 0 || !Float.isFinite(c.param2())) {
+            return MavResult.MAV_RESULT_DENIED;
+        }
+        int main = Math.round(c.param2());
+        int sub = Float.isFinite(c.param3()) ? Math.round(c.param3()) : 0;
+        if (main == BoardMode.PX4_MAIN_OFFBOARD) {
+            // Like PX4: offboard only while setpoints are streaming.
+            if (setpointKind == SetpointKind.NONE || nowNs - lastSetpointNs > OFFBOARD_ENTRY_WINDOW_NS) {
+                return MavResult.MAV_RESULT_DENIED;
+            }
+            setMode(BoardMode.OFFBOARD, "command");
+            return MavResult.MAV_RESULT_ACCEPTED;
+        }
+        if (mode.isFailsafe()) {
+            return MavResult.MAV_RESULT_DENIED;
+        }
+        if (main == BoardMode.PX4_MAIN_POSCTL) {
+            holdHere();
+            setMode(BoardMode.POSCTL, "command");
+            return MavResult.MAV_RESULT_ACCEPTED;
+        }
+        if (main == BoardMode.PX4_MAIN_AUTO) {
+            return switch (sub) {
+                case BoardMode.PX4_SUB_LOITER -> {
+                    holdHere();
+                    setMode(BoardMode.AUTO_LOITER, "command");
+                    yield MavResult.MAV_RESULT_ACCEPTED;
+                }
+                case BoardMode.PX4_SUB_LAND -> land();
+                case BoardMode.PX4_SUB_TAKEOFF -> takeoff(Float.NaN);
+                default -> MavResult.MAV_RESULT_UNSUPPORTED;
+            };
+        }
+        return MavResult.MAV_RESULT_UNSUPPORTED;
+    }
+
+    private MavResult takeoff(float altitudeM) {
+        double alt = Float.isNaN(altitudeM) || altitudeM == 0 ? DEFAULT_TAKEOFF_ALT_M : altitudeM;
+        if (!armed || mode.isFailsafe() || !Double.isFinite(alt) || alt < 0.5 || alt > MAX_TAKEOFF_ALT_M) {
+            return MavResult.MAV_RESULT_DENIED;
+        }
+        holdHere();
+        takeoffAltM = alt;
+        setMode(BoardMode.AUTO_TAKEOFF, "command");
+        return MavResult.MAV_RESULT_ACCEPTED;
+    }
+
+    private MavResult land() {
+        if (mode.isFailsafe()) {
+            return MavResult.MAV_RESULT_DENIED;
+        }
+        holdHere();
+        setMode(BoardMode.AUTO_LAND, "command");
+        return MavResult.MAV_RESULT_ACCEPTED;
+    }
+
+    // ---------------------------------------------------------------- state for tests and the runner
+
+    public BoardMode mode() {
+        return mode;
+    }
+
+    public boolean armed() {
+        return armed;
+    }
+
+    /** The simulated aircraft (read it on the agent thread only). */
+    public QuadcopterModel model() {
+        return model;
+    }
+
+    public BoardCounters counters() {
+        return counters;
+    }
+
+    public io.pstr.core.mavlink.FrameCounters frameCounters() {
+        return splitter.counters();
+    }
+
+    public long framesSent() {
+        return framesSent;
+    }
+
+    /** Logs the counters and flushes the record. */
+    @Override
+    public void close() {
+        logCounters();
+        if (record != null) {
+            record.close();
+        }
+    }
+}
