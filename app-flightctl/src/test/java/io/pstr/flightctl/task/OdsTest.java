@@ -1,0 +1,73 @@
+package io.pstr.flightctl.task;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class OdsTest {
+
+    @Test
+    void shouldRoundTripEveryFieldThroughItsBytes() {
+        Ods ods = Ods.initial(MissionPlan.defaults());
+        ods.missionPhase = MissionPhase.HOLD;
+        ods.waypointIndex = 2;
+        ods.holdCyclesLeft = 17;
+        ods.targetNorthM = 20;
+        ods.velIntegratorDown = -0.125;
+        ods.positionDownM = -9.75f;
+        ods.armed = true;
+        ods.customMode = 6L << 16;
+        ods.lastRequestId = 3;
+        ods.outputSequence = 255;
+        ods.lastThrust = 0.5f;
+        ods.hasLastOutput = true;
+        ods.lastCycle = 1234;
+        byte[] bytes = ods.toBytes();
+        assertEquals(Ods.SIZE_BYTES, bytes.length);
+        Ods back = Ods.fromBytes(bytes);
+        assertArrayEquals(bytes, back.toBytes());
+        assertEquals(ods.hash(), back.hash());
+        assertEquals(MissionPhase.HOLD, back.missionPhase);
+        assertEquals(9.75, back.altitudeM(), 1e-6);
+        assertArrayEquals(bytes, ods.copy().toBytes());
+        back.lastRequestId++;
+        assertNotEquals(ods.hash(), back.hash());
+    }
+
+    @Test
+    void shouldRefuseBytesOfTheWrongLengthOrVersionWithAClearMessage() {
+        byte[] bytes = new Ods().toBytes();
+        IllegalArgumentException shortOne = assertThrows(IllegalArgumentException.class,
+                () -> Ods.fromBytes(java.util.Arrays.copyOf(bytes, 10)));
+        assertTrue(shortOne.getMessage().contains("expected " + Ods.SIZE_BYTES), shortOne.getMessage());
+        bytes[0] = 9;
+        IllegalArgumentException version = assertThrows(IllegalArgumentException.class, () -> Ods.fromBytes(bytes));
+        assertTrue(version.getMessage().contains("version"), version.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Ods.fromBytes(null));
+        byte[] badPhase = new Ods().toBytes();
+        badPhase[1] = 99;
+        assertThrows(IllegalArgumentException.class, () -> Ods.fromBytes(badPhase));
+    }
+
+    @Test
+    void shouldCarryTheLandOnlyModeOfAColdStart() {
+        assertTrue(Ods.fromBytes(Ods.initial(MissionPlan.landNow()).toBytes()).landOnly);
+    }
+
+    @Test
+    void shouldValidateMissionPlans() {
+        assertEquals(MissionPlan.defaults(), MissionPlan.defaults().validate());
+        MissionPlan.landNow().validate();
+        IllegalArgumentException speed = assertThrows(IllegalArgumentException.class,
+                () -> MissionPlan.square(10, 20, 0).validate());
+        assertTrue(speed.getMessage().contains("cruiseSpeedMps"), speed.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> MissionPlan.square(80, 20, 4).validate());
+        assertThrows(IllegalArgumentException.class, () -> MissionPlan.square(10, 120, 4).validate());
+        assertThrows(IllegalArgumentException.class, () -> new MissionPlan(true, 10, List.of(), 4, 0, 0, 0).validate());
+    }
+}
