@@ -145,6 +145,7 @@ public final class VirtualBoard implements AutoCloseable {
 
     private BoardMode mode = BoardMode.POSCTL;
     private boolean armed;
+    private boolean airborneSinceArming;
     private double holdX, holdY, holdZ, holdYaw;
     private double takeoffAltM;
 
@@ -234,7 +235,11 @@ public final class VirtualBoard implements AutoCloseable {
             holdZ = -takeoffAltM;
             setMode(BoardMode.AUTO_LOITER, "take-off altitude reached");
         }
-        if ((mode == BoardMode.AUTO_LAND || mode == BoardMode.FAILSAFE_LAND) && armed && model.landed()) {
+        if (armed && !model.onGround()) {
+            airborneSinceArming = true;
+        }
+        // Only a touchdown disarms: arming on the ground in a land mode must stay possible.
+        if ((mode == BoardMode.AUTO_LAND || mode == BoardMode.FAILSAFE_LAND) && armed && airborneSinceArming && model.landed()) {
             setArmed(false, "landed");
         }
         telemetry(tNs);
@@ -277,6 +282,8 @@ public final class VirtualBoard implements AutoCloseable {
         LOG.info("{} ({})", on ? "armed" : "disarmed", cause);
         if (on) {
             holdHere();
+        } else {
+            airborneSinceArming = false;
         }
         recordMode();
     }
