@@ -20,7 +20,8 @@ import java.util.List;
 /**
  * A small PX4-like quadcopter for closed-loop tests: point mass with linear drag, first-order attitude lag
  * with a rate limit, tilt limit, OFFBOARD with the setpoint-stream rule and the failsafe descent, arming only
- * on the ground. Emits HEARTBEAT at 1 Hz and ATTITUDE + LOCAL_POSITION_NED every cycle.
+ * on the ground. Emits HEARTBEAT at 1 Hz and ATTITUDE + LOCAL_POSITION_NED every cycle. StrictMath, so that a
+ * closed loop run in another JVM (interpreted or compiled) is comparable bit for bit.
  */
 final class QuadSim {
 
@@ -30,7 +31,7 @@ final class QuadSim {
     static final double DRAG_N_PER_MPS = 0.25;
     static final double ATTITUDE_TAU_S = 0.08;
     static final double MAX_RATE_RAD_PER_S = 3.0;
-    static final double MAX_TILT_RAD = Math.toRadians(35);
+    static final double MAX_TILT_RAD = StrictMath.toRadians(35);
     static final long SETPOINT_TIMEOUT_MS = 500;
     static final int POSCTL = 3;
     static final int AUTO = 4;
@@ -95,9 +96,9 @@ final class QuadSim {
             Object payload = codec.decodePayload(frame);
             if (payload instanceof SetAttitudeTarget sp) {
                 double w = sp.q().get(0), x = sp.q().get(1), y = sp.q().get(2), z = sp.q().get(3);
-                spRoll = Math.atan2(2 * (w * x + y * z), 1 - 2 * (x * x + y * y));
-                spPitch = Math.asin(Math.max(-1, Math.min(1, 2 * (w * y - z * x))));
-                spYaw = Math.atan2(2 * (w * z + x * y), 1 - 2 * (y * y + z * z));
+                spRoll = StrictMath.atan2(2 * (w * x + y * z), 1 - 2 * (x * x + y * y));
+                spPitch = StrictMath.asin(Math.max(-1, Math.min(1, 2 * (w * y - z * x))));
+                spYaw = StrictMath.atan2(2 * (w * z + x * y), 1 - 2 * (y * y + z * z));
                 spThrust = Math.max(0, Math.min(1, sp.thrust()));
                 lastSetpointMs = nowMs;
                 setpointsReceived++;
@@ -189,7 +190,7 @@ final class QuadSim {
         }
         double tR = spRoll;
         double tP = spPitch;
-        double tilt = Math.acos(Math.cos(tR) * Math.cos(tP));
+        double tilt = StrictMath.acos(StrictMath.cos(tR) * StrictMath.cos(tP));
         if (tilt > MAX_TILT_RAD) {
             tR *= MAX_TILT_RAD / tilt;
             tP *= MAX_TILT_RAD / tilt;
@@ -198,8 +199,8 @@ final class QuadSim {
         pitch += rate(tP - pitch) * dt;
         yaw += rate(spYaw - yaw) * dt;
         double f = spThrust * MAX_THRUST_N / MASS_KG;
-        double cr = Math.cos(roll), sr = Math.sin(roll), cp = Math.cos(pitch), sp = Math.sin(pitch);
-        double cy = Math.cos(yaw), sy = Math.sin(yaw);
+        double cr = StrictMath.cos(roll), sr = StrictMath.sin(roll), cp = StrictMath.cos(pitch), sp = StrictMath.sin(pitch);
+        double cy = StrictMath.cos(yaw), sy = StrictMath.sin(yaw);
         double bzN = cy * sp * cr + sy * sr;
         double bzE = sy * sp * cr - cy * sr;
         double bzD = cp * cr;
