@@ -25,10 +25,9 @@ public final class MavlinkCodec {
 
     private static final MavlinkDialect COMMON = new CommonDialect();
     private static final MavlinkDialect MINIMAL = new MinimalDialect();
-    private static final int[] CRC_EXTRA = new int[1 << 24];
+    private static final org.agrona.collections.Int2IntHashMap CRC_EXTRA = new org.agrona.collections.Int2IntHashMap(-1);
 
     static {
-        java.util.Arrays.fill(CRC_EXTRA, -1);
         register(MINIMAL);
         register(COMMON);
     }
@@ -40,14 +39,14 @@ public final class MavlinkCodec {
         for (Class<?> type : dialect.messageTypes()) {
             MavlinkMessageInfo info = type.getAnnotation(MavlinkMessageInfo.class);
             if (info != null) {
-                CRC_EXTRA[info.id()] = info.crc();
+                CRC_EXTRA.put(info.id(), info.crc());
             }
         }
     }
 
     /** The CRC_EXTRA byte of a message id, or -1 when the dialect does not know the message. */
     public static int crcExtra(int messageId) {
-        return messageId >= 0 && messageId < CRC_EXTRA.length ? CRC_EXTRA[messageId] : -1;
+        return CRC_EXTRA.get(messageId);
     }
 
     public static int messageId(Class<?> payloadType) {

@@ -1,0 +1,23 @@
+package io.pstr.flightctl;
+
+import io.pstr.flightctl.task.MissionPlan;
+import picocli.CommandLine.Option;
+
+/** Mission options shared by every command that starts replicas; both replicas must get the same. */
+public final class MissionOptions {
+
+    @Option(names = "--takeoff-alt-m", defaultValue = "10", description = "Take-off altitude (default ${DEFAULT-VALUE} m).")
+    double takeoffAltitudeM;
+
+    @Option(names = "--square-m", defaultValue = "20", description = "Side of the square of waypoints (default ${DEFAULT-VALUE} m).")
+    double squareSideM;
+
+    @Option(names = "--cruise-mps", defaultValue = "4", description = "Cruise speed between waypoints (default ${DEFAULT-VALUE} m/s).")
+    double cruiseSpeedMps;
+
+    public MissionPlan plan() {
+        MissionPlan plan = MissionPlan.square(takeoffAltitudeM, squareSideM, cruiseSpeedMps);
+        plan.validate();
+        return plan;
+    }
+}

@@ -1,0 +1,330 @@
+package io.pstr.flightctl;
+
+import io.pstr.core.protocol.MessageTypes;
+import io.pstr.core.protocol.Messages;
+import io.pstr.core.shm.ReplicaFiles;
+import io.pstr.core.shm.ReplicaState;
+import io.pstr.core.shm.ReplicaStatusFile;
+import io.pstr.core.shm.ReplicaStatusFile.Field;
+import io.pstr.core.shm.RingFile;
+import io.pstr.flightctl.task.FlightTask;
+import io.pstr.flightctl.task.MissionPlan;
+import io.pstr.flightctl.task.Ods;
+import io.pstr.flightctl.task.StepResult;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One replica of the flight-control task (the paper's TMO): reads its virtual serial port (the
+ * input ring), runs one deterministic control step per host tick (the SpM), writes the cycle's
+ * output tagged with its epoch, keeps its counters and heartbeat in its status file, and speaks to
+ * its peer over the direct channel (the peer's mailbox ring): heartbeats every cycle and ODS
+ * checkpoints when the host asks.
+ * <p>
+ * The step sees only the ODS, the cycle's frames in arrival order and the cycle number: time
+ * enters only through the injected clock, for heartbeats and the deadline counter.
+ */
+public final class ReplicaAgent implements Agent {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaAgent.class);
+    /** Cycles a replica waiting for a checkpoint keeps; beyond that it cannot catch up and waits for another. */
+    static final int MAX_BUFFERED_CYCLES = 500;
+    /** Peer heartbeats missed (in cycles) before a shadow asks the host to take over. */
+    static final int TAKEOVER_AFTER_MISSED_CYCLES = 3;
+
+    private record Batch(long cycle, int periodMs, List<byte[]> frames) {
+    }
+
+    private final String slot;
+    private final NanoClock clock;
+    private final RingFile input;
+    private final RingFile output;
+    private final RingFile mailbox;
+    private final ReplicaStatusFile status;
+    private final MissionPlan plan;
+    private final Messages writer = new Messages();
+    private final FlightTask task;
+
+    private ReplicaState state = ReplicaState.READY;
+    private Ods ods;
+    private long epoch;
+    private boolean holder;
+    private int peerIncarnation = -1;
+    private RingFile peerMailbox;
+    private boolean checkpointRequested;
+    private long lastPeerHeartbeatCycle = -1;
+    private long takeoverRequestedEpoch = -1;
+    private long lastCycle;
+    private long lastTickHostNs;
+    private int periodMs = 20;
+    private List<byte[]> currentFrames = new ArrayList<>();
+    private final ArrayDeque<Batch> pending = new ArrayDeque<>();
+    private int corruptionCyclesLeft;
+
+    public ReplicaAgent(String slot, ReplicaFiles files, MissionPlan plan, NanoClock clock) {
+        this.slot = slot;
+        this.clock = clock;
+        this.plan = plan;
+        this.task = new FlightTask(plan);
+        this.input = RingFile.open(files.input());
+        this.output = RingFile.open(files.output());
+        this.mailbox = RingFile.open(files.mailbox());
+        this.status = ReplicaStatusFile.open(files.status());
+        status.set(Field.PID, ProcessHandle.current().pid());
+        status.set(Field.HEARTBEAT_NS, clock.nanoTime());
+        publishState(ReplicaState.READY);
+    }
+
+    @Override
+    public String roleName() {
+        return "replica-" + slot;
+    }
+
+    @Override
+    public int doWork() {
+        status.set(Field.HEARTBEAT_NS, clock.nanoTime());
+        int work = mailbox.ring().read(this::onMailbox, 16);
+        work += input.ring().read(this::onInput, 256);
+        watchPeer();
+        return work;
+    }
+
+    @Override
+    public void onClose() {
+        publishState(ReplicaState.STOPPED);
+        if (peerMailbox != null) {
+            peerMailbox.close();
+        }
+        input.close();
+        output.close();
+        mailbox.close();
+        status.close();
+    }
+
+    private void onInput(int type, org.agrona.MutableDirectBuffer buffer, int index, int length) {
+        switch (type) {
+            case MessageTypes.FRAME -> {
+                byte[] frame = new byte[length - Messages.FRAME_BYTES];
+                buffer.getBytes(index + Messages.FRAME_BYTES, frame);
+                currentFrames.add(frame);
+                status.increment(Field.INPUT_FRAMES);
+            }
+            case MessageTypes.TICK -> onTick(buffer.getLong(index + Messages.TICK_CYCLE),
+                    buffer.getLong(index + Messages.TICK_HOST_NS), buffer.getInt(index + Messages.TICK_PERIOD_MS));
+            case MessageTypes.ROLE -> onRole(buffer.getLong(index + Messages.ROLE_EPOCH),
+                    buffer.getInt(index + Messages.ROLE_HOLDER) == 1,
+                    buffer.getInt(index + Messages.ROLE_PEER_INCARNATION),
+                    buffer.getStringUtf8(index + Messages.ROLE_PEER_MAILBOX));
+            case MessageTypes.SEND_CHECKPOINT -> checkpointRequested = true;
+            case MessageTypes.START -> onStart(buffer.getInt(index + Messages.START_MODE));
+            case MessageTypes.FAULT -> {
+                task.setOutputCorruption(FlightTask.Corruption.values()[
+                        Math.floorMod(buffer.getInt(index + Messages.FAULT_KIND), FlightTask.Corruption.values().length)]);
+                corruptionCyclesLeft = buffer.getInt(index + Messages.FAULT_CYCLES);
+                LOG.warn("replica {}: output corruption {} injected for {} cycles", slot, task.outputCorruption(), corruptionCyclesLeft);
+            }
+            default -> LOG.warn("replica {}: unknown input message type {} ({} bytes) skipped", slot, type, length);
+        }
+    }
+
+    private void onStart(int mode) {
+        switch (mode) {
+            case MessageTypes.START_FRESH -> begin(Ods.initial(plan), "fresh mission");
+            case MessageTypes.START_COLD_LAND -> {
+                task.setPlan(MissionPlan.landNow());
+                begin(Ods.initial(MissionPlan.landNow()), "cold start: land now");
+            }
+            case MessageTypes.START_FROM_CHECKPOINT -> {
+                ods = null;
+                pending.clear();
+                publishState(ReplicaState.AWAITING_CHECKPOINT);
+                LOG.info("replica {}: waiting for a checkpoint from its peer", slot);
+            }
+            default -> LOG.warn("replica {}: unknown start mode {} ignored", slot, mode);
+        }
+    }
+
+    private void begin(Ods initial, String how) {
+        ods = initial;
+        pending.clear();
+        publishState(ReplicaState.RUNNING);
+        LOG.info("replica {}: running, {}", slot, how);
+    }
+
+    private void onRole(long newEpoch, boolean newHolder, int newPeerIncarnation, String peerPath) {
+        if (newEpoch < epoch) {
+            LOG.warn("replica {}: role with older epoch {} < {} ignored", slot, newEpoch, epoch);
+            return;
+        }
+        epoch = newEpoch;
+        holder = newHolder;
+        status.set(Field.EPOCH, epoch);
+        status.set(Field.HOLDER, holder ? 1 : 0);
+        if (newPeerIncarnation != peerIncarnation) {
+            if (peerMailbox != null) {
+                peerMailbox.close();
+                peerMailbox = null;
+            }
+            peerIncarnation = newPeerIncarnation;
+            lastPeerHeartbeatCycle = -1;
+            if (!peerPath.isEmpty()) {
+                try {
+                    peerMailbox = RingFile.open(Path.of(peerPath));
+                } catch (RuntimeException e) {
+                    LOG.warn("replica {}: cannot open peer mailbox {}: {}", slot, peerPath, e.getMessage());
+                }
+            }
+            // A peer that died mid-write may have left our mailbox blocked.
+            mailbox.ring().unblock();
+        }
+        LOG.info("replica {}: epoch {} {}, peer incarnation {}", slot, epoch, holder ? "HOLDER" : "shadow", peerIncarnation);
+    }
+
+    private void onTick(long cycle, long hostNs, int tickPeriodMs) {
+        List<byte[]> frames = currentFrames;
+        currentFrames = new ArrayList<>(frames.size() + 4);
+        periodMs = tickPeriodMs;
+        lastTickHostNs = hostNs;
+        if (state == ReplicaState.RUNNING) {
+            runCycle(cycle, tickPeriodMs, frames);
+        } else if (state == ReplicaState.AWAITING_CHECKPOINT) {
+            pending.addLast(new Batch(cycle, tickPeriodMs, frames));
+            if (pending.size() > MAX_BUFFERED_CYCLES) {
+                pending.removeFirst();
+            }
+        }
+    }
+
+    private void runCycle(long cycle, int cyclePeriodMs, List<byte[]> frames) {
+        long startNs = clock.nanoTime();
+        StepResult result = task.step(ods, frames, cycle, cyclePeriodMs);
+        if (corruptionCyclesLeft > 0 && --corruptionCyclesLeft == 0) {
+            task.setOutputCorruption(FlightTask.Corruption.NONE);
+        }
+        lastCycle = cycle;
+        int length = 0;
+        for (byte[] frame : result.frames()) {
+            writer.scratch().putBytes(Messages.OUTPUT_FRAMES + length, frame);
+            length += frame.length;
+        }
+        if (!writer.output(output.ring(), cycle, epoch, result.outputHash(), result.odsHash(), result.accepted(),
+                result.phase().code(), length)) {
+            status.increment(Field.OUTPUT_RING_FULL);
+        }
+        status.increment(Field.OUTPUTS_WRITTEN);
+        status.increment(Field.CYCLES_RUN);
+        status.set(Field.LAST_CYCLE, cycle);
+        status.set(Field.LAST_OUTPUT_HASH, result.outputHash());
+        status.set(Field.LAST_ODS_HASH, result.odsHash());
+        status.set(Field.MISSION_PHASE, result.phase().code());
+        if (!result.accepted()) {
+            status.increment(Field.ACCEPTANCE_FAILURES);
+        }
+        if (result.badInputs() > 0) {
+            status.set(Field.BAD_INPUT_FRAMES, status.get(Field.BAD_INPUT_FRAMES) + result.badInputs());
+        }
+        if (peerMailbox != null) {
+            if (!writer.heartbeat(peerMailbox.ring(), cycle, clock.nanoTime(), epoch)) {
+                status.increment(Field.MAILBOX_FULL);
+            }
+            if (checkpointRequested) {
+                byte[] bytes = ods.toBytes();
+                if (writer.checkpoint(peerMailbox.ring(), cycle, epoch, ods.hash(), bytes)) {
+                    checkpointRequested = false;
+                    status.increment(Field.CHECKPOINTS_SENT);
+                    LOG.info("replica {}: checkpoint of cycle {} ({} bytes) sent to peer", slot, cycle, bytes.length);
+                } else {
+                    status.increment(Field.MAILBOX_FULL);
+                }
+            }
+        }
+        long endNs = clock.nanoTime();
+        status.max(Field.STEP_NS_MAX, endNs - startNs);
+        if (endNs - lastTickHostNs > cyclePeriodMs * 1_000_000L) {
+            status.increment(Field.DEADLINE_MISSES);
+        }
+    }
+
+    private void onMailbox(int type, org.agrona.MutableDirectBuffer buffer, int index, int length) {
+        switch (type) {
+            case MessageTypes.HEARTBEAT -> {
+                lastPeerHeartbeatCycle = buffer.getLong(index + Messages.HEARTBEAT_CYCLE);
+                status.increment(Field.PEER_HEARTBEATS);
+            }
+            case MessageTypes.CHECKPOINT -> onCheckpoint(buffer, index, length);
+            default -> LOG.warn("replica {}: unknown mailbox message type {} skipped", slot, type);
+        }
+    }
+
+    private void onCheckpoint(DirectBuffer buffer, int index, int length) {
+        long cycle = buffer.getLong(index + Messages.CHECKPOINT_CYCLE);
+        long hash = buffer.getLong(index + Messages.CHECKPOINT_ODS_HASH);
+        if (state != ReplicaState.AWAITING_CHECKPOINT) {
+            LOG.debug("replica {}: checkpoint of cycle {} ignored: not waiting for one", slot, cycle);
+            return;
+        }
+        byte[] bytes = new byte[length - Messages.CHECKPOINT_ODS];
+        buffer.getBytes(index + Messages.CHECKPOINT_ODS, bytes);
+        Ods received;
+        try {
+            received = Ods.fromBytes(bytes);
+        } catch (RuntimeException e) {
+            LOG.error("replica {}: checkpoint of cycle {} refused: {}", slot, cycle, e.getMessage());
+            return;
+        }
+        if (received.hash() != hash) {
+            LOG.error("replica {}: checkpoint of cycle {} refused: hash mismatch", slot, cycle);
+            return;
+        }
+        // Inputs of the cycles after the checkpoint may already be here, or still to come.
+        while (!pending.isEmpty() && pending.peekFirst().cycle() <= cycle) {
+            pending.removeFirst();
+        }
+        if (!pending.isEmpty() && pending.peekFirst().cycle() != cycle + 1) {
+            LOG.error("replica {}: checkpoint of cycle {} is too old: oldest buffered cycle is {}", slot, cycle,
+                    pending.peekFirst().cycle());
+            return;
+        }
+        ods = received;
+        status.increment(Field.CHECKPOINTS_APPLIED);
+        publishState(ReplicaState.RUNNING);
+        int replayed = 0;
+        while (!pending.isEmpty()) {
+            Batch b = pending.removeFirst();
+            runCycle(b.cycle(), b.periodMs(), b.frames());
+            replayed++;
+        }
+        LOG.info("replica {}: checkpoint of cycle {} applied, {} buffered cycles replayed", slot, cycle, replayed);
+    }
+
+    /** Paper IV: the shadow watches the holder's heartbeats and asks the host to take over when they stop. */
+    private void watchPeer() {
+        if (holder || state != ReplicaState.RUNNING || peerMailbox == null || lastPeerHeartbeatCycle < 0) {
+            return;
+        }
+        long missed = lastCycle - lastPeerHeartbeatCycle;
+        if (missed >= TAKEOVER_AFTER_MISSED_CYCLES && takeoverRequestedEpoch != epoch) {
+            takeoverRequestedEpoch = epoch;
+            long silentNs = missed * periodMs * 1_000_000L;
+            writer.takeoverRequest(output.ring(), epoch, lastCycle, silentNs);
+            status.increment(Field.TAKEOVER_REQUESTS);
+            LOG.warn("replica {}: peer silent for {} cycles, takeover requested (epoch {})", slot, missed, epoch);
+        }
+    }
+
+    private void publishState(ReplicaState newState) {
+        state = newState;
+        status.set(Field.STATE, newState.code());
+    }
+
+    ReplicaState state() {
+        return state;
+    }
+}

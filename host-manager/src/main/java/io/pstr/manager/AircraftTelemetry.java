@@ -1,0 +1,88 @@
+package io.pstr.manager;
+
+import io.dronefleet.mavlink.common.Attitude;
+import io.dronefleet.mavlink.common.LocalPositionNed;
+import io.dronefleet.mavlink.common.SysStatus;
+import io.dronefleet.mavlink.minimal.Heartbeat;
+import io.dronefleet.mavlink.minimal.MavModeFlag;
+import io.pstr.core.mavlink.MavlinkCodec;
+import io.pstr.core.status.AircraftStatus;
+
+/**
+ * The aircraft as the board's telemetry shows it, for status and the ground station. Written on
+ * the link's thread, read anywhere: each update replaces an immutable snapshot.
+ */
+public final class AircraftTelemetry {
+
+    private static final int ATTITUDE = 30;
+    private static final int LOCAL_POSITION_NED = 32;
+    private static final int HEARTBEAT = 0;
+    private static final int SYS_STATUS = 1;
+
+    private final MavlinkCodec codec = new MavlinkCodec();
+    private volatile AircraftStatus status = new AircraftStatus(Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+            Double.NaN, Double.NaN, Double.NaN, Double.NaN, false, "UNKNOWN", Double.NaN, -1);
+    private volatile long lastUpdateNs = Long.MIN_VALUE;
+    private long decodeErrors;
+
+    /** Whether a frame's message id is one this view cares about (the others are not decoded). */
+    public static boolean wanted(int messageId) {
+        return messageId == ATTITUDE || messageId == LOCAL_POSITION_NED || messageId == HEARTBEAT || messageId == SYS_STATUS;
+    }
+
+    public void onFrame(byte[] frame, long nowNs) {
+        Object payload;
+        try {
+            payload = codec.decodePayload(frame);
+        } catch (RuntimeException e) {
+            decodeErrors++;
+            return;
+        }
+        AircraftStatus s = status;
+        if (payload instanceof LocalPositionNed p) {
+            s = new AircraftStatus(-p.z(), p.x(), p.y(), Math.hypot(p.vx(), p.vy()), -p.vz(), s.rollRad(), s.pitchRad(),
+                    s.yawRad(), s.armed(), s.mode(), s.batteryV(), 0);
+        } else if (payload instanceof Attitude a) {
+            s = new AircraftStatus(s.altitudeM(), s.northM(), s.eastM(), s.groundSpeedMps(), s.climbRateMps(), a.roll(),
+                    a.pitch(), a.yaw(), s.armed(), s.mode(), s.batteryV(), 0);
+        } else if (payload instanceof Heartbeat h) {
+            boolean armed = h.baseMode() != null && h.baseMode().flagsEnabled(MavModeFlag.MAV_MODE_FLAG_SAFETY_ARMED);
+            s = new AircraftStatus(s.altitudeM(), s.northM(), s.eastM(), s.groundSpeedMps(), s.climbRateMps(), s.rollRad(),
+                    s.pitchRad(), s.yawRad(), armed, px4Mode(h.customMode()), s.batteryV(), 0);
+        } else if (payload instanceof SysStatus st) {
+            s = new AircraftStatus(s.altitudeM(), s.northM(), s.eastM(), s.groundSpeedMps(), s.climbRateMps(), s.rollRad(),
+                    s.pitchRad(), s.yawRad(), s.armed(), s.mode(), st.voltageBattery() / 1000.0, 0);
+        } else {
+            return;
+        }
+        status = s;
+        lastUpdateNs = nowNs;
+    }
+
+    /** PX4's custom mode: main mode in bits 16..23, AUTO sub-mode in bits 24..31. */
+    static String px4Mode(long customMode) {
+        int main = (int) (customMode >> 16) & 0xFF;
+        int sub = (int) (customMode >> 24) & 0xFF;
+        return switch (main) {
+            case 1 -> "MANUAL";
+            case 2 -> "ALTCTL";
+            case 3 -> "POSCTL";
+            case 4 -> switch (sub) {
+                case 2 -> "AUTO.TAKEOFF";
+                case 3 -> "AUTO.LOITER";
+                case 5 -> "AUTO.RTL";
+                case 6 -> "AUTO.LAND";
+                default -> "AUTO";
+            };
+            case 6 -> "OFFBOARD";
+            default -> "MODE_" + main;
+        };
+    }
+
+    public AircraftStatus snapshot(long nowNs) {
+        AircraftStatus s = status;
+        long age = lastUpdateNs == Long.MIN_VALUE ? -1 : (nowNs - lastUpdateNs) / 1_000_000;
+        return new AircraftStatus(s.altitudeM(), s.northM(), s.eastM(), s.groundSpeedMps(), s.climbRateMps(), s.rollRad(),
+                s.pitchRad(), s.yawRad(), s.armed(), s.mode(), s.batteryV(), age);
+    }
+}

@@ -1,0 +1,105 @@
+package io.pstr.manager;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The virtual board (hil-rig) in its own JVM, as the demo and the system tests run it. */
+public final class BoardProcess implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BoardProcess.class);
+    private static final String READY = "board listening on ";
+
+    private final Process process;
+    private final String endpoint;
+    private final Path record;
+
+    private BoardProcess(Process process, String endpoint, Path record) {
+        this.process = process;
+        this.endpoint = endpoint;
+        this.record = record;
+    }
+
+    /**
+     * Starts the board on an ephemeral TCP port and waits until it listens.
+     * @param extraArgs more BoardMain options (e.g. {@code --failsafe-timeout-ms})
+     */
+    public static BoardProcess start(String classpath, Path dir, List<String> extraArgs, long timeoutMs) {
+        Path record = dir.resolve("board.csv");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx128m",
+                "-cp", classpath, "io.pstr.hilrig.BoardMain", "--link", "tcp-listen:0", "--record", record.toString()));
+        command.addAll(extraArgs);
+        Path log = dir.resolve("board.log");
+        try {
+            Files.createDirectories(dir);
+            Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            CompletableFuture<String> ready = new CompletableFuture<>();
+            Thread reader = new Thread(() -> {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = in.readLine()) != null) {
+                        if (line.startsWith(READY)) {
+                            ready.complete(line.substring(READY.length()).trim());
+                        }
+                        LOG.debug("board: {}", line);
+                    }
+                } catch (IOException e) {
+                    ready.completeExceptionally(e);
+                }
+                ready.completeExceptionally(new IllegalStateException("the board exited before it listened; see " + log));
+            }, "board-stdout");
+            reader.setDaemon(true);
+            reader.start();
+            String listening = ready.get(timeoutMs, TimeUnit.MILLISECONDS);
+            String port = listening.substring(listening.lastIndexOf(':') + 1);
+            return new BoardProcess(p, "tcp:127.0.0.1:" + port, record);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the virtual board", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the virtual board did not start: " + e.getMessage() + " (log: " + log + ")", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the board", e);
+        }
+    }
+
+    /** The endpoint the host manager should connect to. */
+    public String endpoint() {
+        return endpoint;
+    }
+
+    public Path record() {
+        return record;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** SIGTERM, so the board flushes its record; SIGKILL if it does not stop. */
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package io.pstr.manager;
+
+import io.pstr.core.protocol.Messages;
+import io.pstr.core.shm.RingFile;
+import java.util.EnumMap;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Consumer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
+
+/**
+ * The distribution module's fan-out (paper III.C): every board frame gets a host sequence number and
+ * its arrival times and is copied into each attached replica's input ring; cycle ticks and control
+ * messages go through the same door.
+ * <p>
+ * One lock orders everything written to the rings, so both replicas see frames, ticks and control
+ * messages in exactly the same order: the condition for their steps to be identical. A ring that
+ * cannot take a message (a slow or dead replica) never blocks the other or the board: the message
+ * is counted against that replica and the manager resynchronises it.
+ */
+public final class Distributor {
+
+    private final Object lock = new Object();
+    private final EnumMap<Slot, RingFile> rings = new EnumMap<>(Slot.class);
+    private final Messages messages = new Messages();
+    private final UnsafeBuffer frameView = new UnsafeBuffer(new byte[0]);
+    private final AtomicLongArray drops = new AtomicLongArray(Slot.values().length);
+    private final AtomicLongArray delivered = new AtomicLongArray(Slot.values().length);
+    private volatile boolean distributing;
+    private volatile Slot holder;
+    private long holderDrops;
+    private long hostSeq;
+    private long framesIn;
+    private long framesBeforeStart;
+
+    public void attach(Slot slot, RingFile ring) {
+        synchronized (lock) {
+            rings.put(slot, ring);
+        }
+    }
+
+    public void detach(Slot slot) {
+        synchronized (lock) {
+            rings.remove(slot);
+        }
+    }
+
+    /** Frames are fanned out only once the mission has started; before that they are counted. */
+    public void distributing(boolean on) {
+        distributing = on;
+    }
+
+    /** A whole frame from the board (called on the link's thread). */
+    public void frame(byte[] bytes, int offset, int length, long firstNs, long lastNs) {
+        synchronized (lock) {
+            framesIn++;
+            if (!distributing) {
+                framesBeforeStart++;
+                return;
+            }
+            hostSeq++;
+            frameView.wrap(bytes, offset, length);
+            for (var e : rings.entrySet()) {
+                if (messages.frame(e.getValue().ring(), hostSeq, firstNs, lastNs, frameView, 0, length)) {
+                    delivered.incrementAndGet(e.getKey().ordinal());
+                } else {
+                    drops.incrementAndGet(e.getKey().ordinal());
+                    if (e.getKey() == holder) {
+                        holderDrops++;
+                    }
+                }
+            }
+        }
+    }
+
+    /** The replica whose lost inputs count as lost to the aircraft. */
+    public void holder(Slot slot) {
+        holder = slot;
+    }
+
+    /** Frames the I/O holder's ring could not take. */
+    public long holderDrops() {
+        synchronized (lock) {
+            return holderDrops;
+        }
+    }
+
+    /** The end of a cycle's inputs, to every attached replica. */
+    public void tick(long cycle, long nowNs, int periodMs) {
+        synchronized (lock) {
+            for (var e : rings.entrySet()) {
+                if (!messages.tick(e.getValue().ring(), cycle, nowNs, periodMs)) {
+                    drops.incrementAndGet(e.getKey().ordinal());
+                }
+            }
+        }
+    }
+
+    /** A control message to one replica, in order with its frames and ticks. */
+    public boolean control(Slot slot, java.util.function.BiPredicate<Messages, RingBuffer> write) {
+        synchronized (lock) {
+            RingFile ring = rings.get(slot);
+            return ring != null && write.test(messages, ring.ring());
+        }
+    }
+
+    /** Runs something under the fan-out lock (a consistent view across both rings). */
+    public void locked(Consumer<Distributor> action) {
+        synchronized (lock) {
+            action.accept(this);
+        }
+    }
+
+    /** Messages a replica's ring could not take, since it was attached. */
+    public long drops(Slot slot) {
+        return drops.get(slot.ordinal());
+    }
+
+    public long delivered(Slot slot) {
+        return delivered.get(slot.ordinal());
+    }
+
+    public long framesIn() {
+        synchronized (lock) {
+            return framesIn;
+        }
+    }
+
+    public long hostSeq() {
+        synchronized (lock) {
+            return hostSeq;
+        }
+    }
+}

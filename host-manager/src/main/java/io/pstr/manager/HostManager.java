@@ -1,0 +1,530 @@
+package io.pstr.manager;
+
+import io.pstr.core.link.ByteLink;
+import io.pstr.core.link.Endpoint;
+import io.pstr.core.link.LinkListener;
+import io.pstr.core.link.Links;
+import io.pstr.core.mavlink.FrameCounters;
+import io.pstr.core.mavlink.MavlinkFrameSplitter;
+import io.pstr.core.protocol.MessageTypes;
+import io.pstr.core.protocol.Messages;
+import io.pstr.core.shm.ReplicaFiles;
+import io.pstr.core.shm.ReplicaState;
+import io.pstr.core.shm.ReplicaStatusFile.Field;
+import io.pstr.core.shm.SharedFiles;
+import io.pstr.core.status.ControlPlane;
+import io.pstr.core.status.Fault;
+import io.pstr.core.status.GateStatus;
+import io.pstr.core.status.JournalEvent;
+import io.pstr.core.status.LinkStatus;
+import io.pstr.core.status.ReplicaStatus;
+import io.pstr.core.status.SystemStatus;
+import io.pstr.manager.FailoverStateMachine.StartMode;
+import io.pstr.manager.journal.Journal;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The host manager's conductor: the management module (sandboxes, failover arbiter, epoch) and the
+ * distribution module (board link, fan-out, output gate, pacing) on one thread, as an Agrona agent.
+ * Board bytes are read and fanned out on the link's thread; everything else happens in
+ * {@link #doWork()}, with time from the injected clock.
+ */
+public final class HostManager implements Agent, ControlPlane, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HostManager.class);
+    private static final long STATUS_EVERY_NS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    /** Configuration, validated once by {@link #conclude()}. */
+    public static final class Context {
+        public Endpoint board;
+        public Path runDir;
+        public int periodMs = 20;
+        public long graceNs = TimeUnit.MILLISECONDS.toNanos(3);
+        public long linkRateBitsPerSec = 115_200;
+        public int bitsPerByte = 10;
+        public FailoverConfig failover;
+        public SandboxLauncher launcher;
+        public NanoClock clock = System::nanoTime;
+        public Journal journal;
+
+        public Context conclude() {
+            if (board == null) {
+                throw new IllegalArgumentException("no board endpoint: give one, e.g. --board tcp:127.0.0.1:5760");
+            }
+            if (runDir == null) {
+                throw new IllegalArgumentException("no run directory");
+            }
+            if (periodMs < 2 || periodMs > 1000) {
+                throw new IllegalArgumentException("control period " + periodMs + " ms is outside 2..1000 ms");
+            }
+            if (graceNs < 0 || graceNs >= TimeUnit.MILLISECONDS.toNanos(periodMs)) {
+                throw new IllegalArgumentException("output deadline grace must be >= 0 and shorter than the control period");
+            }
+            if (linkRateBitsPerSec <= 0) {
+                throw new IllegalArgumentException("link rate must be positive");
+            }
+            if (failover == null) {
+                failover = FailoverConfig.defaults(periodMs);
+            }
+            failover.conclude();
+            if (launcher == null) {
+                throw new IllegalArgumentException("no sandbox launcher");
+            }
+            if (journal == null) {
+                journal = Journal.inMemory();
+            }
+            return this;
+        }
+    }
+
+    private final Context ctx;
+    private final long periodNs;
+    private final NanoClock clock;
+    private final Journal journal;
+    private final Distributor distributor = new Distributor();
+    private final AircraftTelemetry telemetry = new AircraftTelemetry();
+    private final MavlinkFrameSplitter splitter = new MavlinkFrameSplitter();
+    private final ByteLink board;
+    private final OutputGate gate;
+    private final PacedWriter writer;
+    private final FailoverStateMachine fsm;
+    private final EnumMap<Slot, ReplicaHandle> replicas = new EnumMap<>(Slot.class);
+    private final EnumMap<Slot, Integer> incarnations = new EnumMap<>(Slot.class);
+    private final ExecutorService launcherThread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "sandbox-launcher");
+        t.setDaemon(true);
+        return t;
+    });
+    private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    private final Messages outputReader = new Messages();
+
+    private long cycle;
+    private long nextTickNs;
+    private long tickOverruns;
+    private long nextStatusNs;
+    private boolean ticking;
+    private volatile boolean linkUp;
+    private volatile SystemStatus snapshot;
+    private long startedNs;
+
+    public HostManager(Context context) {
+        this.ctx = context.conclude();
+        this.periodNs = TimeUnit.MILLISECONDS.toNanos(ctx.periodMs);
+        this.clock = ctx.clock;
+        this.journal = ctx.journal;
+        SharedFiles.privateDirectory(ctx.runDir);
+        this.board = Links.open(ctx.board);
+        this.writer = new PacedWriter(board, ctx.linkRateBitsPerSec, ctx.bitsPerByte, this::currentEpoch);
+        this.gate = new OutputGate(ctx.graceNs, writer::offer);
+        this.fsm = new FailoverStateMachine(ctx.failover, new Actions());
+        for (Slot s : Slot.values()) {
+            incarnations.put(s, 0);
+        }
+        this.snapshot = buildStatus(clock.nanoTime());
+    }
+
+    private long currentEpoch() {
+        return gate.epoch();
+    }
+
+    /** Connects to the board and launches both replicas; the mission starts when they are ready. */
+    public void start() {
+        long now = clock.nanoTime();
+        startedNs = now;
+        board.start(new BoardListener());
+        journal.append("START", Cause.START.name(), null, FailoverState.STARTING.name(), 0, 0, null,
+                "host manager starting: board " + ctx.board + ", period " + ctx.periodMs + " ms, policy "
+                        + ctx.failover.policy(), Map.of("periodMs", ctx.periodMs));
+        fsm.begin(now);
+    }
+
+    @Override
+    public String roleName() {
+        return "host-manager";
+    }
+
+    @Override
+    public int doWork() {
+        long now = clock.nanoTime();
+        int work = 0;
+        Runnable command;
+        while ((command = commands.poll()) != null) {
+            command.run();
+            work++;
+        }
+        if (ticking && now >= nextTickNs) {
+            cycle++;
+            distributor.tick(cycle, now, ctx.periodMs);
+            nextTickNs += periodNs;
+            if (now - nextTickNs > periodNs) {
+                tickOverruns++;
+                nextTickNs = now + periodNs;
+            }
+            work++;
+        }
+        for (ReplicaHandle r : replicas.values()) {
+            work += r.output.ring().read((type, buffer, index, length) -> onReplicaMessage(r, type, buffer, index, length, now), 64);
+        }
+        work += gate.poll(now);
+        work += writer.poll(now);
+        fsm.poll(now, view(Slot.A, now), view(Slot.B, now));
+        if (now >= nextStatusNs) {
+            nextStatusNs = now + STATUS_EVERY_NS;
+            snapshot = buildStatus(now);
+        }
+        return work;
+    }
+
+    private void onReplicaMessage(ReplicaHandle r, int type, DirectBuffer buffer, int index, int length, long now) {
+        switch (type) {
+            case MessageTypes.OUTPUT -> gate.onOutput(r.slot,
+                    buffer.getLong(index + Messages.OUTPUT_CYCLE),
+                    buffer.getLong(index + Messages.OUTPUT_EPOCH),
+                    buffer.getLong(index + Messages.OUTPUT_HASH),
+                    buffer.getLong(index + Messages.OUTPUT_ODS_HASH),
+                    (buffer.getInt(index + Messages.OUTPUT_FLAGS) & Messages.FLAG_ACCEPTED) != 0,
+                    buffer, index + Messages.OUTPUT_FRAMES, length - Messages.OUTPUT_FRAMES, now);
+            case MessageTypes.TAKEOVER_REQUEST -> {
+                r.takeoverRequested = true;
+                journal.append("REQUEST", Cause.TAKEOVER_REQUEST.name(), fsm.state().name(), fsm.state().name(),
+                        buffer.getLong(index + Messages.TAKEOVER_EPOCH), buffer.getLong(index + Messages.TAKEOVER_CYCLE),
+                        r.slot.name(), "replica " + r.slot + " asks to take over: peer silent "
+                                + buffer.getLong(index + Messages.TAKEOVER_PEER_SILENT_NS) / 1_000_000 + " ms", Map.of());
+            }
+            default -> LOG.warn("replica {}: unknown message type {} skipped", r.slot, type);
+        }
+    }
+
+    private SlotView view(Slot s, long now) {
+        ReplicaHandle r = replicas.get(s);
+        if (r == null) {
+            return SlotView.ABSENT;
+        }
+        ReplicaState st = r.state();
+        boolean takeover = r.takeoverRequested;
+        r.takeoverRequested = false;
+        long drops = distributor.drops(s);
+        boolean lost = drops != r.dropsSeen;
+        r.dropsSeen = drops;
+        return new SlotView(r.alive(), st == ReplicaState.READY || st == ReplicaState.RUNNING
+                || st == ReplicaState.AWAITING_CHECKPOINT, st == ReplicaState.RUNNING,
+                r.sandbox == null ? 0 : r.heartbeatAgeNs(now), gate.syncStreak(s), gate.takeDivergence(s),
+                gate.acceptanceFailStreak(s), gate.holderMissStreak(s), takeover, lost);
+    }
+
+    /** The state machine's hands. */
+    private final class Actions implements FailoverStateMachine.Actions {
+        @Override
+        public void launch(Slot slot) {
+            ReplicaHandle old = replicas.remove(slot);
+            if (old != null) {
+                distributor.detach(slot);
+                SandboxLauncher.Sandbox sb = old.sandbox;
+                if (sb != null && sb.isAlive()) {
+                    sb.kill();
+                }
+                old.close();
+            }
+            int incarnation = incarnations.merge(slot, 1, Integer::sum);
+            ReplicaFiles files = new ReplicaFiles(SharedFiles.privateDirectory(ctx.runDir.resolve(slot + "-" + incarnation)));
+            ReplicaHandle handle = new ReplicaHandle(slot, incarnation, files);
+            replicas.put(slot, handle);
+            gate.resetStreak(slot);
+            launcherThread.execute(() -> {
+                try {
+                    handle.sandbox = ctx.launcher.launch(slot, incarnation, files);
+                } catch (RuntimeException e) {
+                    handle.launchError = e.getMessage();
+                    LOG.error("cannot launch replica {}: {}", slot, e.getMessage());
+                }
+            });
+        }
+
+        @Override
+        public void kill(Slot slot) {
+            ReplicaHandle r = replicas.get(slot);
+            if (r != null && r.sandbox != null) {
+                r.sandbox.kill();
+            }
+        }
+
+        @Override
+        public void assign(long epoch, Slot holder) {
+            gate.assign(epoch, holder, clock.nanoTime());
+            distributor.holder(holder);
+            sendRoles(epoch, holder);
+        }
+
+        @Override
+        public void start(Slot slot, StartMode mode) {
+            ReplicaHandle r = replicas.get(slot);
+            if (r == null) {
+                return;
+            }
+            gate.resetStreak(slot);
+            distributor.locked(d -> {
+                d.attach(slot, r.input);
+                sendRoles(gate.epoch(), gate.holder());
+                int code = switch (mode) {
+                    case FRESH -> MessageTypes.START_FRESH;
+                    case COLD_LAND -> MessageTypes.START_COLD_LAND;
+                    case FROM_CHECKPOINT -> MessageTypes.START_FROM_CHECKPOINT;
+                };
+                d.control(slot, (m, ring) -> m.start(ring, code, gate.epoch()));
+                if (mode == StartMode.FROM_CHECKPOINT && gate.holder() != null) {
+                    d.control(gate.holder(), (m, ring) -> m.sendCheckpoint(ring, cycle));
+                }
+            });
+            if (!ticking) {
+                ticking = true;
+                distributor.distributing(true);
+                nextTickNs = clock.nanoTime() + periodNs;
+            }
+        }
+
+        @Override
+        public void event(String type, Cause cause, FailoverState from, FailoverState to, Slot slot, String message,
+                Map<String, Object> figures) {
+            Map<String, Object> f = new LinkedHashMap<>(figures);
+            if ("FAILOVER".equals(type) || "FAILBACK".equals(type) || "RECOVERY".equals(type)) {
+                f.put("lastSentCycle", gate.lastSentCycle());
+                f.put("inputLostTotal", inputLostTotal());
+            }
+            journal.append(type, cause.name(), from.name(), to.name(), fsm == null ? 0 : fsm.epoch(), cycle,
+                    slot == null ? null : slot.name(), message, f);
+        }
+    }
+
+    private void sendRoles(long epoch, Slot holder) {
+        distributor.locked(d -> {
+            for (Slot s : Slot.values()) {
+                ReplicaHandle peer = replicas.get(s.other());
+                String peerMailbox = peer == null ? "" : peer.files.mailbox().toString();
+                int peerIncarnation = peer == null ? -1 : peer.incarnation;
+                d.control(s, (m, ring) -> m.role(ring, epoch, s == holder, peerIncarnation, peerMailbox));
+            }
+        });
+    }
+
+    /** Runs an action on the conductor thread and waits for it. */
+    private <T> T onConductor(Supplier<T> action) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        commands.add(() -> {
+            try {
+                result.complete(action.get());
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        try {
+            return result.get(5, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the host manager did not answer within 5 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    @Override
+    public JournalEvent injectFault(Fault fault) {
+        return onConductor(() -> {
+            Slot primary = fsm.primary();
+            Slot target = switch (fault) {
+                case KILL_SHADOW -> primary.other();
+                default -> primary;
+            };
+            ReplicaHandle r = replicas.get(target);
+            if (r == null || r.sandbox == null) {
+                throw new IllegalArgumentException("cannot " + fault.wireName() + ": replica " + target + " is not running");
+            }
+            long now = clock.nanoTime();
+            switch (fault) {
+                case KILL_PRIMARY, KILL_SHADOW -> {
+                    fsm.faultInjected(now);
+                    r.sandbox.kill();
+                }
+                case HANG_PRIMARY -> {
+                    r.sandbox.stop();
+                    fsm.faultInjected(clock.nanoTime());
+                }
+                case RESUME_PRIMARY -> {
+                    ReplicaHandle stopped = findStopped();
+                    if (stopped == null) {
+                        throw new IllegalArgumentException("resume-primary: no stopped replica to resume");
+                    }
+                    stopped.sandbox.resume();
+                    r = stopped;
+                }
+                case KILL_BOTH -> {
+                    fsm.faultInjected(now);
+                    for (ReplicaHandle each : replicas.values()) {
+                        if (each.sandbox != null) {
+                            each.sandbox.kill();
+                        }
+                    }
+                }
+                case CORRUPT_PRIMARY -> {
+                    fsm.faultInjected(now);
+                    distributor.control(target, (m, ring) -> m.fault(ring, 1, 50));
+                }
+            }
+            Map<String, Object> figures = new LinkedHashMap<>();
+            figures.put("pid", r.pid());
+            figures.put("faultMonoNs", now);
+            return journal.append("FAULT", Cause.OPERATOR.name(), fsm.state().name(), fsm.state().name(), fsm.epoch(),
+                    cycle, r.slot.name(), fault.wireName() + ": " + fault.description() + " (pid " + r.pid() + ")", figures);
+        });
+    }
+
+    private ReplicaHandle findStopped() {
+        for (ReplicaHandle r : replicas.values()) {
+            if (fsm.health(r.slot) == ReplicaHealth.STOPPED || fsm.health(r.slot) == ReplicaHealth.SUSPECT) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** Board frames the aircraft's controller never got: link sequence gaps plus the holder's ring drops. */
+    public long inputLostTotal() {
+        return splitter.counters().framesLostToGaps() + distributor.holderDrops();
+    }
+
+    @Override
+    public SystemStatus status() {
+        return snapshot;
+    }
+
+    @Override
+    public List<JournalEvent> events(long afterSeq, int limit) {
+        return journal.events(afterSeq, limit);
+    }
+
+    private SystemStatus buildStatus(long now) {
+        List<ReplicaStatus> list = new ArrayList<>();
+        for (Slot s : Slot.values()) {
+            ReplicaHandle r = replicas.get(s);
+            String role = s == fsm.primary() ? "primary" : "shadow";
+            if (r == null) {
+                list.add(new ReplicaStatus(s.name(), role, false, ReplicaHealth.DOWN.name(), -1, 0, -1, 0, 0, 0, 0, 0, 0, "-"));
+                continue;
+            }
+            long age = r.heartbeatAgeNs(now);
+            list.add(new ReplicaStatus(s.name(), role, s == gate.holder(), fsm.health(s).name(), r.pid(), r.incarnation,
+                    age == Long.MAX_VALUE ? -1 : age / 1_000_000, r.status.get(Field.CYCLES_RUN), r.status.get(Field.LAST_CYCLE),
+                    r.status.get(Field.DEADLINE_MISSES), r.status.get(Field.ACCEPTANCE_FAILURES),
+                    0, distributor.drops(s), phaseName(r.status.get(Field.MISSION_PHASE))));
+        }
+        GateStatus g = new GateStatus(gate.outputsSent(), gate.fallbackOutputs(), gate.fencedAtGate(), writer.staleDropped(),
+                gate.lateDropped(), gate.missedCycles(), gate.acceptanceRejected(), gate.divergentCycles());
+        FrameCounters fc = splitter.counters();
+        LinkStatus l = new LinkStatus(ctx.board.toString(), linkUp, board.counters().bytesIn.get(), board.counters().bytesOut.get(),
+                fc.framesOk(), writer.framesWritten(), fc.crcErrors(), fc.bytesSkipped(), fc.sequenceGaps(), fc.framesLostToGaps(),
+                board.counters().writesRefused.get());
+        Slot holder = gate.holder();
+        return new SystemStatus(now, fsm.state().name(), fsm.state().code(), fsm.epoch(), holder == null ? null : holder.name(),
+                fsm.primary().name(), cycle, ctx.periodMs, ctx.failover.policy().name().toLowerCase(java.util.Locale.ROOT)
+                        .replace('_', '-'), list, g, l, telemetry.snapshot(now));
+    }
+
+    /** Mission phase names by the codes replicas publish (app-flightctl's MissionPhase). */
+    private static final String[] PHASES = {"-", "PREFLIGHT", "TAKEOFF", "WAYPOINT", "HOLD", "LAND", "LANDED", "IDLE"};
+
+    static String phaseName(long code) {
+        return code >= 0 && code < PHASES.length ? PHASES[(int) code] : "PHASE_" + code;
+    }
+
+    /** Reads the board link on its own thread: frames are cut, stamped and fanned out at once. */
+    private final class BoardListener implements LinkListener {
+        private long chunkNs;
+
+        @Override
+        public void onBytes(byte[] buffer, int offset, int length, long rxNs) {
+            chunkNs = rxNs;
+            splitter.feed(buffer, offset, length, this::onFrame);
+        }
+
+        private void onFrame(byte[] frame, int offset, int length, int messageId) {
+            distributor.frame(frame, offset, length, chunkNs, chunkNs);
+            if (AircraftTelemetry.wanted(messageId)) {
+                telemetry.onFrame(java.util.Arrays.copyOfRange(frame, offset, offset + length), chunkNs);
+            }
+        }
+
+        @Override
+        public void onUp(String description) {
+            linkUp = true;
+            journal.append("LINK", "LINK_UP", fsm.state().name(), fsm.state().name(), fsm.epoch(), cycle, null,
+                    "board link up: " + description, Map.of());
+        }
+
+        @Override
+        public void onDown(String reason) {
+            linkUp = false;
+            journal.append("LINK", "LINK_DOWN", fsm.state().name(), fsm.state().name(), fsm.epoch(), cycle, null,
+                    "board link down: " + reason, Map.of());
+        }
+    }
+
+    public FailoverState state() {
+        return fsm.state();
+    }
+
+    public Journal journal() {
+        return journal;
+    }
+
+    public long cycle() {
+        return cycle;
+    }
+
+    public long tickOverruns() {
+        return tickOverruns;
+    }
+
+    public PacedWriter writer() {
+        return writer;
+    }
+
+    public long startedNs() {
+        return startedNs;
+    }
+
+    @Override
+    public void close() {
+        launcherThread.shutdownNow();
+        for (ReplicaHandle r : replicas.values()) {
+            SandboxLauncher.Sandbox sb = r.sandbox;
+            if (sb != null && sb.isAlive()) {
+                sb.resume();
+                sb.kill();
+            }
+        }
+        board.close();
+        journal.close();
+    }
+}

@@ -1,0 +1,276 @@
+package io.pstr.manager;
+
+import java.util.EnumMap;
+import org.agrona.DirectBuffer;
+
+/**
+ * The output gate of the distribution module: exactly one output per cycle reaches the board, the
+ * holder's, and nothing from an old epoch ever does (fencing).
+ * <p>
+ * Rules, per cycle k:
+ * <ul>
+ * <li>an output whose epoch is older than the current one is fenced: counted, dropped;</li>
+ * <li>the holder's accepted output goes at once;</li>
+ * <li>the other replica's accepted output waits as a candidate; if the holder's has not come (or
+ *     failed its acceptance test) by the candidate's arrival plus the grace time, the candidate
+ *     goes instead (a fallback), so the board is fed whatever happens to the holder;</li>
+ * <li>when the holder changes, a waiting candidate of the new holder goes at once;</li>
+ * <li>an output for a cycle already served, or older than the last served, is dropped and only
+ *     compared: equal output and ODS hashes advance the replica's sync streak, others mark divergence.</li>
+ * </ul>
+ * Single-threaded (the conductor's); time comes in as a parameter.
+ */
+public final class OutputGate {
+
+    /** Where a chosen output goes: the paced board writer. */
+    @FunctionalInterface
+    public interface Sink {
+        void send(long cycle, Slot from, long epoch, DirectBuffer frames, int offset, int length, long nowNs);
+    }
+
+    private static final int HISTORY = 256;
+
+    private final long graceNs;
+    private final Sink sink;
+    private long epoch;
+    private Slot holder;
+
+    private long lastSentCycle;
+    private final long[] sentCycle = new long[HISTORY];
+    private final long[] sentHash = new long[HISTORY];
+    private final long[] sentOdsHash = new long[HISTORY];
+
+    private final EnumMap<Slot, Candidate> candidates = new EnumMap<>(Slot.class);
+    private final EnumMap<Slot, int[]> streaks = new EnumMap<>(Slot.class);
+    private final EnumMap<Slot, boolean[]> divergentFlag = new EnumMap<>(Slot.class);
+    private final EnumMap<Slot, int[]> acceptFailStreak = new EnumMap<>(Slot.class);
+    private final EnumMap<Slot, int[]> holderMissStreak = new EnumMap<>(Slot.class);
+
+    private long outputsSent;
+    private long fallbackOutputs;
+    private long fencedAtGate;
+    private long lateDropped;
+    private long missedCycles;
+    private long acceptanceRejected;
+    private long divergentCycles;
+    private long lastFallbackCycle;
+
+    /** An output waiting for its deadline. */
+    private static final class Candidate {
+        long cycle = -1;
+        long epoch;
+        long hash;
+        long odsHash;
+        long deadlineNs;
+        final org.agrona.concurrent.UnsafeBuffer frames = new org.agrona.concurrent.UnsafeBuffer(new byte[64 * 1024]);
+        int length;
+    }
+
+    public OutputGate(long graceNs, Sink sink) {
+        this.graceNs = graceNs;
+        this.sink = sink;
+        for (Slot s : Slot.values()) {
+            candidates.put(s, new Candidate());
+            streaks.put(s, new int[1]);
+            divergentFlag.put(s, new boolean[1]);
+            acceptFailStreak.put(s, new int[1]);
+            holderMissStreak.put(s, new int[1]);
+        }
+    }
+
+    /** A new epoch and holder (null: nobody). A waiting candidate of the new holder goes at once. */
+    public void assign(long newEpoch, Slot newHolder, long nowNs) {
+        epoch = newEpoch;
+        holder = newHolder;
+        if (newHolder != null) {
+            Candidate c = candidates.get(newHolder);
+            if (c.cycle > lastSentCycle && c.epoch <= epoch) {
+                // Its epoch was current when it was written, so it is not a zombie's.
+                send(c.cycle, newHolder, c.epoch, c.hash, c.odsHash, c.frames, 0, c.length, nowNs);
+                c.cycle = -1;
+            }
+        }
+    }
+
+    /** A replica wrote its output for a cycle. */
+    public void onOutput(Slot from, long cycle, long outputEpoch, long hash, long odsHash, boolean accepted,
+            DirectBuffer frames, int offset, int length, long nowNs) {
+        if (outputEpoch < epoch) {
+            fencedAtGate++;
+            return;
+        }
+        if (outputEpoch > epoch) {
+            // Only the host hands out epochs: a replica cannot be ahead. Treat as corrupt.
+            fencedAtGate++;
+            return;
+        }
+        if (cycle <= lastSentCycle) {
+            compare(from, cycle, hash, odsHash);
+            if (from == holder) {
+                lateDropped++;
+            }
+            return;
+        }
+        if (!accepted) {
+            acceptanceRejected++;
+            acceptFailStreak.get(from)[0]++;
+            Candidate c = candidates.get(from.other());
+            if (from == holder && c.cycle == cycle && c.epoch == epoch) {
+                // The holder's own acceptance test refused its output: the other's goes now, not at its deadline.
+                fallbackOutputs++;
+                lastFallbackCycle = cycle;
+                send(cycle, from.other(), c.epoch, c.hash, c.odsHash, c.frames, 0, c.length, nowNs);
+                c.cycle = -1;
+            }
+            return;
+        }
+        acceptFailStreak.get(from)[0] = 0;
+        if (from == holder) {
+            holderMissStreak.get(from)[0] = 0;
+            send(cycle, from, outputEpoch, hash, odsHash, frames, offset, length, nowNs);
+            return;
+        }
+        Candidate c = candidates.get(from);
+        c.cycle = cycle;
+        c.epoch = outputEpoch;
+        c.hash = hash;
+        c.odsHash = odsHash;
+        c.deadlineNs = nowNs + graceNs;
+        c.length = length;
+        c.frames.putBytes(0, frames, offset, length);
+    }
+
+    /** Serves candidates whose deadline passed. Returns the number served. */
+    public int poll(long nowNs) {
+        int served = 0;
+        for (Slot s : Slot.values()) {
+            Candidate c = candidates.get(s);
+            if (c.cycle < 0) {
+                continue;
+            }
+            if (c.cycle <= lastSentCycle) {
+                compare(s, c.cycle, c.hash, c.odsHash);
+                c.cycle = -1;
+                continue;
+            }
+            if (nowNs >= c.deadlineNs && c.epoch == epoch) {
+                if (holder != null && s != holder) {
+                    fallbackOutputs++;
+                    lastFallbackCycle = c.cycle;
+                    holderMissStreak.get(holder)[0]++;
+                }
+                send(c.cycle, s, c.epoch, c.hash, c.odsHash, c.frames, 0, c.length, nowNs);
+                c.cycle = -1;
+                served++;
+            }
+        }
+        return served;
+    }
+
+    private void send(long cycle, Slot from, long outputEpoch, long hash, long odsHash, DirectBuffer frames, int offset,
+            int length, long nowNs) {
+        if (lastSentCycle > 0 && cycle > lastSentCycle + 1) {
+            missedCycles += cycle - lastSentCycle - 1;
+        }
+        lastSentCycle = cycle;
+        int i = (int) (cycle % HISTORY);
+        sentCycle[i] = cycle;
+        sentHash[i] = hash;
+        sentOdsHash[i] = odsHash;
+        outputsSent++;
+        streaks.get(from)[0]++;
+        sink.send(cycle, from, outputEpoch, frames, offset, length, nowNs);
+        Slot other = from.other();
+        Candidate waiting = candidates.get(other);
+        if (waiting.cycle == cycle) {
+            compare(other, cycle, waiting.hash, waiting.odsHash);
+            waiting.cycle = -1;
+        }
+    }
+
+    private void compare(Slot from, long cycle, long hash, long odsHash) {
+        int i = (int) (cycle % HISTORY);
+        if (sentCycle[i] != cycle) {
+            return;
+        }
+        if (sentHash[i] == hash && sentOdsHash[i] == odsHash) {
+            streaks.get(from)[0]++;
+        } else {
+            streaks.get(from)[0] = 0;
+            divergentFlag.get(from)[0] = true;
+            divergentCycles++;
+        }
+    }
+
+    /** Consecutive cycles in which the slot's outputs matched what went to the board. */
+    public int syncStreak(Slot s) {
+        return streaks.get(s)[0];
+    }
+
+    public void resetStreak(Slot s) {
+        streaks.get(s)[0] = 0;
+        divergentFlag.get(s)[0] = false;
+        acceptFailStreak.get(s)[0] = 0;
+        holderMissStreak.get(s)[0] = 0;
+        candidates.get(s).cycle = -1;
+    }
+
+    /** True if the slot diverged since the last call. */
+    public boolean takeDivergence(Slot s) {
+        boolean d = divergentFlag.get(s)[0];
+        divergentFlag.get(s)[0] = false;
+        return d;
+    }
+
+    public int acceptanceFailStreak(Slot s) {
+        return acceptFailStreak.get(s)[0];
+    }
+
+    public int holderMissStreak(Slot s) {
+        return holderMissStreak.get(s)[0];
+    }
+
+    public long lastSentCycle() {
+        return lastSentCycle;
+    }
+
+    public long epoch() {
+        return epoch;
+    }
+
+    public Slot holder() {
+        return holder;
+    }
+
+    public long outputsSent() {
+        return outputsSent;
+    }
+
+    public long fallbackOutputs() {
+        return fallbackOutputs;
+    }
+
+    public long fencedAtGate() {
+        return fencedAtGate;
+    }
+
+    public long lateDropped() {
+        return lateDropped;
+    }
+
+    public long missedCycles() {
+        return missedCycles;
+    }
+
+    public long acceptanceRejected() {
+        return acceptanceRejected;
+    }
+
+    public long divergentCycles() {
+        return divergentCycles;
+    }
+
+    public long lastFallbackCycle() {
+        return lastFallbackCycle;
+    }
+}

@@ -1,0 +1,62 @@
+package io.pstr.manager;
+
+import io.pstr.core.shm.ReplicaFiles;
+import io.pstr.core.shm.ReplicaState;
+import io.pstr.core.shm.ReplicaStatusFile;
+import io.pstr.core.shm.ReplicaStatusFile.Field;
+import io.pstr.core.shm.RingFile;
+
+/** One incarnation of a replica as the host holds it: its files and its sandbox. Conductor thread only. */
+final class ReplicaHandle implements AutoCloseable {
+
+    final Slot slot;
+    final int incarnation;
+    final ReplicaFiles files;
+    final RingFile input;
+    final RingFile output;
+    final RingFile mailbox;
+    final ReplicaStatusFile status;
+    /** Set by the launcher thread once the process exists. */
+    volatile SandboxLauncher.Sandbox sandbox;
+    volatile String launchError;
+    boolean takeoverRequested;
+    long dropsSeen;
+
+    ReplicaHandle(Slot slot, int incarnation, ReplicaFiles files) {
+        this.slot = slot;
+        this.incarnation = incarnation;
+        this.files = files;
+        this.input = RingFile.create(files.input(), ReplicaFiles.INPUT_RING_BYTES);
+        this.output = RingFile.create(files.output(), ReplicaFiles.OUTPUT_RING_BYTES);
+        this.mailbox = RingFile.create(files.mailbox(), ReplicaFiles.MAILBOX_RING_BYTES);
+        this.status = ReplicaStatusFile.create(files.status());
+    }
+
+    ReplicaState state() {
+        return ReplicaState.fromCode(status.get(Field.STATE));
+    }
+
+    long heartbeatAgeNs(long nowNs) {
+        long hb = status.get(Field.HEARTBEAT_NS);
+        return hb == Long.MIN_VALUE ? Long.MAX_VALUE : Math.max(0, nowNs - hb);
+    }
+
+    /** Alive while launching (no process yet) or while its process lives. */
+    boolean alive() {
+        SandboxLauncher.Sandbox s = sandbox;
+        return launchError == null && (s == null || s.isAlive());
+    }
+
+    long pid() {
+        SandboxLauncher.Sandbox s = sandbox;
+        return s == null ? -1 : s.pid();
+    }
+
+    @Override
+    public void close() {
+        input.close();
+        output.close();
+        mailbox.close();
+        status.close();
+    }
+}

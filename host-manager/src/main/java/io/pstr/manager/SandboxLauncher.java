@@ -1,0 +1,28 @@
+package io.pstr.manager;
+
+import io.pstr.core.shm.ReplicaFiles;
+
+/**
+ * Starts a replica in an isolated sandbox. The default runs a separate JVM whose only I/O is its
+ * shared-memory files; a namespace jail or a QEMU/KVM guest can stand behind the same interface.
+ */
+public interface SandboxLauncher {
+
+    Sandbox launch(Slot slot, int incarnation, ReplicaFiles files);
+
+    /** A running sandbox. */
+    interface Sandbox {
+        long pid();
+
+        boolean isAlive();
+
+        /** SIGKILL. */
+        void kill();
+
+        /** SIGSTOP: the process freezes, as a hung replica would. */
+        void stop();
+
+        /** SIGCONT. */
+        void resume();
+    }
+}

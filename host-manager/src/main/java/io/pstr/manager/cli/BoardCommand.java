@@ -1,0 +1,28 @@
+package io.pstr.manager.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Unmatched;
+
+/** {@code pstr board}: the virtual board alone, in its own JVM (hil-rig), with its own options. */
+@Command(name = "board", description = {"Runs the virtual flight board (a PX4-like quadcopter) alone, so that any",
+        "MAVLink ground station or './pstr manager' can connect to it. Try './pstr board --help'."})
+public final class BoardCommand implements Callable<Integer> {
+
+    @Unmatched
+    List<String> args = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-cp", Classpaths.board(),
+                "io.pstr.hilrig.BoardMain"));
+        command.addAll(args);
+        Process p = new ProcessBuilder(command).inheritIO().start();
+        Runtime.getRuntime().addShutdownHook(new Thread(p::destroy, "board-stop"));
+        return p.waitFor();
+    }
+}

@@ -1,0 +1,288 @@
+package io.pstr.manager.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.pstr.core.link.Endpoint;
+import io.pstr.core.record.BoardRecord;
+import io.pstr.core.record.BoardRecordReader;
+import io.pstr.core.status.Fault;
+import io.pstr.core.status.JournalEvent;
+import io.pstr.core.status.ReplicaStatus;
+import io.pstr.core.status.SystemStatus;
+import io.pstr.manager.BoardProcess;
+import io.pstr.manager.FailoverReport;
+import io.pstr.manager.RunningManager;
+import io.pstr.manager.journal.Journal;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code pstr demo}: the paper's section IV on one machine. The virtual board, the host manager and
+ * two replicas fly a square; the primary is killed, recovers and takes the I/O back, is hung, and the
+ * aircraft lands. Prints who holds the I/O as it goes and the failover figures at the end.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Flies the demo mission on the virtual board with two replicas and injects faults into the",
+                "primary: SIGKILL mid-mission (the shadow takes the I/O, the primary restarts, resyncs and takes it",
+                "back), then SIGSTOP (the shadow takes over, the hung primary stays fenced; it is resumed, rejoins and",
+                "takes the I/O back), then lands. Prints time, phase, I/O holder, epoch, altitude and every failover",
+                "event, then a summary; --report writes the figures as JSON. Exit code 0 when the aircraft landed",
+                "and every check passed, 2 when a check failed, 1 on error."})
+public final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--report", paramLabel = "FILE", description = "Write the failover report as JSON here.")
+    Path report;
+
+    @Option(names = "--kill-at-s", defaultValue = "12", paramLabel = "S",
+            description = "SIGKILL the primary this long after the mission starts (default ${DEFAULT-VALUE} s; negative: never).")
+    double killAtS;
+
+    @Option(names = "--hang-at-s", defaultValue = "24", paramLabel = "S",
+            description = "SIGSTOP the primary at this time (default ${DEFAULT-VALUE} s; negative: never).")
+    double hangAtS;
+
+    @Option(names = "--resume-after-s", defaultValue = "2", paramLabel = "S",
+            description = "SIGCONT the hung primary this long after it was stopped (default ${DEFAULT-VALUE} s; negative: never, "
+                    + "then the manager kills it after its hang timeout and restarts it).")
+    double resumeAfterS;
+
+    @Option(names = "--duration-s", defaultValue = "120", paramLabel = "S",
+            description = "Give up if the aircraft has not landed after this long (default ${DEFAULT-VALUE} s).")
+    double durationS;
+
+    @Option(names = "--print-every-ms", defaultValue = "500", paramLabel = "MS",
+            description = "Interval between status lines (default ${DEFAULT-VALUE} ms).")
+    long printEveryMs;
+
+    @Option(names = "--failsafe-timeout-ms", defaultValue = "500", paramLabel = "MS",
+            description = "The virtual board's offboard-loss failsafe timeout (default ${DEFAULT-VALUE} ms).")
+    long failsafeTimeoutMs;
+
+    @Mixin
+    ManagerOptions options = new ManagerOptions();
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private PrintWriter out;
+
+    private record Scheduled(double atS, Fault fault) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        out = spec.commandLine().getOut();
+        if (!(durationS > 0)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--duration-s must be positive");
+        }
+        Path dir = options.resolveRunDir("demo");
+        Files.createDirectories(dir);
+        out.printf("run directory %s%n", dir);
+        out.flush();
+        long wallStart = System.nanoTime();
+        BoardProcess board = BoardProcess.start(Classpaths.board(), dir,
+                List.of("--failsafe-timeout-ms", Long.toString(failsafeTimeoutMs)), 60_000);
+        out.printf("virtual board up (pid %d) on %s, record %s%n", board.pid(), board.endpoint(), board.record());
+        Journal journal = new Journal(dir.resolve("journal.jsonl"), System::nanoTime, System::currentTimeMillis);
+        RunningManager running;
+        try {
+            running = RunningManager.start(options.context(Endpoint.parse(board.endpoint()), dir, journal),
+                    options.apiHost, options.apiPort, options.token);
+        } catch (RuntimeException e) {
+            board.close();
+            throw e;
+        }
+        out.printf("host manager up, API http://%s — try ./pstr status --api %s in another terminal%n",
+                running.api().address(), running.api().address());
+        int code;
+        long originNs;
+        long endNs;
+        boolean landed;
+        try {
+            Flight flight = fly(running);
+            originNs = flight.originNs;
+            endNs = System.nanoTime();
+            landed = flight.landed;
+        } finally {
+            running.close();
+            board.close();
+        }
+        List<JournalEvent> events = journal.events(0, Integer.MAX_VALUE);
+        BoardRecordReader reader = new BoardRecordReader();
+        List<BoardRecord> records = reader.read(board.record());
+        Map<String, Object> figures = new java.util.LinkedHashMap<>(
+                FailoverReport.build(options.periodMs, originNs, endNs, events, records));
+        figures.put("landed", landed);
+        figures.put("boardRecordBadLines", reader.badLines());
+        code = summarize(figures, landed);
+        if (report != null) {
+            ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            Path parent = report.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            json.writeValue(report.toFile(), figures);
+            out.printf("report written to %s%n", report);
+        }
+        out.printf("demo took %.1f s; journal %s%n", (System.nanoTime() - wallStart) / 1e9, dir.resolve("journal.jsonl"));
+        out.flush();
+        return code;
+    }
+
+    private static final class Flight {
+        long originNs;
+        boolean landed;
+    }
+
+    private Flight fly(RunningManager running) {
+        Flight flight = new Flight();
+        List<Scheduled> schedule = new ArrayList<>();
+        if (killAtS >= 0) {
+            schedule.add(new Scheduled(killAtS, Fault.KILL_PRIMARY));
+        }
+        if (hangAtS >= 0) {
+            schedule.add(new Scheduled(hangAtS, Fault.HANG_PRIMARY));
+            if (resumeAfterS >= 0) {
+                schedule.add(new Scheduled(hangAtS + resumeAfterS, Fault.RESUME_PRIMARY));
+            }
+        }
+        schedule.sort((a, b) -> Double.compare(a.atS(), b.atS()));
+        long startNs = System.nanoTime();
+        long deadlineNs = startNs + (long) (durationS * 1e9);
+        long nextPrintNs = startNs;
+        long lastEventSeq = 0;
+        long landedSinceNs = Long.MIN_VALUE;
+        flight.originNs = Long.MIN_VALUE;
+        out.printf("%n%7s  %-9s %-6s %5s  %-18s %7s %7s  %-12s%n", "t(s)", "phase", "holder", "epoch", "state", "alt(m)",
+                "north", "board mode");
+        while (true) {
+            long now = System.nanoTime();
+            for (JournalEvent e : running.manager().events(lastEventSeq, 1000)) {
+                lastEventSeq = e.seq();
+                if ("START".equals(e.type()) && e.slot() != null && flight.originNs == Long.MIN_VALUE) {
+                    flight.originNs = e.monoNs();
+                }
+                printEvent(e, flight.originNs == Long.MIN_VALUE ? e.monoNs() : flight.originNs);
+            }
+            SystemStatus s = running.manager().status();
+            double t = flight.originNs == Long.MIN_VALUE ? 0 : (now - flight.originNs) / 1e9;
+            while (flight.originNs != Long.MIN_VALUE && !schedule.isEmpty() && t >= schedule.get(0).atS()) {
+                Scheduled next = schedule.remove(0);
+                try {
+                    running.manager().injectFault(next.fault());
+                } catch (IllegalArgumentException | IllegalStateException e) {
+                    out.printf("%7.2f  !! could not inject %s: %s%n", t, next.fault().wireName(), e.getMessage());
+                }
+            }
+            if (now >= nextPrintNs) {
+                nextPrintNs = now + TimeUnit.MILLISECONDS.toNanos(printEveryMs);
+                printStatus(t, s);
+            }
+            String phase = holderPhase(s);
+            if (schedule.isEmpty() && "LANDED".equals(phase) && !s.aircraft().armed()) {
+                if (landedSinceNs == Long.MIN_VALUE) {
+                    landedSinceNs = now;
+                } else if (now - landedSinceNs > TimeUnit.SECONDS.toNanos(1)) {
+                    flight.landed = true;
+                    printStatus(t, s);
+                    out.printf("%7.2f  landed and disarmed%n", t);
+                    break;
+                }
+            }
+            if (now > deadlineNs) {
+                out.printf("%7.2f  !! gave up: not landed after %.0f s%n", t, durationS);
+                break;
+            }
+            out.flush();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        if (flight.originNs == Long.MIN_VALUE) {
+            flight.originNs = startNs;
+        }
+        out.flush();
+        return flight;
+    }
+
+    private static String holderPhase(SystemStatus s) {
+        for (ReplicaStatus r : s.replicas()) {
+            if (r.holder()) {
+                return r.missionPhase();
+            }
+        }
+        return "-";
+    }
+
+    private void printStatus(double t, SystemStatus s) {
+        out.printf(Locale.ROOT, "%7.2f  %-9s %-6s %5d  %-18s %7.2f %7.2f  %-12s%n", t, holderPhase(s),
+                s.holder() == null ? "none" : s.holder(), s.epoch(), s.state(), s.aircraft().altitudeM(),
+                s.aircraft().northM(), s.aircraft().mode() + (s.aircraft().armed() ? " armed" : ""));
+    }
+
+    private void printEvent(JournalEvent e, long originNs) {
+        String type = e.type();
+        if ("STATE".equals(type) || "REPLICA".equals(type) || "REQUEST".equals(type)) {
+            out.printf(Locale.ROOT, "%7.2f     %s%n", (e.monoNs() - originNs) / 1e9, e.message());
+            return;
+        }
+        StringBuilder extra = new StringBuilder();
+        if (e.figures() != null && e.figures().get("detectMs") instanceof Number d) {
+            extra.append(String.format(Locale.ROOT, " (detected in %.1f ms)", d.doubleValue()));
+        }
+        out.printf(Locale.ROOT, "%7.2f  >> %-9s %-16s %s%s%n", (e.monoNs() - originNs) / 1e9, type, e.cause(), e.message(), extra);
+    }
+
+    @SuppressWarnings("unchecked")
+    private int summarize(Map<String, Object> figures, boolean landed) {
+        int period = options.periodMs;
+        List<FailoverReport.Failover> failovers = (List<FailoverReport.Failover>) figures.get("failovers");
+        out.printf("%n%-3s %-9s %-16s %-5s %9s %9s %9s %6s %5s %5s %8s%n", "#", "change", "cause", "to", "fault(s)",
+                "detect", "gap(ms)", "fenced", "dup", "lost", "altDev");
+        int i = 0;
+        boolean ok = landed;
+        List<String> problems = new ArrayList<>();
+        if (!landed) {
+            problems.add("the aircraft did not land");
+        }
+        for (FailoverReport.Failover f : failovers) {
+            out.printf(Locale.ROOT, "%-3d %-9s %-16s %-5s %9s %9s %9.1f %6d %5d %5d %8.2f%n", ++i, f.type(), f.cause(),
+                    f.to() == null ? "none" : f.to(), f.faultAtMs() == null ? "-" : String.format(Locale.ROOT, "%.2f", f.faultAtMs() / 1000),
+                    f.detectMs() == null ? "-" : String.format(Locale.ROOT, "%.1f ms", f.detectMs()), f.commandGapMs(),
+                    f.fencedOutputs(), f.duplicateCycles(), f.lostInputFrames(), f.altitudeDeviationM());
+            double bound = "PROCESS_EXIT".equals(f.cause()) ? 2 * period : 4 * period;
+            if (f.commandGapMs() > bound) {
+                problems.add(String.format(Locale.ROOT, "#%d: command gap %.1f ms exceeds %.0f ms", i, f.commandGapMs(), bound));
+            }
+        }
+        Map<String, Long> counts = new TreeMap<>();
+        for (FailoverReport.Failover f : failovers) {
+            counts.merge(f.type(), 1L, Long::sum);
+        }
+        out.printf("totals: %s, fenced outputs at the board %s, duplicate cycles %s, lost input frames %s, max altitude deviation %s m, "
+                        + "largest command gap of the flight %s ms%n", counts, figures.get("fencedOutputsTotal"),
+                figures.get("duplicateCyclesTotal"), figures.get("lostInputFramesTotal"), figures.get("maxAltitudeDeviationM"),
+                figures.get("maxCommandGapMs"));
+        for (String key : List.of("fencedOutputsTotal", "duplicateCyclesTotal", "lostInputFramesTotal")) {
+            if (((Number) figures.get(key)).longValue() != 0) {
+                problems.add(key + " is " + figures.get(key));
+            }
+        }
+        ok &= problems.isEmpty();
+        out.println(ok ? "all checks passed" : "CHECKS FAILED: " + String.join("; ", problems));
+        out.flush();
+        return ok ? 0 : 2;
+    }
+}

@@ -1,0 +1,59 @@
+package io.pstr.manager.cli;
+
+import io.pstr.core.link.Endpoint;
+import io.pstr.manager.RunningManager;
+import io.pstr.manager.journal.Journal;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code pstr manager}: the host manager and both replicas against any MAVLink board. */
+@Command(name = "manager", mixinStandardHelpOptions = true,
+        description = {"Runs the host manager and both replicas against a flight board until Ctrl-C.",
+                "The replicas fly the mission; use 'pstr status' and 'pstr fault' from another terminal."})
+public final class ManagerCommand implements Callable<Integer> {
+
+    @Option(names = "--board", defaultValue = "tcp:127.0.0.1:5760", paramLabel = "ENDPOINT",
+            description = "Board link: tcp:HOST:PORT, serial:/dev/ttyUSB0:115200, pty:/dev/pts/N, udp:HOST:PORT, "
+                    + "tcp-listen:PORT, udp-listen:PORT (default ${DEFAULT-VALUE}).")
+    String board;
+
+    @Mixin
+    ManagerOptions options = new ManagerOptions();
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Endpoint endpoint;
+        try {
+            endpoint = Endpoint.parse(board);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        Path dir = options.resolveRunDir("manager");
+        Journal journal = new Journal(dir.resolve("journal.jsonl"), System::nanoTime, System::currentTimeMillis);
+        RunningManager running;
+        try {
+            running = RunningManager.start(options.context(endpoint, dir, journal), options.apiHost, options.apiPort, options.token);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            running.close();
+            stop.countDown();
+        }, "manager-shutdown"));
+        System.out.println("host manager running: board " + endpoint + ", API http://" + running.api().address()
+                + ", run directory " + dir);
+        System.out.println("journal: " + dir.resolve("journal.jsonl") + "   (Ctrl-C stops everything)");
+        stop.await();
+        return 0;
+    }
+}

@@ -1,0 +1,114 @@
+package io.pstr.manager.cli;
+
+import io.pstr.core.link.Endpoint;
+import io.pstr.manager.FailbackPolicy;
+import io.pstr.manager.FailoverConfig;
+import io.pstr.manager.HostManager;
+import io.pstr.manager.ProcessSandboxLauncher;
+import io.pstr.manager.journal.Journal;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Option;
+
+/** Options of every command that runs a host manager (manager, demo). */
+public final class ManagerOptions {
+
+    @Option(names = "--period-ms", defaultValue = "20", paramLabel = "MS",
+            description = "Control period: one input batch, one step and one output per cycle (default ${DEFAULT-VALUE} ms = 50 Hz).")
+    int periodMs;
+
+    @Option(names = "--grace-ms", defaultValue = "3", paramLabel = "MS",
+            description = "Output deadline: how long after the shadow's output of a cycle the gate waits for the holder's "
+                    + "before sending the shadow's (default ${DEFAULT-VALUE} ms).")
+    double graceMs;
+
+    @Option(names = "--policy", defaultValue = "revertive", paramLabel = "POLICY",
+            description = "Failback policy: revertive (the recovered primary takes the I/O back after the hold-off) or "
+                    + "non-revertive (the holder keeps it). Default ${DEFAULT-VALUE}.")
+    String policy;
+
+    @Option(names = "--holdoff-ms", defaultValue = "2000", paramLabel = "MS",
+            description = "Revertive policy: time a recovered primary must run in step before it takes the I/O back "
+                    + "(default ${DEFAULT-VALUE} ms).")
+    long holdOffMs;
+
+    @Option(names = "--hang-timeout-ms", paramLabel = "MS",
+            description = "Heartbeat age at which a replica is declared hung and fenced (default: 10 periods, at least 200 ms).")
+    Long hangTimeoutMs;
+
+    @Option(names = "--link-rate", defaultValue = "115200", paramLabel = "BIT/S",
+            description = "Rate the output writer paces the board link to, start and stop bits included (default ${DEFAULT-VALUE}).")
+    long linkRateBitsPerSec;
+
+    @Option(names = "--run-dir", paramLabel = "DIR",
+            description = "Private directory for the replicas' shared-memory files, logs and the journal "
+                    + "(default .pstr/run/<time>).")
+    Path runDir;
+
+    @Option(names = "--api-port", defaultValue = "8660", paramLabel = "PORT",
+            description = "Port of the status/control API on 127.0.0.1 (default ${DEFAULT-VALUE}; 0 picks a free one).")
+    int apiPort;
+
+    @Option(names = "--api-host", defaultValue = "127.0.0.1", paramLabel = "HOST",
+            description = "Address the API binds to; anything but loopback requires --token (default ${DEFAULT-VALUE}).")
+    String apiHost;
+
+    @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:PSTR_API_TOKEN}",
+            description = "Bearer token the API requires (default: the PSTR_API_TOKEN environment variable, if set).")
+    String token;
+
+    @Option(names = "--takeoff-alt-m", defaultValue = "10", description = "Mission: take-off altitude (default ${DEFAULT-VALUE} m).")
+    double takeoffAltitudeM;
+
+    @Option(names = "--square-m", defaultValue = "20", description = "Mission: side of the square of waypoints (default ${DEFAULT-VALUE} m).")
+    double squareSideM;
+
+    @Option(names = "--cruise-mps", defaultValue = "4", description = "Mission: cruise speed (default ${DEFAULT-VALUE} m/s).")
+    double cruiseSpeedMps;
+
+    public Path resolveRunDir(String prefix) {
+        if (runDir != null) {
+            return runDir.toAbsolutePath();
+        }
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS"));
+        return Path.of(".pstr", "run", prefix + "-" + stamp).toAbsolutePath();
+    }
+
+    public FailbackPolicy failbackPolicy() {
+        return switch (policy.toLowerCase(Locale.ROOT)) {
+            case "revertive" -> FailbackPolicy.REVERTIVE;
+            case "non-revertive", "nonrevertive" -> FailbackPolicy.NON_REVERTIVE;
+            default -> throw new IllegalArgumentException("unknown failback policy '" + policy + "': revertive or non-revertive");
+        };
+    }
+
+    /** Builds a validated host-manager context; replicas get the same mission options. */
+    public HostManager.Context context(Endpoint board, Path dir, Journal journal) {
+        HostManager.Context ctx = new HostManager.Context();
+        ctx.board = board;
+        ctx.runDir = dir;
+        ctx.periodMs = periodMs;
+        ctx.graceNs = (long) (graceMs * 1_000_000);
+        ctx.linkRateBitsPerSec = linkRateBitsPerSec;
+        FailoverConfig f = FailoverConfig.defaults(periodMs)
+                .withPolicy(failbackPolicy(), TimeUnit.MILLISECONDS.toNanos(holdOffMs));
+        if (hangTimeoutMs != null) {
+            f = new FailoverConfig(f.periodNs(), f.suspectAfterNs(), TimeUnit.MILLISECONDS.toNanos(hangTimeoutMs),
+                    f.hungKillAfterNs(), f.syncCycles(), f.failbackHoldOffNs(), f.policy(), f.acceptanceFailLimit(),
+                    f.deadlineMissLimit(), f.startTimeoutNs());
+        }
+        ctx.failover = f;
+        List<String> missionArgs = new ArrayList<>(List.of(
+                "--takeoff-alt-m", Double.toString(takeoffAltitudeM),
+                "--square-m", Double.toString(squareSideM),
+                "--cruise-mps", Double.toString(cruiseSpeedMps)));
+        ctx.launcher = new ProcessSandboxLauncher(Classpaths.replica(), missionArgs);
+        ctx.journal = journal;
+        return ctx.conclude();
+    }
+}
