@@ -38,6 +38,8 @@ public final class ReplicaAgent implements Agent {
     static final int MAX_BUFFERED_CYCLES = 500;
     /** Peer heartbeats missed (in cycles) before a shadow asks the host to take over. */
     static final int TAKEOVER_AFTER_MISSED_CYCLES = 3;
+    private static final int MAILBOX_BATCH = 1024;
+    private static final int INPUT_BATCH = 256;
 
     private record Batch(long cycle, int periodMs, List<byte[]> frames) {
     }
@@ -90,10 +92,13 @@ public final class ReplicaAgent implements Agent {
     @Override
     public int doWork() {
         status.set(Field.HEARTBEAT_NS, clock.nanoTime());
-        int work = mailbox.ring().read(this::onMailbox, 16);
-        work += input.ring().read(this::onInput, 256);
-        watchPeer();
-        return work;
+        int work = mailbox.ring().read(this::onMailbox, MAILBOX_BATCH);
+        int inputs = input.ring().read(this::onInput, INPUT_BATCH);
+        if (inputs < INPUT_BATCH) {
+            // Only a replica that has caught up with its input can judge its peer's silence.
+            watchPeer();
+        }
+        return work + inputs;
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.pstr.manager;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -161,17 +163,20 @@ public final class FailoverStateMachine {
         }
         if (s == holder) {
             if (v.acceptanceFailStreak() >= config.acceptanceFailLimit()) {
-                faultyHolder(s, nowNs, Cause.ACCEPTANCE_TEST, v.acceptanceFailStreak() + " outputs failed the acceptance test");
+                faultyHolder(s, nowNs, Cause.ACCEPTANCE_TEST, v.acceptanceFailStreak() + " outputs failed the acceptance test",
+                        v.heartbeatAgeNs());
                 return;
             }
             if (v.holderMissStreak() >= config.deadlineMissLimit()) {
-                faultyHolder(s, nowNs, Cause.DEADLINE_MISSED, v.holderMissStreak() + " output deadlines missed in a row");
+                faultyHolder(s, nowNs, Cause.DEADLINE_MISSED, v.holderMissStreak() + " output deadlines missed in a row",
+                        v.heartbeatAgeNs());
                 return;
             }
         } else {
             if (v.takeoverRequested() && holder != null && other.heartbeatAgeNs() >= config.suspectAfterNs()) {
                 // The shadow's watch (paper IV) agrees with the manager's own evidence.
-                faultyHolder(holder, nowNs, Cause.TAKEOVER_REQUEST, "shadow " + s + " missed the holder's heartbeats");
+                faultyHolder(holder, nowNs, Cause.TAKEOVER_REQUEST, "shadow " + s + " missed the holder's heartbeats",
+                        other.heartbeatAgeNs());
                 return;
             }
             if (v.divergent() && (h == ReplicaHealth.RUNNING)) {
@@ -201,8 +206,18 @@ public final class FailoverStateMachine {
         }
     }
 
-    private void faultyHolder(Slot s, long nowNs, Cause cause, String why) {
+    /**
+     * The holder misbehaves. One whose heartbeat has stopped too is hung: it is fenced and left for
+     * the operator to resume, or killed after the hung-kill timeout. One that is alive but late or
+     * wrong is killed and restarted in a fresh sandbox.
+     */
+    private void faultyHolder(Slot s, long nowNs, Cause cause, String why, long heartbeatAgeNs) {
         lost(s, nowNs, cause, why);
+        if (heartbeatAgeNs >= config.suspectAfterNs()) {
+            health.put(s, ReplicaHealth.STOPPED);
+            hungSinceNs.put(s, nowNs);
+            return;
+        }
         actions.kill(s);
         health.put(s, ReplicaHealth.DOWN);
         launch(s, nowNs);
@@ -271,12 +286,16 @@ public final class FailoverStateMachine {
         }
         started = true;
         primary = aReady ? Slot.A : Slot.B;
-        assignHolder(primary, nowNs, Cause.START, "START", "mission starts: " + primary + " is primary and holds the I/O");
+        List<Slot> ready = new ArrayList<>();
         for (Slot s : Slot.values()) {
             if (health.get(s) == ReplicaHealth.READY) {
                 health.put(s, ReplicaHealth.RUNNING);
-                actions.start(s, StartMode.FRESH);
+                ready.add(s);
             }
+        }
+        assignHolder(primary, nowNs, Cause.START, "START", "mission starts: " + primary + " is primary and holds the I/O");
+        for (Slot s : ready) {
+            actions.start(s, StartMode.FRESH);
         }
     }
 

@@ -132,8 +132,9 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         this.journal = ctx.journal;
         SharedFiles.privateDirectory(ctx.runDir);
         this.board = Links.open(ctx.board);
-        this.writer = new PacedWriter(board, ctx.linkRateBitsPerSec, ctx.bitsPerByte, this::currentEpoch);
-        this.gate = new OutputGate(ctx.graceNs, writer::offer);
+        this.gate = new OutputGate(ctx.graceNs, (cycle, from, epoch, frames, offset, length, nowNs) ->
+                writerOffer(cycle, from, epoch, frames, offset, length, nowNs));
+        this.writer = new PacedWriter(board, ctx.linkRateBitsPerSec, ctx.bitsPerByte, gate::isFenced);
         this.fsm = new FailoverStateMachine(ctx.failover, new Actions());
         for (Slot s : Slot.values()) {
             incarnations.put(s, 0);
@@ -141,8 +142,8 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         this.snapshot = buildStatus(clock.nanoTime());
     }
 
-    private long currentEpoch() {
-        return gate.epoch();
+    private void writerOffer(long cycle, Slot from, long epoch, DirectBuffer frames, int offset, int length, long nowNs) {
+        writer.offer(cycle, from, epoch, frames, offset, length, nowNs);
     }
 
     /** Connects to the board and launches both replicas; the mission starts when they are ready. */
@@ -163,12 +164,14 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
 
     @Override
     public int doWork() {
-        long now = clock.nanoTime();
+        final long startNs = clock.nanoTime();
+        long now = startNs;
         int work = 0;
         Runnable command;
         while ((command = commands.poll()) != null) {
             command.run();
             work++;
+            now = clock.nanoTime();
         }
         if (ticking && now >= nextTickNs) {
             cycle++;
@@ -180,8 +183,9 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             }
             work++;
         }
+        final long readNs = now;
         for (ReplicaHandle r : replicas.values()) {
-            work += r.output.ring().read((type, buffer, index, length) -> onReplicaMessage(r, type, buffer, index, length, now), 64);
+            work += r.output.ring().read((type, buffer, index, length) -> onReplicaMessage(r, type, buffer, index, length, readNs), 64);
         }
         work += gate.poll(now);
         work += writer.poll(now);
@@ -203,7 +207,8 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
                     (buffer.getInt(index + Messages.OUTPUT_FLAGS) & Messages.FLAG_ACCEPTED) != 0,
                     buffer, index + Messages.OUTPUT_FRAMES, length - Messages.OUTPUT_FRAMES, now);
             case MessageTypes.TAKEOVER_REQUEST -> {
-                r.takeoverRequested = true;
+                r.takeoverEpoch = buffer.getLong(index + Messages.TAKEOVER_EPOCH);
+                r.takeoverRequestedNs = now;
                 journal.append("REQUEST", Cause.TAKEOVER_REQUEST.name(), fsm.state().name(), fsm.state().name(),
                         buffer.getLong(index + Messages.TAKEOVER_EPOCH), buffer.getLong(index + Messages.TAKEOVER_CYCLE),
                         r.slot.name(), "replica " + r.slot + " asks to take over: peer silent "
@@ -219,8 +224,8 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             return SlotView.ABSENT;
         }
         ReplicaState st = r.state();
-        boolean takeover = r.takeoverRequested;
-        r.takeoverRequested = false;
+        boolean takeover = r.takeoverRequestedNs != Long.MIN_VALUE && now - r.takeoverRequestedNs < 10 * periodNs
+                && r.takeoverEpoch == gate.epoch();
         long drops = distributor.drops(s);
         boolean lost = drops != r.dropsSeen;
         r.dropsSeen = drops;

@@ -41,6 +41,8 @@ public final class OutputGate {
     private final long[] sentOdsHash = new long[HISTORY];
 
     private final EnumMap<Slot, Candidate> candidates = new EnumMap<>(Slot.class);
+    /** Outputs of a slot with an epoch below its fence were written before it lost the I/O (or was lost): never sent. */
+    private final EnumMap<Slot, long[]> fence = new EnumMap<>(Slot.class);
     private final EnumMap<Slot, int[]> streaks = new EnumMap<>(Slot.class);
     private final EnumMap<Slot, boolean[]> divergentFlag = new EnumMap<>(Slot.class);
     private final EnumMap<Slot, int[]> acceptFailStreak = new EnumMap<>(Slot.class);
@@ -75,17 +77,26 @@ public final class OutputGate {
             divergentFlag.put(s, new boolean[1]);
             acceptFailStreak.put(s, new int[1]);
             holderMissStreak.put(s, new int[1]);
+            fence.put(s, new long[1]);
         }
     }
 
-    /** A new epoch and holder (null: nobody). A waiting candidate of the new holder goes at once. */
+    /**
+     * A new epoch and holder (null: nobody). Every slot but the new holder is fenced at the new epoch:
+     * what it wrote before it heard of the change never reaches the board. The new holder's outputs
+     * of the old epoch stay good (it was a healthy shadow), and a waiting one goes at once.
+     */
     public void assign(long newEpoch, Slot newHolder, long nowNs) {
         epoch = newEpoch;
         holder = newHolder;
+        for (Slot s : Slot.values()) {
+            if (s != newHolder) {
+                fence.get(s)[0] = newEpoch;
+            }
+        }
         if (newHolder != null) {
             Candidate c = candidates.get(newHolder);
-            if (c.cycle > lastSentCycle && c.epoch <= epoch) {
-                // Its epoch was current when it was written, so it is not a zombie's.
+            if (c.cycle > lastSentCycle && !isFenced(newHolder, c.epoch)) {
                 send(c.cycle, newHolder, c.epoch, c.hash, c.odsHash, c.frames, 0, c.length, nowNs);
                 c.cycle = -1;
             }
@@ -95,7 +106,7 @@ public final class OutputGate {
     /** A replica wrote its output for a cycle. */
     public void onOutput(Slot from, long cycle, long outputEpoch, long hash, long odsHash, boolean accepted,
             DirectBuffer frames, int offset, int length, long nowNs) {
-        if (outputEpoch < epoch) {
+        if (isFenced(from, outputEpoch)) {
             fencedAtGate++;
             return;
         }
@@ -115,7 +126,7 @@ public final class OutputGate {
             acceptanceRejected++;
             acceptFailStreak.get(from)[0]++;
             Candidate c = candidates.get(from.other());
-            if (from == holder && c.cycle == cycle && c.epoch == epoch) {
+            if (from == holder && c.cycle == cycle && !isFenced(from.other(), c.epoch)) {
                 // The holder's own acceptance test refused its output: the other's goes now, not at its deadline.
                 fallbackOutputs++;
                 lastFallbackCycle = cycle;
@@ -153,7 +164,7 @@ public final class OutputGate {
                 c.cycle = -1;
                 continue;
             }
-            if (nowNs >= c.deadlineNs && c.epoch == epoch) {
+            if (nowNs >= c.deadlineNs && !isFenced(s, c.epoch)) {
                 if (holder != null && s != holder) {
                     fallbackOutputs++;
                     lastFallbackCycle = c.cycle;
@@ -200,6 +211,11 @@ public final class OutputGate {
             divergentFlag.get(from)[0] = true;
             divergentCycles++;
         }
+    }
+
+    /** True when an output of this slot written under this epoch must never reach the board. */
+    public boolean isFenced(Slot from, long outputEpoch) {
+        return outputEpoch < fence.get(from)[0];
     }
 
     /** Consecutive cycles in which the slot's outputs matched what went to the board. */

@@ -2,7 +2,6 @@ package io.pstr.manager;
 
 import io.pstr.core.link.ByteLink;
 import java.util.ArrayDeque;
-import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
 import org.agrona.DirectBuffer;
 
@@ -19,7 +18,7 @@ public final class PacedWriter {
     private final ByteLink link;
     private final long rateBitsPerSec;
     private final int bitsPerByte;
-    private final LongSupplier currentEpoch;
+    private final FenceCheck fenced;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private final Histogram queueDelayNs = new Histogram(3);
     private long linkFreeAtNs = Long.MIN_VALUE;
@@ -35,14 +34,20 @@ public final class PacedWriter {
         void written(long cycle, Slot from, long epoch, long nowNs);
     }
 
-    public PacedWriter(ByteLink link, long rateBitsPerSec, int bitsPerByte, LongSupplier currentEpoch) {
+    /** Whether an output of a slot and epoch is fenced now. */
+    @FunctionalInterface
+    public interface FenceCheck {
+        boolean isFenced(Slot from, long epoch);
+    }
+
+    public PacedWriter(ByteLink link, long rateBitsPerSec, int bitsPerByte, FenceCheck fenced) {
         if (rateBitsPerSec <= 0 || bitsPerByte < 8) {
             throw new IllegalArgumentException("link rate must be positive and a byte at least 8 bits on the wire");
         }
         this.link = link;
         this.rateBitsPerSec = rateBitsPerSec;
         this.bitsPerByte = bitsPerByte;
-        this.currentEpoch = currentEpoch;
+        this.fenced = fenced;
     }
 
     public void listener(WriteListener l) {
@@ -61,7 +66,7 @@ public final class PacedWriter {
         int written = 0;
         while (!queue.isEmpty() && nowNs >= linkFreeAtNs) {
             Pending p = queue.removeFirst();
-            if (p.epoch() < currentEpoch.getAsLong()) {
+            if (fenced.isFenced(p.from(), p.epoch())) {
                 // The holder changed while this waited for the wire: it must not reach the board.
                 staleDropped++;
                 continue;

@@ -19,7 +19,9 @@ final class ReplicaHandle implements AutoCloseable {
     /** Set by the launcher thread once the process exists. */
     volatile SandboxLauncher.Sandbox sandbox;
     volatile String launchError;
-    boolean takeoverRequested;
+    /** When this replica last asked to take over, and under which epoch. */
+    long takeoverRequestedNs = Long.MIN_VALUE;
+    long takeoverEpoch = -1;
     long dropsSeen;
 
     ReplicaHandle(Slot slot, int incarnation, ReplicaFiles files) {
