@@ -36,12 +36,7 @@ import picocli.CommandLine.Spec;
  * aircraft lands. Prints who holds the I/O as it goes and the failover figures at the end.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Flies the demo mission on the virtual board with two replicas and injects faults into the",
-                "primary: SIGKILL mid-mission (the shadow takes the I/O, the primary restarts, resyncs and takes it",
-                "back), then SIGSTOP (the shadow takes over, the hung primary stays fenced; it is resumed, rejoins and",
-                "takes the I/O back), then lands. Prints time, phase, I/O holder, epoch, altitude and every failover",
-                "event, then a summary; --report writes the figures as JSON. Exit code 0 when the aircraft landed",
-                "and every check passed, 2 when a check failed, 1 on error."})
+        description = "Flies the demo mission on the virtual board with two replicas and injects faults into the primary: SIGKILL mid-mission (the shadow takes the I/O, the primary restarts, resyncs and takes it back), then SIGSTOP (the shadow takes over, the hung primary stays fenced; it is resumed, rejoins and takes the I/O back), then lands. Prints time, phase, I/O holder, epoch, altitude and every failover event, then a summary; --report writes the figures as JSON. Exit code 0 when the aircraft landed and every check passed, 2 when a check failed, 1 on error.")
 public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--report", paramLabel = "FILE", description = "Write the failover report as JSON here.")

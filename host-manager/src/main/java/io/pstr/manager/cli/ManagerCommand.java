@@ -14,8 +14,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code pstr manager}: the host manager and both replicas against any MAVLink board. */
 @Command(name = "manager", mixinStandardHelpOptions = true,
-        description = {"Runs the host manager and both replicas against a flight board until Ctrl-C.",
-                "The replicas fly the mission; use 'pstr status' and 'pstr fault' from another terminal."})
+        description = "Runs the host manager and both replicas against a flight board until Ctrl-C. The replicas fly the mission; use 'pstr status' and 'pstr fault' from another terminal.")
 public final class ManagerCommand implements Callable<Integer> {
 
     @Option(names = "--board", defaultValue = "tcp:127.0.0.1:5760", paramLabel = "ENDPOINT",

@@ -5,9 +5,7 @@ import picocli.CommandLine.Command;
 
 /** The {@code pstr} command line. */
 @Command(name = "pstr", mixinStandardHelpOptions = true, version = "pstr 0.1.0",
-        description = {"Primary-shadow flight-control failover (PSTR on an embedded virtualization system).",
-                "Two replicas of the flight-control task share the board's serial link through the host manager;",
-                "when the primary fails the shadow takes the I/O and the aircraft keeps flying."},
+        description = "Primary-shadow flight-control failover (PSTR on an embedded virtualization system). Two replicas of the flight-control task share the board's serial link through the host manager; when the primary fails the shadow takes the I/O and the aircraft keeps flying.",
         subcommands = {DemoCommand.class, ManagerCommand.class, BoardCommand.class, StatusCommand.class,
                 FaultCommand.class, EventsCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
