@@ -33,4 +33,19 @@ public final class Links {
     static long nextBackoffMs(long currentMs) {
         return Math.min(currentMs * 2, MAX_BACKOFF_MS);
     }
+
+    /** Writes to a Netty channel if it is active, counting what was written or refused. */
+    static boolean writeToChannel(io.netty.channel.Channel ch, LinkCounters counters, byte[] buffer, int offset, int length) {
+        if (ch == null || !ch.isActive()) {
+            counters.writesRefused.incrementAndGet();
+            return false;
+        }
+        ch.writeAndFlush(io.netty.buffer.Unpooled.copiedBuffer(buffer, offset, length), ch.voidPromise());
+        counters.bytesOut.addAndGet(length);
+        return true;
+    }
+
+    static boolean isActive(io.netty.channel.Channel ch) {
+        return ch != null && ch.isActive();
+    }
 }

@@ -2,7 +2,6 @@ package io.pstr.core.link;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -106,20 +105,12 @@ final class TcpListenLink implements ListeningLink {
 
     @Override
     public boolean write(byte[] buffer, int offset, int length) {
-        Channel ch = client;
-        if (ch == null || !ch.isActive()) {
-            counters.writesRefused.incrementAndGet();
-            return false;
-        }
-        ch.writeAndFlush(Unpooled.copiedBuffer(buffer, offset, length), ch.voidPromise());
-        counters.bytesOut.addAndGet(length);
-        return true;
+        return Links.writeToChannel(client, counters, buffer, offset, length);
     }
 
     @Override
     public boolean isUp() {
-        Channel ch = client;
-        return ch != null && ch.isActive();
+        return Links.isActive(client);
     }
 
     @Override
