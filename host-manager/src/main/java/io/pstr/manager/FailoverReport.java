@@ -145,7 +145,8 @@ public final class FailoverReport {
             }
             long cycle = s.timeBootMs() / periodMs;
             boolean repeated = !seen.add(cycle);
-            boolean backwards = !repeated && cycle < maxCycle;
+            // Every cycle normally gets one output, so a stale sender's setpoint usually repeats a served cycle too.
+            boolean backwards = cycle < maxCycle;
             if (s.monoNs() >= fromNs && (duplicates ? repeated : backwards)) {
                 count++;
             }

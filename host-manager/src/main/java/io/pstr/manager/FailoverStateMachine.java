@@ -48,6 +48,7 @@ public final class FailoverStateMachine {
     private final EnumMap<Slot, ReplicaHealth> healthBeforeSuspect = new EnumMap<>(Slot.class);
     private final EnumMap<Slot, Long> hungSinceNs = new EnumMap<>(Slot.class);
     private final EnumMap<Slot, Long> launchedAtNs = new EnumMap<>(Slot.class);
+    private final java.util.EnumSet<Slot> exitedThisPoll = java.util.EnumSet.noneOf(Slot.class);
     private FailoverState state = FailoverState.STARTING;
     private boolean started;
     private long startRequestedNs = Long.MIN_VALUE;
@@ -80,6 +81,14 @@ public final class FailoverStateMachine {
     }
 
     public void poll(long nowNs, SlotView a, SlotView b) {
+        // Both may have died since the last poll: neither may be handed the I/O.
+        exitedThisPoll.clear();
+        if (!a.processAlive()) {
+            exitedThisPoll.add(Slot.A);
+        }
+        if (!b.processAlive()) {
+            exitedThisPoll.add(Slot.B);
+        }
         step(nowNs, Slot.A, a, b);
         step(nowNs, Slot.B, b, a);
         if (!started) {
@@ -230,7 +239,9 @@ public final class FailoverStateMachine {
         if (s == holder) {
             Slot other = s.other();
             ReplicaHealth otherHealth = health.get(other);
-            if (otherHealth == ReplicaHealth.RUNNING || otherHealth == ReplicaHealth.SUSPECT && healthBeforeSuspect.get(other) == ReplicaHealth.RUNNING) {
+            boolean otherInStep = otherHealth == ReplicaHealth.RUNNING
+                    || otherHealth == ReplicaHealth.SUSPECT && healthBeforeSuspect.get(other) == ReplicaHealth.RUNNING;
+            if (otherInStep && !exitedThisPoll.contains(other)) {
                 assignHolder(other, nowNs, cause, "FAILOVER", "replica " + s + " " + why + ": " + other + " takes the I/O");
             } else {
                 assignHolder(null, nowNs, cause, "FAILOVER", "replica " + s + " " + why + " and " + other

@@ -164,8 +164,12 @@ public final class OutputGate {
                 c.cycle = -1;
                 continue;
             }
+            if (holder == null) {
+                // Nobody holds the I/O (FAILSAFE): the board's own failsafe flies, no unproven replica does.
+                continue;
+            }
             if (nowNs >= c.deadlineNs && !isFenced(s, c.epoch)) {
-                if (holder != null && s != holder) {
+                if (s != holder) {
                     fallbackOutputs++;
                     lastFallbackCycle = c.cycle;
                     holderMissStreak.get(holder)[0]++;

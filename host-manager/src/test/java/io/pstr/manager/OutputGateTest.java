@@ -2,7 +2,6 @@ package io.pstr.manager;
 
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -393,7 +392,6 @@ class OutputGateTest {
     }
 
     @Test
-    @Disabled("bug: with no holder (FAILSAFE) the gate still sends a replica's output written under the new epoch")
     void shouldSendNothingWhenNobodyHoldsTheIo() {
         gate.assign(1, Slot.A, nowNs);
         out(Slot.A, 1, 1);
