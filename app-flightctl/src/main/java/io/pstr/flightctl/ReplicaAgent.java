@@ -69,6 +69,7 @@ public final class ReplicaAgent implements Agent {
     private List<byte[]> currentFrames = new ArrayList<>();
     private final ArrayDeque<Batch> pending = new ArrayDeque<>();
     private int corruptionCyclesLeft;
+    private Checkpoint earlyCheckpoint;
 
     public ReplicaAgent(String slot, ReplicaFiles files, MissionPlan plan, NanoClock clock) {
         this.slot = slot;
@@ -151,6 +152,11 @@ public final class ReplicaAgent implements Agent {
                 pending.clear();
                 publishState(ReplicaState.AWAITING_CHECKPOINT);
                 LOG.info("replica {}: waiting for a checkpoint from its peer", slot);
+                Checkpoint early = earlyCheckpoint;
+                earlyCheckpoint = null;
+                if (early != null) {
+                    applyCheckpoint(early.cycle(), early.hash(), early.bytes());
+                }
             }
             default -> LOG.warn("replica {}: unknown start mode {} ignored", slot, mode);
         }
@@ -158,6 +164,7 @@ public final class ReplicaAgent implements Agent {
 
     private void begin(Ods initial, String how) {
         ods = initial;
+        lastCycle = 0;
         pending.clear();
         publishState(ReplicaState.RUNNING);
         LOG.info("replica {}: running, {}", slot, how);
@@ -198,6 +205,10 @@ public final class ReplicaAgent implements Agent {
         periodMs = tickPeriodMs;
         lastTickHostNs = hostNs;
         if (state == ReplicaState.RUNNING) {
+            if (cycle <= lastCycle) {
+                // Already inside the checkpoint we started from.
+                return;
+            }
             runCycle(cycle, tickPeriodMs, frames);
         } else if (state == ReplicaState.AWAITING_CHECKPOINT) {
             pending.addLast(new Batch(cycle, tickPeriodMs, frames));
@@ -271,12 +282,24 @@ public final class ReplicaAgent implements Agent {
     private void onCheckpoint(DirectBuffer buffer, int index, int length) {
         long cycle = buffer.getLong(index + Messages.CHECKPOINT_CYCLE);
         long hash = buffer.getLong(index + Messages.CHECKPOINT_ODS_HASH);
-        if (state != ReplicaState.AWAITING_CHECKPOINT) {
-            LOG.debug("replica {}: checkpoint of cycle {} ignored: not waiting for one", slot, cycle);
-            return;
-        }
         byte[] bytes = new byte[length - Messages.CHECKPOINT_ODS];
         buffer.getBytes(index + Messages.CHECKPOINT_ODS, bytes);
+        if (state == ReplicaState.RUNNING) {
+            LOG.debug("replica {}: checkpoint of cycle {} ignored: already running", slot, cycle);
+            return;
+        }
+        if (state != ReplicaState.AWAITING_CHECKPOINT) {
+            // The holder can be quicker than we are to read our START: keep it for then.
+            earlyCheckpoint = new Checkpoint(cycle, hash, bytes);
+            return;
+        }
+        applyCheckpoint(cycle, hash, bytes);
+    }
+
+    private record Checkpoint(long cycle, long hash, byte[] bytes) {
+    }
+
+    private void applyCheckpoint(long cycle, long hash, byte[] bytes) {
         Ods received;
         try {
             received = Ods.fromBytes(bytes);
@@ -298,6 +321,7 @@ public final class ReplicaAgent implements Agent {
             return;
         }
         ods = received;
+        lastCycle = cycle;
         status.increment(Field.CHECKPOINTS_APPLIED);
         publishState(ReplicaState.RUNNING);
         int replayed = 0;

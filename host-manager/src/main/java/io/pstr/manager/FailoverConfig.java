@@ -27,6 +27,11 @@ public record FailoverConfig(
         int deadlineMissLimit,
         long startTimeoutNs) {
 
+    /** A replica not in step this long after it was asked to resynchronise is asked again. */
+    public long syncTimeoutNs() {
+        return Math.max(100 * periodNs, 3_000_000_000L);
+    }
+
     public static FailoverConfig defaults(int periodMs) {
         long period = TimeUnit.MILLISECONDS.toNanos(periodMs);
         return new FailoverConfig(period, 3 * period, Math.max(10 * period, TimeUnit.MILLISECONDS.toNanos(200)),

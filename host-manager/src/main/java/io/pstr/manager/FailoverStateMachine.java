@@ -48,6 +48,7 @@ public final class FailoverStateMachine {
     private final EnumMap<Slot, ReplicaHealth> healthBeforeSuspect = new EnumMap<>(Slot.class);
     private final EnumMap<Slot, Long> hungSinceNs = new EnumMap<>(Slot.class);
     private final EnumMap<Slot, Long> launchedAtNs = new EnumMap<>(Slot.class);
+    private final EnumMap<Slot, Long> syncingSinceNs = new EnumMap<>(Slot.class);
     private final java.util.EnumSet<Slot> exitedThisPoll = java.util.EnumSet.noneOf(Slot.class);
     private FailoverState state = FailoverState.STARTING;
     private boolean started;
@@ -139,7 +140,7 @@ public final class FailoverStateMachine {
         if (h == ReplicaHealth.STOPPED) {
             if (v.heartbeatAgeNs() < config.suspectAfterNs()) {
                 // A fenced replica resumed: whatever it writes with its old epoch is refused by the gate.
-                health.put(s, ReplicaHealth.SYNCING);
+                syncing(s, nowNs);
                 hungSinceNs.remove(s);
                 event(nowNs, "REPLICA", Cause.RECOVERED, s, "fenced replica " + s + " resumed: bringing it back in step", Map.of());
                 resyncIfInputLost(s, v, nowNs);
@@ -189,12 +190,21 @@ public final class FailoverStateMachine {
                 return;
             }
             if (v.divergent() && (h == ReplicaHealth.RUNNING)) {
-                health.put(s, ReplicaHealth.SYNCING);
+                syncing(s, nowNs);
                 event(nowNs, "REPLICA", Cause.DIVERGENCE, s, "replica " + s + " diverged from the holder: resynchronising", Map.of());
                 actions.start(s, StartMode.FROM_CHECKPOINT);
                 return;
             }
             resyncIfInputLost(s, v, nowNs);
+            if (health.get(s) == ReplicaHealth.SYNCING && holder != null
+                    && nowNs - syncingSinceNs.getOrDefault(s, nowNs) > config.syncTimeoutNs()) {
+                // The checkpoint or the catch-up went astray: ask again rather than wait for ever.
+                event(nowNs, "REPLICA", Cause.DIVERGENCE, s, "replica " + s + " not in step after "
+                        + config.syncTimeoutNs() / 1_000_000 + " ms: asking the holder for a new checkpoint", Map.of());
+                syncing(s, nowNs);
+                actions.start(s, StartMode.FROM_CHECKPOINT);
+                return;
+            }
             if (health.get(s) == ReplicaHealth.SYNCING && v.running() && v.syncStreak() >= config.syncCycles()) {
                 health.put(s, ReplicaHealth.RUNNING);
                 event(nowNs, "REPLICA", Cause.SYNCED, s, "replica " + s + " in step with the holder for "
@@ -209,7 +219,7 @@ public final class FailoverStateMachine {
 
     private void resyncIfInputLost(Slot s, SlotView v, long nowNs) {
         if (v.inputLost() && s != holder && holder != null) {
-            health.put(s, ReplicaHealth.SYNCING);
+            syncing(s, nowNs);
             event(nowNs, "REPLICA", Cause.DIVERGENCE, s, "replica " + s + " missed inputs: resynchronising from a checkpoint", Map.of());
             actions.start(s, StartMode.FROM_CHECKPOINT);
         }
@@ -220,6 +230,11 @@ public final class FailoverStateMachine {
      * the operator to resume, or killed after the hung-kill timeout. One that is alive but late or
      * wrong is killed and restarted in a fresh sandbox.
      */
+    private void syncing(Slot s, long nowNs) {
+        health.put(s, ReplicaHealth.SYNCING);
+        syncingSinceNs.put(s, nowNs);
+    }
+
     private void faultyHolder(Slot s, long nowNs, Cause cause, String why, long heartbeatAgeNs) {
         lost(s, nowNs, cause, why);
         if (heartbeatAgeNs >= config.suspectAfterNs()) {
@@ -277,7 +292,7 @@ public final class FailoverStateMachine {
     /** A restarted replica is ready: bring it in step from the holder, or start it cold when nobody holds. */
     private void admit(Slot s, long nowNs) {
         if (holder != null && holder != s) {
-            health.put(s, ReplicaHealth.SYNCING);
+            syncing(s, nowNs);
             actions.start(s, StartMode.FROM_CHECKPOINT);
         } else if (holder == null) {
             // Both were lost: the first one back lands the aircraft from wherever it is.
@@ -341,6 +356,9 @@ public final class FailoverStateMachine {
             }
             return shadowHealth == ReplicaHealth.RUNNING || shadowHealth == ReplicaHealth.SUSPECT
                     ? FailoverState.PRIMARY_ACTIVE : FailoverState.DEGRADED;
+        }
+        if (shadowHealth == ReplicaHealth.SUSPECT) {
+            shadowHealth = healthBeforeSuspect.getOrDefault(shadow, ReplicaHealth.RUNNING);
         }
         return switch (shadowHealth) {
             case DOWN, STOPPED -> FailoverState.SHADOW_ACTIVE;
