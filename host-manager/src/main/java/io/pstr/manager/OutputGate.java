@@ -42,11 +42,11 @@ public final class OutputGate {
 
     private final EnumMap<Slot, Candidate> candidates = new EnumMap<>(Slot.class);
     /** Outputs of a slot with an epoch below its fence were written before it lost the I/O (or was lost): never sent. */
-    private final EnumMap<Slot, long[]> fence = new EnumMap<>(Slot.class);
-    private final EnumMap<Slot, int[]> streaks = new EnumMap<>(Slot.class);
-    private final EnumMap<Slot, boolean[]> divergentFlag = new EnumMap<>(Slot.class);
-    private final EnumMap<Slot, int[]> acceptFailStreak = new EnumMap<>(Slot.class);
-    private final EnumMap<Slot, int[]> holderMissStreak = new EnumMap<>(Slot.class);
+    private final long[] fence = new long[Slot.values().length];
+    private final int[] streaks = new int[Slot.values().length];
+    private final boolean[] divergentFlag = new boolean[Slot.values().length];
+    private final int[] acceptFailStreak = new int[Slot.values().length];
+    private final int[] holderMissStreak = new int[Slot.values().length];
 
     private long outputsSent;
     private long fallbackOutputs;
@@ -73,11 +73,6 @@ public final class OutputGate {
         this.sink = sink;
         for (Slot s : Slot.values()) {
             candidates.put(s, new Candidate());
-            streaks.put(s, new int[1]);
-            divergentFlag.put(s, new boolean[1]);
-            acceptFailStreak.put(s, new int[1]);
-            holderMissStreak.put(s, new int[1]);
-            fence.put(s, new long[1]);
         }
     }
 
@@ -91,7 +86,7 @@ public final class OutputGate {
         holder = newHolder;
         for (Slot s : Slot.values()) {
             if (s != newHolder) {
-                fence.get(s)[0] = newEpoch;
+                fence[s.ordinal()] = newEpoch;
             }
         }
         if (newHolder != null) {
@@ -124,7 +119,7 @@ public final class OutputGate {
         }
         if (!accepted) {
             acceptanceRejected++;
-            acceptFailStreak.get(from)[0]++;
+            acceptFailStreak[from.ordinal()]++;
             Candidate c = candidates.get(from.other());
             if (from == holder && c.cycle == cycle && !isFenced(from.other(), c.epoch)) {
                 // The holder's own acceptance test refused its output: the other's goes now, not at its deadline.
@@ -135,9 +130,9 @@ public final class OutputGate {
             }
             return;
         }
-        acceptFailStreak.get(from)[0] = 0;
+        acceptFailStreak[from.ordinal()] = 0;
         if (from == holder) {
-            holderMissStreak.get(from)[0] = 0;
+            holderMissStreak[from.ordinal()] = 0;
             send(cycle, from, outputEpoch, hash, odsHash, frames, offset, length, nowNs);
             return;
         }
@@ -172,7 +167,7 @@ public final class OutputGate {
                 if (s != holder) {
                     fallbackOutputs++;
                     lastFallbackCycle = c.cycle;
-                    holderMissStreak.get(holder)[0]++;
+                    holderMissStreak[holder.ordinal()]++;
                 }
                 send(c.cycle, s, c.epoch, c.hash, c.odsHash, c.frames, 0, c.length, nowNs);
                 c.cycle = -1;
@@ -193,7 +188,7 @@ public final class OutputGate {
         sentHash[i] = hash;
         sentOdsHash[i] = odsHash;
         outputsSent++;
-        streaks.get(from)[0]++;
+        streaks[from.ordinal()]++;
         sink.send(cycle, from, outputEpoch, frames, offset, length, nowNs);
         Slot other = from.other();
         Candidate waiting = candidates.get(other);
@@ -209,45 +204,45 @@ public final class OutputGate {
             return;
         }
         if (sentHash[i] == hash && sentOdsHash[i] == odsHash) {
-            streaks.get(from)[0]++;
+            streaks[from.ordinal()]++;
         } else {
-            streaks.get(from)[0] = 0;
-            divergentFlag.get(from)[0] = true;
+            streaks[from.ordinal()] = 0;
+            divergentFlag[from.ordinal()] = true;
             divergentCycles++;
         }
     }
 
     /** True when an output of this slot written under this epoch must never reach the board. */
     public boolean isFenced(Slot from, long outputEpoch) {
-        return outputEpoch < fence.get(from)[0];
+        return outputEpoch < fence[from.ordinal()];
     }
 
     /** Consecutive cycles in which the slot's outputs matched what went to the board. */
     public int syncStreak(Slot s) {
-        return streaks.get(s)[0];
+        return streaks[s.ordinal()];
     }
 
     public void resetStreak(Slot s) {
-        streaks.get(s)[0] = 0;
-        divergentFlag.get(s)[0] = false;
-        acceptFailStreak.get(s)[0] = 0;
-        holderMissStreak.get(s)[0] = 0;
+        streaks[s.ordinal()] = 0;
+        divergentFlag[s.ordinal()] = false;
+        acceptFailStreak[s.ordinal()] = 0;
+        holderMissStreak[s.ordinal()] = 0;
         candidates.get(s).cycle = -1;
     }
 
     /** True if the slot diverged since the last call. */
     public boolean takeDivergence(Slot s) {
-        boolean d = divergentFlag.get(s)[0];
-        divergentFlag.get(s)[0] = false;
+        boolean d = divergentFlag[s.ordinal()];
+        divergentFlag[s.ordinal()] = false;
         return d;
     }
 
     public int acceptanceFailStreak(Slot s) {
-        return acceptFailStreak.get(s)[0];
+        return acceptFailStreak[s.ordinal()];
     }
 
     public int holderMissStreak(Slot s) {
-        return holderMissStreak.get(s)[0];
+        return holderMissStreak[s.ordinal()];
     }
 
     public long lastSentCycle() {
