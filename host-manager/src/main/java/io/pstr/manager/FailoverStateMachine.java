@@ -116,19 +116,19 @@ public final class FailoverStateMachine {
             if (!v.processAlive()) {
                 // Died before it was ready: try again, at most once a second so a broken build cannot spin.
                 if (sinceLaunchNs >= RELAUNCH_MIN_INTERVAL_NS) {
-                    event(nowNs, "REPLICA", Cause.PROCESS_EXIT, s, "replica " + s + " exited while starting: relaunching", Map.of());
+                    event("REPLICA", Cause.PROCESS_EXIT, s, "replica " + s + " exited while starting: relaunching", Map.of());
                     launch(s, nowNs);
                 }
                 return;
             }
             if (v.ready()) {
                 health.put(s, ReplicaHealth.READY);
-                event(nowNs, "REPLICA", Cause.START, s, "replica " + s + " is up and ready", Map.of());
+                event("REPLICA", Cause.START, s, "replica " + s + " is up and ready", Map.of());
                 if (started) {
                     admit(s, nowNs);
                 }
             } else if (sinceLaunchNs > config.startTimeoutNs()) {
-                event(nowNs, "REPLICA", Cause.PROCESS_EXIT, s, "replica " + s + " did not become ready in time: relaunching", Map.of());
+                event("REPLICA", Cause.PROCESS_EXIT, s, "replica " + s + " did not become ready in time: relaunching", Map.of());
                 actions.kill(s);
                 launch(s, nowNs);
             }
@@ -142,10 +142,10 @@ public final class FailoverStateMachine {
                 // A fenced replica resumed: whatever it writes with its old epoch is refused by the gate.
                 syncing(s, nowNs);
                 hungSinceNs.remove(s);
-                event(nowNs, "REPLICA", Cause.RECOVERED, s, "fenced replica " + s + " resumed: bringing it back in step", Map.of());
+                event("REPLICA", Cause.RECOVERED, s, "fenced replica " + s + " resumed: bringing it back in step", Map.of());
                 resyncIfInputLost(s, v, nowNs);
             } else if (nowNs - hungSinceNs.getOrDefault(s, nowNs) > config.hungKillAfterNs()) {
-                event(nowNs, "REPLICA", Cause.HANG_TIMEOUT, s, "fenced replica " + s + " did not resume: killing it", Map.of());
+                event("REPLICA", Cause.HANG_TIMEOUT, s, "fenced replica " + s + " did not resume: killing it", Map.of());
                 actions.kill(s);
                 health.put(s, ReplicaHealth.DOWN);
                 hungSinceNs.remove(s);
@@ -164,7 +164,7 @@ public final class FailoverStateMachine {
             if (h != ReplicaHealth.SUSPECT) {
                 healthBeforeSuspect.put(s, h);
                 health.put(s, ReplicaHealth.SUSPECT);
-                event(nowNs, "REPLICA", Cause.HEARTBEAT_MISSED, s, "replica " + s + " suspect: heartbeat "
+                event("REPLICA", Cause.HEARTBEAT_MISSED, s, "replica " + s + " suspect: heartbeat "
                         + v.heartbeatAgeNs() / 1_000_000 + " ms old", Map.of());
             }
         } else if (h == ReplicaHealth.SUSPECT) {
@@ -191,7 +191,7 @@ public final class FailoverStateMachine {
             }
             if (v.divergent() && (h == ReplicaHealth.RUNNING)) {
                 syncing(s, nowNs);
-                event(nowNs, "REPLICA", Cause.DIVERGENCE, s, "replica " + s + " diverged from the holder: resynchronising", Map.of());
+                event("REPLICA", Cause.DIVERGENCE, s, "replica " + s + " diverged from the holder: resynchronising", Map.of());
                 actions.start(s, StartMode.FROM_CHECKPOINT);
                 return;
             }
@@ -199,7 +199,7 @@ public final class FailoverStateMachine {
             if (health.get(s) == ReplicaHealth.SYNCING && holder != null
                     && nowNs - syncingSinceNs.getOrDefault(s, nowNs) > config.syncTimeoutNs()) {
                 // The checkpoint or the catch-up went astray: ask again rather than wait for ever.
-                event(nowNs, "REPLICA", Cause.DIVERGENCE, s, "replica " + s + " not in step after "
+                event("REPLICA", Cause.DIVERGENCE, s, "replica " + s + " not in step after "
                         + config.syncTimeoutNs() / 1_000_000 + " ms: asking the holder for a new checkpoint", Map.of());
                 syncing(s, nowNs);
                 actions.start(s, StartMode.FROM_CHECKPOINT);
@@ -207,11 +207,11 @@ public final class FailoverStateMachine {
             }
             if (health.get(s) == ReplicaHealth.SYNCING && v.running() && v.syncStreak() >= config.syncCycles()) {
                 health.put(s, ReplicaHealth.RUNNING);
-                event(nowNs, "REPLICA", Cause.SYNCED, s, "replica " + s + " in step with the holder for "
+                event("REPLICA", Cause.SYNCED, s, "replica " + s + " in step with the holder for "
                         + v.syncStreak() + " cycles", Map.of("syncCycles", v.syncStreak()));
                 if (s == primary && config.policy() == FailbackPolicy.NON_REVERTIVE && holder != null) {
                     primary = holder;
-                    event(nowNs, "STATE", Cause.SYNCED, s, "non-revertive: " + holder + " stays holder and becomes primary", Map.of());
+                    event("STATE", Cause.SYNCED, s, "non-revertive: " + holder + " stays holder and becomes primary", Map.of());
                 }
             }
         }
@@ -220,7 +220,7 @@ public final class FailoverStateMachine {
     private void resyncIfInputLost(Slot s, SlotView v, long nowNs) {
         if (v.inputLost() && s != holder && holder != null) {
             syncing(s, nowNs);
-            event(nowNs, "REPLICA", Cause.DIVERGENCE, s, "replica " + s + " missed inputs: resynchronising from a checkpoint", Map.of());
+            event("REPLICA", Cause.DIVERGENCE, s, "replica " + s + " missed inputs: resynchronising from a checkpoint", Map.of());
             actions.start(s, StartMode.FROM_CHECKPOINT);
         }
     }
@@ -263,7 +263,7 @@ public final class FailoverStateMachine {
                         + " is not in step (" + otherHealth + "): nobody holds the I/O, the board's failsafe flies");
             }
         } else {
-            event(nowNs, "REPLICA", cause, s, "replica " + s + " lost (" + was + "): " + why, Map.of());
+            event("REPLICA", cause, s, "replica " + s + " lost (" + was + "): " + why, Map.of());
         }
     }
 
@@ -280,7 +280,7 @@ public final class FailoverStateMachine {
         }
         pendingFaultCause = cause;
         publishState(nowNs, type, figures);
-        event(nowNs, type, cause, newHolder, message, figures);
+        event(type, cause, newHolder, message, figures);
     }
 
     private void launch(Slot s, long nowNs) {
@@ -367,7 +367,7 @@ public final class FailoverStateMachine {
         };
     }
 
-    private void event(long nowNs, String type, Cause cause, Slot slot, String message, Map<String, Object> figures) {
+    private void event(String type, Cause cause, Slot slot, String message, Map<String, Object> figures) {
         actions.event(type, cause, state, state, slot, message, figures);
     }
 
