@@ -82,6 +82,7 @@ public final class ReplicaAgent implements Agent {
         this.status = ReplicaStatusFile.open(files.status());
         status.set(Field.PID, ProcessHandle.current().pid());
         status.set(Field.HEARTBEAT_NS, clock.nanoTime());
+        status.set(Field.BOARD_LINK_UP, 1);
         publishState(ReplicaState.READY);
     }
 
@@ -136,8 +137,18 @@ public final class ReplicaAgent implements Agent {
                 corruptionCyclesLeft = buffer.getInt(index + Messages.FAULT_CYCLES);
                 LOG.warn("replica {}: output corruption {} injected for {} cycles", slot, task.outputCorruption(), corruptionCyclesLeft);
             }
+            case MessageTypes.LINK -> onLink(buffer.getInt(index + Messages.LINK_UP) == 1);
             default -> LOG.warn("replica {}: unknown input message type {} ({} bytes) skipped", slot, type, length);
         }
+    }
+
+    /** The host says the board link went down or came back: recorded; the task keeps stepping on its ticks. */
+    private void onLink(boolean up) {
+        status.set(Field.BOARD_LINK_UP, up ? 1 : 0);
+        if (!up) {
+            status.increment(Field.BOARD_LINK_DOWNS);
+        }
+        LOG.info("replica {}: board link {}", slot, up ? "up" : "DOWN");
     }
 
     private void onStart(int mode) {

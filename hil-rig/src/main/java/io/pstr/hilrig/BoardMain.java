@@ -22,8 +22,14 @@ public final class BoardMain implements Callable<Integer> {
     @Option(names = "--link", defaultValue = "tcp-listen:5760", paramLabel = "ENDPOINT",
             description = "Link to serve: tcp-listen:PORT (127.0.0.1; 0 = any free port), tcp:HOST:PORT, udp-listen:PORT, "
                     + "udp:HOST:PORT, serial:/dev/X:BAUD, pty:/dev/pts/N, or 'pty:' to make a socat pty pair and print "
-                    + "'board pty: PATH' for the host to open. Default: ${DEFAULT-VALUE}")
+                    + "'board pty: PATH' for the host to open; options as in docs/links.md (e.g. ,signing-key=FILE). "
+                    + "Default: ${DEFAULT-VALUE}")
     String link;
+
+    @Option(names = "--signing-key", paramLabel = "FILE",
+            description = "MAVLink 2 signing with the 32-byte secret in FILE (64 hex digits or 32 raw bytes): the board signs "
+                    + "what it sends and refuses unsigned, badly signed and replayed frames, like a PX4 with signing on.")
+    Path signingKey;
 
     @Option(names = "--record", paramLabel = "FILE", description = "Write the board record CSV (setpoints, commands, true state) here.")
     Path record;
@@ -49,6 +55,9 @@ public final class BoardMain implements Callable<Integer> {
         VirtualBoard.Context ctx;
         try {
             endpoint = Endpoint.parse(link);
+            if (signingKey != null && endpoint.options().signingKey() == null) {
+                endpoint = endpoint.withOptions(endpoint.options().withSigning(signingKey, endpoint.options().signingLinkId()));
+            }
             ctx = new VirtualBoard.Context().failsafeTimeoutMs(failsafeTimeoutMs).telemetryHz(telemetryHz).conclude();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage(), e);

@@ -1,10 +1,8 @@
 package io.pstr.hilrig;
 
-import io.pstr.core.link.ByteLink;
 import io.pstr.core.link.Endpoint;
-import io.pstr.core.link.LinkListener;
+import io.pstr.core.link.FramedLink;
 import io.pstr.core.link.ListeningLink;
-import io.pstr.core.link.Links;
 import io.pstr.core.link.SocatPty;
 import io.pstr.core.record.BoardRecordWriter;
 import java.io.IOException;
@@ -26,14 +24,14 @@ public final class RunningBoard implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunningBoard.class);
 
     private final SocatPty pty;
-    private final ByteLink link;
+    private final FramedLink link;
     private final VirtualBoard board;
     private final AgentRunner runner;
     private final String endpointDescription;
     private final Path hostPtyPath;
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    private RunningBoard(SocatPty pty, ByteLink link, VirtualBoard board, AgentRunner runner, String endpointDescription) {
+    private RunningBoard(SocatPty pty, FramedLink link, VirtualBoard board, AgentRunner runner, String endpointDescription) {
         this.pty = pty;
         this.link = link;
         this.board = board;
@@ -55,17 +53,18 @@ public final class RunningBoard implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot make a directory for the pty pair", e);
             }
-            boardSide = Endpoint.parse("pty:" + pty.pathA());
+            boardSide = Endpoint.parse("pty:" + pty.pathA()).withOptions(endpoint.options());
         }
         BoardRecordWriter record = recordFile == null ? null : new BoardRecordWriter(recordFile);
         ctx.recordWriter(record);
-        ByteLink link = Links.open(boardSide);
-        VirtualBoard board = new VirtualBoard(ctx, link::write);
+        FramedLink link = FramedLink.open(boardSide);
         NanoClock clock = SystemNanoClock.INSTANCE;
-        link.start(new LinkListener() {
+        VirtualBoard board = new VirtualBoard(ctx, (frame, offset, length) -> link.write(frame, offset, length, clock.nanoTime()) >= 0);
+        link.start(new FramedLink.FrameListener() {
             @Override
-            public void onBytes(byte[] buffer, int offset, int length, long rxNs) {
-                board.receive(buffer, offset, length);
+            public void onFrame(byte[] frame, int offset, int length, int messageId, long firstNs, long lastNs) {
+                // Whole frames that passed the link's checks (and its signature check, when signing).
+                board.receive(frame, offset, length);
             }
 
             @Override
@@ -93,7 +92,7 @@ public final class RunningBoard implements AutoCloseable {
         AgentRunner runner = new AgentRunner(new SleepingMillisIdleStrategy(1),
                 t -> LOG.error("board agent failed", t), null, agent);
         AgentRunner.startOnThread(runner);
-        String description = link instanceof ListeningLink l
+        String description = link.byteLink() instanceof ListeningLink l
                 ? boardSide.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ":" + l.boundPort()
                 : boardSide.toString();
         return new RunningBoard(pty, link, board, runner, description);
@@ -110,7 +109,12 @@ public final class RunningBoard implements AutoCloseable {
     }
 
     public int boundPort() {
-        return link instanceof ListeningLink l ? l.boundPort() : -1;
+        return link.byteLink() instanceof ListeningLink l ? l.boundPort() : -1;
+    }
+
+    /** The board's link, with its frame and signing counters. */
+    public FramedLink link() {
+        return link;
     }
 
     public BoardCounters counters() {

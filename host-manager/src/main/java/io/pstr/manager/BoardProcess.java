@@ -21,6 +21,7 @@ public final class BoardProcess implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BoardProcess.class);
     private static final String READY = "board listening on ";
+    private static final String PTY = "board pty: ";
 
     private final Process process;
     private final String endpoint;
@@ -37,20 +38,33 @@ public final class BoardProcess implements AutoCloseable {
      * @param extraArgs more BoardMain options (e.g. {@code --failsafe-timeout-ms})
      */
     public static BoardProcess start(String classpath, Path dir, List<String> extraArgs, long timeoutMs) {
+        return start(classpath, dir, false, extraArgs, timeoutMs);
+    }
+
+    /**
+     * Starts the board and waits until it serves its link.
+     * @param pty true: the board makes a socat pty pair and {@link #endpoint()} is {@code serial:PATH:115200} of
+     *            the host's side, a real serial device; false: an ephemeral TCP port
+     */
+    public static BoardProcess start(String classpath, Path dir, boolean pty, List<String> extraArgs, long timeoutMs) {
         Path record = dir.resolve("board.csv");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx128m",
-                "-cp", classpath, "io.pstr.hilrig.BoardMain", "--link", "tcp-listen:0", "--record", record.toString()));
+                "-cp", classpath, "io.pstr.hilrig.BoardMain", "--link", pty ? "pty:" : "tcp-listen:0", "--record", record.toString()));
         command.addAll(extraArgs);
         Path log = dir.resolve("board.log");
         try {
             Files.createDirectories(dir);
             Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
             CompletableFuture<String> ready = new CompletableFuture<>();
+            CompletableFuture<String> ptyPath = new CompletableFuture<>();
             Thread reader = new Thread(() -> {
                 try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                     String line;
                     while ((line = in.readLine()) != null) {
+                        if (line.startsWith(PTY)) {
+                            ptyPath.complete(line.substring(PTY.length()).trim());
+                        }
                         if (line.startsWith(READY)) {
                             ready.complete(line.substring(READY.length()).trim());
                         }
@@ -64,6 +78,9 @@ public final class BoardProcess implements AutoCloseable {
             reader.setDaemon(true);
             reader.start();
             String listening = ready.get(timeoutMs, TimeUnit.MILLISECONDS);
+            if (pty) {
+                return new BoardProcess(p, "serial:" + ptyPath.getNow("") + ":115200", record);
+            }
             String port = listening.substring(listening.lastIndexOf(':') + 1);
             return new BoardProcess(p, "tcp:127.0.0.1:" + port, record);
         } catch (IOException e) {

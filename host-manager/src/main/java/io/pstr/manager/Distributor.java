@@ -96,6 +96,17 @@ public final class Distributor {
         }
     }
 
+    /** Tells every attached replica the board link went down or came back, in order with the frames. */
+    public void link(boolean up, long nowNs) {
+        synchronized (lock) {
+            for (var e : rings.entrySet()) {
+                if (!messages.link(e.getValue().ring(), up, nowNs)) {
+                    drops.incrementAndGet(e.getKey().ordinal());
+                }
+            }
+        }
+    }
+
     /** A control message to one replica, in order with its frames and ticks. */
     public boolean control(Slot slot, java.util.function.BiPredicate<Messages, RingBuffer> write) {
         synchronized (lock) {

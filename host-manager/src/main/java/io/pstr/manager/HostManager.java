@@ -1,11 +1,9 @@
 package io.pstr.manager;
 
-import io.pstr.core.link.ByteLink;
 import io.pstr.core.link.Endpoint;
-import io.pstr.core.link.LinkListener;
-import io.pstr.core.link.Links;
+import io.pstr.core.link.FramedLink;
+import io.pstr.core.link.LinkCounters;
 import io.pstr.core.mavlink.FrameCounters;
-import io.pstr.core.mavlink.MavlinkFrameSplitter;
 import io.pstr.core.protocol.MessageTypes;
 import io.pstr.core.protocol.Messages;
 import io.pstr.core.shm.ReplicaFiles;
@@ -58,8 +56,12 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         public Path runDir;
         public int periodMs = 20;
         public long graceNs = TimeUnit.MILLISECONDS.toNanos(3);
-        public long linkRateBitsPerSec = 115_200;
-        public int bitsPerByte = 10;
+        /** Rate the output is paced to; 0 = the serial endpoint's baud rate, or 115200 for other links. */
+        public long linkRateBitsPerSec;
+        /** Bits a byte takes on the wire; 0 = from the serial endpoint's format (8N1: 10), else 10. */
+        public int bitsPerByte;
+        /** How far ahead of a free wire the paced writer may hand the link the next output (a UART's FIFO). */
+        public long writerLeadNs = TimeUnit.MILLISECONDS.toNanos(1);
         public FailoverConfig failover;
         public SandboxLauncher launcher;
         public NanoClock clock = System::nanoTime;
@@ -78,8 +80,17 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             if (graceNs < 0 || graceNs >= TimeUnit.MILLISECONDS.toNanos(periodMs)) {
                 throw new IllegalArgumentException("output deadline grace must be >= 0 and shorter than the control period");
             }
-            if (linkRateBitsPerSec <= 0) {
+            if (linkRateBitsPerSec < 0) {
                 throw new IllegalArgumentException("link rate must be positive");
+            }
+            if (linkRateBitsPerSec == 0) {
+                linkRateBitsPerSec = board.isSerial() ? board.baudRate() : Endpoint.DEFAULT_BAUD;
+            }
+            if (bitsPerByte == 0) {
+                bitsPerByte = board.isSerial() ? board.options().bitsPerByte() : 10;
+            }
+            if (writerLeadNs < 0) {
+                throw new IllegalArgumentException("writer lead must be >= 0");
             }
             if (failover == null) {
                 failover = FailoverConfig.defaults(periodMs);
@@ -101,8 +112,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
     private final Journal journal;
     private final Distributor distributor = new Distributor();
     private final AircraftTelemetry telemetry = new AircraftTelemetry();
-    private final MavlinkFrameSplitter splitter = new MavlinkFrameSplitter();
-    private final ByteLink board;
+    private final FramedLink board;
     private final OutputGate gate;
     private final PacedWriter writer;
     private final FailoverStateMachine fsm;
@@ -131,10 +141,11 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         this.clock = ctx.clock;
         this.journal = ctx.journal;
         SharedFiles.privateDirectory(ctx.runDir);
-        this.board = Links.open(ctx.board);
+        this.board = FramedLink.open(ctx.board);
         this.gate = new OutputGate(ctx.graceNs, (cycle, from, epoch, frames, offset, length, nowNs) ->
                 writerOffer(cycle, from, epoch, frames, offset, length, nowNs));
-        this.writer = new PacedWriter(board, ctx.linkRateBitsPerSec, ctx.bitsPerByte, gate::isFenced);
+        this.writer = new PacedWriter(board::write, ctx.linkRateBitsPerSec, ctx.bitsPerByte, gate::isFenced)
+                .lead(ctx.writerLeadNs);
         this.fsm = new FailoverStateMachine(ctx.failover, new Actions());
         for (Slot s : Slot.values()) {
             incarnations.put(s, 0);
@@ -152,8 +163,9 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         startedNs = now;
         board.start(new BoardListener());
         journal.append("START", Cause.START.name(), null, FailoverState.STARTING.name(), 0, 0, null,
-                "host manager starting: board " + ctx.board + ", period " + ctx.periodMs + " ms, policy "
-                        + ctx.failover.policy(), Map.of("periodMs", ctx.periodMs));
+                "host manager starting: board " + ctx.board + " paced at " + ctx.linkRateBitsPerSec + " bit/s"
+                        + (board.signing() ? ", signed" : "") + ", period " + ctx.periodMs + " ms, policy "
+                        + ctx.failover.policy(), Map.of("periodMs", ctx.periodMs, "linkRateBitsPerSec", ctx.linkRateBitsPerSec));
         fsm.begin(now);
     }
 
@@ -287,6 +299,9 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             gate.resetStreak(slot);
             distributor.locked(d -> {
                 d.attach(slot, r.input);
+                if (!linkUp) {
+                    d.control(slot, (m, ring) -> m.link(ring, false, clock.nanoTime()));
+                }
                 sendRoles(gate.epoch(), gate.holder());
                 int code = switch (mode) {
                     case FRESH -> MessageTypes.START_FRESH;
@@ -416,7 +431,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
 
     /** Board frames the aircraft's controller never got: link sequence gaps plus the holder's ring drops. */
     public long inputLostTotal() {
-        return splitter.counters().framesLostToGaps() + distributor.holderDrops();
+        return board.frameCounters().framesLostToGaps() + distributor.holderDrops();
     }
 
     @Override
@@ -435,25 +450,42 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             ReplicaHandle r = replicas.get(s);
             String role = s == fsm.primary() ? "primary" : "shadow";
             if (r == null) {
-                list.add(new ReplicaStatus(s.name(), role, false, ReplicaHealth.DOWN.name(), -1, 0, -1, 0, 0, 0, 0, 0, 0, "-"));
+                list.add(new ReplicaStatus(s.name(), role, false, ReplicaHealth.DOWN.name(), -1, 0, -1, 0, 0, 0, 0, 0, 0, "-",
+                        0, false, 0));
                 continue;
             }
             long age = r.heartbeatAgeNs(now);
             list.add(new ReplicaStatus(s.name(), role, s == gate.holder(), fsm.health(s).name(), r.pid(), r.incarnation,
                     age == Long.MAX_VALUE ? -1 : age / 1_000_000, r.status.get(Field.CYCLES_RUN), r.status.get(Field.LAST_CYCLE),
                     r.status.get(Field.DEADLINE_MISSES), r.status.get(Field.ACCEPTANCE_FAILURES),
-                    0, distributor.drops(s), phaseName(r.status.get(Field.MISSION_PHASE))));
+                    0, distributor.drops(s), phaseName(r.status.get(Field.MISSION_PHASE)),
+                    r.status.get(Field.INPUT_FRAMES), r.status.get(Field.BOARD_LINK_UP) == 1, r.status.get(Field.BOARD_LINK_DOWNS)));
         }
         GateStatus g = new GateStatus(gate.outputsSent(), gate.fallbackOutputs(), gate.fencedAtGate(), writer.staleDropped(),
                 gate.lateDropped(), gate.missedCycles(), gate.acceptanceRejected(), gate.divergentCycles());
-        FrameCounters fc = splitter.counters();
-        LinkStatus l = new LinkStatus(ctx.board.toString(), linkUp, board.counters().bytesIn.get(), board.counters().bytesOut.get(),
-                fc.framesOk(), writer.framesWritten(), fc.crcErrors(), fc.bytesSkipped(), fc.sequenceGaps(), fc.framesLostToGaps(),
-                board.counters().writesRefused.get());
+        LinkStatus l = linkStatus();
         Slot holder = gate.holder();
         return new SystemStatus(now, fsm.state().name(), fsm.state().code(), fsm.epoch(), holder == null ? null : holder.name(),
                 fsm.primary().name(), cycle, ctx.periodMs, ctx.failover.policy().name().toLowerCase(java.util.Locale.ROOT)
                         .replace('_', '-'), list, g, l, telemetry.snapshot(now));
+    }
+
+    /** The board link's counters now (conductor thread: the queue-delay histogram is its own). */
+    private LinkStatus linkStatus() {
+        FrameCounters fc = board.frameCounters();
+        LinkCounters bc = board.byteCounters();
+        org.HdrHistogram.Histogram q = writer.queueDelayNs().copy();
+        return new LinkStatus(ctx.board.toString(), linkUp, ctx.board.options().framing().name().toLowerCase(java.util.Locale.ROOT),
+                board.signing(), bc.bytesIn.get(), bc.bytesOut.get(), board.framesIn(), board.framesOut(), fc.crcErrors(),
+                fc.bytesSkipped(), fc.unknownMessages(), fc.sequenceGaps(), fc.framesLostToGaps(), fc.sequenceGapsBySource(),
+                writer.queueDrops(), bc.writesRefused.get(), bc.bytesUnwritable.get(), board.unsignedRefused(),
+                board.badSignatures(), board.replayedRefused(), board.unsignableOut(), bc.disconnects.get(), bc.connects.get(),
+                board.lastDownReason(), q.getValueAtPercentile(50) / 1000, q.getValueAtPercentile(99) / 1000, q.getMaxValue() / 1000);
+    }
+
+    /** The board link, e.g. to tap what crosses it. */
+    public FramedLink boardLink() {
+        return board;
     }
 
     /** Mission phase names by the codes replicas publish (app-flightctl's MissionPhase). */
@@ -464,34 +496,33 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
     }
 
     /** Reads the board link on its own thread: frames are cut, stamped and fanned out at once. */
-    private final class BoardListener implements LinkListener {
-        private long chunkNs;
+    private final class BoardListener implements FramedLink.FrameListener {
 
         @Override
-        public void onBytes(byte[] buffer, int offset, int length, long rxNs) {
-            chunkNs = rxNs;
-            splitter.feed(buffer, offset, length, this::onFrame);
-        }
-
-        private void onFrame(byte[] frame, int offset, int length, int messageId) {
-            distributor.frame(frame, offset, length, chunkNs, chunkNs);
-            if (AircraftTelemetry.wanted(messageId)) {
-                telemetry.onFrame(java.util.Arrays.copyOfRange(frame, offset, offset + length), chunkNs);
+        public void onFrame(byte[] frame, int offset, int length, int messageId, long firstNs, long lastNs) {
+            distributor.frame(frame, offset, length, firstNs, lastNs);
+            if (messageId >= 0 && AircraftTelemetry.wanted(messageId)) {
+                telemetry.onFrame(java.util.Arrays.copyOfRange(frame, offset, offset + length), lastNs);
             }
         }
 
         @Override
         public void onUp(String description) {
             linkUp = true;
+            distributor.link(true, clock.nanoTime());
             journal.append("LINK", "LINK_UP", fsm.state().name(), fsm.state().name(), fsm.epoch(), cycle, null,
-                    "board link up: " + description, Map.of());
+                    "board link up: " + description, Map.of("connects", board.byteCounters().connects.get()));
         }
 
         @Override
         public void onDown(String reason) {
             linkUp = false;
+            long now = clock.nanoTime();
+            distributor.link(false, now);
             journal.append("LINK", "LINK_DOWN", fsm.state().name(), fsm.state().name(), fsm.epoch(), cycle, null,
-                    "board link down: " + reason, Map.of());
+                    "board link down: " + reason + " (retrying with back-off)",
+                    Map.of("downs", board.byteCounters().disconnects.get(),
+                            "bytesUnwritable", board.byteCounters().bytesUnwritable.get()));
         }
     }
 

@@ -9,23 +9,39 @@ import org.agrona.DirectBuffer;
  * Writes the gate's outputs to the board no faster than the link's real rate (paper III.D): a
  * frame of n bytes occupies the wire for n × bits-per-byte / rate (start and stop bits included),
  * and the next may not start before. Records each frame's queueing delay. Single-threaded.
+ * <p>
+ * With a lead of L ns the next frame may be handed to the link up to L before the wire is free, the
+ * way a UART's transmit FIFO is filled while it still sends: the wire never runs faster than the
+ * rate, and a writer that is polled a little late does not lose wire time. The queue holds at most
+ * one second of wire time; older outputs beyond that are dropped and counted.
  */
 public final class PacedWriter {
 
     private record Pending(long cycle, Slot from, long epoch, byte[] bytes, long enqueuedNs) {
     }
 
-    private final ByteLink link;
+    /** Where paced bytes go: returns the bytes put on the wire (signing may add some), or -1 if refused. */
+    @FunctionalInterface
+    public interface Sink {
+        int write(byte[] bytes, int offset, int length, long nowNs);
+    }
+
+    private final Sink sink;
     private final long rateBitsPerSec;
     private final int bitsPerByte;
     private final FenceCheck fenced;
+    private final long maxQueuedBytes;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private final Histogram queueDelayNs = new Histogram(3);
-    private long linkFreeAtNs = Long.MIN_VALUE;
+    private long leadNs;
+    private long queuedBytes;
+    private long linkFreeAtNs = Long.MIN_VALUE / 2;
     private long framesWritten;
     private long bytesWritten;
     private long writesRefused;
+    private long bytesRefused;
     private long staleDropped;
+    private long queueDrops;
     private WriteListener listener = (cycle, from, epoch, nowNs) -> { };
 
     /** Told of every output that went onto the link. */
@@ -41,51 +57,76 @@ public final class PacedWriter {
     }
 
     public PacedWriter(ByteLink link, long rateBitsPerSec, int bitsPerByte, FenceCheck fenced) {
-        if (rateBitsPerSec <= 0 || bitsPerByte < 8) {
-            throw new IllegalArgumentException("link rate must be positive and a byte at least 8 bits on the wire");
+        this((b, o, l, now) -> link.write(b, o, l) ? l : -1, rateBitsPerSec, bitsPerByte, fenced);
+    }
+
+    public PacedWriter(Sink sink, long rateBitsPerSec, int bitsPerByte, FenceCheck fenced) {
+        if (rateBitsPerSec <= 0 || bitsPerByte < 7) {
+            throw new IllegalArgumentException("link rate must be positive and a byte at least 7 bits on the wire");
         }
-        this.link = link;
+        this.sink = sink;
         this.rateBitsPerSec = rateBitsPerSec;
         this.bitsPerByte = bitsPerByte;
         this.fenced = fenced;
+        this.maxQueuedBytes = Math.max(1024, rateBitsPerSec / bitsPerByte);
     }
 
     public void listener(WriteListener l) {
         this.listener = l;
     }
 
+    /** How long before the wire is free the next frame may be handed to the link (default 0). */
+    public PacedWriter lead(long ns) {
+        if (ns < 0) {
+            throw new IllegalArgumentException("lead must be >= 0");
+        }
+        this.leadNs = ns;
+        return this;
+    }
+
     public void offer(long cycle, Slot from, long epoch, DirectBuffer frames, int offset, int length, long nowNs) {
         byte[] bytes = new byte[length];
         frames.getBytes(offset, bytes);
         queue.addLast(new Pending(cycle, from, epoch, bytes, nowNs));
+        queuedBytes += length;
+        while (queuedBytes > maxQueuedBytes && queue.size() > 1) {
+            Pending dropped = queue.removeFirst();
+            queuedBytes -= dropped.bytes().length;
+            queueDrops++;
+        }
         poll(nowNs);
     }
 
     /** Writes what the link's rate allows by now. */
     public int poll(long nowNs) {
         int written = 0;
-        while (!queue.isEmpty() && nowNs >= linkFreeAtNs) {
+        while (!queue.isEmpty() && nowNs >= linkFreeAtNs - leadNs) {
             Pending p = queue.removeFirst();
+            queuedBytes -= p.bytes().length;
             if (fenced.isFenced(p.from(), p.epoch())) {
                 // The holder changed while this waited for the wire: it must not reach the board.
                 staleDropped++;
                 continue;
             }
-            if (link.write(p.bytes(), 0, p.bytes().length)) {
+            int onWire = sink.write(p.bytes(), 0, p.bytes().length, nowNs);
+            if (onWire >= 0) {
                 framesWritten++;
-                bytesWritten += p.bytes().length;
+                bytesWritten += onWire;
                 queueDelayNs.recordValue(Math.max(0, nowNs - p.enqueuedNs()));
                 listener.written(p.cycle(), p.from(), p.epoch(), nowNs);
             } else {
                 writesRefused++;
+                bytesRefused += p.bytes().length;
+                onWire = p.bytes().length;
             }
-            long wireNs = p.bytes().length * (long) bitsPerByte * 1_000_000_000L / rateBitsPerSec;
+            long wireNs = onWire * (long) bitsPerByte * 1_000_000_000L / rateBitsPerSec;
             linkFreeAtNs = Math.max(nowNs, linkFreeAtNs) + wireNs;
             written++;
         }
         return written;
     }
 
+    /** Time each written output waited in the queue, ns. */
     public Histogram queueDelayNs() {
         return queueDelayNs;
     }
@@ -102,8 +143,22 @@ public final class PacedWriter {
         return writesRefused;
     }
 
+    /** Bytes of outputs the link refused (it was down): counted, not silently lost. */
+    public long bytesRefused() {
+        return bytesRefused;
+    }
+
     /** Outputs whose epoch went stale while queued: dropped, never written. */
     public long staleDropped() {
         return staleDropped;
+    }
+
+    /** Outputs dropped because more than a second of wire time was queued. */
+    public long queueDrops() {
+        return queueDrops;
+    }
+
+    public int queued() {
+        return queue.size();
     }
 }

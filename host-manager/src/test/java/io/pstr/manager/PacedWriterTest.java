@@ -208,6 +208,6 @@ class PacedWriterTest {
     @Test
     void shouldRejectImpossibleLinkSettings() {
         assertThrows(IllegalArgumentException.class, () -> new PacedWriter(link, 0, 10, (f, e) -> false));
-        assertThrows(IllegalArgumentException.class, () -> new PacedWriter(link, 115_200, 7, (f, e) -> false));
+        assertThrows(IllegalArgumentException.class, () -> new PacedWriter(link, 115_200, 6, (f, e) -> false));
     }
 }

@@ -67,6 +67,11 @@ public final class DemoCommand implements Callable<Integer> {
             description = "The virtual board's offboard-loss failsafe timeout (default ${DEFAULT-VALUE} ms).")
     long failsafeTimeoutMs;
 
+    @Option(names = "--board-link", defaultValue = "tcp", paramLabel = "tcp|pty",
+            description = "How the virtual board is connected: tcp (loopback) or pty (a socat pty pair opened as a 115200 bit/s "
+                    + "serial port, like a real board's UART; needs socat). Default ${DEFAULT-VALUE}.")
+    String boardLink;
+
     @Mixin
     ManagerOptions options = new ManagerOptions();
 
@@ -89,8 +94,14 @@ public final class DemoCommand implements Callable<Integer> {
         out.printf("run directory %s%n", dir);
         out.flush();
         long wallStart = System.nanoTime();
-        BoardProcess board = BoardProcess.start(Classpaths.board(), dir,
-                List.of("--failsafe-timeout-ms", Long.toString(failsafeTimeoutMs)), 60_000);
+        if (!boardLink.equals("tcp") && !boardLink.equals("pty")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--board-link must be tcp or pty, not '" + boardLink + "'");
+        }
+        List<String> boardArgs = new java.util.ArrayList<>(List.of("--failsafe-timeout-ms", Long.toString(failsafeTimeoutMs)));
+        if (options.signingKey() != null) {
+            boardArgs.addAll(List.of("--signing-key", options.signingKey().toAbsolutePath().toString()));
+        }
+        BoardProcess board = BoardProcess.start(Classpaths.board(), dir, boardLink.equals("pty"), boardArgs, 60_000);
         out.printf("virtual board up (pid %d) on %s, record %s%n", board.pid(), board.endpoint(), board.record());
         Journal journal = new Journal(dir.resolve("journal.jsonl"), System::nanoTime, System::currentTimeMillis);
         RunningManager running;

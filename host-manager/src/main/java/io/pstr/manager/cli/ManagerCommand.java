@@ -18,8 +18,7 @@ import picocli.CommandLine.Spec;
 public final class ManagerCommand implements Callable<Integer> {
 
     @Option(names = "--board", defaultValue = "tcp:127.0.0.1:5760", paramLabel = "ENDPOINT",
-            description = "Board link: tcp:HOST:PORT, serial:/dev/ttyUSB0:115200, pty:/dev/pts/N, udp:HOST:PORT, "
-                    + "tcp-listen:PORT, udp-listen:PORT (default ${DEFAULT-VALUE}).")
+            description = "Board link: " + Endpoint.SYNTAX + " (see docs/links.md; default ${DEFAULT-VALUE}).")
     String board;
 
     @Mixin

@@ -41,9 +41,16 @@ public final class ManagerOptions {
             description = "Heartbeat age at which a replica is declared hung and fenced (default: 10 periods, at least 200 ms).")
     Long hangTimeoutMs;
 
-    @Option(names = "--link-rate", defaultValue = "115200", paramLabel = "BIT/S",
-            description = "Rate the output writer paces the board link to, start and stop bits included (default ${DEFAULT-VALUE}).")
+    @Option(names = "--link-rate", defaultValue = "0", paramLabel = "BIT/S",
+            description = "Rate the output writer paces the board link to, start and stop bits included "
+                    + "(default: a serial board's baud rate, else 115200).")
     long linkRateBitsPerSec;
+
+    @Option(names = "--signing-key", paramLabel = "FILE",
+            description = "Sign the board link with MAVLink 2 signing: FILE holds the 32-byte secret as 64 hex digits "
+                    + "(or 32 raw bytes). Unsigned, badly signed and replayed frames from the board are refused and counted. "
+                    + "Same as the endpoint option ,signing-key=FILE.")
+    Path signingKey;
 
     @Option(names = "--run-dir", paramLabel = "DIR",
             description = "Private directory for the replicas' shared-memory files, logs and the journal "
@@ -79,6 +86,22 @@ public final class ManagerOptions {
         return Path.of(".pstr", "run", prefix + "-" + stamp).toAbsolutePath();
     }
 
+    /** The endpoint with {@code --signing-key} applied (an endpoint's own signing-key option wins). */
+    public Endpoint withSigning(Endpoint board) {
+        if (signingKey == null || board.options().signingKey() != null) {
+            return board;
+        }
+        if (board.options().framing() != io.pstr.core.link.LinkOptions.Framing.MAVLINK) {
+            throw new IllegalArgumentException("--signing-key needs a MAVLink board link, not framing=raw");
+        }
+        return board.withOptions(board.options().withSigning(signingKey, board.options().signingLinkId()));
+    }
+
+    /** The --signing-key file, or null. */
+    public Path signingKey() {
+        return signingKey;
+    }
+
     public FailbackPolicy failbackPolicy() {
         return switch (policy.toLowerCase(Locale.ROOT)) {
             case "revertive" -> FailbackPolicy.REVERTIVE;
@@ -90,7 +113,7 @@ public final class ManagerOptions {
     /** Builds a validated host-manager context; replicas get the same mission options. */
     public HostManager.Context context(Endpoint board, Path dir, Journal journal) {
         HostManager.Context ctx = new HostManager.Context();
-        ctx.board = board;
+        ctx.board = withSigning(board);
         ctx.runDir = dir;
         ctx.periodMs = periodMs;
         ctx.graceNs = (long) (graceMs * 1_000_000);

@@ -56,9 +56,21 @@ public final class StatusFormatter {
             out.append("link     -\n");
         } else {
             out.append(String.format(Locale.ROOT,
-                    "link     %s %s  in %d B/%d frames  out %d B/%d frames  crc %d  skipped %d B  gaps %d (lost %d)  refused %d%n",
-                    orDash(l.endpoint()), l.up() ? "UP" : "DOWN", l.bytesIn(), l.framesIn(), l.bytesOut(), l.framesOut(),
-                    l.crcErrors(), l.bytesSkipped(), l.sequenceGaps(), l.framesLostToGaps(), l.writesRefused()));
+                    "link     %s %s %s%s  in %d B/%d frames  out %d B/%d frames  crc %d  skipped %d B  gaps %d (lost %d)%n",
+                    orDash(l.endpoint()), l.up() ? "UP" : "DOWN", orDash(l.framing()), l.signing() ? " signed" : "",
+                    l.bytesIn(), l.framesIn(), l.bytesOut(), l.framesOut(),
+                    l.crcErrors(), l.bytesSkipped(), l.sequenceGaps(), l.framesLostToGaps()));
+            out.append(String.format(Locale.ROOT,
+                    "         downs %d%s  refused %d writes/%d B  queue drops %d  queue delay p50 %d us p99 %d us max %d us%n",
+                    l.downs(), l.lastDownReason() == null ? "" : " (last: " + l.lastDownReason() + ")", l.writesRefused(),
+                    l.bytesUnwritable(), l.queueDrops(), l.queueDelayP50Us(), l.queueDelayP99Us(), l.queueDelayMaxUs()));
+            if (l.signing()) {
+                out.append(String.format(Locale.ROOT, "         signing refused: unsigned %d  bad signature %d  replayed %d  unsignable out %d%n",
+                        l.unsignedRefused(), l.badSignatures(), l.replayedRefused(), l.unsignableOut()));
+            }
+            if (l.sequenceGapsBySource() != null && !l.sequenceGapsBySource().isEmpty()) {
+                out.append("         gaps by sys/comp ").append(l.sequenceGapsBySource()).append('\n');
+            }
         }
         AircraftStatus a = s.aircraft();
         if (a == null) {

@@ -25,7 +25,7 @@ public final class Links {
                 if (e.path() == null || e.path().isEmpty()) {
                     throw new IllegalArgumentException("endpoint '" + e + "' names no device: make a pair with SocatPty and open one side");
                 }
-                yield new SerialLink(e.path(), e.baudRate());
+                yield new SerialLink(e.path(), e.baudRate(), e.options());
             }
         };
     }
@@ -37,7 +37,7 @@ public final class Links {
     /** Writes to a Netty channel if it is active, counting what was written or refused. */
     static boolean writeToChannel(io.netty.channel.Channel ch, LinkCounters counters, byte[] buffer, int offset, int length) {
         if (ch == null || !ch.isActive()) {
-            counters.writesRefused.incrementAndGet();
+            counters.refused(length);
             return false;
         }
         ch.writeAndFlush(io.netty.buffer.Unpooled.copiedBuffer(buffer, offset, length), ch.voidPromise());

@@ -9,7 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code serial:/dev/x:baud} and {@code pty:/dev/pts/N} through jSerialComm, 8N1, one reading thread.
+ * {@code serial:/dev/x:baud} and {@code pty:/dev/pts/N} through jSerialComm, in the endpoint's format and flow
+ * control (default 8N1, none), one reading thread.
  * When the device vanishes or {@code readBytes} returns -1 (jSerialComm reports a gone pty peer that way
  * while {@code isOpen()} stays true) the link is down: the port is closed and reopened with back-off.
  */
@@ -20,6 +21,7 @@ final class SerialLink implements ByteLink {
 
     private final String path;
     private final int baudRate;
+    private final LinkOptions options;
     private final LinkCounters counters = new LinkCounters();
     // Counted down by close(): wakes the reader out of a back-off wait at once.
     private final CountDownLatch closing = new CountDownLatch(1);
@@ -27,9 +29,10 @@ final class SerialLink implements ByteLink {
     private volatile SerialPort port;
     private Thread reader;
 
-    SerialLink(String path, int baudRate) {
+    SerialLink(String path, int baudRate, LinkOptions options) {
         this.path = path;
         this.baudRate = baudRate;
+        this.options = options;
     }
 
     @Override
@@ -56,7 +59,7 @@ final class SerialLink implements ByteLink {
                 port = p;
             }
             counters.connects.incrementAndGet();
-            LOG.info("{} open at {} bit/s", this, baudRate);
+            LOG.info("{} open at {} bit/s {}", this, baudRate, options.format());
             listener.onUp(toString());
             String reason = readUntilDown(p, buffer, listener);
             synchronized (writeLock) {
@@ -81,14 +84,40 @@ final class SerialLink implements ByteLink {
             return null;
         }
         SerialPort p = SerialPort.getCommPort(path);
-        p.setComPortParameters(baudRate, 8, SerialPort.ONE_STOP_BIT, SerialPort.NO_PARITY);
-        p.setFlowControl(SerialPort.FLOW_CONTROL_DISABLED);
+        p.setComPortParameters(baudRate, options.dataBits(), stopBits(options.stopBits()), parity(options.parity()));
+        p.setFlowControl(flow(options.flow()));
         p.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING, READ_TIMEOUT_MS, 0);
         if (!p.openPort()) {
             LOG.debug("{} cannot be opened (error {})", path, p.getLastErrorCode());
             return null;
         }
         return p;
+    }
+
+    private static int stopBits(LinkOptions.StopBits s) {
+        return switch (s) {
+            case ONE -> SerialPort.ONE_STOP_BIT;
+            case ONE_POINT_FIVE -> SerialPort.ONE_POINT_FIVE_STOP_BITS;
+            case TWO -> SerialPort.TWO_STOP_BITS;
+        };
+    }
+
+    private static int parity(LinkOptions.Parity p) {
+        return switch (p) {
+            case NONE -> SerialPort.NO_PARITY;
+            case EVEN -> SerialPort.EVEN_PARITY;
+            case ODD -> SerialPort.ODD_PARITY;
+            case MARK -> SerialPort.MARK_PARITY;
+            case SPACE -> SerialPort.SPACE_PARITY;
+        };
+    }
+
+    private static int flow(LinkOptions.Flow f) {
+        return switch (f) {
+            case NONE -> SerialPort.FLOW_CONTROL_DISABLED;
+            case RTSCTS -> SerialPort.FLOW_CONTROL_RTS_ENABLED | SerialPort.FLOW_CONTROL_CTS_ENABLED;
+            case XONXOFF -> SerialPort.FLOW_CONTROL_XONXOFF_IN_ENABLED | SerialPort.FLOW_CONTROL_XONXOFF_OUT_ENABLED;
+        };
     }
 
     private String readUntilDown(SerialPort p, byte[] buffer, LinkListener listener) {
@@ -124,16 +153,20 @@ final class SerialLink implements ByteLink {
         synchronized (writeLock) {
             SerialPort p = port;
             if (p == null) {
-                counters.writesRefused.incrementAndGet();
+                counters.refused(length);
                 return false;
             }
             int written = p.writeBytes(buffer, length, offset);
             if (written < 0) {
-                counters.writesRefused.incrementAndGet();
+                counters.refused(length);
                 return false;
             }
             counters.bytesOut.addAndGet(written);
-            return written == length;
+            if (written < length) {
+                counters.bytesUnwritable.addAndGet(length - written);
+                return false;
+            }
+            return true;
         }
     }
 

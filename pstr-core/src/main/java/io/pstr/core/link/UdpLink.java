@@ -104,7 +104,7 @@ final class UdpLink implements ListeningLink {
         Channel ch = channel;
         InetSocketAddress to = peer;
         if (ch == null || !ch.isActive() || to == null) {
-            counters.writesRefused.incrementAndGet();
+            counters.refused(length);
             return false;
         }
         ch.writeAndFlush(new DatagramPacket(Unpooled.copiedBuffer(buffer, offset, length), to), ch.voidPromise());

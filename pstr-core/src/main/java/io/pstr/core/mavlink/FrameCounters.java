@@ -8,6 +8,8 @@ public final class FrameCounters {
     volatile long unknownMessages;
     volatile long sequenceGaps;
     volatile long framesLostToGaps;
+    final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicLong> gapsBySource =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public long framesOk() {
         return framesOk;
@@ -36,6 +38,13 @@ public final class FrameCounters {
     /** Frames the sequence numbers say were sent but never arrived. */
     public long framesLostToGaps() {
         return framesLostToGaps;
+    }
+
+    /** Sequence gaps per sender, keyed {@code "system/component"}, sorted. */
+    public java.util.SortedMap<String, Long> sequenceGapsBySource() {
+        java.util.TreeMap<String, Long> m = new java.util.TreeMap<>();
+        gapsBySource.forEach((k, v) -> m.put(k, v.get()));
+        return m;
     }
 
     @Override

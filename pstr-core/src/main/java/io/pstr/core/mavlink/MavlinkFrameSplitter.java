@@ -16,7 +16,11 @@ public final class MavlinkFrameSplitter {
     }
 
     private final byte[] pending = new byte[MavlinkCodec.MAX_FRAME_LENGTH * 4];
+    /** When each pending byte was read (the {@code rxNs} of the chunk that brought it). */
+    private final long[] arrivalNs = new long[pending.length];
     private int pendingLength;
+    private long frameFirstNs;
+    private long frameLastNs;
     private final FrameCounters counters = new FrameCounters();
     private final int[] lastSequence = new int[1 << 16];
 
@@ -30,10 +34,19 @@ public final class MavlinkFrameSplitter {
 
     /** Feeds bytes; calls the handler once per whole good frame, in order. */
     public void feed(byte[] bytes, int offset, int length, FrameHandler handler) {
+        feed(bytes, offset, length, 0L, handler);
+    }
+
+    /**
+     * Feeds bytes read at {@code rxNs}; calls the handler once per whole good frame, in order. During the
+     * call {@link #frameFirstNs()} and {@link #frameLastNs()} say when the frame's first and last byte were read.
+     */
+    public void feed(byte[] bytes, int offset, int length, long rxNs, FrameHandler handler) {
         int consumed = 0;
         while (consumed < length) {
             int n = Math.min(length - consumed, pending.length - pendingLength);
             System.arraycopy(bytes, offset + consumed, pending, pendingLength, n);
+            java.util.Arrays.fill(arrivalNs, pendingLength, pendingLength + n, rxNs);
             pendingLength += n;
             consumed += n;
             drain(handler);
@@ -88,11 +101,14 @@ public final class MavlinkFrameSplitter {
             }
             trackSequence(v2, start);
             counters.framesOk++;
+            frameFirstNs = arrivalNs[start];
+            frameLastNs = arrivalNs[start + frameLength - 1];
             handler.onFrame(pending, start, frameLength, messageId);
             start += frameLength;
         }
         if (start > 0) {
             System.arraycopy(pending, start, pending, 0, pendingLength - start);
+            System.arraycopy(arrivalNs, start, arrivalNs, 0, pendingLength - start);
             pendingLength -= start;
         }
     }
@@ -109,8 +125,25 @@ public final class MavlinkFrameSplitter {
             if (missing != 0) {
                 counters.sequenceGaps++;
                 counters.framesLostToGaps += missing;
+                counters.gapsBySource.computeIfAbsent(system + "/" + component, k -> new java.util.concurrent.atomic.AtomicLong())
+                        .incrementAndGet();
             }
         }
+    }
+
+    /** When the first byte of the frame being handled was read (valid during a handler call). */
+    public long frameFirstNs() {
+        return frameFirstNs;
+    }
+
+    /** When the last byte of the frame being handled was read (valid during a handler call). */
+    public long frameLastNs() {
+        return frameLastNs;
+    }
+
+    /** Bytes held back waiting for the rest of a frame. */
+    public int pendingBytes() {
+        return pendingLength;
     }
 
     /** MAVLink's X.25 CRC over {@code length} bytes, then the message's CRC_EXTRA byte. */

@@ -22,6 +22,8 @@ public final class MessageTypes {
     public static final int START = 5;
     /** Fault injection inside the replica (corrupt outputs). */
     public static final int FAULT = 6;
+    /** The board link went down or came back: up flag, host time, bytes the host could not write while down. */
+    public static final int LINK = 7;
 
     // Replica → host (output ring)
     /** The replica's output for one cycle. */

@@ -34,6 +34,10 @@ public final class Messages {
     public static final int FAULT_CYCLES = 4;
     public static final int FAULT_LENGTH = 8;
 
+    public static final int LINK_UP = 0;
+    public static final int LINK_HOST_NS = 4;
+    public static final int LINK_LENGTH = 12;
+
     public static final int OUTPUT_CYCLE = 0;
     public static final int OUTPUT_EPOCH = 8;
     public static final int OUTPUT_HASH = 16;
@@ -106,6 +110,13 @@ public final class Messages {
         scratch.putInt(FAULT_KIND, kind);
         scratch.putInt(FAULT_CYCLES, cycles);
         return ring.write(MessageTypes.FAULT, scratch, 0, FAULT_LENGTH);
+    }
+
+    /** Tells a replica the board link is up or down (sent in order with the frames). */
+    public boolean link(RingBuffer ring, boolean up, long hostNs) {
+        scratch.putInt(LINK_UP, up ? 1 : 0);
+        scratch.putLong(LINK_HOST_NS, hostNs);
+        return ring.write(MessageTypes.LINK, scratch, 0, LINK_LENGTH);
     }
 
     /** Writes an output whose frames the caller has already put in {@link #scratch()} at {@link #OUTPUT_FRAMES}. */

@@ -48,7 +48,11 @@ public final class ReplicaStatusFile implements AutoCloseable {
         TAKEOVER_REQUESTS,
         PEER_HEARTBEATS,
         /** Messages to the peer's mailbox that it could not take. */
-        MAILBOX_FULL;
+        MAILBOX_FULL,
+        /** 1 while the host last said the board link is up, 0 after it said down. */
+        BOARD_LINK_UP,
+        /** Board-link-down notices received from the host. */
+        BOARD_LINK_DOWNS;
 
         public int offset() {
             return ordinal() * Long.BYTES;

@@ -9,6 +9,9 @@ package io.pstr.core.status;
  * @param health             {@code RUNNING}, {@code STARTING}, {@code SYNCING}, {@code SUSPECT}, {@code STOPPED}, {@code DOWN}
  * @param heartbeatAgeMs     time since its last heartbeat, -1 if none yet
  * @param missionPhase       mission phase the replica reports
+ * @param inputFrames        board frames the replica has read from its input ring
+ * @param boardLinkUp        whether the replica was last told the board link is up
+ * @param boardLinkDowns     board-link-down notices the replica received
  */
 public record ReplicaStatus(
         String slot,
@@ -24,5 +27,8 @@ public record ReplicaStatus(
         long acceptanceFailures,
         long divergentCycles,
         long inputRingDrops,
-        String missionPhase) {
+        String missionPhase,
+        long inputFrames,
+        boolean boardLinkUp,
+        long boardLinkDowns) {
 }
