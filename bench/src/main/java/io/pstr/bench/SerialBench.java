@@ -1,0 +1,544 @@
+package io.pstr.bench;
+
+import io.dronefleet.mavlink.common.Attitude;
+import io.dronefleet.mavlink.common.GpsFixType;
+import io.dronefleet.mavlink.common.GpsRawInt;
+import io.dronefleet.mavlink.common.HighresImu;
+import io.dronefleet.mavlink.common.LocalPositionNed;
+import io.dronefleet.mavlink.common.SetAttitudeTarget;
+import io.dronefleet.mavlink.common.SetPositionTargetLocalNed;
+import io.dronefleet.mavlink.common.SysStatus;
+import io.dronefleet.mavlink.minimal.Heartbeat;
+import io.dronefleet.mavlink.minimal.MavAutopilot;
+import io.dronefleet.mavlink.minimal.MavType;
+import io.pstr.core.link.ByteLink;
+import io.pstr.core.link.Endpoint;
+import io.pstr.core.link.FramedLink;
+import io.pstr.core.link.LinkListener;
+import io.pstr.core.link.Links;
+import io.pstr.core.link.SocatPty;
+import io.pstr.core.link.UartEmulator;
+import io.pstr.core.mavlink.MavlinkCodec;
+import io.pstr.core.mavlink.MavlinkFrameSplitter;
+import io.pstr.core.protocol.MessageTypes;
+import io.pstr.core.protocol.Messages;
+import io.pstr.core.shm.ReplicaFiles;
+import io.pstr.core.shm.RingFile;
+import io.pstr.core.shm.SharedFiles;
+import io.pstr.manager.Distributor;
+import io.pstr.manager.PacedWriter;
+import io.pstr.manager.Slot;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.SleepingIdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code pstr bench serial}: the paper's Fig. 5 on a socat pty pair. A board sends PX4-like telemetry through
+ * a UART emulator at the configured rate (a pty has no rate of its own); the host side reads the pty as a
+ * serial port with the host manager's link layer, stamps and fans each frame out to two replica input rings
+ * (its Distributor); two replica threads read their rings as the replica processes do (sleeping 200 µs when
+ * idle); replica A answers each control tick with a setpoint output, which the conductor thread hands to the
+ * host manager's PacedWriter; the board reads it. Delays are counted beyond the wire time.
+ */
+@Command(name = "serial", mixinStandardHelpOptions = true,
+        description = {"Reproduces the paper's Fig. 5 on a socat pty pair: per-frame delay from the board's write to the replica's",
+            "read (in) and from the replica's write to the board's read (out), beyond the frames' wire time, for realistic",
+            "traffic (telemetry at MAVLink stream rates in, setpoints at the control rate out), then a short saturation phase",
+            "that measures the rate each direction really carries. Writes serial.csv, serial.png and serial.machine.txt."})
+public final class SerialBench implements Callable<Integer> {
+
+    static final List<String> HEADER = List.of("direction", "samples", "p50Us", "p99Us", "maxUs", "measuredBitsPerSec",
+            "configuredBitsPerSec");
+    private static final int MAX_IDS = 1 << 20;
+    private static final int BITS_PER_BYTE = 10;
+
+    @Option(names = "--quick", description = "A short run (10 s of traffic, 2 s of saturation) instead of 60 s + 5 s.")
+    boolean quick;
+
+    @Option(names = "--duration-s", paramLabel = "S", description = "Seconds of realistic traffic (default 60, or 10 with --quick).")
+    Integer durationS;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "docs/bench", description = "Output directory (default ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--rate", paramLabel = "BIT/S", defaultValue = "115200", description = "Serial rate, 8N1 (default ${DEFAULT-VALUE}).")
+    int rate;
+
+    @Option(names = "--control-hz", defaultValue = "50", description = "Control rate: one setpoint output per cycle (default ${DEFAULT-VALUE}).")
+    int controlHz;
+
+    @Option(names = "--idle-us", defaultValue = "200",
+            description = "Sleep of the replica and conductor threads between empty polls, as in the real processes (default ${DEFAULT-VALUE}).")
+    long idleUs;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** A telemetry stream: message maker and rate. */
+    private record Stream(String name, int hz, java.util.function.LongFunction<Object> payload) {
+    }
+
+    private static final List<Stream> STREAMS = List.of(
+            new Stream("HEARTBEAT", 1, id -> Heartbeat.builder().customMode(id).type(MavType.MAV_TYPE_QUADROTOR)
+                    .autopilot(MavAutopilot.MAV_AUTOPILOT_PX4).mavlinkVersion(3).build()),
+            new Stream("SYS_STATUS", 2, id -> SysStatus.builder().onboardControlSensorsPresent(io.dronefleet.mavlink.util.EnumValue.create((int) id)).voltageBattery(12_400)
+                    .batteryRemaining(80).build()),
+            new Stream("GPS_RAW_INT", 5, id -> GpsRawInt.builder().timeUsec(java.math.BigInteger.valueOf(id))
+                    .fixType(GpsFixType.GPS_FIX_TYPE_3D_FIX).lat(473_977_420).lon(85_455_940).alt(488_000).satellitesVisible(12).build()),
+            new Stream("HIGHRES_IMU", 20, id -> HighresImu.builder().timeUsec(java.math.BigInteger.valueOf(id)).xacc(0.1f)
+                    .yacc(-0.2f).zacc(-9.81f).xgyro(0.01f).ygyro(0.02f).zgyro(0.03f).xmag(0.2f).ymag(0.1f).zmag(0.4f)
+                    .absPressure(1013f).diffPressure(0.1f).pressureAlt(488f).temperature(25f).fieldsUpdated(io.dronefleet.mavlink.util.EnumValue.create(0x1FFF)).build()),
+            new Stream("ATTITUDE", 50, id -> Attitude.builder().timeBootMs(id).roll(0.01f).pitch(-0.02f).yaw(1.5f)
+                    .rollspeed(0.001f).pitchspeed(0.002f).yawspeed(0.003f).build()),
+            new Stream("LOCAL_POSITION_NED", 50, id -> LocalPositionNed.builder().timeBootMs(id).x(1f).y(2f).z(-10f)
+                    .vx(0.1f).vy(0.2f).vz(-0.1f).build()));
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter console = spec.commandLine().getOut();
+        if (rate < 1200 || controlHz < 1 || controlHz > 500 || idleUs < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--rate must be >= 1200, --control-hz 1..500, --idle-us >= 0");
+        }
+        if (!SocatPty.isSocatInstalled()) {
+            throw new IllegalStateException("socat is not installed: the serial bench runs on a socat pty pair (apt-get install socat)");
+        }
+        int trafficS = durationS != null ? durationS : quick ? 10 : 60;
+        int saturationS = quick ? 2 : 5;
+        if (trafficS < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--duration-s must be at least 1");
+        }
+        Path work = Files.createTempDirectory("pstr-bench-serial");
+        try {
+            Run run = new Run(work, console);
+            run.execute(trafficS, saturationS);
+            return report(run, console);
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    /** One bench run: the board, the host link, the fan-out, two replica readers and the paced writer. */
+    private final class Run {
+        final Path work;
+        final PrintWriter console;
+        final MavlinkCodec codec = new MavlinkCodec();
+        final long wireNsPerByte = BITS_PER_BYTE * 1_000_000_000L / rate;
+        // In: per telemetry id, when the board handed its last byte to the pty, its length, and each replica's read.
+        final AtomicLongArray inWriteNs = new AtomicLongArray(MAX_IDS);
+        final AtomicLongArray inLength = new AtomicLongArray(MAX_IDS);
+        final AtomicLongArray[] replicaReadNs = {new AtomicLongArray(MAX_IDS), new AtomicLongArray(MAX_IDS)};
+        final AtomicLongArray hostLastNs = new AtomicLongArray(MAX_IDS);
+        // Out: per cycle, when replica A wrote its output; per board-read frame: cycle, length, read time.
+        final AtomicLongArray outWriteNs = new AtomicLongArray(MAX_IDS);
+        final List<long[]> boardReads = new ArrayList<>();
+        volatile boolean saturating;
+        volatile long saturationStartNs = Long.MAX_VALUE;
+        long startNs;
+        long endTrafficNs;
+        long nextId = 1;
+        long queueDrops;
+
+        Run(Path work, PrintWriter console) {
+            this.work = work;
+            this.console = console;
+        }
+
+        void execute(int trafficS, int saturationS) throws Exception {
+            try (SocatPty pty = SocatPty.create(work.resolve("pty"));
+                 ByteLink boardLink = Links.open(Endpoint.parse("pty:" + pty.pathA()));
+                 FramedLink host = FramedLink.open(Endpoint.parse("serial:" + pty.pathB() + ":" + rate));
+                 RingFile ringA = RingFile.create(SharedFiles.privateDirectory(work.resolve("A")).resolve("input.ring"), ReplicaFiles.INPUT_RING_BYTES);
+                 RingFile ringB = RingFile.create(work.resolve("A").resolveSibling("B-input.ring"), ReplicaFiles.INPUT_RING_BYTES);
+                 RingFile outA = RingFile.create(work.resolve("A").resolve("output.ring"), ReplicaFiles.OUTPUT_RING_BYTES)) {
+                Distributor distributor = new Distributor();
+                distributor.attach(Slot.A, ringA);
+                distributor.attach(Slot.B, ringB);
+                distributor.distributing(true);
+
+                MavlinkFrameSplitter boardSplitter = new MavlinkFrameSplitter();
+                boardLink.start(new LinkListener() {
+                    @Override
+                    public void onBytes(byte[] buffer, int offset, int length, long rxNs) {
+                        boardSplitter.feed(buffer, offset, length, rxNs, (f, o, l, id) -> {
+                            synchronized (boardReads) {
+                                boardReads.add(new long[] {idOf(f, o, l), l, rxNs});
+                            }
+                        });
+                    }
+                });
+                host.start((frame, offset, length, messageId, firstNs, lastNs) -> {
+                    long id = idOf(frame, offset, length);
+                    if (id > 0 && id < MAX_IDS) {
+                        hostLastNs.set((int) id, lastNs);
+                    }
+                    distributor.frame(frame, offset, length, firstNs, lastNs);
+                });
+                UartEmulator uart = new UartEmulator(boardLink, rate, BITS_PER_BYTE, TimeUnit.MICROSECONDS.toNanos(500),
+                        (id, length, idealStart, idealEnd, writeNs) -> {
+                            inWriteNs.set(Math.toIntExact(id), writeNs);
+                            inLength.set(Math.toIntExact(id), length);
+                        }).start();
+                waitUntil(() -> boardLink.isUp() && host.isUp(), TimeUnit.SECONDS.toNanos(5), "the pty pair did not open");
+
+                List<AgentRunner> runners = new ArrayList<>();
+                runners.add(start(new ReplicaReader(0, ringA, outA)));
+                runners.add(start(new ReplicaReader(1, ringB, null)));
+                PacedWriter writer = new PacedWriter(host::write, rate, BITS_PER_BYTE, (slot, epoch) -> false)
+                        .lead(TimeUnit.MILLISECONDS.toNanos(1));
+                Conductor conductor = new Conductor(distributor, writer, outA);
+                runners.add(start(conductor));
+
+                ScheduledExecutorService telemetry = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "bench-telemetry");
+                    t.setDaemon(true);
+                    return t;
+                });
+                startNs = System.nanoTime();
+                long[] nextDue = new long[STREAMS.size()];
+                java.util.Arrays.fill(nextDue, startNs);
+                int[] sequence = {0};
+                telemetry.scheduleAtFixedRate(() -> {
+                    long now = System.nanoTime();
+                    if (saturating) {
+                        while (uart.backlogBytes() < 800) {
+                            submit(uart, STREAMS.get(4), sequence);
+                        }
+                        return;
+                    }
+                    for (int i = 0; i < STREAMS.size(); i++) {
+                        while (now >= nextDue[i]) {
+                            submit(uart, STREAMS.get(i), sequence);
+                            nextDue[i] += 1_000_000_000L / STREAMS.get(i).hz();
+                        }
+                    }
+                }, 0, 5, TimeUnit.MILLISECONDS);
+
+                long trafficEnd = startNs + TimeUnit.SECONDS.toNanos(trafficS);
+                progress(trafficEnd, "realistic traffic");
+                endTrafficNs = System.nanoTime();
+                saturationStartNs = endTrafficNs + TimeUnit.MILLISECONDS.toNanos(200);
+                saturating = true;
+                conductor.saturate = true;
+                progress(endTrafficNs + TimeUnit.SECONDS.toNanos(saturationS), "saturation");
+                saturating = false;
+                conductor.saturate = false;
+                conductor.stopOutputs = true;
+                telemetry.shutdownNow();
+                long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+                waitUntil(() -> uart.backlogBytes() == 0 && writer.queued() == 0, drainUntil - System.nanoTime(), null);
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300));
+                queueDrops = writer.queueDrops();
+                for (AgentRunner r : runners) {
+                    r.close();
+                }
+                uart.close();
+                console.printf(Locale.ROOT, "link counters: in %d frames, crc %d, skipped %d B, gaps %d; out %d frames, refused %d B%n",
+                        host.framesIn(), host.frameCounters().crcErrors(), host.frameCounters().bytesSkipped(),
+                        host.frameCounters().sequenceGaps(), host.framesOut(), host.byteCounters().bytesUnwritable.get());
+            }
+        }
+
+        private void submit(UartEmulator uart, Stream s, int[] sequence) {
+            long id = nextId++;
+            if (id >= MAX_IDS) {
+                return;
+            }
+            uart.submit(id, codec.encodeV2(s.payload().apply(id), 1, 1, sequence[0]++));
+        }
+
+        private void progress(long untilNs, String what) {
+            long nextPrint = System.nanoTime();
+            while (true) {
+                long now = System.nanoTime();
+                if (now >= untilNs) {
+                    return;
+                }
+                if (now >= nextPrint) {
+                    console.printf(Locale.ROOT, "%s: %d s left%n", what, TimeUnit.NANOSECONDS.toSeconds(untilNs - now + 999_999_999));
+                    console.flush();
+                    nextPrint = now + TimeUnit.SECONDS.toNanos(10);
+                }
+                LockSupport.parkNanos(Math.min(untilNs - now, TimeUnit.MILLISECONDS.toNanos(100)));
+            }
+        }
+
+        /** A replica's input reader: the replica process's loop, timing each frame it reads. */
+        private final class ReplicaReader implements Agent {
+            final int index;
+            final RingFile input;
+            final RingFile output;
+            final Messages messages = new Messages();
+            long sequence;
+
+            ReplicaReader(int index, RingFile input, RingFile output) {
+                this.index = index;
+                this.input = input;
+                this.output = output;
+            }
+
+            @Override
+            public int doWork() {
+                return input.ring().read(this::onMessage, 256);
+            }
+
+            private void onMessage(int type, org.agrona.MutableDirectBuffer buffer, int index0, int length) {
+                long now = System.nanoTime();
+                if (type == MessageTypes.FRAME) {
+                    int frameAt = index0 + Messages.FRAME_BYTES;
+                    long id = idOf(buffer, frameAt, length - Messages.FRAME_BYTES);
+                    if (id > 0 && id < MAX_IDS) {
+                        replicaReadNs[index].set((int) id, now);
+                    }
+                } else if (type == MessageTypes.TICK && output != null) {
+                    long cycle = buffer.getLong(index0 + Messages.TICK_CYCLE);
+                    boolean saturate = buffer.getInt(index0 + Messages.TICK_PERIOD_MS) < 0;
+                    writeOutput(cycle, saturate ? 3 : 1);
+                }
+            }
+
+            /** The cycle's setpoints (an attitude and a position target, repeated when saturating), stamped when written. */
+            private void writeOutput(long cycle, int repeat) {
+                UnsafeBuffer scratch = messages.scratch();
+                int at = Messages.OUTPUT_FRAMES;
+                for (int i = 0; i < repeat; i++) {
+                    byte[] attitude = codec.encodeV2(SetAttitudeTarget.builder().timeBootMs(cycle).targetSystem(1).targetComponent(1)
+                            .q(List.of(1f, 0f, 0f, 0f)).thrust(0.5f).build(), 255, 190, (int) sequence++);
+                    byte[] position = codec.encodeV2(SetPositionTargetLocalNed.builder().timeBootMs(cycle).targetSystem(1)
+                            .targetComponent(1).x(1f).y(2f).z(-10f).yaw(1.5f).build(), 255, 190, (int) sequence++);
+                    scratch.putBytes(at, attitude);
+                    at += attitude.length;
+                    scratch.putBytes(at, position);
+                    at += position.length;
+                }
+                if (cycle < MAX_IDS) {
+                    outWriteNs.set((int) cycle, System.nanoTime());
+                }
+                messages.output(output.ring(), cycle, 0, 0, 0, true, 0, at - Messages.OUTPUT_FRAMES);
+            }
+
+            @Override
+            public String roleName() {
+                return "bench-replica-" + index;
+            }
+        }
+
+        /** The host manager's conductor, cut down: ticks the cycle, reads replica A's outputs and paces them out. */
+        private final class Conductor implements Agent {
+            final Distributor distributor;
+            final PacedWriter writer;
+            final RingFile outputs;
+            final long periodNs = 1_000_000_000L / controlHz;
+            long nextTickNs = System.nanoTime() + periodNs;
+            long cycle;
+            volatile boolean saturate;
+            volatile boolean stopOutputs;
+
+            Conductor(Distributor distributor, PacedWriter writer, RingFile outputs) {
+                this.distributor = distributor;
+                this.writer = writer;
+                this.outputs = outputs;
+            }
+
+            @Override
+            public int doWork() {
+                long now = System.nanoTime();
+                int work = 0;
+                if (now >= nextTickNs && !stopOutputs) {
+                    cycle++;
+                    // A negative period tells the bench replica to write a saturating output.
+                    distributor.tick(cycle, now, saturate ? -1 : 1000 / controlHz);
+                    nextTickNs += periodNs;
+                    work++;
+                }
+                work += outputs.ring().read((type, buffer, index, length) -> {
+                    if (type == MessageTypes.OUTPUT) {
+                        writer.offer(buffer.getLong(index + Messages.OUTPUT_CYCLE), Slot.A, 0, buffer,
+                                index + Messages.OUTPUT_FRAMES, length - Messages.OUTPUT_FRAMES, System.nanoTime());
+                    }
+                }, 64);
+                work += writer.poll(System.nanoTime());
+                return work;
+            }
+
+            @Override
+            public String roleName() {
+                return "bench-conductor";
+            }
+        }
+
+        private AgentRunner start(Agent agent) {
+            AgentRunner r = new AgentRunner(new SleepingIdleStrategy(TimeUnit.MICROSECONDS.toNanos(idleUs)),
+                    e -> console.println("bench thread failed: " + e), null, agent);
+            AgentRunner.startOnThread(r);
+            return r;
+        }
+    }
+
+    /** The 32-bit id the bench writes into the first payload field of every frame it sends. */
+    static long idOf(byte[] frame, int offset, int length) {
+        long id = 0;
+        for (int i = 0; i < 4; i++) {
+            int at = offset + 10 + i;
+            if (at < offset + length - 2) {
+                id |= (long) (frame[at] & 0xFF) << (8 * i);
+            }
+        }
+        return id;
+    }
+
+    static long idOf(DirectBuffer buffer, int offset, int length) {
+        byte[] head = new byte[Math.min(length, 16)];
+        buffer.getBytes(offset, head);
+        return idOf(head, 0, length > 16 ? 18 : length);
+    }
+
+    private int report(Run run, PrintWriter console) throws IOException {
+        // In: each replica's read of each telemetry frame, beyond the moment the board handed its last byte to the pty.
+        Histogram in = new Histogram(3);
+        List<double[]> inPoints = new ArrayList<>();
+        List<long[]> satIn = new ArrayList<>();
+        for (int id = 1; id < MAX_IDS; id++) {
+            long w = run.inWriteNs.get(id);
+            if (w == 0) {
+                continue;
+            }
+            if (w >= run.saturationStartNs) {
+                long h = run.hostLastNs.get(id);
+                if (h > 0) {
+                    satIn.add(new long[] {h, run.inLength.get(id)});
+                }
+                continue;
+            }
+            if (w > run.endTrafficNs) {
+                continue;
+            }
+            for (AtomicLongArray reads : run.replicaReadNs) {
+                long r = reads.get(id);
+                if (r > 0) {
+                    long d = Math.max(0, r - w);
+                    in.recordValue(d);
+                    inPoints.add(new double[] {(w - run.startNs) / 1e9, d / 1e3});
+                }
+            }
+        }
+        // Out: a real UART at the board would finish frame j at max(arrival_j, end_{j-1}) + wire_j; a perfect host at
+        // max(replicaWrite_j, idealEnd_{j-1}) + wire_j. The difference is what the host added.
+        Histogram outHist = new Histogram(3);
+        List<double[]> outPoints = new ArrayList<>();
+        List<long[]> reads;
+        synchronized (run.boardReads) {
+            reads = new ArrayList<>(run.boardReads);
+        }
+        long realEnd = Long.MIN_VALUE;
+        long idealEnd = Long.MIN_VALUE;
+        List<long[]> satOut = new ArrayList<>();
+        for (long[] r : reads) {
+            long cycle = r[0];
+            long written = cycle > 0 && cycle < MAX_IDS ? run.outWriteNs.get((int) cycle) : 0;
+            if (written == 0) {
+                continue;
+            }
+            long wire = r[1] * run.wireNsPerByte;
+            realEnd = Math.max(r[2], realEnd) + wire;
+            idealEnd = Math.max(written, idealEnd) + wire;
+            if (written >= run.saturationStartNs) {
+                satOut.add(new long[] {r[2], r[1]});
+            } else if (written <= run.endTrafficNs) {
+                long d = Math.max(0, realEnd - idealEnd);
+                outHist.recordValue(d);
+                outPoints.add(new double[] {(written - run.startNs) / 1e9, d / 1e3});
+            }
+        }
+        double inRate = measuredRate(satIn);
+        double outRate = measuredRate(satOut);
+        List<List<?>> rows = List.of(row("in", in, inRate), row("out", outHist, outRate));
+        FigureWriter figures = new FigureWriter(out, Machine.current());
+        Path csv = figures.csv("serial", HEADER, rows);
+        inPoints.sort(Comparator.comparingDouble(p -> p[0]));
+        outPoints.sort(Comparator.comparingDouble(p -> p[0]));
+        Map<String, double[][]> series = new LinkedHashMap<>();
+        series.put("in: board write to replica read (both replicas)", inPoints.toArray(new double[0][]));
+        series.put("out: replica write to board read", outPoints.toArray(new double[0][]));
+        Path png = figures.lineChart("serial", "Per-frame delay beyond wire time on a pty at " + rate + " bit/s",
+                "time (s)", "delay beyond wire time (µs)", series);
+
+        console.printf(Locale.ROOT, "%n%-9s %8s %8s %8s %8s %18s %20s%n", (Object[]) HEADER.toArray(new String[0]));
+        for (List<?> r : rows) {
+            console.printf(Locale.ROOT, "%-9s %8s %8s %8s %8s %18s %20s%n", r.toArray());
+        }
+        boolean rateOk = Math.abs(outRate - rate) <= 0.01 * rate;
+        boolean delayOk = in.getValueAtPercentile(99) <= 100_000 && outHist.getValueAtPercentile(99) <= 100_000;
+        console.printf(Locale.ROOT, "%ngoal: paced output within 1 %% of %d bit/s: %s (%.0f bit/s, %+.2f %%)%n", rate,
+                rateOk ? "REACHED" : "NOT reached", outRate, 100.0 * (outRate - rate) / rate);
+        console.printf(Locale.ROOT, "goal: host adds p99 <= 100 us beyond wire time: %s (in p99 %d us, out p99 %d us)%n",
+                delayOk ? "REACHED" : "NOT reached", in.getValueAtPercentile(99) / 1000, outHist.getValueAtPercentile(99) / 1000);
+        console.printf(Locale.ROOT, "output queue drops during saturation: %d%n", run.queueDrops);
+        console.printf("wrote %s, %s and %s%n", csv, png, figures.dir().resolve("serial.machine.txt"));
+        console.flush();
+        return 0;
+    }
+
+    private List<Object> row(String direction, Histogram h, double measured) {
+        return List.of(direction, h.getTotalCount(), h.getValueAtPercentile(50) / 1000, h.getValueAtPercentile(99) / 1000,
+                h.getMaxValue() / 1000, Math.round(measured), rate);
+    }
+
+    /** Bits of frames 2..n over the time from the first to the last arrival: the rate the wire really carried. */
+    private static double measuredRate(List<long[]> arrivals) {
+        if (arrivals.size() < 3) {
+            return 0;
+        }
+        arrivals.sort(Comparator.comparingLong(a -> a[0]));
+        // Skip the first arrivals while the queues fill, then count whole frames between two arrival times.
+        int from = arrivals.size() / 10;
+        long bits = 0;
+        for (int i = from + 1; i < arrivals.size(); i++) {
+            bits += arrivals.get(i)[1] * BITS_PER_BYTE;
+        }
+        long spanNs = arrivals.get(arrivals.size() - 1)[0] - arrivals.get(from)[0];
+        return spanNs <= 0 ? 0 : bits * 1e9 / spanNs;
+    }
+
+    private static void waitUntil(java.util.function.BooleanSupplier condition, long timeoutNs, String failure) {
+        long deadline = System.nanoTime() + timeoutNs;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                if (failure != null) {
+                    throw new IllegalStateException(failure);
+                }
+                return;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
