@@ -132,7 +132,9 @@ public final class SerialBench implements Callable<Integer> {
         Path work = Files.createTempDirectory("pstr-bench-serial");
         try {
             Run run = new Run(work, console);
+            run.loadBefore = loadAverage();
             run.execute(trafficS, saturationS);
+            run.loadAfter = loadAverage();
             return report(run, console);
         } finally {
             deleteTree(work);
@@ -153,6 +155,8 @@ public final class SerialBench implements Callable<Integer> {
         // Out: per cycle, when replica A wrote its output; per board-read frame: cycle, length, read time.
         final AtomicLongArray outWriteNs = new AtomicLongArray(MAX_IDS);
         final List<long[]> boardReads = new ArrayList<>();
+        String loadBefore;
+        String loadAfter;
         volatile boolean saturating;
         volatile long saturationStartNs = Long.MAX_VALUE;
         long startNs;
@@ -495,6 +499,11 @@ public final class SerialBench implements Callable<Integer> {
         console.printf(Locale.ROOT, "goal: host adds p99 <= 100 us beyond wire time: %s (in p99 %d us, out p99 %d us)%n",
                 delayOk ? "REACHED" : "NOT reached", in.getValueAtPercentile(99) / 1000, outHist.getValueAtPercentile(99) / 1000);
         console.printf(Locale.ROOT, "output queue drops during saturation: %d%n", run.queueDrops);
+        String load = String.format(Locale.ROOT, "load average (1, 5, 15 min) before: %s, after: %s; %d s traffic, %s",
+                run.loadBefore, run.loadAfter, TimeUnit.NANOSECONDS.toSeconds(run.endTrafficNs - run.startNs),
+                quick ? "--quick" : "full run");
+        Files.writeString(figures.dir().resolve("serial.machine.txt"), load + "\n", java.nio.file.StandardOpenOption.APPEND);
+        console.println(load);
         console.printf("wrote %s, %s and %s%n", csv, png, figures.dir().resolve("serial.machine.txt"));
         console.flush();
         return 0;
@@ -531,6 +540,16 @@ public final class SerialBench implements Callable<Integer> {
                 return;
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+    }
+
+    /** The first three fields of /proc/loadavg: a busy machine shows in the figures, so it goes with them. */
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
         }
     }
 

@@ -206,6 +206,68 @@ class PacedWriterTest {
     }
 
     @Test
+    void shouldHandTheNextFrameToTheLinkUpToTheLeadBeforeTheWireIsFreeWithoutLosingWireTime() {
+        writer.lead(1_000_000);
+        offer(1, Slot.A, 1, 60);
+        offer(2, Slot.A, 1, 60);
+        offer(3, Slot.A, 1, 60);
+        nowNs = wireNs(60) - 1_000_001;
+        assertEquals(0, writer.poll(nowNs), "not earlier than the lead");
+        nowNs = wireNs(60) - 1_000_000;
+        assertEquals(1, writer.poll(nowNs), "like a UART's FIFO: handed over while the wire still sends");
+        // The wire time is kept: the third frame is due one wire time after the second would start.
+        nowNs = 2 * wireNs(60) - 1_000_001;
+        assertEquals(0, writer.poll(nowNs));
+        nowNs = 2 * wireNs(60) - 1_000_000;
+        assertEquals(1, writer.poll(nowNs));
+        assertEquals(3, link.writes.size());
+    }
+
+    @Test
+    void shouldDropTheOldestOutputsBeyondOneSecondOfWireTimeAndCountThem() {
+        int perFrame = 100;
+        int frames = (int) (2 * RATE_BITS_PER_SEC / BITS_PER_BYTE / perFrame);
+        for (int i = 1; i <= frames; i++) {
+            offer(i, Slot.A, 1, perFrame);
+        }
+        long queuedBytes = (long) writer.queued() * perFrame;
+        assertTrue(queuedBytes <= RATE_BITS_PER_SEC / BITS_PER_BYTE, "at most a second queued: " + queuedBytes);
+        assertEquals(frames - 1 - writer.queued(), writer.queueDrops(), "every output not written or queued is counted");
+        for (nowNs = 0; nowNs <= 3 * SECOND_NS; nowNs += 1_000_000) {
+            writer.poll(nowNs);
+        }
+        assertEquals(frames, link.writes.size() + writer.queueDrops(), "written or counted as dropped");
+        assertEquals((byte) frames, link.writes.get(link.writes.size() - 1).bytes()[0], "the newest output was kept");
+        assertEquals((byte) (frames - link.writes.size() + 2), link.writes.get(1).bytes()[0], "the oldest were dropped");
+    }
+
+    @Test
+    void shouldPaceOnWhatTheSinkPutOnTheWireAndCountRefusedBytes() {
+        List<Long> at = new ArrayList<>();
+        boolean[] up = {true};
+        // A signing link puts 13 more bytes on the wire than it was given.
+        PacedWriter signed = new PacedWriter((b, o, l, now) -> {
+            if (!up[0]) {
+                return -1;
+            }
+            at.add(now);
+            return l + 13;
+        }, RATE_BITS_PER_SEC, BITS_PER_BYTE, (f, e) -> false);
+        UnsafeBuffer frame = new UnsafeBuffer(new byte[40]);
+        signed.offer(1, Slot.A, 1, frame, 0, 40, 0);
+        signed.offer(2, Slot.A, 1, frame, 0, 40, 0);
+        signed.poll(wireNs(53) - 1);
+        assertEquals(1, at.size(), "the signature's bytes take wire time too");
+        signed.poll(wireNs(53));
+        assertEquals(List.of(0L, wireNs(53)), at);
+        assertEquals(2 * 53, signed.bytesWritten());
+        up[0] = false;
+        signed.offer(3, Slot.A, 1, frame, 0, 40, 10 * SECOND_NS);
+        assertEquals(1, signed.writesRefused());
+        assertEquals(40, signed.bytesRefused());
+    }
+
+    @Test
     void shouldRejectImpossibleLinkSettings() {
         assertThrows(IllegalArgumentException.class, () -> new PacedWriter(link, 0, 10, (f, e) -> false));
         assertThrows(IllegalArgumentException.class, () -> new PacedWriter(link, 115_200, 6, (f, e) -> false));
