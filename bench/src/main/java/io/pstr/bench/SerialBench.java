@@ -93,6 +93,11 @@ public final class SerialBench implements Callable<Integer> {
             description = "Sleep of the replica and conductor threads between empty polls, as in the real processes (default ${DEFAULT-VALUE}).")
     long idleUs;
 
+    @Option(names = "--lead-us", defaultValue = "1000",
+            description = "How far ahead of a free wire the paced writer may hand over the next output, as the host manager "
+                    + "does (default ${DEFAULT-VALUE} µs, a UART FIFO's worth).")
+    long leadUs;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -118,8 +123,9 @@ public final class SerialBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter console = spec.commandLine().getOut();
-        if (rate < 1200 || controlHz < 1 || controlHz > 500 || idleUs < 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--rate must be >= 1200, --control-hz 1..500, --idle-us >= 0");
+        if (rate < 1200 || controlHz < 1 || controlHz > 500 || idleUs < 0 || leadUs < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--rate must be >= 1200, --control-hz 1..500, --idle-us and --lead-us >= 0");
         }
         if (!SocatPty.isSocatInstalled()) {
             throw new IllegalStateException("socat is not installed: the serial bench runs on a socat pty pair (apt-get install socat)");
@@ -210,7 +216,7 @@ public final class SerialBench implements Callable<Integer> {
                 runners.add(start(new ReplicaReader(0, ringA, outA)));
                 runners.add(start(new ReplicaReader(1, ringB, null)));
                 PacedWriter writer = new PacedWriter(host::write, rate, BITS_PER_BYTE, (slot, epoch) -> false)
-                        .lead(TimeUnit.MILLISECONDS.toNanos(1));
+                        .lead(TimeUnit.MICROSECONDS.toNanos(leadUs));
                 Conductor conductor = new Conductor(distributor, writer, outA);
                 runners.add(start(conductor));
 
@@ -226,7 +232,7 @@ public final class SerialBench implements Callable<Integer> {
                 telemetry.scheduleAtFixedRate(() -> {
                     long now = System.nanoTime();
                     if (saturating) {
-                        while (uart.backlogBytes() < 800) {
+                        while (uart.backlogBytes() < 4000) {
                             submit(uart, STREAMS.get(4), sequence);
                         }
                         return;
