@@ -42,6 +42,13 @@ class FramedLinkPtyTest {
         assertTrue(link.write(bytes, 0, bytes.length), "written");
     }
 
+    /** Starts the board's side and the host's framed link and waits until both are open. */
+    private static void startBoth(ByteLink board, FramedLink link, FrameRecorder host) {
+        board.start(new RecordingListener());
+        link.start(host);
+        await().atMost(WAIT).until(() -> board.isUp() && link.isUp());
+    }
+
     private byte[] position(float z, int seq) {
         return codec.encodeV2(LocalPositionNed.builder().z(z).build(), 1, 1, seq);
     }
@@ -52,9 +59,7 @@ class FramedLinkPtyTest {
         try (SocatPty pty = SocatPty.create(dir);
              ByteLink board = Links.open(Endpoint.parse("pty:" + pty.pathA()));
              FramedLink link = FramedLink.open(Endpoint.parse("serial:" + pty.pathB() + ":115200"))) {
-            board.start(new RecordingListener());
-            link.start(host);
-            await().atMost(WAIT).until(() -> board.isUp() && link.isUp());
+            startBoth(board, link, host);
 
             Random random = new Random(11);
             byte[] garbage = new byte[400];
@@ -126,9 +131,7 @@ class FramedLinkPtyTest {
         try (SocatPty pty = SocatPty.create(dir);
              ByteLink board = Links.open(Endpoint.parse("pty:" + pty.pathA()));
              FramedLink link = FramedLink.open(Endpoint.parse("serial:" + pty.pathB()))) {
-            board.start(new RecordingListener());
-            link.start(host);
-            await().atMost(WAIT).until(() -> board.isUp() && link.isUp());
+            startBoth(board, link, host);
             byte[] frame = codec.encodeV2(Attitude.builder().timeBootMs(99).build(), 1, 1, 0);
             long before = System.nanoTime();
             assertTrue(board.write(frame, 0, 10));
@@ -149,9 +152,7 @@ class FramedLinkPtyTest {
         try (SocatPty pty = SocatPty.create(dir);
              ByteLink board = Links.open(Endpoint.parse("pty:" + pty.pathA()));
              FramedLink link = FramedLink.open(Endpoint.parse("serial:" + pty.pathB() + ":115200,framing=raw"))) {
-            board.start(new RecordingListener());
-            link.start(host);
-            await().atMost(WAIT).until(() -> board.isUp() && link.isUp());
+            startBoth(board, link, host);
             byte[] data = new byte[5000];
             new Random(3).nextBytes(data);
             write(board, data);
