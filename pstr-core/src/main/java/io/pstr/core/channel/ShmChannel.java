@@ -24,7 +24,8 @@ public final class ShmChannel extends Channel {
 
     private final Path dir;
     private final ShmEndpointFile own;
-    private final Futex.Timeout timeout;
+    /** Made on first sleep: a task that only polls never loads the native library. */
+    private Futex.Timeout timeout;
     private final Dispatch dispatch = new Dispatch();
     private long logSeq;
 
@@ -32,7 +33,6 @@ public final class ShmChannel extends Channel {
         super(self, clock, new ShmGrants(own.header), own.header, ShmEndpointFile.COUNTERS, delayWindow);
         this.dir = dir;
         this.own = own;
-        this.timeout = Futex.AVAILABLE ? new Futex.Timeout() : null;
         this.logSeq = own.header.getLongVolatile(ShmEndpointFile.LOG_SEQ);
         own.header.putLongVolatile(ShmEndpointFile.OWNER_PID, ProcessHandle.current().pid());
     }
@@ -84,9 +84,12 @@ public final class ShmChannel extends Channel {
 
     @Override
     protected int sleepAndPoll(PacketHandler handler, int limit, long maxWaitNs) {
-        if (timeout == null) {
+        if (!Futex.AVAILABLE) {
             LockSupport.parkNanos(Math.min(maxWaitNs, FALLBACK_POLL_NS));
             return poll(handler, limit);
+        }
+        if (timeout == null) {
+            timeout = new Futex.Timeout();
         }
         UnsafeBuffer h = own.header;
         int word = h.getIntVolatile(ShmEndpointFile.FUTEX_WORD);

@@ -47,8 +47,8 @@ public final class ReplicaStatusFile implements AutoCloseable {
         /** Takeover requests the replica raised after missing its peer's heartbeats. */
         TAKEOVER_REQUESTS,
         PEER_HEARTBEATS,
-        /** Messages to the peer's mailbox that it could not take. */
-        MAILBOX_FULL;
+        /** Messages to the peer the direct channel did not take (full, closed, unreachable, refused). */
+        PEER_SEND_FAILED;
 
         public int offset() {
             return ordinal() * Long.BYTES;

@@ -1,5 +1,7 @@
 package io.pstr.core.status;
 
+import io.pstr.core.channel.ChannelCounters;
+
 /**
  * One replica as the management module sees it.
  *
@@ -9,6 +11,7 @@ package io.pstr.core.status;
  * @param health             {@code RUNNING}, {@code STARTING}, {@code SYNCING}, {@code SUSPECT}, {@code STOPPED}, {@code DOWN}
  * @param heartbeatAgeMs     time since its last heartbeat, -1 if none yet
  * @param missionPhase       mission phase the replica reports
+ * @param channel            counters of its endpoint on the direct channel
  */
 public record ReplicaStatus(
         String slot,
@@ -24,5 +27,20 @@ public record ReplicaStatus(
         long acceptanceFailures,
         long divergentCycles,
         long inputRingDrops,
-        String missionPhase) {
+        String missionPhase,
+        ChannelCounters channel) {
+
+    public ReplicaStatus {
+        if (channel == null) {
+            channel = ChannelCounters.ZERO;
+        }
+    }
+
+    /** Without channel counters (a replica that has no endpoint). */
+    public ReplicaStatus(String slot, String role, boolean holder, String health, long pid, int incarnation,
+            long heartbeatAgeMs, long cyclesRun, long lastCycle, long deadlineMisses, long acceptanceFailures,
+            long divergentCycles, long inputRingDrops, String missionPhase) {
+        this(slot, role, holder, health, pid, incarnation, heartbeatAgeMs, cyclesRun, lastCycle, deadlineMisses,
+                acceptanceFailures, divergentCycles, inputRingDrops, missionPhase, ChannelCounters.ZERO);
+    }
 }
