@@ -1,5 +1,10 @@
 package io.pstr.flightctl;
 
+import io.pstr.core.channel.ChannelAddress;
+import io.pstr.core.channel.DeadlineKind;
+import io.pstr.core.channel.Packet;
+import io.pstr.core.channel.SendResult;
+import io.pstr.core.channel.ShmChannel;
 import io.pstr.core.protocol.MessageTypes;
 import io.pstr.core.protocol.Messages;
 import io.pstr.core.shm.ReplicaFiles;
@@ -11,7 +16,10 @@ import io.pstr.flightctl.task.FlightTask;
 import io.pstr.flightctl.task.MissionPlan;
 import io.pstr.flightctl.task.Ods;
 import io.pstr.flightctl.task.StepResult;
-import java.nio.file.Path;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * One replica of the flight-control task (the paper's TMO): reads its virtual serial port (the
  * input ring), runs one deterministic control step per host tick (the SpM), writes the cycle's
  * output tagged with its epoch, keeps its counters and heartbeat in its status file, and speaks to
- * its peer over the direct channel (the peer's mailbox ring): heartbeats every cycle and ODS
- * checkpoints when the host asks.
+ * its peer over the direct channel ({@link ShmChannel}, to the address the host's ROLE message names):
+ * heartbeats every cycle, ODS checkpoints when the host asks, and the state transfer of a recovering peer.
  * <p>
  * The step sees only the ODS, the cycle's frames in arrival order and the cycle number: time
  * enters only through the injected clock, for heartbeats and the deadline counter.
@@ -38,7 +46,7 @@ public final class ReplicaAgent implements Agent {
     static final int MAX_BUFFERED_CYCLES = 500;
     /** Peer heartbeats missed (in cycles) before a shadow asks the host to take over. */
     static final int TAKEOVER_AFTER_MISSED_CYCLES = 3;
-    private static final int MAILBOX_BATCH = 1024;
+    private static final int PEER_BATCH = 1024;
     private static final int INPUT_BATCH = 256;
 
     private record Batch(long cycle, int periodMs, List<byte[]> frames) {
@@ -48,7 +56,7 @@ public final class ReplicaAgent implements Agent {
     private final NanoClock clock;
     private final RingFile input;
     private final RingFile output;
-    private final RingFile mailbox;
+    private final ShmChannel channel;
     private final ReplicaStatusFile status;
     private final MissionPlan plan;
     private final Messages writer = new Messages();
@@ -59,7 +67,7 @@ public final class ReplicaAgent implements Agent {
     private long epoch;
     private boolean holder;
     private int peerIncarnation = -1;
-    private RingFile peerMailbox;
+    private ChannelAddress peer;
     private boolean checkpointRequested;
     private long lastPeerHeartbeatCycle = -1;
     private long takeoverRequestedEpoch = -1;
@@ -78,12 +86,20 @@ public final class ReplicaAgent implements Agent {
         this.task = new FlightTask(plan);
         this.input = RingFile.open(files.input());
         this.output = RingFile.open(files.output());
-        this.mailbox = RingFile.open(files.mailbox());
+        this.channel = ShmChannel.open(files.channelDir(), readAddress(files), clock);
         this.status = ReplicaStatusFile.open(files.status());
         status.set(Field.PID, ProcessHandle.current().pid());
         status.set(Field.HEARTBEAT_NS, clock.nanoTime());
         status.set(Field.BOARD_LINK_UP, 1);
         publishState(ReplicaState.READY);
+    }
+
+    private static ChannelAddress readAddress(ReplicaFiles files) {
+        try {
+            return ChannelAddress.parse(Files.readString(files.channelAddress(), StandardCharsets.UTF_8).trim());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read this replica's channel address " + files.channelAddress(), e);
+        }
     }
 
     @Override
@@ -94,7 +110,7 @@ public final class ReplicaAgent implements Agent {
     @Override
     public int doWork() {
         status.set(Field.HEARTBEAT_NS, clock.nanoTime());
-        int work = mailbox.ring().read(this::onMailbox, MAILBOX_BATCH);
+        int work = channel.poll(this::onPeerMessage, PEER_BATCH);
         int inputs = input.ring().read(this::onInput, INPUT_BATCH);
         if (inputs < INPUT_BATCH) {
             // Only a replica that has caught up with its input can judge its peer's silence.
@@ -106,12 +122,9 @@ public final class ReplicaAgent implements Agent {
     @Override
     public void onClose() {
         publishState(ReplicaState.STOPPED);
-        if (peerMailbox != null) {
-            peerMailbox.close();
-        }
+        channel.close();
         input.close();
         output.close();
-        mailbox.close();
         status.close();
     }
 
@@ -128,7 +141,7 @@ public final class ReplicaAgent implements Agent {
             case MessageTypes.ROLE -> onRole(buffer.getLong(index + Messages.ROLE_EPOCH),
                     buffer.getInt(index + Messages.ROLE_HOLDER) == 1,
                     buffer.getInt(index + Messages.ROLE_PEER_INCARNATION),
-                    buffer.getStringUtf8(index + Messages.ROLE_PEER_MAILBOX));
+                    buffer.getStringUtf8(index + Messages.ROLE_PEER_ADDRESS));
             case MessageTypes.SEND_CHECKPOINT -> checkpointRequested = true;
             case MessageTypes.START -> onStart(buffer.getInt(index + Messages.START_MODE));
             case MessageTypes.FAULT -> {
@@ -181,7 +194,7 @@ public final class ReplicaAgent implements Agent {
         LOG.info("replica {}: running, {}", slot, how);
     }
 
-    private void onRole(long newEpoch, boolean newHolder, int newPeerIncarnation, String peerPath) {
+    private void onRole(long newEpoch, boolean newHolder, int newPeerIncarnation, String peerAddress) {
         if (newEpoch < epoch) {
             LOG.warn("replica {}: role with older epoch {} < {} ignored", slot, newEpoch, epoch);
             return;
@@ -191,21 +204,18 @@ public final class ReplicaAgent implements Agent {
         status.set(Field.EPOCH, epoch);
         status.set(Field.HOLDER, holder ? 1 : 0);
         if (newPeerIncarnation != peerIncarnation) {
-            if (peerMailbox != null) {
-                peerMailbox.close();
-                peerMailbox = null;
-            }
+            peer = null;
             peerIncarnation = newPeerIncarnation;
             lastPeerHeartbeatCycle = -1;
-            if (!peerPath.isEmpty()) {
+            if (!peerAddress.isEmpty()) {
                 try {
-                    peerMailbox = RingFile.open(Path.of(peerPath));
-                } catch (RuntimeException e) {
-                    LOG.warn("replica {}: cannot open peer mailbox {}: {}", slot, peerPath, e.getMessage());
+                    peer = ChannelAddress.parse(peerAddress);
+                } catch (IllegalArgumentException e) {
+                    LOG.warn("replica {}: bad peer address in ROLE: {}", slot, e.getMessage());
                 }
             }
-            // A peer that died mid-write may have left our mailbox blocked.
-            mailbox.ring().unblock();
+            // A peer that died mid-write may have left our queues blocked.
+            channel.unblockStale();
         }
         LOG.info("replica {}: epoch {} {}, peer incarnation {}", slot, epoch, holder ? "HOLDER" : "shadow", peerIncarnation);
     }
@@ -257,18 +267,20 @@ public final class ReplicaAgent implements Agent {
         if (result.badInputs() > 0) {
             status.set(Field.BAD_INPUT_FRAMES, status.get(Field.BAD_INPUT_FRAMES) + result.badInputs());
         }
-        if (peerMailbox != null) {
-            if (!writer.heartbeat(peerMailbox.ring(), cycle, clock.nanoTime(), epoch)) {
-                status.increment(Field.MAILBOX_FULL);
-            }
+        if (peer != null) {
+            long periodNs = cyclePeriodMs * 1_000_000L;
+            // A heartbeat is news only within the cycle: ask for arrival within the period.
+            sendToPeer(MessageTypes.HEARTBEAT, writer.heartbeat(cycle, clock.nanoTime(), epoch), periodNs, DeadlineKind.SOFT);
             if (checkpointRequested) {
                 byte[] bytes = ods.toBytes();
-                if (writer.checkpoint(peerMailbox.ring(), cycle, epoch, ods.hash(), bytes)) {
+                SendResult sent = sendToPeer(MessageTypes.CHECKPOINT, writer.checkpoint(cycle, epoch, ods.hash(), bytes),
+                        periodNs, DeadlineKind.SOFT);
+                if (sent.sent()) {
                     checkpointRequested = false;
                     status.increment(Field.CHECKPOINTS_SENT);
-                    LOG.info("replica {}: checkpoint of cycle {} ({} bytes) sent to peer", slot, cycle, bytes.length);
+                    LOG.info("replica {}: checkpoint of cycle {} ({} bytes) sent to peer: {}", slot, cycle, bytes.length, sent);
                 } else {
-                    status.increment(Field.MAILBOX_FULL);
+                    LOG.warn("replica {}: checkpoint of cycle {} not sent: {}, retrying next cycle", slot, cycle, sent);
                 }
             }
         }
@@ -279,14 +291,57 @@ public final class ReplicaAgent implements Agent {
         }
     }
 
-    private void onMailbox(int type, org.agrona.MutableDirectBuffer buffer, int index, int length) {
-        switch (type) {
+    /**
+     * Sends the body the caller built in {@code writer.scratch()} to the peer as a message of {@code type}: the
+     * one way replicas talk to each other. A refusal is counted (and returned), never silent.
+     */
+    SendResult sendToPeer(int type, int length, long requestedNs, DeadlineKind kind) {
+        return sendToPeer(type, writer.scratch(), 0, length, requestedNs, kind);
+    }
+
+    /** Sends {@code length} bytes of {@code body} to the peer as a message of {@code type}. */
+    SendResult sendToPeer(int type, DirectBuffer body, int offset, int length, long requestedNs, DeadlineKind kind) {
+        ChannelAddress to = peer;
+        if (to == null) {
+            status.increment(Field.PEER_SEND_FAILED);
+            return SendResult.UNREACHABLE;
+        }
+        SendResult sent = channel.send(to, type, body, offset, length, requestedNs, kind);
+        if (!sent.sent()) {
+            status.increment(Field.PEER_SEND_FAILED);
+        }
+        return sent;
+    }
+
+    /**
+     * A message from the direct channel. Only the current peer is heard, or anyone the host let send to us
+     * before our ROLE named the peer (a holder can send its checkpoint before we have read our ROLE).
+     */
+    private void onPeerMessage(Packet packet) {
+        if (peer != null && !packet.from(peer)) {
+            LOG.debug("replica {}: channel message type {} from a former peer skipped", slot, packet.type());
+            return;
+        }
+        DirectBuffer buffer = packet.buffer();
+        int index = packet.payloadOffset();
+        int length = packet.payloadLength();
+        switch (packet.type()) {
             case MessageTypes.HEARTBEAT -> {
+                if (length < Messages.HEARTBEAT_LENGTH) {
+                    LOG.warn("replica {}: short heartbeat ({} bytes) skipped", slot, length);
+                    return;
+                }
                 lastPeerHeartbeatCycle = buffer.getLong(index + Messages.HEARTBEAT_CYCLE);
                 status.increment(Field.PEER_HEARTBEATS);
             }
-            case MessageTypes.CHECKPOINT -> onCheckpoint(buffer, index, length);
-            default -> LOG.warn("replica {}: unknown mailbox message type {} skipped", slot, type);
+            case MessageTypes.CHECKPOINT -> {
+                if (length < Messages.CHECKPOINT_ODS) {
+                    LOG.warn("replica {}: short checkpoint ({} bytes) skipped", slot, length);
+                    return;
+                }
+                onCheckpoint(buffer, index, length);
+            }
+            default -> LOG.warn("replica {}: unknown peer message type {} skipped", slot, packet.type());
         }
     }
 
@@ -346,7 +401,7 @@ public final class ReplicaAgent implements Agent {
 
     /** Paper IV: the shadow watches the holder's heartbeats and asks the host to take over when they stop. */
     private void watchPeer() {
-        if (holder || state != ReplicaState.RUNNING || peerMailbox == null || lastPeerHeartbeatCycle < 0) {
+        if (holder || state != ReplicaState.RUNNING || peer == null || lastPeerHeartbeatCycle < 0) {
             return;
         }
         long missed = lastCycle - lastPeerHeartbeatCycle;

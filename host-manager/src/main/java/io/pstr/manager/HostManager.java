@@ -3,6 +3,8 @@ package io.pstr.manager;
 import io.pstr.core.link.Endpoint;
 import io.pstr.core.link.FramedLink;
 import io.pstr.core.link.LinkCounters;
+import io.pstr.core.channel.ChannelAddress;
+import io.pstr.core.channel.ChannelRegistry;
 import io.pstr.core.mavlink.FrameCounters;
 import io.pstr.core.protocol.MessageTypes;
 import io.pstr.core.protocol.Messages;
@@ -19,12 +21,17 @@ import io.pstr.core.status.ReplicaStatus;
 import io.pstr.core.status.SystemStatus;
 import io.pstr.manager.FailoverStateMachine.StartMode;
 import io.pstr.manager.journal.Journal;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -49,6 +56,8 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HostManager.class);
     private static final long STATUS_EVERY_NS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** The flight-control task's id inside its sandbox, the second half of its channel address. */
+    static final int FLIGHT_TASK_ID = 1;
 
     /** Configuration, validated once by {@link #conclude()}. */
     public static final class Context {
@@ -117,6 +126,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
     private final PacedWriter writer;
     private final FailoverStateMachine fsm;
     private final EnumMap<Slot, ReplicaHandle> replicas = new EnumMap<>(Slot.class);
+    private final ChannelRegistry channels;
     private final EnumMap<Slot, Integer> incarnations = new EnumMap<>(Slot.class);
     private final ExecutorService launcherThread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "sandbox-launcher");
@@ -141,6 +151,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         this.clock = ctx.clock;
         this.journal = ctx.journal;
         SharedFiles.privateDirectory(ctx.runDir);
+        this.channels = new ChannelRegistry(ReplicaFiles.channelDirOf(ctx.runDir));
         this.board = FramedLink.open(ctx.board);
         this.gate = new OutputGate(ctx.graceNs, (cycle, from, epoch, frames, offset, length, nowNs) ->
                 writerOffer(cycle, from, epoch, frames, offset, length, nowNs));
@@ -259,10 +270,19 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
                     sb.kill();
                 }
                 old.close();
+                // Its peer's sends now say CLOSED; the grant to it goes with the next ROLE.
+                channels.withdraw(old.address);
             }
             int incarnation = incarnations.merge(slot, 1, Integer::sum);
             ReplicaFiles files = new ReplicaFiles(SharedFiles.privateDirectory(ctx.runDir.resolve(slot + "-" + incarnation)));
-            ReplicaHandle handle = new ReplicaHandle(slot, incarnation, files);
+            ChannelAddress address = new ChannelAddress(UUID.randomUUID(), FLIGHT_TASK_ID);
+            channels.register(address);
+            try {
+                Files.writeString(files.channelAddress(), address + "\n", StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + files.channelAddress(), e);
+            }
+            ReplicaHandle handle = new ReplicaHandle(slot, incarnation, files, address);
             replicas.put(slot, handle);
             gate.resetStreak(slot);
             launcherThread.execute(() -> {
@@ -334,12 +354,23 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
     }
 
     private void sendRoles(long epoch, Slot holder) {
+        // Each replica may send to its current peer, and to nobody else.
+        for (Slot s : Slot.values()) {
+            ReplicaHandle self = replicas.get(s);
+            ReplicaHandle peer = replicas.get(s.other());
+            if (self != null) {
+                channels.revokeAll(self.address);
+                if (peer != null) {
+                    channels.grant(self.address, peer.address);
+                }
+            }
+        }
         distributor.locked(d -> {
             for (Slot s : Slot.values()) {
                 ReplicaHandle peer = replicas.get(s.other());
-                String peerMailbox = peer == null ? "" : peer.files.mailbox().toString();
+                String peerAddress = peer == null ? "" : peer.address.toString();
                 int peerIncarnation = peer == null ? -1 : peer.incarnation;
-                d.control(s, (m, ring) -> m.role(ring, epoch, s == holder, peerIncarnation, peerMailbox));
+                d.control(s, (m, ring) -> m.role(ring, epoch, s == holder, peerIncarnation, peerAddress));
             }
         });
     }
@@ -459,7 +490,8 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
                     age == Long.MAX_VALUE ? -1 : age / 1_000_000, r.status.get(Field.CYCLES_RUN), r.status.get(Field.LAST_CYCLE),
                     r.status.get(Field.DEADLINE_MISSES), r.status.get(Field.ACCEPTANCE_FAILURES),
                     0, distributor.drops(s), phaseName(r.status.get(Field.MISSION_PHASE)),
-                    r.status.get(Field.INPUT_FRAMES), r.status.get(Field.BOARD_LINK_UP) == 1, r.status.get(Field.BOARD_LINK_DOWNS)));
+                    r.status.get(Field.INPUT_FRAMES), r.status.get(Field.BOARD_LINK_UP) == 1, r.status.get(Field.BOARD_LINK_DOWNS),
+                    channels.counters(r.address)));
         }
         GateStatus g = new GateStatus(gate.outputsSent(), gate.fallbackOutputs(), gate.fencedAtGate(), writer.staleDropped(),
                 gate.lateDropped(), gate.missedCycles(), gate.acceptanceRejected(), gate.divergentCycles());
@@ -561,6 +593,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             }
         }
         board.close();
+        channels.close();
         journal.close();
     }
 }

@@ -1,5 +1,6 @@
 package io.pstr.manager;
 
+import io.pstr.core.channel.ChannelAddress;
 import io.pstr.core.shm.ReplicaFiles;
 import io.pstr.core.shm.ReplicaState;
 import io.pstr.core.shm.ReplicaStatusFile;
@@ -14,7 +15,8 @@ final class ReplicaHandle implements AutoCloseable {
     final ReplicaFiles files;
     final RingFile input;
     final RingFile output;
-    final RingFile mailbox;
+    /** The replica's address on the direct channel: a fresh sandbox UUID per incarnation. */
+    final ChannelAddress address;
     final ReplicaStatusFile status;
     /** Set by the launcher thread once the process exists. */
     volatile SandboxLauncher.Sandbox sandbox;
@@ -24,13 +26,13 @@ final class ReplicaHandle implements AutoCloseable {
     long takeoverEpoch = -1;
     long dropsSeen;
 
-    ReplicaHandle(Slot slot, int incarnation, ReplicaFiles files) {
+    ReplicaHandle(Slot slot, int incarnation, ReplicaFiles files, ChannelAddress address) {
         this.slot = slot;
         this.incarnation = incarnation;
         this.files = files;
         this.input = RingFile.create(files.input(), ReplicaFiles.INPUT_RING_BYTES);
         this.output = RingFile.create(files.output(), ReplicaFiles.OUTPUT_RING_BYTES);
-        this.mailbox = RingFile.create(files.mailbox(), ReplicaFiles.MAILBOX_RING_BYTES);
+        this.address = address;
         this.status = ReplicaStatusFile.create(files.status());
     }
 
@@ -58,7 +60,6 @@ final class ReplicaHandle implements AutoCloseable {
     public void close() {
         input.close();
         output.close();
-        mailbox.close();
         status.close();
     }
 }

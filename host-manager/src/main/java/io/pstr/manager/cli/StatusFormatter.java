@@ -51,6 +51,15 @@ public final class StatusFormatter {
                     g.fencedReachedBoard() != 0 ? " (MUST BE 0)" : "", g.lateDropped(), g.missedCycles(),
                     g.acceptanceRejected(), g.divergentCycles()));
         }
+        if (s.replicas() != null) {
+            for (ReplicaStatus r : s.replicas()) {
+                io.pstr.core.channel.ChannelCounters c = r.channel();
+                out.append(String.format(Locale.ROOT,
+                        "channel  %s sent %d  received %d  refused %d  late %d  fast %d  overflow %d  fallback %d  unreachable %d%n",
+                        r.slot(), c.sent(), c.received(), c.refused(), c.late(), c.fastPath(), c.overflow(), c.fallbacks(),
+                        c.unreachable()));
+            }
+        }
         LinkStatus l = s.board();
         if (l == null) {
             out.append("link     -\n");

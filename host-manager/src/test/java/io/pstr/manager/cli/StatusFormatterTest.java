@@ -29,6 +29,7 @@ class StatusFormatterTest {
         assertEquals(List.of("B", "shadow", "SUSPECT", "4343", "2", "never", "4100", "4099", "3", "1", "0", "7", "HOVER"),
                 List.of(lines[4].trim().split("\\s+")));
         assertTrue(text.contains("gate     sent 4200  fallback 2  fenced 5  fenced-at-board 0  late 1  missed 0  rejected 1  divergent 0\n"), text);
+        assertTrue(text.contains("channel  A sent 4200  received 4100  refused 0  late 1  fast 0  overflow 0  fallback 0  unreachable 2\n"), text);
         assertTrue(text.contains("link     tcp:127.0.0.1:5760 UP mavlink  in 100000 B/2000 frames  out 50000 B/1000 frames  crc 1  skipped 17 B  gaps 2 (lost 3)\n"), text);
         assertTrue(text.contains("         downs 1 (last: connection closed)  refused 0 writes/0 B  queue drops 0  queue delay p50 120 us p99 900 us max 1500 us\n"), text);
         assertTrue(text.contains("         gaps by sys/comp {1/1=2}\n"), text);

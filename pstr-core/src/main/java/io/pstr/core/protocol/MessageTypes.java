@@ -14,9 +14,9 @@ public final class MessageTypes {
     public static final int FRAME = 1;
     /** End of a cycle's inputs: run the step for this cycle. */
     public static final int TICK = 2;
-    /** The replica's epoch and whether it holds the I/O, and where its peer's mailbox is. */
+    /** The replica's epoch, whether it holds the I/O, and its peer's channel address. */
     public static final int ROLE = 3;
-    /** Holder: after your next step, send your ODS to the peer's mailbox. */
+    /** Holder: after your next step, send your ODS to the peer over the channel. */
     public static final int SEND_CHECKPOINT = 4;
     /** Start running: fresh mission, cold start (land now), or wait for a checkpoint. */
     public static final int START = 5;
@@ -31,7 +31,7 @@ public final class MessageTypes {
     /** The shadow missed its peer's heartbeats and asks to take over. */
     public static final int TAKEOVER_REQUEST = 11;
 
-    // Replica → replica (mailbox ring: the direct channel)
+    // Replica → replica: message types on the direct channel (io.pstr.core.channel)
     public static final int CHECKPOINT = 20;
     public static final int HEARTBEAT = 21;
 

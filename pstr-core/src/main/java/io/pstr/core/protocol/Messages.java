@@ -23,8 +23,8 @@ public final class Messages {
     public static final int ROLE_EPOCH = 0;
     public static final int ROLE_HOLDER = 8;
     public static final int ROLE_PEER_INCARNATION = 12;
-    /** A length-prefixed UTF-8 path of the peer's mailbox ring, empty when there is no peer. */
-    public static final int ROLE_PEER_MAILBOX = 16;
+    /** A length-prefixed UTF-8 channel address of the peer ({@code <sandbox-uuid>/<task>}), empty when there is no peer. */
+    public static final int ROLE_PEER_ADDRESS = 16;
 
     public static final int START_MODE = 0;
     public static final int START_EPOCH = 4;
@@ -87,12 +87,12 @@ public final class Messages {
         return ring.write(MessageTypes.TICK, scratch, 0, TICK_LENGTH);
     }
 
-    public boolean role(RingBuffer ring, long epoch, boolean holder, int peerIncarnation, String peerMailbox) {
+    public boolean role(RingBuffer ring, long epoch, boolean holder, int peerIncarnation, String peerAddress) {
         scratch.putLong(ROLE_EPOCH, epoch);
         scratch.putInt(ROLE_HOLDER, holder ? 1 : 0);
         scratch.putInt(ROLE_PEER_INCARNATION, peerIncarnation);
-        int length = scratch.putStringUtf8(ROLE_PEER_MAILBOX, peerMailbox == null ? "" : peerMailbox);
-        return ring.write(MessageTypes.ROLE, scratch, 0, ROLE_PEER_MAILBOX + length);
+        int length = scratch.putStringUtf8(ROLE_PEER_ADDRESS, peerAddress == null ? "" : peerAddress);
+        return ring.write(MessageTypes.ROLE, scratch, 0, ROLE_PEER_ADDRESS + length);
     }
 
     public boolean sendCheckpoint(RingBuffer ring, long requestId) {
@@ -138,18 +138,20 @@ public final class Messages {
         return ring.write(MessageTypes.TAKEOVER_REQUEST, scratch, 0, TAKEOVER_LENGTH);
     }
 
-    public boolean checkpoint(RingBuffer ring, long cycle, long epoch, long odsHash, byte[] ods) {
+    /** Builds a {@link MessageTypes#CHECKPOINT} body in {@link #scratch()}; returns its length. */
+    public int checkpoint(long cycle, long epoch, long odsHash, byte[] ods) {
         scratch.putLong(CHECKPOINT_CYCLE, cycle);
         scratch.putLong(CHECKPOINT_EPOCH, epoch);
         scratch.putLong(CHECKPOINT_ODS_HASH, odsHash);
         scratch.putBytes(CHECKPOINT_ODS, ods);
-        return ring.write(MessageTypes.CHECKPOINT, scratch, 0, CHECKPOINT_ODS + ods.length);
+        return CHECKPOINT_ODS + ods.length;
     }
 
-    public boolean heartbeat(RingBuffer ring, long cycle, long sentNs, long epoch) {
+    /** Builds a {@link MessageTypes#HEARTBEAT} body in {@link #scratch()}; returns its length. */
+    public int heartbeat(long cycle, long sentNs, long epoch) {
         scratch.putLong(HEARTBEAT_CYCLE, cycle);
         scratch.putLong(HEARTBEAT_SENT_NS, sentNs);
         scratch.putLong(HEARTBEAT_EPOCH, epoch);
-        return ring.write(MessageTypes.HEARTBEAT, scratch, 0, HEARTBEAT_LENGTH);
+        return HEARTBEAT_LENGTH;
     }
 }

@@ -12,8 +12,6 @@ public record ReplicaFiles(Path dir) {
     public static final int INPUT_RING_BYTES = 1 << 21;
     /** Replica → host: outputs and requests. */
     public static final int OUTPUT_RING_BYTES = 1 << 19;
-    /** Peer → replica (the direct channel): checkpoints and heartbeats. */
-    public static final int MAILBOX_RING_BYTES = 1 << 20;
 
     public Path input() {
         return dir.resolve("input.ring");
@@ -23,8 +21,18 @@ public record ReplicaFiles(Path dir) {
         return dir.resolve("output.ring");
     }
 
-    public Path mailbox() {
-        return dir.resolve("mailbox.ring");
+    /** The replica's own address on the direct channel, one line {@code <sandbox-uuid>/<task>}, written by the host. */
+    public Path channelAddress() {
+        return dir.resolve("channel.address");
+    }
+
+    /** The run directory's channel directory, where the host's registry keeps every endpoint. */
+    public Path channelDir() {
+        return channelDirOf(dir.toAbsolutePath().getParent());
+    }
+
+    public static Path channelDirOf(Path runDir) {
+        return runDir.resolve("channel");
     }
 
     public Path status() {

@@ -52,7 +52,9 @@ public final class ReplicaStatusFile implements AutoCloseable {
         /** 1 while the host last said the board link is up, 0 after it said down. */
         BOARD_LINK_UP,
         /** Board-link-down notices received from the host. */
-        BOARD_LINK_DOWNS;
+        BOARD_LINK_DOWNS,
+        /** Messages to the peer the direct channel did not take (full, closed, unreachable, refused). */
+        PEER_SEND_FAILED;
 
         public int offset() {
             return ordinal() * Long.BYTES;

@@ -1,5 +1,7 @@
 package io.pstr.core.status;
 
+import io.pstr.core.channel.ChannelCounters;
+
 /**
  * One replica as the management module sees it.
  *
@@ -12,6 +14,7 @@ package io.pstr.core.status;
  * @param inputFrames        board frames the replica has read from its input ring
  * @param boardLinkUp        whether the replica was last told the board link is up
  * @param boardLinkDowns     board-link-down notices the replica received
+ * @param channel            counters of its endpoint on the direct channel
  */
 public record ReplicaStatus(
         String slot,
@@ -30,5 +33,22 @@ public record ReplicaStatus(
         String missionPhase,
         long inputFrames,
         boolean boardLinkUp,
-        long boardLinkDowns) {
+        long boardLinkDowns,
+        ChannelCounters channel) {
+
+    public ReplicaStatus {
+        if (channel == null) {
+            channel = ChannelCounters.ZERO;
+        }
+    }
+
+    /** Without channel counters (a replica that has no endpoint). */
+    public ReplicaStatus(String slot, String role, boolean holder, String health, long pid, int incarnation,
+            long heartbeatAgeMs, long cyclesRun, long lastCycle, long deadlineMisses, long acceptanceFailures,
+            long divergentCycles, long inputRingDrops, String missionPhase, long inputFrames, boolean boardLinkUp,
+            long boardLinkDowns) {
+        this(slot, role, holder, health, pid, incarnation, heartbeatAgeMs, cyclesRun, lastCycle, deadlineMisses,
+                acceptanceFailures, divergentCycles, inputRingDrops, missionPhase, inputFrames, boardLinkUp, boardLinkDowns,
+                ChannelCounters.ZERO);
+    }
 }

@@ -30,7 +30,7 @@ class RingFileTest {
             byte[] frame = {(byte) 0xFD, 1, 2, 3};
             assertTrue(messages.frame(writer.ring(), 7, 100, 200, new UnsafeBuffer(frame), 0, frame.length));
             assertTrue(messages.tick(writer.ring(), 42, 300, 20));
-            assertTrue(messages.role(writer.ring(), 3, true, 2, "/run/b/mailbox.ring"));
+            assertTrue(messages.role(writer.ring(), 3, true, 2, "6f1c2f7e-0c43-4e6a-9d0e-2b1f3c4d5e6f/1"));
 
             List<String> seen = new ArrayList<>();
             int read = reader.ring().read((type, buffer, index, length) -> {
@@ -43,12 +43,12 @@ class RingFileTest {
                     }
                     case MessageTypes.TICK -> seen.add("tick" + buffer.getLong(index + Messages.TICK_CYCLE));
                     case MessageTypes.ROLE -> seen.add("role" + buffer.getLong(index + Messages.ROLE_EPOCH)
-                            + buffer.getStringUtf8(index + Messages.ROLE_PEER_MAILBOX));
+                            + buffer.getStringUtf8(index + Messages.ROLE_PEER_ADDRESS));
                     default -> seen.add("?" + type);
                 }
             });
             assertEquals(3, read);
-            assertEquals(List.of("frame7", "tick42", "role3/run/b/mailbox.ring"), seen);
+            assertEquals(List.of("frame7", "tick42", "role36f1c2f7e-0c43-4e6a-9d0e-2b1f3c4d5e6f/1"), seen);
         }
     }
 

@@ -1,0 +1,167 @@
+package io.pstr.bench.channel;
+
+import io.pstr.bench.FigureWriter;
+import io.pstr.bench.Machine;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code pstr bench channel}: the paper's Fig. 7, measured honestly — one-way latency (round trip / 2) between
+ * two JVM processes over the direct channel (normal and fast path), UDP, TCP and a Unix domain socket,
+ * back to back and paced at one message per millisecond, plus the CPU an idle channel costs.
+ */
+@Command(name = "channel", mixinStandardHelpOptions = true,
+        description = {"One-way latency (ping-pong round trip / 2) between two JVM processes for 32, 64, 1024 and 4096-byte "
+                + "messages over the direct channel (normal and fast path), UDP loopback, TCP loopback and a Unix domain "
+                + "socket: back to back, and paced at one message per ms with the receivers asleep between messages. "
+                + "Also measures the CPU an idle channel receiver costs. Writes channel.csv, channel-idle.csv and PNG "
+                + "charts with the machine beside them."})
+public final class ChannelBench implements Callable<Integer> {
+
+    static final List<String> HEADER = List.of("transport", "sizeBytes", "samples", "p50Us", "p99Us", "p999Us", "maxUs");
+    static final int[] SIZES = {32, 64, 1024, 4096};
+
+    @Option(names = "--quick", description = "Fewer samples: the whole run takes under a minute.")
+    boolean quick;
+
+    @Option(names = "--out", defaultValue = "docs/bench", description = "Directory for the figures (default ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--samples", description = "Back-to-back round trips per transport and size (default 100000, quick 10000).")
+    Integer samples;
+
+    @Option(names = "--paced-samples", description = "Paced round trips per transport and size (default 5000, quick 1000).")
+    Integer pacedSamples;
+
+    @Option(names = "--idle-ms", description = "How long the idle-channel CPU measurement lasts (default 10000, quick 3000).")
+    Long idleMs;
+
+    private final List<List<?>> rows = new ArrayList<>();
+    private final Map<String, Map<String, Double>> p50 = new LinkedHashMap<>();
+    private final Map<String, Map<String, Double>> p99 = new LinkedHashMap<>();
+    private final Map<String, Map<String, Double>> paced = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+        int n = samples != null ? samples : quick ? 10_000 : 100_000;
+        int np = pacedSamples != null ? pacedSamples : quick ? 1_000 : 5_000;
+        long idleFor = idleMs != null ? idleMs : quick ? 3_000 : 10_000;
+        int[] pacedSizes = quick ? new int[] {64} : SIZES;
+        if (n < 100 || np < 100 || idleFor < 100) {
+            throw new IllegalArgumentException("--samples and --paced-samples must be at least 100, --idle-ms at least 100");
+        }
+        FigureWriter figures = new FigureWriter(out, Machine.current());
+        Path work = Files.createTempDirectory(Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(
+                System.getProperty("java.io.tmpdir")), "pstr-bench-channel");
+        System.out.printf("pstr bench channel: %d back-to-back and %d paced round trips per transport and size on %s%n", n, np,
+                figures.machine().describe());
+        System.out.printf("%-20s %6s %8s %9s %9s %9s %9s%n", "transport", "bytes", "samples", "p50 µs", "p99 µs", "p99.9 µs", "max µs");
+        long[] idle;
+        try {
+            try (PingPong.Channel normal = new PingPong.Channel(work.resolve("normal"), false)) {
+                run("channel", normal, n, np, pacedSizes);
+                idle = normal.idle(idleFor);
+            }
+            try (PingPong.Channel fast = new PingPong.Channel(work.resolve("fast"), true)) {
+                run("channel-fast", fast, n, np, pacedSizes);
+                if (fast.channel().counters().fastPath() == 0) {
+                    throw new IllegalStateException("the fast-path run never took the fast path");
+                }
+            }
+            try (PingPong udp = new PingPong.Udp()) {
+                run("udp", udp, n, np, pacedSizes);
+            }
+            try (PingPong tcp = new PingPong.Stream(false, work)) {
+                run("tcp", tcp, n, np, pacedSizes);
+            }
+            try (PingPong uds = new PingPong.Stream(true, work)) {
+                run("uds", uds, n, np, pacedSizes);
+            }
+        } finally {
+            deleteTree(work);
+        }
+        Path csv = figures.csv("channel", HEADER, rows);
+        double threadPct = 100.0 * idle[0] / idle[2];
+        double processPct = 100.0 * idle[1] / idle[2];
+        figures.csv("channel-idle", List.of("what", "wallMs", "threadCpuMs", "processCpuMs", "threadPercentOfCore",
+                "processPercentOfCore"), List.of(List.of("channel-idle-receiver", idle[2] / 1e6, idle[0] / 1e6, idle[1] / 1e6,
+                threadPct, processPct)));
+        System.out.printf(Locale.ROOT, "idle channel receiver: %.3f %% of a core (receiving thread), %.3f %% for its whole JVM, over %.1f s%n",
+                threadPct, processPct, idle[2] / 1e9);
+        figures.barChart("channel", "One-way latency p50, back to back (log scale)", "message bytes", "µs", p50, true);
+        figures.barChart("channel-p99", "One-way latency p99, back to back (log scale)", "message bytes", "µs", p99, true);
+        figures.barChart("channel-paced", "One-way latency, paced 1 msg/ms, receivers asleep (p50 and p99)", "message bytes",
+                "µs", paced, true);
+        System.out.println("wrote " + csv + ", channel-idle.csv, channel.png, channel-p99.png, channel-paced.png and "
+                + "channel.machine.txt in " + figures.dir());
+        return 0;
+    }
+
+    private void run(String name, PingPong pp, int n, int np, int[] pacedSizes) throws IOException {
+        for (int size : SIZES) {
+            measure(pp, size, false, Math.max(2_000, n / 5));
+            Histogram h = measure(pp, size, false, n);
+            row(name, size, h);
+            p50.computeIfAbsent(name, k -> new LinkedHashMap<>()).put(Integer.toString(size), us(h.getValueAtPercentile(50)));
+            p99.computeIfAbsent(name, k -> new LinkedHashMap<>()).put(Integer.toString(size), us(h.getValueAtPercentile(99)));
+        }
+        for (int size : pacedSizes) {
+            measure(pp, size, true, 100);
+            Histogram h = measure(pp, size, true, np);
+            row(name + "-paced", size, h);
+            paced.computeIfAbsent(name + " p50", k -> new LinkedHashMap<>()).put(Integer.toString(size), us(h.getValueAtPercentile(50)));
+            paced.computeIfAbsent(name + " p99", k -> new LinkedHashMap<>()).put(Integer.toString(size), us(h.getValueAtPercentile(99)));
+        }
+    }
+
+    private static Histogram measure(PingPong pp, int size, boolean isPaced, int count) throws IOException {
+        Histogram h = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+        long periodNs = TimeUnit.MILLISECONDS.toNanos(1);
+        long next = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            if (isPaced) {
+                next += periodNs;
+                long wait;
+                while ((wait = next - System.nanoTime()) > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+            }
+            h.recordValue(Math.min(h.getHighestTrackableValue(), pp.roundTripNs(size, isPaced) / 2));
+        }
+        return h;
+    }
+
+    private void row(String name, int size, Histogram h) {
+        List<Object> row = List.of(name, size, h.getTotalCount(), us(h.getValueAtPercentile(50)), us(h.getValueAtPercentile(99)),
+                us(h.getValueAtPercentile(99.9)), us(h.getMaxValue()));
+        rows.add(row);
+        System.out.printf(Locale.ROOT, "%-20s %6d %8d %9.3f %9.3f %9.3f %9.3f%n", row.toArray());
+    }
+
+    private static double us(long ns) {
+        return ns / 1000.0;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package io.pstr.bench.channel;
+
+/** What the ping-pong parent and its peer process agree on. */
+final class Wire {
+
+    private Wire() {
+    }
+
+    /** Channel message types (the socket peers just echo). */
+    static final int BACK_TO_BACK = 1;
+    static final int PACED = 2;
+    /** Start an idle period: the peer notes its CPU time and sleeps until the next message. */
+    static final int IDLE_BEGIN = 3;
+    /** End of the idle period: the peer answers with its thread and process CPU time spent, and the wall time. */
+    static final int IDLE_END = 4;
+    static final int STOP = 5;
+
+    /** Socket framing: a 4-byte length, then the payload. */
+    static final int LENGTH_BYTES = 4;
+    static final int MAX_PAYLOAD = 64 * 1024;
+}

@@ -1,0 +1,57 @@
+package io.pstr.core.channel;
+
+import io.aeron.Aeron;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.agrona.concurrent.BackoffIdleStrategy;
+
+/**
+ * An embedded Aeron media driver and client for this process's {@link AeronChannel} endpoints. The driver
+ * runs one shared thread that backs off to 1 ms sleeps when idle, so an idle link costs little CPU on a
+ * small machine.
+ */
+public final class AeronTransport implements AutoCloseable {
+
+    private final MediaDriver driver;
+    private final Aeron aeron;
+
+    private AeronTransport(MediaDriver driver, Aeron aeron) {
+        this.driver = driver;
+        this.aeron = aeron;
+    }
+
+    /** Launches a media driver in {@code aeronDir} (created, and deleted on close). */
+    public static AeronTransport launch(Path aeronDir) {
+        MediaDriver.Context ctx = new MediaDriver.Context()
+                .aeronDirectoryName(aeronDir.toString())
+                .threadingMode(ThreadingMode.SHARED)
+                .sharedIdleStrategy(new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1),
+                        TimeUnit.MILLISECONDS.toNanos(1)))
+                .termBufferSparseFile(true)
+                .publicationTermBufferLength(1 << 20)
+                .ipcTermBufferLength(1 << 20)
+                .dirDeleteOnStart(true)
+                .dirDeleteOnShutdown(true);
+        MediaDriver driver = MediaDriver.launch(ctx);
+        try {
+            Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
+            return new AeronTransport(driver, aeron);
+        } catch (RuntimeException e) {
+            driver.close();
+            throw e;
+        }
+    }
+
+    public AeronChannel open(ChannelAddress self, String listenEndpoint, RemoteGrants grants,
+            org.agrona.concurrent.NanoClock clock) {
+        return AeronChannel.open(aeron, self, listenEndpoint, grants, clock);
+    }
+
+    @Override
+    public void close() {
+        aeron.close();
+        driver.close();
+    }
+}

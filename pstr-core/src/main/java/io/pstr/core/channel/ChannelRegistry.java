@@ -1,0 +1,131 @@
+package io.pstr.core.channel;
+
+import io.pstr.core.shm.SharedFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands out channel endpoints on this host and decides who may talk to whom: the host manager holds it.
+ * An endpoint is a file in the registry's directory; a task opens its own with
+ * {@link ShmChannel#open} and can send only to the addresses granted to it here.
+ * <p>
+ * The check is in the channel's send path; keeping a task from mapping another's file by hand is the
+ * sandbox's job (file permissions, mount namespaces). One thread.
+ */
+public final class ChannelRegistry implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChannelRegistry.class);
+
+    private final Path dir;
+    private final int fastBytes;
+    private final int normalBytes;
+    private final Map<ChannelAddress, ShmEndpointFile> endpoints = new LinkedHashMap<>();
+
+    public ChannelRegistry(Path dir) {
+        this(dir, ShmEndpointFile.DEFAULT_FAST_BYTES, ShmEndpointFile.DEFAULT_NORMAL_BYTES);
+    }
+
+    /**
+     * @param fastBytes   size of each endpoint's fast queue (the packet pool), a power of two
+     * @param normalBytes size of each endpoint's normal queue, a power of two
+     */
+    public ChannelRegistry(Path dir, int fastBytes, int normalBytes) {
+        this.dir = SharedFiles.privateDirectory(dir);
+        this.fastBytes = fastBytes;
+        this.normalBytes = normalBytes;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** Creates the endpoint of {@code address}; it may send nowhere until granted. */
+    public void register(ChannelAddress address) {
+        if (endpoints.containsKey(address)) {
+            throw new IllegalArgumentException("channel address " + address + " is already registered");
+        }
+        endpoints.put(address, ShmEndpointFile.create(dir, address, fastBytes, normalBytes));
+    }
+
+    public boolean registered(ChannelAddress address) {
+        return endpoints.containsKey(address);
+    }
+
+    /** Lets {@code from} send to {@code to}. */
+    public void grant(ChannelAddress from, ChannelAddress to) {
+        UnsafeBuffer h = endpoint(from).header;
+        int count = h.getInt(ShmEndpointFile.GRANT_COUNT);
+        for (int i = 0; i < count; i++) {
+            int at = ShmEndpointFile.GRANT_ENTRIES + i * ShmEndpointFile.GRANT_BYTES;
+            if (to.is(h.getLong(at), h.getLong(at + 8), h.getInt(at + 16))) {
+                return;
+            }
+        }
+        if (count == ShmEndpointFile.MAX_GRANTS) {
+            throw new IllegalStateException(from + " already has " + count + " grants, the most an endpoint holds");
+        }
+        long v = beginWrite(h);
+        int at = ShmEndpointFile.GRANT_ENTRIES + count * ShmEndpointFile.GRANT_BYTES;
+        h.putLong(at, to.sandbox().getMostSignificantBits());
+        h.putLong(at + 8, to.sandbox().getLeastSignificantBits());
+        h.putInt(at + 16, to.taskId());
+        h.putInt(ShmEndpointFile.GRANT_COUNT, count + 1);
+        h.putLongVolatile(ShmEndpointFile.GRANT_VERSION, v + 2);
+    }
+
+    /** Withdraws every grant of {@code from}. */
+    public void revokeAll(ChannelAddress from) {
+        UnsafeBuffer h = endpoint(from).header;
+        long v = beginWrite(h);
+        h.putInt(ShmEndpointFile.GRANT_COUNT, 0);
+        h.putLongVolatile(ShmEndpointFile.GRANT_VERSION, v + 2);
+    }
+
+    private static long beginWrite(UnsafeBuffer h) {
+        long v = h.getLongVolatile(ShmEndpointFile.GRANT_VERSION);
+        h.putLongVolatile(ShmEndpointFile.GRANT_VERSION, v + 1);
+        return v;
+    }
+
+    /** Closes the endpoint for good: its senders get {@link SendResult#CLOSED}, its file goes. */
+    public void withdraw(ChannelAddress address) {
+        ShmEndpointFile f = endpoints.remove(address);
+        if (f == null) {
+            return;
+        }
+        f.header.putIntVolatile(ShmEndpointFile.CLOSED, 1);
+        f.close();
+        try {
+            Files.deleteIfExists(f.path);
+        } catch (IOException e) {
+            LOG.warn("cannot delete channel endpoint file {}: {}", f.path, e.getMessage());
+        }
+    }
+
+    /** The endpoint's counters as its owner keeps them. */
+    public ChannelCounters counters(ChannelAddress address) {
+        ShmEndpointFile f = endpoints.get(address);
+        return f == null ? ChannelCounters.ZERO : Channel.readCounters(f.header, ShmEndpointFile.COUNTERS);
+    }
+
+    private ShmEndpointFile endpoint(ChannelAddress address) {
+        ShmEndpointFile f = endpoints.get(address);
+        if (f == null) {
+            throw new IllegalArgumentException("channel address " + address + " is not registered");
+        }
+        return f;
+    }
+
+    @Override
+    public void close() {
+        for (ChannelAddress a : java.util.List.copyOf(endpoints.keySet())) {
+            withdraw(a);
+        }
+    }
+}

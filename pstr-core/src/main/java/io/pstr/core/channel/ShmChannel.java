@@ -1,0 +1,277 @@
+package io.pstr.core.channel;
+
+import java.lang.invoke.VarHandle;
+import java.nio.file.Path;
+import java.util.concurrent.locks.LockSupport;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
+
+/**
+ * The direct channel between tasks on one host: each endpoint is a file of shared memory (see
+ * {@link ShmEndpointFile}) with a fast queue and a normal queue; a sender writes straight into the
+ * destination's queue, and wakes it through a futex only when its "reader asleep" flag is up.
+ */
+public final class ShmChannel extends Channel {
+
+    /** Packet type id in the Agrona ring (the task's own type travels in the header). */
+    private static final int RING_TYPE = 1;
+    /** Idle receivers without a futex poll this often. */
+    private static final long FALLBACK_POLL_NS = 100_000;
+
+    private final Path dir;
+    private final ShmEndpointFile own;
+    /** Made on first sleep: a task that only polls never loads the native library. */
+    private Futex.Timeout timeout;
+    private final Dispatch dispatch = new Dispatch();
+    private long logSeq;
+
+    private ShmChannel(Path dir, ShmEndpointFile own, ChannelAddress self, NanoClock clock, int delayWindow) {
+        super(self, clock, new ShmGrants(own.header), own.header, ShmEndpointFile.COUNTERS, delayWindow);
+        this.dir = dir;
+        this.own = own;
+        this.logSeq = own.header.getLongVolatile(ShmEndpointFile.LOG_SEQ);
+        own.header.putLongVolatile(ShmEndpointFile.OWNER_PID, ProcessHandle.current().pid());
+    }
+
+    /**
+     * Opens the endpoint the registry created for {@code self} in the channel directory {@code dir}.
+     *
+     * @throws IllegalStateException when there is none (the registry has not handed it out)
+     */
+    public static ShmChannel open(Path dir, ChannelAddress self, NanoClock clock) {
+        return open(dir, self, clock, DelayDatabase.DEFAULT_WINDOW);
+    }
+
+    public static ShmChannel open(Path dir, ChannelAddress self, NanoClock clock, int delayWindow) {
+        ShmEndpointFile f = ShmEndpointFile.openIfExists(dir, self);
+        if (f == null) {
+            throw new IllegalStateException("no channel endpoint for " + self + " in " + dir + ": not registered");
+        }
+        return new ShmChannel(dir, f, self, clock, delayWindow);
+    }
+
+    @Override
+    public int maxPayloadBytes() {
+        return own.normal.maxMsgLength() - Packet.HEADER_BYTES;
+    }
+
+    @Override
+    protected Route openRoute(ChannelAddress destination) {
+        ShmEndpointFile f;
+        try {
+            f = ShmEndpointFile.openIfExists(dir, destination);
+        } catch (RuntimeException e) {
+            return null;
+        }
+        return f == null ? null : new ShmRoute(destination, f, delayWindow);
+    }
+
+    @Override
+    public int poll(PacketHandler handler, int limit) {
+        Dispatch d = dispatch;
+        d.handler = handler;
+        d.passStarted = false;
+        int n = own.fast.read(d, limit);
+        if (n < limit) {
+            n += own.normal.read(d, limit - n);
+        }
+        return n;
+    }
+
+    @Override
+    protected int sleepAndPoll(PacketHandler handler, int limit, long maxWaitNs) {
+        if (!Futex.AVAILABLE) {
+            LockSupport.parkNanos(Math.min(maxWaitNs, FALLBACK_POLL_NS));
+            return poll(handler, limit);
+        }
+        if (timeout == null) {
+            timeout = new Futex.Timeout();
+        }
+        UnsafeBuffer h = own.header;
+        int word = h.getIntVolatile(ShmEndpointFile.FUTEX_WORD);
+        h.putIntVolatile(ShmEndpointFile.ASLEEP, 1);
+        int n = poll(handler, limit);
+        if (n == 0 && !own.closed()) {
+            Futex.await(own.futexAddress(), word, maxWaitNs, timeout);
+        }
+        h.putIntVolatile(ShmEndpointFile.ASLEEP, 0);
+        return n > 0 ? n : poll(handler, limit);
+    }
+
+    /** Frees records left half-written by a sender that died mid-write (call when a peer is replaced). */
+    public void unblockStale() {
+        own.fast.unblock();
+        own.normal.unblock();
+    }
+
+    @Override
+    protected void report(Packet packet, long gNs, long qNs, long pNs, long tNs, boolean late) {
+        UnsafeBuffer h = own.header;
+        int at = ShmEndpointFile.LOG_RECORDS + (int) (logSeq % ShmEndpointFile.LOG_ENTRIES) * ShmEndpointFile.LOG_RECORD_BYTES;
+        h.putLong(at + ShmEndpointFile.LOG_G, gNs);
+        h.putLong(at + ShmEndpointFile.LOG_Q, qNs);
+        h.putLong(at + ShmEndpointFile.LOG_P, pNs);
+        h.putLong(at + ShmEndpointFile.LOG_T, tNs);
+        h.putLong(at + ShmEndpointFile.LOG_SRC_MSB, packet.sourceMsb());
+        h.putLong(at + ShmEndpointFile.LOG_SRC_LSB, packet.sourceLsb());
+        h.putLong(at + ShmEndpointFile.LOG_SRC_TASK_LATE, (packet.sourceTask() & 0xFFFF_FFFFL) | (late ? 1L << 32 : 0));
+        h.putLongRelease(ShmEndpointFile.LOG_SEQ, ++logSeq);
+    }
+
+    @Override
+    public void close() {
+        super.close();
+        own.header.putIntVolatile(ShmEndpointFile.CLOSED, 1);
+        own.close();
+    }
+
+    private final class Dispatch implements MessageHandler {
+        PacketHandler handler;
+        boolean passStarted;
+        long passNs;
+
+        @Override
+        public void onMessage(int msgTypeId, MutableDirectBuffer buffer, int index, int length) {
+            long now = clock.nanoTime();
+            if (!passStarted) {
+                passStarted = true;
+                passNs = now;
+            }
+            if (length < Packet.HEADER_BYTES) {
+                return;
+            }
+            deliver(buffer, index, length, passNs, now, handler);
+        }
+    }
+
+    /** A destination on this host: its file mapped, and how far we have read its phase log. */
+    private static final class ShmRoute extends Route {
+        private final ShmEndpointFile dest;
+        private final long futexAddress;
+        private long logSeen;
+
+        ShmRoute(ChannelAddress address, ShmEndpointFile dest, int window) {
+            super(address, window);
+            this.dest = dest;
+            this.futexAddress = dest.futexAddress();
+            // Only our own packets from now on count: older entries are history of another sender.
+            this.logSeen = dest.header.getLongVolatile(ShmEndpointFile.LOG_SEQ);
+        }
+
+        @Override
+        protected int offer(boolean fast, int type, int flags, ChannelAddress source, long requestedNs, long genNs,
+                DirectBuffer payload, int offset, int length, NanoClock clock) {
+            if (dest.closed()) {
+                return OFFER_CLOSED;
+            }
+            int recordLength = Packet.HEADER_BYTES + length;
+            int outcome = OFFERED_NORMAL;
+            RingBuffer ring = dest.normal;
+            int index = -1;
+            if (fast) {
+                if (recordLength <= dest.fast.maxMsgLength()) {
+                    index = dest.fast.tryClaim(RING_TYPE, recordLength);
+                }
+                if (index >= 0) {
+                    ring = dest.fast;
+                    outcome = OFFERED_FAST;
+                } else {
+                    outcome = OFFERED_FALLBACK;
+                    flags &= ~Packet.FLAG_FAST;
+                }
+            }
+            if (index < 0) {
+                if (recordLength > dest.normal.maxMsgLength()) {
+                    return OFFER_TOO_LARGE;
+                }
+                index = dest.normal.tryClaim(RING_TYPE, recordLength);
+                if (index < 0) {
+                    return OFFER_FULL;
+                }
+            }
+            MutableDirectBuffer b = ring.buffer();
+            Packet.writeHeader(b, index, type, flags, source, requestedNs, genNs);
+            b.putBytes(index + Packet.HEADER_BYTES, payload, offset, length);
+            b.putLong(index + Packet.QUEUED_NS, clock.nanoTime());
+            ring.commit(index);
+            VarHandle.fullFence();
+            UnsafeBuffer h = dest.header;
+            if (h.getIntVolatile(ShmEndpointFile.ASLEEP) != 0 && Futex.AVAILABLE) {
+                h.getAndAddInt(ShmEndpointFile.FUTEX_WORD, 1);
+                Futex.wake(futexAddress, 1);
+            }
+            return outcome;
+        }
+
+        @Override
+        protected void ingestReports(Channel owner) {
+            UnsafeBuffer h = dest.header;
+            long seq = h.getLongVolatile(ShmEndpointFile.LOG_SEQ);
+            if (seq == logSeen) {
+                return;
+            }
+            long from = Math.max(logSeen, seq - ShmEndpointFile.LOG_ENTRIES + 1);
+            for (long i = from; i < seq; i++) {
+                int at = ShmEndpointFile.LOG_RECORDS + (int) (i % ShmEndpointFile.LOG_ENTRIES) * ShmEndpointFile.LOG_RECORD_BYTES;
+                long g = h.getLong(at + ShmEndpointFile.LOG_G);
+                long q = h.getLong(at + ShmEndpointFile.LOG_Q);
+                long p = h.getLong(at + ShmEndpointFile.LOG_P);
+                long t = h.getLong(at + ShmEndpointFile.LOG_T);
+                long msb = h.getLong(at + ShmEndpointFile.LOG_SRC_MSB);
+                long lsb = h.getLong(at + ShmEndpointFile.LOG_SRC_LSB);
+                long taskLate = h.getLong(at + ShmEndpointFile.LOG_SRC_TASK_LATE);
+                VarHandle.loadLoadFence();
+                if (h.getLongVolatile(ShmEndpointFile.LOG_SEQ) - i >= ShmEndpointFile.LOG_ENTRIES) {
+                    continue; // overwritten while we read it
+                }
+                if (owner.self.is(msb, lsb, (int) taskLate)) {
+                    owner.recordPhases(this, g, q, p, t, (taskLate >>> 32) != 0);
+                }
+            }
+            logSeen = seq;
+        }
+
+        @Override
+        public void close() {
+            dest.close();
+        }
+    }
+
+    /** Grants the registry wrote into our own file, under a sequence lock (odd version: being written). */
+    private static final class ShmGrants implements GrantTable {
+        private final UnsafeBuffer h;
+
+        ShmGrants(UnsafeBuffer header) {
+            this.h = header;
+        }
+
+        @Override
+        public long version() {
+            return h.getLongVolatile(ShmEndpointFile.GRANT_VERSION);
+        }
+
+        @Override
+        public boolean granted(ChannelAddress d) {
+            while (true) {
+                long v = h.getLongVolatile(ShmEndpointFile.GRANT_VERSION);
+                if ((v & 1) == 0) {
+                    boolean found = false;
+                    int count = Math.min(h.getInt(ShmEndpointFile.GRANT_COUNT), ShmEndpointFile.MAX_GRANTS);
+                    for (int i = 0; i < count && !found; i++) {
+                        int at = ShmEndpointFile.GRANT_ENTRIES + i * ShmEndpointFile.GRANT_BYTES;
+                        found = d.is(h.getLong(at), h.getLong(at + 8), h.getInt(at + 16));
+                    }
+                    VarHandle.loadLoadFence();
+                    if (h.getLongVolatile(ShmEndpointFile.GRANT_VERSION) == v) {
+                        return found;
+                    }
+                }
+                Thread.onSpinWait();
+            }
+        }
+    }
+}

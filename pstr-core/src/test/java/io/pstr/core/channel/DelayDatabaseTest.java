@@ -1,0 +1,53 @@
+package io.pstr.core.channel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+class DelayDatabaseTest {
+
+    @Test
+    void shouldGiveZeroEstimatesWhileEmpty() {
+        DelayDatabase db = new DelayDatabase(8);
+        assertEquals(0, db.size());
+        assertEquals(0, db.minDelayNs());
+        assertEquals(0, db.avgDelayNs());
+    }
+
+    @Test
+    void shouldComputeThePapersFormulasOverTheWindow() {
+        DelayDatabase db = new DelayDatabase(8);
+        db.record(10, 20, 30, 40);
+        db.record(2, 4, 6, 8);
+        db.record(6, 0, 0, 4);
+        // MIN_delay = 1/3 · Σ (MIN(G) + Q_i + P_i + MIN(T)) = 2 + (20+4+0)/3 + (30+6+0)/3 + 4 = 2 + 8 + 12 + 4
+        assertEquals(26, db.minDelayNs());
+        // AVG_delay = 1/3 · Σ (G_i + Q_i + P_i + T_i) = (100 + 20 + 10) / 3
+        assertEquals(130 / 3, db.avgDelayNs());
+        assertEquals(3, db.size());
+    }
+
+    @Test
+    void shouldForgetTheOldestSampleOnceTheWindowIsFull() {
+        DelayDatabase db = new DelayDatabase(2);
+        db.record(1, 100, 100, 1);
+        db.record(2, 4, 6, 8);
+        db.record(6, 0, 0, 4);
+        // Window (2,4,6,8), (6,0,0,4): MIN(G) 2, mean Q 2, mean P 3, MIN(T) 4; AVG (20 + 10) / 2
+        assertEquals(2 + 2 + 3 + 4, db.minDelayNs());
+        assertEquals(15, db.avgDelayNs());
+        db.record(50, 0, 0, 50);
+        // Window (6,0,0,4), (50,0,0,50): the minimum of G moved on with the window.
+        assertEquals(6 + 4, db.minDelayNs());
+        assertEquals((10 + 100) / 2, db.avgDelayNs());
+    }
+
+    @Test
+    void shouldRefuseNegativePhasesAndBadWindows() {
+        DelayDatabase db = new DelayDatabase(4);
+        assertThrows(IllegalArgumentException.class, () -> db.record(-1, 0, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new DelayDatabase(0));
+        assertEquals(0, db.size());
+    }
+}

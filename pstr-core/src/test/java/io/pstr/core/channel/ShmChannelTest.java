@@ -1,0 +1,257 @@
+package io.pstr.core.channel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ShmChannelTest {
+
+    @TempDir
+    Path dir;
+
+    private final ChannelAddress a = new ChannelAddress(UUID.randomUUID(), 1);
+    private final ChannelAddress b = new ChannelAddress(UUID.randomUUID(), 1);
+    private final UnsafeBuffer payload = new UnsafeBuffer(new byte[4096]);
+    /** Manual time: every phase is known. */
+    private long nowNs = 1_000_000;
+    private ChannelRegistry registry;
+    private ShmChannel sender;
+    private ShmChannel receiver;
+
+    private void open(int fastBytes, int normalBytes) {
+        registry = new ChannelRegistry(dir.resolve("channel"), fastBytes, normalBytes);
+        registry.register(a);
+        registry.register(b);
+        registry.grant(a, b);
+        sender = ShmChannel.open(registry.dir(), a, () -> nowNs);
+        receiver = ShmChannel.open(registry.dir(), b, () -> nowNs);
+    }
+
+    @AfterEach
+    void close() {
+        if (sender != null) {
+            sender.close();
+            receiver.close();
+            registry.close();
+        }
+    }
+
+    private SendResult send(int type, long requestedNs, DeadlineKind kind) {
+        payload.putInt(0, type);
+        return sender.send(b, type, payload, 0, 16, requestedNs, kind);
+    }
+
+    private List<Integer> drain() {
+        List<Integer> types = new ArrayList<>();
+        receiver.poll(p -> {
+            assertEquals(p.type(), p.buffer().getInt(p.payloadOffset()));
+            types.add(p.type());
+        }, 1000);
+        return types;
+    }
+
+    /** Delivers {@code n} packets that each waited {@code delayNs} in transmission: the database then says so. */
+    private void learnDelay(int n, long delayNs) {
+        for (int i = 0; i < n; i++) {
+            assertEquals(SendResult.SENT, send(900 + i, Long.MAX_VALUE, DeadlineKind.SOFT));
+            nowNs += delayNs;
+            assertEquals(1, drain().size());
+        }
+    }
+
+    @Test
+    void shouldStampThePhasesAndFeedTheSendersDelayDatabase() {
+        open(1 << 16, 1 << 20);
+        assertEquals(SendResult.SENT, send(1, Long.MAX_VALUE, DeadlineKind.SOFT));
+        nowNs += 700;
+        List<long[]> stamps = new ArrayList<>();
+        receiver.poll(p -> stamps.add(new long[] {p.genNs(), p.queuedNs(), p.noticedNs(), p.dequeuedNs(), p.deliveredNs()}), 10);
+        assertEquals(1, stamps.size());
+        long[] s = stamps.get(0);
+        assertEquals(1_000_000, s[0]);
+        assertEquals(1_000_000, s[1]);
+        assertEquals(1_000_700, s[2]);
+        assertEquals(1_000_700, s[3]);
+        // G 0, Q 0, P 0, T 700 ns
+        assertEquals(700, sender.minDelayNs(b));
+        assertEquals(700, sender.avgDelayNs(b));
+        assertEquals(1, receiver.counters().received());
+        assertEquals(1, sender.counters().sent());
+    }
+
+    @Test
+    void shouldRefuseAHardDeadlineTheEstimateCannotMeetAndQueueNothing() {
+        open(1 << 16, 1 << 20);
+        learnDelay(4, 1_000);
+        assertEquals(SendResult.REFUSED_DEADLINE, send(1, 500, DeadlineKind.HARD));
+        assertEquals(List.of(), drain());
+        assertEquals(1, sender.counters().refused());
+        // At MIN_delay (= AVG_delay here) it can make it, on the normal path.
+        assertEquals(SendResult.SENT, send(2, 1_000, DeadlineKind.HARD));
+        assertEquals(SendResult.SENT, send(3, 5_000, DeadlineKind.HARD));
+        assertEquals(List.of(2, 3), drain());
+    }
+
+    @Test
+    void shouldSendASoftDeadlineAnywayAndReportItsLateness() {
+        open(1 << 16, 1 << 20);
+        learnDelay(4, 1_000);
+        assertEquals(SendResult.SENT_LATE, send(7, 500, DeadlineKind.SOFT));
+        assertEquals(1, sender.counters().late());
+        nowNs += 1_000;
+        assertEquals(List.of(7), drain());
+        // The receiver saw it arrive 1000 ns after it was generated, later than the 500 asked: the sender hears.
+        sender.minDelayNs(b);
+        assertEquals(2, sender.counters().late());
+    }
+
+    @Test
+    void shouldPutFastPathPacketsAtTheFrontOfTheQueue() {
+        open(1 << 16, 1 << 20);
+        learnDelay(4, 1_000);
+        for (int i = 1; i <= 3; i++) {
+            assertEquals(SendResult.SENT, send(i, 50_000, DeadlineKind.SOFT));
+        }
+        // Below AVG_delay (1000 ns) takes the fast path; MIN_delay is 1000 ns too, so SOFT reports it late.
+        assertEquals(SendResult.SENT_LATE, send(100, 999, DeadlineKind.SOFT));
+        assertEquals(1, sender.counters().fastPath());
+        assertEquals(List.of(100, 1, 2, 3), drain());
+    }
+
+    @Test
+    void shouldTakeTheFastPathBetweenMinAndAvgDelay() {
+        open(1 << 16, 1 << 20);
+        learnDelay(1, 200);
+        learnDelay(1, 1_800);
+        // MIN_delay = MIN(T) = 200, AVG_delay = 1000
+        assertEquals(200, sender.minDelayNs(b));
+        assertEquals(1_000, sender.avgDelayNs(b));
+        assertEquals(SendResult.SENT, send(1, 2_000, DeadlineKind.HARD));
+        assertEquals(SendResult.SENT_FAST, send(2, 500, DeadlineKind.HARD));
+        assertEquals(List.of(2, 1), drain());
+    }
+
+    @Test
+    void shouldFallBackToTheNormalPathWhenThePoolIsExhausted() {
+        open(1024, 1 << 20);
+        learnDelay(2, 1_000);
+        List<SendResult> results = new ArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            results.add(send(i, 10, DeadlineKind.SOFT));
+        }
+        long fast = sender.counters().fastPath();
+        long fallbacks = sender.counters().fallbacks();
+        assertTrue(fast > 0 && fast < 20, "fast " + fast);
+        assertEquals(20 - fast, fallbacks);
+        assertTrue(results.stream().allMatch(SendResult::sent), results.toString());
+        List<Integer> got = drain();
+        assertEquals(20, got.size());
+        // The pool's packets first, in order, then those that fell back, in order.
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            expected.add(i);
+        }
+        assertEquals(expected, got);
+    }
+
+    @Test
+    void shouldSayFullWhenTheQueueOverflowsAndRecoverWhenItDrains() {
+        open(1024, 4096);
+        int sent = 0;
+        SendResult r;
+        while ((r = send(sent, Long.MAX_VALUE, DeadlineKind.SOFT)) == SendResult.SENT) {
+            sent++;
+        }
+        assertEquals(SendResult.FULL, r);
+        assertEquals(1, sender.counters().overflow());
+        assertEquals(sent, drain().size());
+        assertEquals(SendResult.SENT, send(1, Long.MAX_VALUE, DeadlineKind.SOFT));
+    }
+
+    @Test
+    void shouldSayClosedOnceTheReceiverClosesOrIsWithdrawn() {
+        open(1 << 16, 1 << 20);
+        assertEquals(SendResult.SENT, send(1, Long.MAX_VALUE, DeadlineKind.SOFT));
+        receiver.close();
+        assertEquals(SendResult.CLOSED, send(2, Long.MAX_VALUE, DeadlineKind.SOFT));
+        receiver = ShmChannel.open(registry.dir(), b, () -> nowNs);
+        registry.withdraw(b);
+        assertEquals(SendResult.CLOSED, send(3, Long.MAX_VALUE, DeadlineKind.SOFT));
+        assertEquals(2, sender.counters().unreachable());
+    }
+
+    @Test
+    void shouldSayUnreachableForAGrantedAddressWithNoEndpoint() {
+        open(1 << 16, 1 << 20);
+        ChannelAddress ghost = new ChannelAddress(UUID.randomUUID(), 3);
+        registry.grant(a, ghost);
+        assertEquals(SendResult.UNREACHABLE, sender.send(ghost, 1, payload, 0, 8, Long.MAX_VALUE, DeadlineKind.SOFT));
+        assertEquals(1, sender.counters().unreachable());
+    }
+
+    @Test
+    void shouldRefuseAddressesThatWereNotGranted() {
+        open(1 << 16, 1 << 20);
+        // b was not granted a: the reverse direction is closed.
+        assertEquals(SendResult.NOT_GRANTED, receiver.send(a, 1, payload, 0, 8, Long.MAX_VALUE, DeadlineKind.SOFT));
+        assertEquals(1, receiver.counters().refused());
+        assertEquals(0, sender.poll(p -> { }, 10));
+        registry.grant(b, a);
+        assertEquals(SendResult.SENT, receiver.send(a, 1, payload, 0, 8, Long.MAX_VALUE, DeadlineKind.SOFT));
+        // A grant withdrawn closes the open route too.
+        registry.revokeAll(b);
+        assertEquals(SendResult.NOT_GRANTED, receiver.send(a, 1, payload, 0, 8, Long.MAX_VALUE, DeadlineKind.SOFT));
+        assertEquals(1, sender.poll(p -> { }, 10));
+        assertEquals(registry.counters(b), receiver.counters());
+    }
+
+    @Test
+    void shouldRefuseAPayloadLargerThanAPacket() {
+        open(1 << 16, 1 << 13);
+        UnsafeBuffer big = new UnsafeBuffer(new byte[sender.maxPayloadBytes() + 1]);
+        assertEquals(SendResult.TOO_LARGE, sender.send(b, 1, big, 0, big.capacity(), Long.MAX_VALUE, DeadlineKind.SOFT));
+        assertEquals(1, sender.counters().refused());
+    }
+
+    @Test
+    void shouldWakeASleepingReceiverThroughTheFutex() throws Exception {
+        registry = new ChannelRegistry(dir.resolve("channel"));
+        registry.register(a);
+        registry.register(b);
+        registry.grant(a, b);
+        sender = ShmChannel.open(registry.dir(), a, System::nanoTime);
+        receiver = ShmChannel.open(registry.dir(), b, System::nanoTime);
+        assertTrue(Futex.AVAILABLE, "futex through JNA");
+        ShmChannel r = receiver;
+        CompletableFuture<Integer> got = CompletableFuture.supplyAsync(() -> {
+            int[] type = {-1};
+            // Sleeps (no spin) up to a minute: only the sender's wake-up can end it early.
+            while (type[0] < 0) {
+                r.receive(p -> type[0] = p.type(), 1, 0, TimeUnit.MINUTES.toNanos(1));
+            }
+            return type[0];
+        });
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(
+                () -> receiverAsleep());
+        payload.putInt(0, 42);
+        assertEquals(SendResult.SENT, sender.send(b, 42, payload, 0, 4, Long.MAX_VALUE, DeadlineKind.SOFT));
+        assertEquals(42, got.get(10, TimeUnit.SECONDS));
+    }
+
+    private boolean receiverAsleep() {
+        try (ShmEndpointFile f = ShmEndpointFile.openIfExists(registry.dir(), b)) {
+            return f.header.getIntVolatile(ShmEndpointFile.ASLEEP) == 1;
+        }
+    }
+}
