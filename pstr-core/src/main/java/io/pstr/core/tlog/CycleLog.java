@@ -17,6 +17,9 @@ import java.util.List;
  * {@code cycle} ended after the log's first {@code boardFrames} board frames. {@code dropped}: records the
  * recorder could not keep so far (its queue was full); from the first row where it is not 0 the log no longer
  * holds exactly what the replicas saw.
+ * <p>
+ * Lines {@code #key=value} carry what a replay needs besides the frames: {@code periodMs} and
+ * {@code replicaArgs} (the mission options every replica got, separated by single spaces).
  */
 public final class CycleLog {
 
@@ -29,7 +32,7 @@ public final class CycleLog {
     public enum Kind { START, TICK }
 
     /** What {@link #read} found. */
-    public record Contents(List<Row> rows, long badLines) {
+    public record Contents(java.util.Map<String, String> meta, List<Row> rows, long badLines) {
     }
 
     private CycleLog() {
@@ -43,11 +46,17 @@ public final class CycleLog {
     /** Reads a sidecar; malformed lines (a crash can cut the last one) are counted and skipped. */
     public static Contents read(Path file) {
         List<Row> rows = new ArrayList<>();
+        java.util.Map<String, String> meta = new java.util.LinkedHashMap<>();
         long bad = 0;
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
             while ((line = in.readLine()) != null) {
                 if (line.isEmpty() || line.equals(HEADER)) {
+                    continue;
+                }
+                int eq = line.indexOf('=');
+                if (line.startsWith("#") && eq > 1) {
+                    meta.put(line.substring(1, eq).trim(), line.substring(eq + 1));
                     continue;
                 }
                 Row r = parse(line);
@@ -60,7 +69,7 @@ public final class CycleLog {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read cycle log " + file + ": " + e.getMessage(), e);
         }
-        return new Contents(rows, bad);
+        return new Contents(meta, rows, bad);
     }
 
     static Row parse(String line) {

@@ -64,8 +64,10 @@ public final class TlogRecorder implements AutoCloseable {
      * @param tlogFile    the log; its sidecar is {@link Tlog#cyclesFileOf}
      * @param monoClock   the clock that stamped the frames (the links' {@code System.nanoTime()})
      * @param epochClock  wall time, read once to place the log in real time
+     * @param meta        written at the top of the sidecar as {@code #key=value} lines
      */
-    public TlogRecorder(Path tlogFile, int capacityBytes, NanoClock monoClock, EpochNanoClock epochClock) {
+    public TlogRecorder(Path tlogFile, int capacityBytes, NanoClock monoClock, EpochNanoClock epochClock,
+                        java.util.Map<String, String> meta) {
         this.tlogFile = tlogFile;
         this.cyclesFile = Tlog.cyclesFileOf(tlogFile);
         this.ring = new ManyToOneRingBuffer(new UnsafeBuffer(
@@ -83,6 +85,12 @@ public final class TlogRecorder implements AutoCloseable {
             // interrupted (as AgentRunner.close may do), which would lose the tail of the log.
             tlog = new BufferedOutputStream(new FileOutputStream(tlogFile.toFile()), 1 << 16);
             cycles = new BufferedWriter(new OutputStreamWriter(new FileOutputStream(cyclesFile.toFile()), StandardCharsets.UTF_8));
+            for (var e : meta.entrySet()) {
+                if (e.getKey().contains("=") || e.getKey().contains("\n") || e.getValue().contains("\n")) {
+                    throw new IllegalArgumentException("flight log metadata must be single-line key=value: " + e);
+                }
+                cycles.write('#' + e.getKey() + '=' + e.getValue() + '\n');
+            }
             cycles.write(CycleLog.HEADER);
             cycles.write('\n');
         } catch (IOException e) {
@@ -94,8 +102,8 @@ public final class TlogRecorder implements AutoCloseable {
     }
 
     /** A recorder with the system clocks and the default capacity. */
-    public static TlogRecorder open(Path tlogFile) {
-        return new TlogRecorder(tlogFile, DEFAULT_CAPACITY_BYTES, System::nanoTime, new OffsetEpochNanoClock());
+    public static TlogRecorder open(Path tlogFile, java.util.Map<String, String> meta) {
+        return new TlogRecorder(tlogFile, DEFAULT_CAPACITY_BYTES, System::nanoTime, new OffsetEpochNanoClock(), meta);
     }
 
     /** A frame the board sent, stamped with its arrival time. Never blocks. */

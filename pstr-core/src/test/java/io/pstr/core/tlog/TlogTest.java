@@ -45,7 +45,8 @@ class TlogTest {
     private Path record() {
         AtomicLong mono = new AtomicLong(1_000_000_000_000L);
         Path file = dir.resolve("board.tlog");
-        try (TlogRecorder r = new TlogRecorder(file, 1 << 16, mono::get, () -> EPOCH_NS + mono.get() - 1_000_000_000_000L)) {
+        try (TlogRecorder r = new TlogRecorder(file, 1 << 16, mono::get, () -> EPOCH_NS + mono.get() - 1_000_000_000_000L,
+                java.util.Map.of("periodMs", "20"))) {
             r.boardFrame(heartbeatV1(0), 0, heartbeatV1(0).length, 1_000_000_000_000L);
             r.distributionStarted(1_000_000_500_000L);
             byte[] padded = new byte[100];
@@ -79,6 +80,7 @@ class TlogTest {
 
         CycleLog.Contents cycles = CycleLog.read(Tlog.cyclesFileOf(file));
         assertEquals(0, cycles.badLines());
+        assertEquals(java.util.Map.of("periodMs", "20"), cycles.meta());
         assertEquals(List.of(
                 new CycleLog.Row(CycleLog.Kind.START, 0, 1, 0, EPOCH_NS / 1000 + 500),
                 new CycleLog.Row(CycleLog.Kind.TICK, 1, 2, 0, EPOCH_NS / 1000 + 20_000),
@@ -158,7 +160,7 @@ class TlogTest {
         Path file = dir.resolve("small.tlog");
         byte[] frame = attitude(1);
         int offered = 5_000;
-        TlogRecorder r = new TlogRecorder(file, 1024, System::nanoTime, () -> EPOCH_NS);
+        TlogRecorder r = new TlogRecorder(file, 1024, System::nanoTime, () -> EPOCH_NS, java.util.Map.of());
         for (int i = 0; i < offered; i++) {
             r.boardFrame(frame, 0, frame.length, System.nanoTime());
         }
