@@ -27,11 +27,18 @@ public final class PacedWriter {
     private long writesRefused;
     private long staleDropped;
     private WriteListener listener = (cycle, from, epoch, nowNs) -> { };
+    private WriteTap tap = (bytes, length, nowNs) -> { };
 
     /** Told of every output that went onto the link. */
     @FunctionalInterface
     public interface WriteListener {
         void written(long cycle, Slot from, long epoch, long nowNs);
+    }
+
+    /** Sees the bytes of every write the link took (the flight log). */
+    @FunctionalInterface
+    public interface WriteTap {
+        void wrote(byte[] bytes, int length, long nowNs);
     }
 
     /** Whether an output of a slot and epoch is fenced now. */
@@ -54,10 +61,23 @@ public final class PacedWriter {
         this.listener = l;
     }
 
+    public void tap(WriteTap t) {
+        this.tap = t;
+    }
+
     public void offer(long cycle, Slot from, long epoch, DirectBuffer frames, int offset, int length, long nowNs) {
         byte[] bytes = new byte[length];
         frames.getBytes(offset, bytes);
         queue.addLast(new Pending(cycle, from, epoch, bytes, nowNs));
+        poll(nowNs);
+    }
+
+    /**
+     * A frame of the host's own (the operator's abort), not a replica's output: no fence applies to it.
+     * It waits behind what is queued, as any frame on a serial line must.
+     */
+    public void offerOwn(byte[] frame, long nowNs) {
+        queue.addLast(new Pending(-1, null, -1, frame.clone(), nowNs));
         poll(nowNs);
     }
 
@@ -66,7 +86,7 @@ public final class PacedWriter {
         int written = 0;
         while (!queue.isEmpty() && nowNs >= linkFreeAtNs) {
             Pending p = queue.removeFirst();
-            if (fenced.isFenced(p.from(), p.epoch())) {
+            if (p.from() != null && fenced.isFenced(p.from(), p.epoch())) {
                 // The holder changed while this waited for the wire: it must not reach the board.
                 staleDropped++;
                 continue;
@@ -75,7 +95,10 @@ public final class PacedWriter {
                 framesWritten++;
                 bytesWritten += p.bytes().length;
                 queueDelayNs.recordValue(Math.max(0, nowNs - p.enqueuedNs()));
-                listener.written(p.cycle(), p.from(), p.epoch(), nowNs);
+                tap.wrote(p.bytes(), p.bytes().length, nowNs);
+                if (p.from() != null) {
+                    listener.written(p.cycle(), p.from(), p.epoch(), nowNs);
+                }
             } else {
                 writesRefused++;
             }

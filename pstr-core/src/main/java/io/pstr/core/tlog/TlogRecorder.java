@@ -258,8 +258,12 @@ public final class TlogRecorder implements AutoCloseable {
 
         @Override
         public void onClose() {
-            while (ring.read(this::onRecord, 1024) > 0) {
-                // drain what the link and conductor queued before close (counted as dropped after a failure)
+            // Drain what the link and conductor queued before close (counted as dropped after a failure). A read
+            // that meets the padding at the ring's end returns 0 with records still queued after the wrap.
+            for (int empty = 0; empty < 3 && ring.consumerPosition() != ring.producerPosition(); ) {
+                if (ring.read(this::onRecord, 1024) == 0) {
+                    empty++;
+                }
             }
             try (tlog; cycles) {
                 tlog.flush();
