@@ -34,9 +34,7 @@ class HilSystemTest {
     void shouldPassThePreflightChecksOfTheVirtualPx4BoardOnARealPty() {
         assumeTrue(SocatPty.isSocatInstalled(), "socat not installed");
         try (RunningBoard board = RunningBoard.start(Endpoint.parse("pty:"), new VirtualBoard.Context().failsafeTimeoutMs(500), null)) {
-            PreflightCheck.Context ctx = new PreflightCheck.Context();
-            ctx.board = Endpoint.parse("pty:" + board.hostPtyPath());
-            PreflightCheck.Report report = new PreflightCheck(ctx).run();
+            PreflightCheck.Report report = check(board);
             assertTrue(report.passed(), report.table());
             assertEquals("PX4", report.item(PreflightCheck.AUTOPILOT).detail());
             assertEquals(Verdict.PASS, report.item(PreflightCheck.HEARTBEAT).verdict());
@@ -55,9 +53,7 @@ class HilSystemTest {
     void shouldReportTheBoardsOwnTimeoutAndFailWhenNoBoardAnswers() {
         assumeTrue(SocatPty.isSocatInstalled(), "socat not installed");
         try (RunningBoard board = RunningBoard.start(Endpoint.parse("pty:"), new VirtualBoard.Context().failsafeTimeoutMs(3000), null)) {
-            PreflightCheck.Context ctx = new PreflightCheck.Context();
-            ctx.board = Endpoint.parse("pty:" + board.hostPtyPath());
-            PreflightCheck.Report report = new PreflightCheck(ctx).run();
+            PreflightCheck.Report report = check(board);
             assertEquals(Verdict.WARN, report.item(PreflightCheck.LOSS_TIMEOUT).verdict(), report.table());
             assertTrue(report.item(PreflightCheck.LOSS_TIMEOUT).detail().startsWith("COM_OF_LOSS_T = 3.00 s"), report.table());
         }
@@ -70,6 +66,13 @@ class HilSystemTest {
             assertEquals(Verdict.FAIL, report.item(PreflightCheck.HEARTBEAT).verdict());
             assertEquals(Verdict.FAIL, report.item(PreflightCheck.LOSS_TIMEOUT).verdict());
         }
+    }
+
+    /** The checks as {@code pstr hil} runs them, on the host side of the board's socat pty pair. */
+    private static PreflightCheck.Report check(RunningBoard board) {
+        PreflightCheck.Context ctx = new PreflightCheck.Context();
+        ctx.board = Endpoint.parse("pty:" + board.hostPtyPath());
+        return new PreflightCheck(ctx).run();
     }
 
     @Test

@@ -8,7 +8,6 @@ import io.pstr.manager.journal.Journal;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -86,25 +85,20 @@ public final class HilCommand implements Callable<Integer> {
         }
         Path dir = options.resolveRunDir("hil");
         Journal journal = new Journal(dir.resolve("journal.jsonl"), System::nanoTime, System::currentTimeMillis);
-        RunningManager running;
-        try {
+        RunningManager running = ManagerCommand.start(() -> {
             HostManager.Context ctx = options.context(endpoint, dir, journal);
             ctx.allowArming = arm;
-            running = RunningManager.start(ctx, options.apiHost, options.apiPort, options.token);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
-        }
-        CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            running.close();
-            stop.countDown();
-        }, "hil-shutdown"));
+            return ctx;
+        }, options, spec);
         out.println("system running on " + endpoint + (arm ? " (ARMING ALLOWED)" : " (not arming: give --arm to fly)")
                 + ", API http://" + running.api().address() + ", run directory " + dir);
+        if (running.manager().tlog() != null) {
+            out.println("flight log: " + running.manager().tlog().file());
+        }
         out.println("./pstr abort lands the aircraft; ./pstr status --watch shows it; Ctrl-C stops the host (the board's "
                 + "offboard-loss failsafe then takes over)");
         out.flush();
-        stop.await();
+        ManagerCommand.runUntilStopped(running);
         return 0;
     }
 }

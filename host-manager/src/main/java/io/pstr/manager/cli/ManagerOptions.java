@@ -80,8 +80,13 @@ public final class ManagerOptions {
     double cruiseSpeedMps;
 
     public Path resolveRunDir(String prefix) {
-        if (runDir != null) {
-            return runDir.toAbsolutePath();
+        return resolveRunDir(runDir, prefix);
+    }
+
+    /** {@code given}, or {@code .pstr/run/<prefix>-<time>} when none was given. */
+    static Path resolveRunDir(Path given, String prefix) {
+        if (given != null) {
+            return given.toAbsolutePath();
         }
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS"));
         return Path.of(".pstr", "run", prefix + "-" + stamp).toAbsolutePath();

@@ -16,11 +16,9 @@ import picocli.CommandLine.Command;
                 "  ./pstr manager --board tcp:127.0.0.1:5760",
                 "  ./pstr status --watch                who holds the I/O, live",
                 "  ./pstr fault kill-primary            SIGKILL the primary",
-                "  ./pstr replay .pstr/run/demo-<time>/board.tlog   replay a recorded flight, compare outputs",
-                "  ./pstr hil --board serial:/dev/ttyACM0:921600 --checks-only   pre-flight checks of a real board",
-                "  ./pstr hil --board udp-listen:14540   the system on a PX4 SITL (never arms without --arm)",
-                "  ./pstr abort                         stop the outputs and command the board to land",
-                "  (real boards, step by step: docs/hil.md)"})
+                "  ./pstr replay RUN/board.tlog         replay a recorded flight, compare outputs",
+                "  ./pstr hil --board udp-listen:14540  PX4 SITL: checks, then fly if --arm",
+                "  ./pstr abort                         land now (real boards: docs/hil.md)"})
 public final class PstrMain {
 
     private PstrMain() {

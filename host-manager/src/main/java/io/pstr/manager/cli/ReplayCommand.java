@@ -3,8 +3,6 @@ package io.pstr.manager.cli;
 import io.pstr.manager.FlightReplay;
 import io.pstr.manager.ProcessSandboxLauncher;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -38,8 +36,7 @@ public final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var out = spec.commandLine().getOut();
-        Path dir = runDir != null ? runDir.toAbsolutePath() : Path.of(".pstr", "run", "replay-"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS"))).toAbsolutePath();
+        Path dir = ManagerOptions.resolveRunDir(runDir, "replay");
         FlightReplay.Context ctx = new FlightReplay.Context();
         ctx.tlog = tlog.toAbsolutePath();
         ctx.runDir = dir;
@@ -50,8 +47,9 @@ public final class ReplayCommand implements Callable<Integer> {
         };
         FlightReplay.Summary s;
         try {
-            ctx.conclude();
-            ctx.launcher = new ProcessSandboxLauncher(Classpaths.replica(), FlightReplay.recordedReplicaArgs(ctx.tlog));
+            boolean sidecar = java.nio.file.Files.isRegularFile(io.pstr.core.tlog.Tlog.cyclesFileOf(ctx.tlog));
+            ctx.launcher = new ProcessSandboxLauncher(Classpaths.replica(),
+                    sidecar ? FlightReplay.recordedReplicaArgs(ctx.tlog) : java.util.List.of());
             try (FlightReplay replay = new FlightReplay(ctx)) {
                 s = replay.run();
             }
