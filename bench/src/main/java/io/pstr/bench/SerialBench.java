@@ -185,7 +185,7 @@ public final class SerialBench implements Callable<Integer> {
                 Distributor distributor = new Distributor();
                 distributor.attach(Slot.A, ringA);
                 distributor.attach(Slot.B, ringB);
-                distributor.distributing(true);
+                distributor.distributing(true, System.nanoTime());
 
                 MavlinkFrameSplitter boardSplitter = new MavlinkFrameSplitter();
                 boardLink.start(new LinkListener() {

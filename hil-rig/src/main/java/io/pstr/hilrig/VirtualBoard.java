@@ -1,11 +1,16 @@
 package io.pstr.hilrig;
 
 import io.dronefleet.mavlink.common.Attitude;
+import io.dronefleet.mavlink.common.AutopilotVersion;
 import io.dronefleet.mavlink.common.CommandAck;
 import io.dronefleet.mavlink.common.CommandLong;
 import io.dronefleet.mavlink.common.LocalPositionNed;
 import io.dronefleet.mavlink.common.MavCmd;
+import io.dronefleet.mavlink.common.MavParamType;
+import io.dronefleet.mavlink.common.MavProtocolCapability;
 import io.dronefleet.mavlink.common.MavResult;
+import io.dronefleet.mavlink.common.ParamRequestRead;
+import io.dronefleet.mavlink.common.ParamValue;
 import io.dronefleet.mavlink.common.SetAttitudeTarget;
 import io.dronefleet.mavlink.common.SetPositionTargetLocalNed;
 import io.dronefleet.mavlink.common.SysStatus;
@@ -63,6 +68,11 @@ public final class VirtualBoard implements AutoCloseable {
     static final int CMD_DO_SET_MODE = 176;
     static final int CMD_NAV_TAKEOFF = 22;
     static final int CMD_NAV_LAND = 21;
+    static final int CMD_REQUEST_MESSAGE = 512;
+    static final int CMD_REQUEST_AUTOPILOT_CAPABILITIES = 520;
+    static final int MSG_AUTOPILOT_VERSION = 148;
+    /** PX4's offboard-loss timeout parameter, in seconds: the board's failsafe after setpoints stop. */
+    public static final String PARAM_OFFBOARD_LOSS_TIMEOUT = "COM_OF_LOSS_T";
     static final int ATTITUDE_MASK_THRUST_IGNORE = 64;
     static final int ATTITUDE_MASK_ATTITUDE_IGNORE = 128;
     static final int POSITION_MASK_POSITION_IGNORE = 0b111;
@@ -387,6 +397,8 @@ public final class VirtualBoard implements AutoCloseable {
             onPositionTarget(p, seq, sysId, compId);
         } else if (payload instanceof CommandLong c) {
             onCommand(c, seq, sysId, compId);
+        } else if (payload instanceof ParamRequestRead p) {
+            onParamRequest(p);
         } else {
             counters.otherMessages.incrementAndGet();
         }
@@ -506,6 +518,9 @@ public final class VirtualBoard implements AutoCloseable {
             case CMD_DO_SET_MODE -> doSetMode(c);
             case CMD_NAV_TAKEOFF -> takeoff(c.param7());
             case CMD_NAV_LAND -> land();
+            case CMD_REQUEST_MESSAGE -> Math.round(c.param1()) == MSG_AUTOPILOT_VERSION
+                    ? MavResult.MAV_RESULT_ACCEPTED : MavResult.MAV_RESULT_UNSUPPORTED;
+            case CMD_REQUEST_AUTOPILOT_CAPABILITIES -> MavResult.MAV_RESULT_ACCEPTED;
             default -> MavResult.MAV_RESULT_UNSUPPORTED;
         };
         if (result == MavResult.MAV_RESULT_ACCEPTED) {
@@ -523,6 +538,38 @@ public final class VirtualBoard implements AutoCloseable {
         if (record != null) {
             record.write(new BoardRecord.Command(nowNs, command, seq, sysId, compId, result.name().substring("MAV_RESULT_".length()),
                     c.param1(), c.param2(), c.param7()));
+        }
+        if (result == MavResult.MAV_RESULT_ACCEPTED
+                && (command == CMD_REQUEST_MESSAGE || command == CMD_REQUEST_AUTOPILOT_CAPABILITIES)) {
+            // What PX4 reports: it takes attitude and position targets (offboard), MAVLink 2, COMMAND_INT.
+            send(AutopilotVersion.builder()
+                    .capabilities(MavProtocolCapability.MAV_PROTOCOL_CAPABILITY_SET_ATTITUDE_TARGET,
+                            MavProtocolCapability.MAV_PROTOCOL_CAPABILITY_SET_POSITION_TARGET_LOCAL_NED,
+                            MavProtocolCapability.MAV_PROTOCOL_CAPABILITY_COMMAND_INT,
+                            MavProtocolCapability.MAV_PROTOCOL_CAPABILITY_MAVLINK2)
+                    .build());
+        }
+    }
+
+    /** Answers like PX4: PARAM_VALUE for a parameter it has, nothing for one it does not. */
+    private void onParamRequest(ParamRequestRead p) {
+        if ((p.targetSystem() != SYSTEM_ID && p.targetSystem() != 0)
+                || (p.targetComponent() != COMPONENT_ID && p.targetComponent() != 0)) {
+            counters.notForUs.incrementAndGet();
+            return;
+        }
+        boolean byName = p.paramIndex() < 0;
+        if ((byName && PARAM_OFFBOARD_LOSS_TIMEOUT.equals(p.paramId())) || (!byName && p.paramIndex() == 0)) {
+            send(ParamValue.builder()
+                    .paramId(PARAM_OFFBOARD_LOSS_TIMEOUT)
+                    .paramValue(ctx.failsafeTimeoutNs / 1e9f)
+                    .paramType(MavParamType.MAV_PARAM_TYPE_REAL32)
+                    .paramCount(1)
+                    .paramIndex(0)
+                    .build());
+        } else {
+            counters.otherMessages.incrementAndGet();
+            LOG.debug("parameter {} (index {}) requested: not a parameter of this board", p.paramId(), p.paramIndex());
         }
     }
 

@@ -27,11 +27,32 @@ public final class Distributor {
     private final AtomicLongArray drops = new AtomicLongArray(Slot.values().length);
     private final AtomicLongArray delivered = new AtomicLongArray(Slot.values().length);
     private volatile boolean distributing;
+    private Tap tap = Tap.NONE;
     private volatile Slot holder;
     private long holderDrops;
     private long hostSeq;
     private long framesIn;
     private long framesBeforeStart;
+
+    /** Sees board frames, the start of distribution and ticks in exactly the order the replicas do (the flight log). */
+    public interface Tap {
+        Tap NONE = new Tap() { };
+
+        default void boardFrame(byte[] bytes, int offset, int length, long rxNs) {
+        }
+
+        default void distributionStarted(long nowNs) {
+        }
+
+        default void tick(long cycle, long nowNs) {
+        }
+    }
+
+    public void tap(Tap t) {
+        synchronized (lock) {
+            tap = t;
+        }
+    }
 
     public void attach(Slot slot, RingFile ring) {
         synchronized (lock) {
@@ -46,14 +67,20 @@ public final class Distributor {
     }
 
     /** Frames are fanned out only once the mission has started; before that they are counted. */
-    public void distributing(boolean on) {
-        distributing = on;
+    public void distributing(boolean on, long nowNs) {
+        synchronized (lock) {
+            if (on && !distributing) {
+                tap.distributionStarted(nowNs);
+            }
+            distributing = on;
+        }
     }
 
     /** A whole frame from the board (called on the link's thread). */
     public void frame(byte[] bytes, int offset, int length, long firstNs, long lastNs) {
         synchronized (lock) {
             framesIn++;
+            tap.boardFrame(bytes, offset, length, lastNs);
             if (!distributing) {
                 framesBeforeStart++;
                 return;
@@ -88,6 +115,7 @@ public final class Distributor {
     /** The end of a cycle's inputs, to every attached replica. */
     public void tick(long cycle, long nowNs, int periodMs) {
         synchronized (lock) {
+            tap.tick(cycle, nowNs);
             for (var e : rings.entrySet()) {
                 if (!messages.tick(e.getValue().ring(), cycle, nowNs, periodMs)) {
                     drops.incrementAndGet(e.getKey().ordinal());

@@ -57,7 +57,6 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HostManager.class);
     private static final long STATUS_EVERY_NS = TimeUnit.MILLISECONDS.toNanos(50);
     /** The flight-control task's id inside its sandbox, the second half of its channel address. */
-    static final int FLIGHT_TASK_ID = 1;
 
     /** Configuration, validated once by {@link #conclude()}. */
     public static final class Context {
@@ -75,6 +74,13 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         public SandboxLauncher launcher;
         public NanoClock clock = System::nanoTime;
         public Journal journal;
+        /** The board link's flight log ({@code .tlog} and its cycle sidecar); null for none. */
+        public Path tlog;
+        /** False: the replicas' arm commands are withheld from the board (pstr hil without --arm). */
+        public boolean allowArming = true;
+        /** How long an abort waits for the board's COMMAND_ACK before it sends the land command again. */
+        public long abortAckTimeoutNs = TimeUnit.SECONDS.toNanos(1);
+        public int abortAttempts = 3;
 
         public Context conclude() {
             if (board == null) {
@@ -135,6 +141,8 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
     });
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
     private final Messages outputReader = new Messages();
+    private final FlightLog flightLog;
+    private long tlogDropsReported;
 
     private long cycle;
     private long nextTickNs;
@@ -144,6 +152,11 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
     private volatile boolean linkUp;
     private volatile SystemStatus snapshot;
     private long startedNs;
+    private volatile boolean aborted;
+    private long outputsAfterAbort;
+    private long armingWithheld;
+    private int ownSequence;
+    private volatile CompletableFuture<String> landAck;
 
     public HostManager(Context context) {
         this.ctx = context.conclude();
@@ -155,9 +168,17 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         this.board = FramedLink.open(ctx.board);
         this.gate = new OutputGate(ctx.graceNs, (cycle, from, epoch, frames, offset, length, nowNs) ->
                 writerOffer(cycle, from, epoch, frames, offset, length, nowNs));
-        this.writer = new PacedWriter(board::write, ctx.linkRateBitsPerSec, ctx.bitsPerByte, gate::isFenced)
+        // After an abort nothing a replica wrote may reach the board: a queued mode change would undo the landing.
+        this.writer = new PacedWriter(board::write, ctx.linkRateBitsPerSec, ctx.bitsPerByte,
+                (from, epoch) -> aborted || gate.isFenced(from, epoch))
                 .lead(ctx.writerLeadNs);
         this.fsm = new FailoverStateMachine(ctx.failover, new Actions());
+        this.flightLog = ctx.tlog == null ? null : new FlightLog(ctx.tlog, java.util.Map.of(
+                "periodMs", Integer.toString(ctx.periodMs), "replicaArgs", String.join(" ", ctx.launcher.replicaArgs())));
+        if (flightLog != null) {
+            distributor.tap(flightLog);
+            writer.tap(flightLog);
+        }
         for (Slot s : Slot.values()) {
             incarnations.put(s, 0);
         }
@@ -165,6 +186,23 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
     }
 
     private void writerOffer(long cycle, Slot from, long epoch, DirectBuffer frames, int offset, int length, long nowNs) {
+        if (aborted) {
+            outputsAfterAbort++;
+            return;
+        }
+        if (!ctx.allowArming) {
+            byte[] bytes = new byte[length];
+            frames.getBytes(offset, bytes);
+            byte[] kept = BoardCommands.withoutArming(bytes);
+            if (kept.length != bytes.length) {
+                if (armingWithheld++ == 0) {
+                    journal.append("ARMING", "NOT_ALLOWED", fsm.state().name(), fsm.state().name(), fsm.epoch(), cycle, from.name(),
+                            "arm command of replica " + from + " withheld from the board: arming needs --arm", Map.of());
+                }
+            }
+            writer.offer(cycle, from, epoch, new org.agrona.concurrent.UnsafeBuffer(kept), 0, kept.length, nowNs);
+            return;
+        }
         writer.offer(cycle, from, epoch, frames, offset, length, nowNs);
     }
 
@@ -215,6 +253,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         fsm.poll(now, view(Slot.A, now), view(Slot.B, now));
         if (now >= nextStatusNs) {
             nextStatusNs = now + STATUS_EVERY_NS;
+            reportTlogDrops();
             snapshot = buildStatus(now);
         }
         return work;
@@ -275,14 +314,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             }
             int incarnation = incarnations.merge(slot, 1, Integer::sum);
             ReplicaFiles files = new ReplicaFiles(SharedFiles.privateDirectory(ctx.runDir.resolve(slot + "-" + incarnation)));
-            ChannelAddress address = new ChannelAddress(UUID.randomUUID(), FLIGHT_TASK_ID);
-            channels.register(address);
-            try {
-                Files.writeString(files.channelAddress(), address + "\n", StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write " + files.channelAddress(), e);
-            }
-            ReplicaHandle handle = new ReplicaHandle(slot, incarnation, files, address);
+            ReplicaHandle handle = ReplicaHandle.create(slot, incarnation, files, channels);
             replicas.put(slot, handle);
             gate.resetStreak(slot);
             launcherThread.execute(() -> {
@@ -335,7 +367,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             });
             if (!ticking) {
                 ticking = true;
-                distributor.distributing(true);
+                distributor.distributing(true, clock.nanoTime());
                 nextTickNs = clock.nanoTime() + periodNs;
             }
         }
@@ -354,17 +386,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
     }
 
     private void sendRoles(long epoch, Slot holder) {
-        // Each replica may send to its current peer, and to nobody else.
-        for (Slot s : Slot.values()) {
-            ReplicaHandle self = replicas.get(s);
-            ReplicaHandle peer = replicas.get(s.other());
-            if (self != null) {
-                channels.revokeAll(self.address);
-                if (peer != null) {
-                    channels.grant(self.address, peer.address);
-                }
-            }
-        }
+        ReplicaHandle.grantPeers(replicas, channels);
         distributor.locked(d -> {
             for (Slot s : Slot.values()) {
                 ReplicaHandle peer = replicas.get(s.other());
@@ -451,6 +473,58 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         });
     }
 
+    @Override
+    public JournalEvent abort() {
+        CompletableFuture<String> ack = new CompletableFuture<>();
+        landAck = ack;
+        long t0 = clock.nanoTime();
+        onConductor(() -> {
+            aborted = true;
+            return journal.append("ABORT", Cause.OPERATOR.name(), fsm.state().name(), fsm.state().name(), fsm.epoch(), cycle,
+                    null, "abort: replica outputs stopped, commanding the board to land", Map.of());
+        });
+        String result = "NO_ACK";
+        int attempts = 0;
+        while (attempts < ctx.abortAttempts) {
+            int confirmation = attempts++;
+            onConductor(() -> {
+                writer.offerOwn(BoardCommands.landCommand(ownSequence++, confirmation), clock.nanoTime());
+                return null;
+            });
+            try {
+                result = ack.get(ctx.abortAckTimeoutNs, TimeUnit.NANOSECONDS);
+                break;
+            } catch (TimeoutException e) {
+                LOG.warn("abort: no COMMAND_ACK for MAV_CMD_NAV_LAND within {} ms (attempt {})",
+                        TimeUnit.NANOSECONDS.toMillis(ctx.abortAckTimeoutNs), attempts);
+            } catch (ExecutionException e) {
+                result = "ERROR";
+                break;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        landAck = null;
+        long ackMs = TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - t0);
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("result", result);
+        figures.put("attempts", attempts);
+        figures.put("ackMs", ackMs);
+        String message = "ACCEPTED".equals(result) ? "board accepted MAV_CMD_NAV_LAND after " + ackMs + " ms: landing"
+                : "NO_ACK".equals(result) ? "board did not acknowledge MAV_CMD_NAV_LAND after " + attempts
+                        + " attempts: land it by RC or the ground station"
+                : "board answered " + result + " to MAV_CMD_NAV_LAND: land it by RC or the ground station";
+        String answer = result;
+        return onConductor(() -> journal.append("ABORT", "ACCEPTED".equals(answer) ? "LAND_ACCEPTED" : "LAND_NOT_ACCEPTED",
+                fsm.state().name(), fsm.state().name(), fsm.epoch(), cycle, null, message, figures));
+    }
+
+    /** Whether an abort stopped the replicas' outputs. */
+    public boolean aborted() {
+        return aborted;
+    }
+
     private ReplicaHandle findStopped() {
         for (ReplicaHandle r : replicas.values()) {
             if (fsm.health(r.slot) == ReplicaHealth.STOPPED || fsm.health(r.slot) == ReplicaHealth.SUSPECT) {
@@ -458,6 +532,21 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             }
         }
         return null;
+    }
+
+    private void reportTlogDrops() {
+        long dropped = flightLog == null ? 0 : flightLog.recorder().dropped();
+        if (dropped != tlogDropsReported) {
+            journal.append("LOG", "TLOG_DROPS", fsm.state().name(), fsm.state().name(), fsm.epoch(), cycle, null,
+                    "flight log " + ctx.tlog + " could not keep " + (dropped - tlogDropsReported) + " records (writer behind)",
+                    Map.of("tlogDropped", dropped));
+            tlogDropsReported = dropped;
+        }
+    }
+
+    /** The flight log's recorder, or null when the link is not recorded. */
+    public io.pstr.core.tlog.TlogRecorder tlog() {
+        return flightLog == null ? null : flightLog.recorder();
     }
 
     /** Board frames the aircraft's controller never got: link sequence gaps plus the holder's ring drops. */
@@ -533,6 +622,13 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         @Override
         public void onFrame(byte[] frame, int offset, int length, int messageId, long firstNs, long lastNs) {
             distributor.frame(frame, offset, length, firstNs, lastNs);
+            if (messageId == BoardCommands.MSG_COMMAND_ACK && landAck != null) {
+                String result = BoardCommands.landAckResult(frame, offset, length);
+                CompletableFuture<String> waiting = landAck;
+                if (result != null && waiting != null) {
+                    waiting.complete(result);
+                }
+            }
             if (messageId >= 0 && AircraftTelemetry.wanted(messageId)) {
                 telemetry.onFrame(java.util.Arrays.copyOfRange(frame, offset, offset + length), lastNs);
             }
@@ -594,6 +690,14 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         }
         board.close();
         channels.close();
+        if (flightLog != null) {
+            flightLog.close();
+            reportTlogDrops();
+            var r = flightLog.recorder();
+            journal.append("LOG", "TLOG_CLOSED", fsm.state().name(), fsm.state().name(), fsm.epoch(), cycle, null,
+                    "flight log " + ctx.tlog + ": " + r.boardFramesWritten() + " board frames, " + r.hostFramesWritten()
+                            + " host frames, " + r.dropped() + " dropped", Map.of("tlogDropped", r.dropped()));
+        }
         journal.close();
     }
 }

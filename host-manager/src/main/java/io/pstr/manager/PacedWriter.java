@@ -43,11 +43,18 @@ public final class PacedWriter {
     private long staleDropped;
     private long queueDrops;
     private WriteListener listener = (cycle, from, epoch, nowNs) -> { };
+    private WriteTap tap = (bytes, length, nowNs) -> { };
 
     /** Told of every output that went onto the link. */
     @FunctionalInterface
     public interface WriteListener {
         void written(long cycle, Slot from, long epoch, long nowNs);
+    }
+
+    /** Sees the bytes of every write the link took (the flight log). */
+    @FunctionalInterface
+    public interface WriteTap {
+        void wrote(byte[] bytes, int length, long nowNs);
     }
 
     /** Whether an output of a slot and epoch is fenced now. */
@@ -84,6 +91,10 @@ public final class PacedWriter {
         return this;
     }
 
+    public void tap(WriteTap t) {
+        this.tap = t;
+    }
+
     public void offer(long cycle, Slot from, long epoch, DirectBuffer frames, int offset, int length, long nowNs) {
         byte[] bytes = new byte[length];
         frames.getBytes(offset, bytes);
@@ -97,13 +108,22 @@ public final class PacedWriter {
         poll(nowNs);
     }
 
+    /**
+     * A frame of the host's own (the operator's abort), not a replica's output: no fence applies to it.
+     * It waits behind what is queued, as any frame on a serial line must.
+     */
+    public void offerOwn(byte[] frame, long nowNs) {
+        queue.addLast(new Pending(-1, null, -1, frame.clone(), nowNs));
+        poll(nowNs);
+    }
+
     /** Writes what the link's rate allows by now. */
     public int poll(long nowNs) {
         int written = 0;
         while (!queue.isEmpty() && nowNs >= linkFreeAtNs - leadNs) {
             Pending p = queue.removeFirst();
             queuedBytes -= p.bytes().length;
-            if (fenced.isFenced(p.from(), p.epoch())) {
+            if (p.from() != null && fenced.isFenced(p.from(), p.epoch())) {
                 // The holder changed while this waited for the wire: it must not reach the board.
                 staleDropped++;
                 continue;
@@ -113,7 +133,10 @@ public final class PacedWriter {
                 framesWritten++;
                 bytesWritten += onWire;
                 queueDelayNs.recordValue(Math.max(0, nowNs - p.enqueuedNs()));
-                listener.written(p.cycle(), p.from(), p.epoch(), nowNs);
+                tap.wrote(p.bytes(), p.bytes().length, nowNs);
+                if (p.from() != null) {
+                    listener.written(p.cycle(), p.from(), p.epoch(), nowNs);
+                }
             } else {
                 writesRefused++;
                 bytesRefused += p.bytes().length;

@@ -33,6 +33,11 @@ public final class ProcessSandboxLauncher implements SandboxLauncher {
     }
 
     @Override
+    public List<String> replicaArgs() {
+        return replicaArgs;
+    }
+
+    @Override
     public Sandbox launch(Slot slot, int incarnation, ReplicaFiles files) {
         List<String> command = new ArrayList<>(List.of(javaBinary,
                 "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",

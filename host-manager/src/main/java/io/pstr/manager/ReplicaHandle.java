@@ -10,6 +10,9 @@ import io.pstr.core.shm.RingFile;
 /** One incarnation of a replica as the host holds it: its files and its sandbox. Conductor thread only. */
 final class ReplicaHandle implements AutoCloseable {
 
+    /** The flight-control task's id within its sandbox on the direct channel. */
+    static final int FLIGHT_TASK_ID = 1;
+
     final Slot slot;
     final int incarnation;
     final ReplicaFiles files;
@@ -34,6 +37,35 @@ final class ReplicaHandle implements AutoCloseable {
         this.output = RingFile.create(files.output(), ReplicaFiles.OUTPUT_RING_BYTES);
         this.address = address;
         this.status = ReplicaStatusFile.create(files.status());
+    }
+
+    /**
+     * A new incarnation: its rings and status file, and a fresh address on the direct channel, registered and
+     * written where the replica reads it.
+     */
+    static ReplicaHandle create(Slot slot, int incarnation, ReplicaFiles files, io.pstr.core.channel.ChannelRegistry channels) {
+        ChannelAddress address = new ChannelAddress(java.util.UUID.randomUUID(), FLIGHT_TASK_ID);
+        channels.register(address);
+        try {
+            java.nio.file.Files.writeString(files.channelAddress(), address + "\n", java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + files.channelAddress(), e);
+        }
+        return new ReplicaHandle(slot, incarnation, files, address);
+    }
+
+    /** Grants each replica's endpoint the right to send to its peer's, and to nobody else's. */
+    static void grantPeers(java.util.Map<Slot, ReplicaHandle> replicas, io.pstr.core.channel.ChannelRegistry channels) {
+        for (Slot s : Slot.values()) {
+            ReplicaHandle self = replicas.get(s);
+            ReplicaHandle peer = replicas.get(s.other());
+            if (self != null) {
+                channels.revokeAll(self.address);
+                if (peer != null) {
+                    channels.grant(self.address, peer.address);
+                }
+            }
+        }
     }
 
     ReplicaState state() {

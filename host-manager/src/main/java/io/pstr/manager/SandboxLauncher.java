@@ -10,6 +10,11 @@ public interface SandboxLauncher {
 
     Sandbox launch(Slot slot, int incarnation, ReplicaFiles files);
 
+    /** The mission options every replica gets (recorded with the flight log so a replay can use the same). */
+    default java.util.List<String> replicaArgs() {
+        return java.util.List.of();
+    }
+
     /** A running sandbox. */
     interface Sandbox {
         long pid();

@@ -52,6 +52,7 @@ final class FlyingSystem implements AutoCloseable {
                 .withPolicy(FailbackPolicy.REVERTIVE, TimeUnit.MILLISECONDS.toNanos(holdOffMs));
         ctx.launcher = new ProcessSandboxLauncher(Classpaths.replica(), List.of());
         ctx.journal = journal;
+        ctx.tlog = dir.resolve("board.tlog");
         RunningManager r;
         try {
             r = RunningManager.start(ctx, "127.0.0.1", 0, null);
@@ -71,6 +72,11 @@ final class FlyingSystem implements AutoCloseable {
         await("aircraft cruising the square").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
                 .until(() -> status().aircraft().altitudeM() > 9.0 && status().aircraft().northM() > 2.0);
         return this;
+    }
+
+    /** The flight log of the board link (as 'pstr demo' records it by default). */
+    Path tlog() {
+        return dir.resolve("board.tlog");
     }
 
     List<JournalEvent> events() {

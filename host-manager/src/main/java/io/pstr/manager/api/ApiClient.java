@@ -123,6 +123,18 @@ public final class ApiClient {
         return decode(send(request), JournalEvent.class);
     }
 
+    /**
+     * {@code POST /abort}: the journal event of the abort; its figures hold the board's answer ({@code result}).
+     * Waits longer than other calls: the host resends the land command until the board acknowledges it.
+     */
+    public JournalEvent abort() {
+        HttpRequest request = request("/abort")
+                .timeout(timeout.plusSeconds(5))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build();
+        return decode(send(request), JournalEvent.class);
+    }
+
     /** {@code GET /health}: true when the host manager answers. */
     public boolean health() {
         JsonNode node = decode(get("/health"), JsonNode.class);

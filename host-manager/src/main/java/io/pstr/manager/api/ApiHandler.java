@@ -133,6 +133,11 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                     startStream(ctx, request, uri);
                 }
             }
+            case "/abort" -> {
+                if (allow(ctx, keepAlive, method, HttpMethod.POST)) {
+                    abort(ctx, keepAlive);
+                }
+            }
             case "/faults" -> {
                 if (allow(ctx, keepAlive, method, HttpMethod.GET)) {
                     ArrayNode faults = ApiJson.MAPPER.createArrayNode();
@@ -151,6 +156,18 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 }
             }
         }
+    }
+
+    /** Blocks this event loop while the board answers (up to a few seconds), as a fault injection does. */
+    private void abort(ChannelHandlerContext ctx, boolean keepAlive) {
+        JournalEvent event;
+        try {
+            event = controlPlane.abort();
+        } catch (UnsupportedOperationException | IllegalStateException e) {
+            sendError(ctx, keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE, e.getMessage());
+            return;
+        }
+        send(ctx, keepAlive, jsonResponse(HttpResponseStatus.OK, event));
     }
 
     private void injectFault(ChannelHandlerContext ctx, boolean keepAlive, String name) {

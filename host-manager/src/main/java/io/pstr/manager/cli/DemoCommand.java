@@ -145,6 +145,10 @@ public final class DemoCommand implements Callable<Integer> {
             out.printf("report written to %s%n", report);
         }
         out.printf("demo took %.1f s; journal %s%n", (System.nanoTime() - wallStart) / 1e9, dir.resolve("journal.jsonl"));
+        var tlog = running.manager().tlog();
+        if (tlog != null) {
+            out.printf("flight log %s (%d records dropped): check it with ./pstr replay %s%n", tlog.file(), tlog.dropped(), tlog.file());
+        }
         out.flush();
         return code;
     }

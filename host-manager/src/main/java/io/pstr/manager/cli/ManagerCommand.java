@@ -1,6 +1,7 @@
 package io.pstr.manager.cli;
 
 import io.pstr.core.link.Endpoint;
+import io.pstr.manager.HostManager;
 import io.pstr.manager.RunningManager;
 import io.pstr.manager.journal.Journal;
 import java.nio.file.Path;
@@ -37,21 +38,34 @@ public final class ManagerCommand implements Callable<Integer> {
         }
         Path dir = options.resolveRunDir("manager");
         Journal journal = new Journal(dir.resolve("journal.jsonl"), System::nanoTime, System::currentTimeMillis);
-        RunningManager running;
+        RunningManager running = start(() -> options.context(endpoint, dir, journal), options, spec);
+        System.out.println("host manager running: board " + endpoint + ", API http://" + running.api().address()
+                + ", run directory " + dir);
+        System.out.println("journal: " + dir.resolve("journal.jsonl") + "   (Ctrl-C stops everything)");
+        if (running.manager().tlog() != null) {
+            System.out.println("flight log: " + running.manager().tlog().file() + "   (./pstr replay FILE checks it)");
+        }
+        runUntilStopped(running);
+        return 0;
+    }
+
+    /** Starts a manager with its API; a bad configuration is a usage error of {@code spec}'s command. */
+    static RunningManager start(java.util.function.Supplier<HostManager.Context> context, ManagerOptions options,
+                                CommandLine.Model.CommandSpec spec) {
         try {
-            running = RunningManager.start(options.context(endpoint, dir, journal), options.apiHost, options.apiPort, options.token);
+            return RunningManager.start(context.get(), options.apiHost, options.apiPort, options.token);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
+    }
+
+    /** Blocks until Ctrl-C (SIGINT/SIGTERM); the shutdown hook closes the manager, which flushes the journal and log. */
+    static void runUntilStopped(RunningManager running) throws InterruptedException {
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.close();
             stop.countDown();
         }, "manager-shutdown"));
-        System.out.println("host manager running: board " + endpoint + ", API http://" + running.api().address()
-                + ", run directory " + dir);
-        System.out.println("journal: " + dir.resolve("journal.jsonl") + "   (Ctrl-C stops everything)");
         stop.await();
-        return 0;
     }
 }

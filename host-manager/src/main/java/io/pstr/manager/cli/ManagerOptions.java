@@ -57,6 +57,14 @@ public final class ManagerOptions {
                     + "(default .pstr/run/<time>).")
     Path runDir;
 
+    @Option(names = "--tlog", paramLabel = "FILE",
+            description = "Record the board link (both directions) to this MAVLink telemetry log; its cycle boundaries go "
+                    + "to FILE's .cycles sidecar, for 'pstr replay' (default <run directory>/board.tlog).")
+    Path tlog;
+
+    @Option(names = "--no-tlog", description = "Do not record the board link.")
+    boolean noTlog;
+
     @Option(names = "--api-port", defaultValue = "8660", paramLabel = "PORT",
             description = "Port of the status/control API on 127.0.0.1 (default ${DEFAULT-VALUE}; 0 picks a free one).")
     int apiPort;
@@ -79,8 +87,13 @@ public final class ManagerOptions {
     double cruiseSpeedMps;
 
     public Path resolveRunDir(String prefix) {
-        if (runDir != null) {
-            return runDir.toAbsolutePath();
+        return resolveRunDir(runDir, prefix);
+    }
+
+    /** {@code given}, or {@code .pstr/run/<prefix>-<time>} when none was given. */
+    static Path resolveRunDir(Path given, String prefix) {
+        if (given != null) {
+            return given.toAbsolutePath();
         }
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS"));
         return Path.of(".pstr", "run", prefix + "-" + stamp).toAbsolutePath();
@@ -132,6 +145,10 @@ public final class ManagerOptions {
                 "--cruise-mps", Double.toString(cruiseSpeedMps)));
         ctx.launcher = new ProcessSandboxLauncher(Classpaths.replica(), missionArgs);
         ctx.journal = journal;
+        if (noTlog && tlog != null) {
+            throw new IllegalArgumentException("--tlog and --no-tlog contradict each other");
+        }
+        ctx.tlog = noTlog ? null : tlog != null ? tlog.toAbsolutePath() : dir.resolve("board.tlog");
         return ctx.conclude();
     }
 }

@@ -15,4 +15,12 @@ public interface ControlPlane {
      * @throws IllegalArgumentException for an unknown fault or one that cannot be applied now (message says why)
      */
     JournalEvent injectFault(Fault fault);
+
+    /**
+     * Stops forwarding the replicas' outputs and commands the board to land (MAV_CMD_NAV_LAND), waiting for
+     * its COMMAND_ACK. The event's figures hold {@code result} (ACCEPTED, DENIED, ... or NO_ACK) and {@code attempts}.
+     */
+    default JournalEvent abort() {
+        throw new UnsupportedOperationException("this control plane cannot abort");
+    }
 }

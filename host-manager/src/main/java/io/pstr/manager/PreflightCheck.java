@@ -1,0 +1,283 @@
+package io.pstr.manager;
+
+import io.dronefleet.mavlink.common.AutopilotVersion;
+import io.dronefleet.mavlink.common.CommandLong;
+import io.dronefleet.mavlink.common.MavCmd;
+import io.dronefleet.mavlink.common.MavProtocolCapability;
+import io.dronefleet.mavlink.common.ParamRequestRead;
+import io.dronefleet.mavlink.common.ParamValue;
+import io.dronefleet.mavlink.minimal.Heartbeat;
+import io.dronefleet.mavlink.minimal.MavAutopilot;
+import io.dronefleet.mavlink.minimal.MavState;
+import io.dronefleet.mavlink.minimal.MavType;
+import io.dronefleet.mavlink.util.EnumValue;
+import io.pstr.core.link.ByteLink;
+import io.pstr.core.link.Endpoint;
+import io.pstr.core.link.LinkListener;
+import io.pstr.core.link.Links;
+import io.pstr.core.mavlink.MavlinkCodec;
+import io.pstr.core.mavlink.MavlinkFrameSplitter;
+import io.pstr.core.tlog.Tlog;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SleepingIdleStrategy;
+
+/**
+ * The checks before the system flies a real board: a heartbeat from an autopilot, the autopilot is PX4 or
+ * ArduPilot, the board is disarmed, it takes attitude setpoints from a companion (PX4 offboard, ArduPilot
+ * guided: AUTOPILOT_VERSION's SET_ATTITUDE_TARGET capability), and its offboard-loss timeout (PX4
+ * COM_OF_LOSS_T, ArduPilot GUID_TIMEOUT), read with PARAM_REQUEST_READ. Talks to the board on its own link,
+ * closed before the host manager opens it. Never arms anything.
+ */
+public final class PreflightCheck {
+
+    public enum Verdict { PASS, WARN, FAIL, INFO }
+
+    /** One line of the table. */
+    public record Item(String check, Verdict verdict, String detail) {
+    }
+
+    /** The table; {@link #passed()} when nothing failed. */
+    public record Report(List<Item> items) {
+        public boolean passed() {
+            return items.stream().noneMatch(i -> i.verdict() == Verdict.FAIL);
+        }
+
+        public Item item(String check) {
+            return items.stream().filter(i -> i.check().equals(check)).findFirst().orElse(null);
+        }
+
+        public String table() {
+            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-22s %-6s %s%n", "check", "result", "detail"));
+            for (Item i : items) {
+                sb.append(String.format(Locale.ROOT, "%-22s %-6s %s%n", i.check(), i.verdict(), i.detail()));
+            }
+            return sb.toString();
+        }
+    }
+
+    public static final String HEARTBEAT = "heartbeat";
+    public static final String AUTOPILOT = "autopilot";
+    public static final String VEHICLE = "vehicle type";
+    public static final String ARMED = "armed state";
+    public static final String OFFBOARD = "offboard/guided mode";
+    public static final String LOSS_TIMEOUT = "offboard-loss timeout";
+    public static final String ARMING = "arming";
+    public static final String LINK = "link";
+    static final int MSG_HEARTBEAT = 0;
+    static final int MSG_PARAM_VALUE = 22;
+    static final int MSG_AUTOPILOT_VERSION = 148;
+    static final int CMD_REQUEST_MESSAGE = 512;
+    static final int CMD_REQUEST_AUTOPILOT_CAPABILITIES = 520;
+    /** Beyond this the aircraft flies on its last setpoint for long after the host stops: worth a warning. */
+    static final double LONG_LOSS_TIMEOUT_S = 2.0;
+
+    /** Settings, validated by {@link #conclude()}. */
+    public static final class Context {
+        public Endpoint board;
+        public long heartbeatTimeoutNs = TimeUnit.SECONDS.toNanos(5);
+        public long answerTimeoutNs = TimeUnit.MILLISECONDS.toNanos(1500);
+        public int attempts = 3;
+        public boolean armRequested;
+        public NanoClock clock = System::nanoTime;
+        public IdleStrategy idle = new SleepingIdleStrategy(TimeUnit.MILLISECONDS.toNanos(1));
+
+        public Context conclude() {
+            if (board == null) {
+                throw new IllegalArgumentException("no board endpoint, e.g. --board serial:/dev/ttyACM0:921600");
+            }
+            if (heartbeatTimeoutNs <= 0 || answerTimeoutNs <= 0 || attempts < 1) {
+                throw new IllegalArgumentException("pre-flight timeouts must be positive and attempts at least 1");
+            }
+            return this;
+        }
+    }
+
+    private final Context ctx;
+    private final MavlinkCodec codec = new MavlinkCodec();
+    private final MavlinkFrameSplitter splitter = new MavlinkFrameSplitter();
+    private final ConcurrentLinkedQueue<byte[]> frames = new ConcurrentLinkedQueue<>();
+    private ByteLink link;
+    private int sequence;
+    private long nextOwnHeartbeatNs;
+    private int boardSystem;
+    private int boardComponent;
+
+    public PreflightCheck(Context context) {
+        this.ctx = context.conclude();
+    }
+
+    public Report run() {
+        List<Item> items = new ArrayList<>();
+        link = Links.open(ctx.board);
+        try {
+            link.start(new LinkListener() {
+                @Override
+                public void onBytes(byte[] buffer, int offset, int length, long rxNs) {
+                    splitter.feed(buffer, offset, length, (f, o, l, id) -> frames.add(Arrays.copyOfRange(f, o, o + l)));
+                }
+            });
+            check(items);
+        } finally {
+            link.close();
+        }
+        items.add(new Item(LINK, splitter.counters().crcErrors() == 0 ? Verdict.INFO : Verdict.WARN,
+                ctx.board + ": " + splitter.counters()));
+        return new Report(items);
+    }
+
+    private void check(List<Item> items) {
+        Heartbeat hb = await(ctx.heartbeatTimeoutNs, f -> {
+            if (MavlinkCodec.messageIdOf(f, 0) != MSG_HEARTBEAT) {
+                return false;
+            }
+            Object p = decode(f);
+            return p instanceof Heartbeat h && h.autopilot() != null && h.autopilot().entry() != MavAutopilot.MAV_AUTOPILOT_INVALID;
+        }, Heartbeat.class, null);
+        if (hb == null) {
+            items.add(new Item(HEARTBEAT, Verdict.FAIL, "no autopilot heartbeat within "
+                    + TimeUnit.NANOSECONDS.toMillis(ctx.heartbeatTimeoutNs) + " ms (" + link.counters().bytesIn.get()
+                    + " bytes received): check the wiring, the port, the baud rate, and that the board's MAVLink instance runs there"));
+            for (String c : List.of(AUTOPILOT, ARMED, OFFBOARD, LOSS_TIMEOUT)) {
+                items.add(new Item(c, Verdict.FAIL, "not checked: no heartbeat"));
+            }
+            return;
+        }
+        items.add(new Item(HEARTBEAT, Verdict.PASS, "system " + boardSystem + ", component " + boardComponent
+                + ", status " + name(hb.systemStatus(), MavState.class)));
+        boolean px4 = hb.autopilot().entry() == MavAutopilot.MAV_AUTOPILOT_PX4;
+        boolean ardupilot = hb.autopilot().entry() == MavAutopilot.MAV_AUTOPILOT_ARDUPILOTMEGA;
+        items.add(new Item(AUTOPILOT, px4 || ardupilot ? Verdict.PASS : Verdict.FAIL, px4 ? "PX4" : ardupilot ? "ArduPilot"
+                : name(hb.autopilot(), MavAutopilot.class) + ": only PX4 and ArduPilot are supported"));
+        MavType type = hb.type() == null ? null : hb.type().entry();
+        boolean multirotor = type == MavType.MAV_TYPE_QUADROTOR || type == MavType.MAV_TYPE_HEXAROTOR
+                || type == MavType.MAV_TYPE_OCTOROTOR || type == MavType.MAV_TYPE_TRICOPTER;
+        items.add(new Item(VEHICLE, multirotor ? Verdict.INFO : Verdict.WARN, name(hb.type(), MavType.class)
+                + (multirotor ? "" : ": the flight task is written for a multirotor")));
+        int baseMode = hb.baseMode() == null ? 0 : hb.baseMode().value();
+        boolean armed = (baseMode & 128) != 0;
+        items.add(new Item(ARMED, armed ? Verdict.FAIL : Verdict.PASS, armed
+                ? "ARMED: disarm the board before starting the system" : "disarmed"));
+
+        String mode = px4 ? "offboard (PX4)" : ardupilot ? "guided (ArduPilot)" : "offboard/guided";
+        AutopilotVersion version = null;
+        for (int cmd : new int[] {CMD_REQUEST_MESSAGE, CMD_REQUEST_AUTOPILOT_CAPABILITIES}) {
+            for (int attempt = 0; attempt < ctx.attempts && version == null; attempt++) {
+                send(CommandLong.builder().targetSystem(boardSystem).targetComponent(boardComponent)
+                        .command(EnumValue.create(MavCmd.class, cmd)).confirmation(attempt)
+                        .param1(cmd == CMD_REQUEST_MESSAGE ? MSG_AUTOPILOT_VERSION : 1).build());
+                version = await(ctx.answerTimeoutNs, f -> MavlinkCodec.messageIdOf(f, 0) == MSG_AUTOPILOT_VERSION,
+                        AutopilotVersion.class, null);
+            }
+            if (version != null) {
+                break;
+            }
+        }
+        if (version == null) {
+            items.add(new Item(OFFBOARD, Verdict.FAIL, "no AUTOPILOT_VERSION answer: cannot tell whether " + mode
+                    + " takes attitude setpoints"));
+        } else {
+            boolean attitude = version.capabilities() != null
+                    && version.capabilities().flagsEnabled(MavProtocolCapability.MAV_PROTOCOL_CAPABILITY_SET_ATTITUDE_TARGET);
+            boolean custom = (baseMode & 1) != 0;
+            items.add(new Item(OFFBOARD, attitude && custom ? Verdict.PASS : Verdict.FAIL, attitude && custom
+                    ? mode + " available: the board takes SET_ATTITUDE_TARGET and custom modes"
+                    : mode + " not available: " + (attitude ? "" : "no SET_ATTITUDE_TARGET capability ")
+                            + (custom ? "" : "no custom modes in the heartbeat")));
+        }
+
+        String param = ardupilot ? "GUID_TIMEOUT" : "COM_OF_LOSS_T";
+        ParamValue value = null;
+        for (int attempt = 0; attempt < ctx.attempts && value == null; attempt++) {
+            send(ParamRequestRead.builder().targetSystem(boardSystem).targetComponent(boardComponent)
+                    .paramId(param).paramIndex(-1).build());
+            value = await(ctx.answerTimeoutNs, f -> MavlinkCodec.messageIdOf(f, 0) == MSG_PARAM_VALUE
+                    && decode(f) instanceof ParamValue v && param.equals(trimmed(v.paramId())), ParamValue.class, null);
+        }
+        if (value == null) {
+            items.add(new Item(LOSS_TIMEOUT, Verdict.FAIL, param + " not answered after " + ctx.attempts
+                    + " PARAM_REQUEST_READs: the board's failsafe after the host stops is unknown"));
+        } else {
+            float s = value.paramValue();
+            items.add(new Item(LOSS_TIMEOUT, !Float.isFinite(s) || s <= 0 ? Verdict.FAIL : s > LONG_LOSS_TIMEOUT_S ? Verdict.WARN
+                    : Verdict.PASS, String.format(Locale.ROOT, "%s = %.2f s: the board's own failsafe starts %.2f s after "
+                    + "setpoints stop%s", param, s, s, s > LONG_LOSS_TIMEOUT_S ? " (long: consider 0.5 s)" : "")));
+        }
+        items.add(new Item(ARMING, ctx.armRequested ? Verdict.WARN : Verdict.INFO, ctx.armRequested
+                ? "--arm given: the replicas will arm the board and fly the mission"
+                : "the board will not be armed (arm commands are withheld; give --arm to fly)"));
+    }
+
+    private static String trimmed(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nul = s.indexOf('\0');
+        return (nul >= 0 ? s.substring(0, nul) : s).trim();
+    }
+
+    private static <E extends Enum<E>> String name(EnumValue<E> v, Class<E> type) {
+        if (v == null) {
+            return "?";
+        }
+        E e = v.entry();
+        return e != null ? e.name() : type.getSimpleName() + " " + v.value();
+    }
+
+    private Object decode(byte[] frame) {
+        try {
+            return codec.decodePayload(frame);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Waits for a frame from the board that the test accepts; sends our heartbeat once a second meanwhile. */
+    private <T> T await(long timeoutNs, Predicate<byte[]> test, Class<T> type, T none) {
+        long deadline = ctx.clock.nanoTime() + timeoutNs;
+        while (ctx.clock.nanoTime() - deadline < 0) {
+            long now = ctx.clock.nanoTime();
+            if (now - nextOwnHeartbeatNs >= 0) {
+                nextOwnHeartbeatNs = now + TimeUnit.SECONDS.toNanos(1);
+                // A companion computer announces itself; PX4 and ArduPilot then route to it (and SITL learns where we are).
+                send(Heartbeat.builder().type(MavType.MAV_TYPE_ONBOARD_CONTROLLER).autopilot(MavAutopilot.MAV_AUTOPILOT_INVALID)
+                        .mavlinkVersion(3).build());
+            }
+            byte[] f;
+            boolean any = false;
+            while ((f = frames.poll()) != null) {
+                any = true;
+                if (Tlog.fromHost(f) || !test.test(f)) {
+                    continue;
+                }
+                Object p = decode(f);
+                if (type.isInstance(p)) {
+                    if (boardSystem == 0) {
+                        boolean v2 = (f[0] & 0xFF) == MavlinkCodec.STX_V2;
+                        boardSystem = f[v2 ? 5 : 3] & 0xFF;
+                        boardComponent = f[v2 ? 6 : 4] & 0xFF;
+                    }
+                    ctx.idle.reset();
+                    return type.cast(p);
+                }
+            }
+            if (!any) {
+                ctx.idle.idle();
+            }
+        }
+        ctx.idle.reset();
+        return none;
+    }
+
+    private void send(Object payload) {
+        byte[] frame = codec.encodeV2(payload, Tlog.HOST_SYSTEM_ID, Tlog.HOST_COMPONENT_ID, sequence++);
+        link.write(frame, 0, frame.length);
+    }
+}

@@ -1,0 +1,98 @@
+package io.pstr.systemtests;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.pstr.core.link.Endpoint;
+import io.pstr.core.link.SocatPty;
+import io.pstr.core.record.BoardRecord;
+import io.pstr.core.status.JournalEvent;
+import io.pstr.hilrig.RunningBoard;
+import io.pstr.hilrig.VirtualBoard;
+import io.pstr.manager.PreflightCheck;
+import io.pstr.manager.PreflightCheck.Verdict;
+import io.pstr.manager.api.ApiClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real-board path against the virtual board: pre-flight checks over a socat pty, and an abort in flight. */
+@Timeout(300)
+class HilSystemTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldPassThePreflightChecksOfTheVirtualPx4BoardOnARealPty() {
+        assumeTrue(SocatPty.isSocatInstalled(), "socat not installed");
+        try (RunningBoard board = RunningBoard.start(Endpoint.parse("pty:"), new VirtualBoard.Context().failsafeTimeoutMs(500), null)) {
+            PreflightCheck.Report report = check(board);
+            assertTrue(report.passed(), report.table());
+            assertEquals("PX4", report.item(PreflightCheck.AUTOPILOT).detail());
+            assertEquals(Verdict.PASS, report.item(PreflightCheck.HEARTBEAT).verdict());
+            assertEquals(Verdict.PASS, report.item(PreflightCheck.ARMED).verdict());
+            assertEquals("disarmed", report.item(PreflightCheck.ARMED).detail());
+            assertEquals(Verdict.PASS, report.item(PreflightCheck.OFFBOARD).verdict(), report.table());
+            assertTrue(report.item(PreflightCheck.OFFBOARD).detail().startsWith("offboard (PX4) available"), report.table());
+            assertEquals(Verdict.PASS, report.item(PreflightCheck.LOSS_TIMEOUT).verdict());
+            assertTrue(report.item(PreflightCheck.LOSS_TIMEOUT).detail().startsWith("COM_OF_LOSS_T = 0.50 s"), report.table());
+            assertEquals(Verdict.INFO, report.item(PreflightCheck.ARMING).verdict());
+            assertEquals(0, board.counters().commandsRejected.get(), "the checks sent nothing the board refused");
+        }
+    }
+
+    @Test
+    void shouldReportTheBoardsOwnTimeoutAndFailWhenNoBoardAnswers() {
+        assumeTrue(SocatPty.isSocatInstalled(), "socat not installed");
+        try (RunningBoard board = RunningBoard.start(Endpoint.parse("pty:"), new VirtualBoard.Context().failsafeTimeoutMs(3000), null)) {
+            PreflightCheck.Report report = check(board);
+            assertEquals(Verdict.WARN, report.item(PreflightCheck.LOSS_TIMEOUT).verdict(), report.table());
+            assertTrue(report.item(PreflightCheck.LOSS_TIMEOUT).detail().startsWith("COM_OF_LOSS_T = 3.00 s"), report.table());
+        }
+        try (SocatPty silent = SocatPty.create(dir)) {
+            PreflightCheck.Context ctx = new PreflightCheck.Context();
+            ctx.board = Endpoint.parse("pty:" + silent.pathB());
+            ctx.heartbeatTimeoutNs = TimeUnit.SECONDS.toNanos(1);
+            PreflightCheck.Report report = new PreflightCheck(ctx).run();
+            assertFalse(report.passed());
+            assertEquals(Verdict.FAIL, report.item(PreflightCheck.HEARTBEAT).verdict());
+            assertEquals(Verdict.FAIL, report.item(PreflightCheck.LOSS_TIMEOUT).verdict());
+        }
+    }
+
+    /** The checks as {@code pstr hil} runs them, on the host side of the board's socat pty pair. */
+    private static PreflightCheck.Report check(RunningBoard board) {
+        PreflightCheck.Context ctx = new PreflightCheck.Context();
+        ctx.board = Endpoint.parse("pty:" + board.hostPtyPath());
+        return new PreflightCheck(ctx).run();
+    }
+
+    @Test
+    void shouldLandTheAircraftWhenAborted() {
+        try (FlyingSystem system = new FlyingSystem("abort", 1000)) {
+            system.awaitCruising();
+            ApiClient client = new ApiClient(system.running.api().address(), null);
+            JournalEvent event = client.abort();
+            assertEquals("ACCEPTED", event.figures().get("result"), event.toString());
+            assertTrue(system.running.manager().aborted());
+            long abortNs = event.monoNs();
+            await("the board lands and disarms").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> system.boardRecord().stream().anyMatch(r -> r instanceof BoardRecord.State s
+                            && s.monoNs() > abortNs && !s.armed() && s.z() > -0.2));
+            List<BoardRecord> record = system.boardRecord();
+            assertTrue(record.stream().anyMatch(r -> r instanceof BoardRecord.ModeChange m && m.monoNs() > abortNs - 2_000_000_000L
+                    && m.mode().equals("AUTO_LAND")), "the board went to AUTO_LAND");
+            // Once the board acknowledged, no replica setpoint reached it: the abort stops the outputs first.
+            assertEquals(0, record.stream().filter(r -> r instanceof BoardRecord.Setpoint s && s.monoNs() > abortNs).count());
+            assertTrue(system.hasEvent("ABORT", "accepted MAV_CMD_NAV_LAND"));
+        }
+    }
+}
