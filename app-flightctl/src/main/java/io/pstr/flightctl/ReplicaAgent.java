@@ -8,6 +8,7 @@ import io.pstr.core.shm.ReplicaStatusFile;
 import io.pstr.core.shm.ReplicaStatusFile.Field;
 import io.pstr.core.shm.RingFile;
 import io.pstr.flightctl.task.FlightTask;
+import io.pstr.flightctl.task.HandledRequest;
 import io.pstr.flightctl.task.MissionPlan;
 import io.pstr.flightctl.task.Ods;
 import io.pstr.flightctl.task.StepResult;
@@ -25,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * One replica of the flight-control task (the paper's TMO): reads its virtual serial port (the
  * input ring), runs one deterministic control step per host tick (the SpM), writes the cycle's
  * output tagged with its epoch, keeps its counters and heartbeat in its status file, and speaks to
- * its peer over the direct channel (the peer's mailbox ring): heartbeats every cycle and ODS
- * checkpoints when the host asks.
+ * its peer over the direct channel (the peer's mailbox ring): heartbeats every cycle, ODS
+ * checkpoints when the host asks, and, while it holds the I/O, a notice of every client request it
+ * executed (id, cycle, result), which the shadow checks against its own execution of the same request.
  * <p>
  * The step sees only the ODS, the cycle's frames in arrival order and the cycle number: time
  * enters only through the injected clock, for heartbeats and the deadline counter.
@@ -41,7 +43,14 @@ public final class ReplicaAgent implements Agent {
     private static final int MAILBOX_BATCH = 1024;
     private static final int INPUT_BATCH = 256;
 
+    /** Executions of client requests remembered for checking the holder's notices. */
+    static final int EXECUTIONS_KEPT = 256;
+
     private record Batch(long cycle, int periodMs, List<byte[]> frames) {
+    }
+
+    /** A client request executed in a cycle (by this replica, or by the holder as its notice says). */
+    private record Execution(long cycle, int requestId, int result) {
     }
 
     private final String slot;
@@ -70,6 +79,10 @@ public final class ReplicaAgent implements Agent {
     private final ArrayDeque<Batch> pending = new ArrayDeque<>();
     private int corruptionCyclesLeft;
     private Checkpoint earlyCheckpoint;
+    private final ArrayDeque<Execution> executions = new ArrayDeque<>();
+    private final ArrayDeque<Execution> notices = new ArrayDeque<>();
+    /** Cycle the current ODS started after (0 fresh, or the checkpoint's): earlier notices cannot be checked. */
+    private long startedAfterCycle;
 
     public ReplicaAgent(String slot, ReplicaFiles files, MissionPlan plan, NanoClock clock) {
         this.slot = slot;
@@ -165,6 +178,7 @@ public final class ReplicaAgent implements Agent {
     private void begin(Ods initial, String how) {
         ods = initial;
         lastCycle = 0;
+        startedAfterCycle = 0;
         pending.clear();
         publishState(ReplicaState.RUNNING);
         LOG.info("replica {}: running, {}", slot, how);
@@ -246,6 +260,21 @@ public final class ReplicaAgent implements Agent {
         if (result.badInputs() > 0) {
             status.set(Field.BAD_INPUT_FRAMES, status.get(Field.BAD_INPUT_FRAMES) + result.badInputs());
         }
+        status.set(Field.REQUESTS_EXECUTED, ods.requestsExecuted);
+        for (HandledRequest r : result.requests()) {
+            if (r.retransmission()) {
+                continue;
+            }
+            remember(executions, new Execution(cycle, r.id(), r.result()));
+            if (holder && peerMailbox != null) {
+                if (writer.requestNotice(peerMailbox.ring(), cycle, epoch, r.id(), r.result())) {
+                    status.increment(Field.REQUEST_NOTICES_SENT);
+                } else {
+                    status.increment(Field.MAILBOX_FULL);
+                }
+            }
+        }
+        checkNotices();
         if (peerMailbox != null) {
             if (!writer.heartbeat(peerMailbox.ring(), cycle, clock.nanoTime(), epoch)) {
                 status.increment(Field.MAILBOX_FULL);
@@ -275,6 +304,15 @@ public final class ReplicaAgent implements Agent {
                 status.increment(Field.PEER_HEARTBEATS);
             }
             case MessageTypes.CHECKPOINT -> onCheckpoint(buffer, index, length);
+            case MessageTypes.REQUEST_NOTICE -> {
+                if (length < Messages.NOTICE_LENGTH) {
+                    LOG.warn("replica {}: request notice of {} bytes skipped", slot, length);
+                    return;
+                }
+                remember(notices, new Execution(buffer.getLong(index + Messages.NOTICE_CYCLE),
+                        buffer.getInt(index + Messages.NOTICE_REQUEST_ID), buffer.getInt(index + Messages.NOTICE_RESULT)));
+                checkNotices();
+            }
             default -> LOG.warn("replica {}: unknown mailbox message type {} skipped", slot, type);
         }
     }
@@ -297,6 +335,41 @@ public final class ReplicaAgent implements Agent {
     }
 
     private record Checkpoint(long cycle, long hash, byte[] bytes) {
+    }
+
+    private static void remember(ArrayDeque<Execution> list, Execution e) {
+        if (list.size() >= EXECUTIONS_KEPT) {
+            list.removeFirst();
+        }
+        list.addLast(e);
+    }
+
+    /**
+     * Paper Fig. 1: the shadow checks the holder's result. A notice is checked once this replica has run
+     * its cycle: the same request must have been executed in the same cycle with the same result.
+     */
+    private void checkNotices() {
+        while (!notices.isEmpty() && state == ReplicaState.RUNNING && notices.peekFirst().cycle() <= lastCycle) {
+            Execution notice = notices.removeFirst();
+            if (notice.cycle() <= startedAfterCycle) {
+                continue;
+            }
+            Execution own = null;
+            for (Execution e : executions) {
+                if (e.requestId() == notice.requestId() && e.cycle() == notice.cycle()) {
+                    own = e;
+                    break;
+                }
+            }
+            if (own != null && own.result() == notice.result()) {
+                status.increment(Field.REQUESTS_CONFIRMED);
+            } else {
+                status.increment(Field.REQUEST_MISMATCHES);
+                LOG.warn("replica {}: peer executed request {} in cycle {} with result {}, here: {}", slot,
+                        Integer.toHexString(notice.requestId()), notice.cycle(), notice.result(),
+                        own == null ? "not executed in that cycle" : "result " + own.result());
+            }
+        }
     }
 
     private void applyCheckpoint(long cycle, long hash, byte[] bytes) {
@@ -322,6 +395,8 @@ public final class ReplicaAgent implements Agent {
         }
         ods = received;
         lastCycle = cycle;
+        startedAfterCycle = cycle;
+        status.set(Field.REQUESTS_EXECUTED, ods.requestsExecuted);
         status.increment(Field.CHECKPOINTS_APPLIED);
         publishState(ReplicaState.RUNNING);
         int replayed = 0;

@@ -48,7 +48,15 @@ public final class ReplicaStatusFile implements AutoCloseable {
         TAKEOVER_REQUESTS,
         PEER_HEARTBEATS,
         /** Messages to the peer's mailbox that it could not take. */
-        MAILBOX_FULL;
+        MAILBOX_FULL,
+        /** Client requests executed, from the ODS (carried by checkpoints, so a restarted replica continues it). */
+        REQUESTS_EXECUTED,
+        /** Request notices sent to the peer while holding the I/O. */
+        REQUEST_NOTICES_SENT,
+        /** The peer's notices this replica checked against its own execution and found equal. */
+        REQUESTS_CONFIRMED,
+        /** The peer's notices that disagreed with this replica's own execution (id, cycle or result). */
+        REQUEST_MISMATCHES;
 
         public int offset() {
             return ordinal() * Long.BYTES;
