@@ -50,13 +50,16 @@ public final class Distributor {
         distributing = on;
     }
 
-    /** A whole frame from the board (called on the link's thread). */
-    public void frame(byte[] bytes, int offset, int length, long firstNs, long lastNs) {
+    /**
+     * A whole frame from the board or the ground station (called on the link's thread).
+     * @return false when the mission has not started and the frame was only counted
+     */
+    public boolean frame(byte[] bytes, int offset, int length, long firstNs, long lastNs) {
         synchronized (lock) {
             framesIn++;
             if (!distributing) {
                 framesBeforeStart++;
-                return;
+                return false;
             }
             hostSeq++;
             frameView.wrap(bytes, offset, length);
@@ -70,6 +73,7 @@ public final class Distributor {
                     }
                 }
             }
+            return true;
         }
     }
 

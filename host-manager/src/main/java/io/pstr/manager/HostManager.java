@@ -4,7 +4,9 @@ import io.pstr.core.link.ByteLink;
 import io.pstr.core.link.Endpoint;
 import io.pstr.core.link.LinkListener;
 import io.pstr.core.link.Links;
+import io.pstr.core.mavlink.ClientRequests;
 import io.pstr.core.mavlink.FrameCounters;
+import io.pstr.core.mavlink.MavlinkCodec;
 import io.pstr.core.mavlink.MavlinkFrameSplitter;
 import io.pstr.core.protocol.MessageTypes;
 import io.pstr.core.protocol.Messages;
@@ -64,6 +66,10 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         public SandboxLauncher launcher;
         public NanoClock clock = System::nanoTime;
         public Journal journal;
+        /** Optional ground station on the side: telemetry out, client requests in, acknowledgements back. */
+        public Endpoint gcs;
+        /** A client request unanswered this long after it arrived counts as lost. */
+        public long requestLostAfterNs = TimeUnit.SECONDS.toNanos(2);
 
         public Context conclude() {
             if (board == null) {
@@ -91,6 +97,9 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             if (journal == null) {
                 journal = Journal.inMemory();
             }
+            if (requestLostAfterNs <= 0) {
+                throw new IllegalArgumentException("request loss timeout must be positive");
+            }
             return this;
         }
     }
@@ -115,6 +124,10 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
     });
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
     private final Messages outputReader = new Messages();
+    private final RequestLedger requests;
+    private final GroundStationLink gcs;
+    private final OutputRouter router;
+    private final MavlinkCodec requestCodec = new MavlinkCodec();
 
     private long cycle;
     private long nextTickNs;
@@ -132,6 +145,9 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         this.journal = ctx.journal;
         SharedFiles.privateDirectory(ctx.runDir);
         this.board = Links.open(ctx.board);
+        this.requests = new RequestLedger(ctx.requestLostAfterNs);
+        this.gcs = ctx.gcs == null ? null : new GroundStationLink(ctx.gcs);
+        this.router = new OutputRouter(requests, gcs == null ? null : gcs::send);
         this.gate = new OutputGate(ctx.graceNs, (cycle, from, epoch, frames, offset, length, nowNs) ->
                 writerOffer(cycle, from, epoch, frames, offset, length, nowNs));
         this.writer = new PacedWriter(board, ctx.linkRateBitsPerSec, ctx.bitsPerByte, gate::isFenced);
@@ -142,8 +158,20 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         this.snapshot = buildStatus(clock.nanoTime());
     }
 
+    /** The gate's chosen output: acknowledgements to whoever asked, the rest to the board's paced writer. */
     private void writerOffer(long cycle, Slot from, long epoch, DirectBuffer frames, int offset, int length, long nowNs) {
-        writer.offer(cycle, from, epoch, frames, offset, length, nowNs);
+        router.route(frames, offset, length, nowNs, (b, o, l) -> writer.offer(cycle, from, epoch, b, o, l, nowNs));
+    }
+
+    /** A request from the ground station (its link's thread): to both replicas, like a board frame. */
+    private boolean onGcsRequest(byte[] frame, int offset, int length, int messageId, Object payload, int system,
+            int component, long rxNs) {
+        if (!distributor.frame(frame, offset, length, rxNs, rxNs)) {
+            return false;
+        }
+        requests.seen(ClientRequests.requestId(payload, system, component), messageId, system, component,
+                RequestLedger.Origin.GCS, rxNs);
+        return true;
     }
 
     /** Connects to the board and launches both replicas; the mission starts when they are ready. */
@@ -151,6 +179,9 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         long now = clock.nanoTime();
         startedNs = now;
         board.start(new BoardListener());
+        if (gcs != null) {
+            gcs.start(this::onGcsRequest);
+        }
         journal.append("START", Cause.START.name(), null, FailoverState.STARTING.name(), 0, 0, null,
                 "host manager starting: board " + ctx.board + ", period " + ctx.periodMs + " ms, policy "
                         + ctx.failover.policy(), Map.of("periodMs", ctx.periodMs));
@@ -474,9 +505,31 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         }
 
         private void onFrame(byte[] frame, int offset, int length, int messageId) {
-            distributor.frame(frame, offset, length, chunkNs, chunkNs);
+            boolean delivered = distributor.frame(frame, offset, length, chunkNs, chunkNs);
+            if (gcs != null) {
+                gcs.forwardTelemetry(frame, offset, length);
+            }
+            if (delivered && ClientRequests.isRequestMessage(messageId)) {
+                seenOnBoardLink(frame, offset, length, messageId);
+            }
             if (AircraftTelemetry.wanted(messageId)) {
                 telemetry.onFrame(java.util.Arrays.copyOfRange(frame, offset, offset + length), chunkNs);
+            }
+        }
+
+        /** A ground station behind the board (its radio) can send requests too; they are answered on this link. */
+        private void seenOnBoardLink(byte[] frame, int offset, int length, int messageId) {
+            int system = ClientRequests.sourceSystem(frame, offset);
+            int component = ClientRequests.sourceComponent(frame, offset);
+            Object payload;
+            try {
+                payload = requestCodec.decodePayload(java.util.Arrays.copyOfRange(frame, offset, offset + length));
+            } catch (RuntimeException e) {
+                return;
+            }
+            if (payload != null && ClientRequests.isRequest(payload, system, component)) {
+                requests.seen(ClientRequests.requestId(payload, system, component), messageId, system, component,
+                        RequestLedger.Origin.BOARD, chunkNs);
             }
         }
 
@@ -519,6 +572,46 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         return startedNs;
     }
 
+    /** Client requests seen, executed, acknowledged, lost and duplicated so far. */
+    public RequestLedger requests() {
+        return requests;
+    }
+
+    /** The ground-station link, or null when none was configured. */
+    public GroundStationLink groundStation() {
+        return gcs;
+    }
+
+    public OutputRouter router() {
+        return router;
+    }
+
+    /** What the host knows of the client requests and the ground station link, as journal figures. */
+    public Map<String, Object> requestFigures(long nowNs) {
+        Map<String, Object> f = new LinkedHashMap<>(requests.summary(nowNs));
+        f.put("acksToGcs", router.acksToGcs());
+        f.put("acksToGcsDropped", router.acksToGcsDropped());
+        if (gcs != null) {
+            f.put("gcsFramesIn", gcs.framesIn());
+            f.put("gcsRequestsIn", gcs.requestsIn());
+            f.put("gcsRequestsBeforeStart", gcs.requestsRefused());
+            f.put("gcsOtherFramesDropped", gcs.otherFramesDropped());
+            f.put("gcsGarbageBytes", gcs.garbageBytes());
+            f.put("gcsCrcErrors", gcs.crcErrors());
+            f.put("telemetryForwarded", gcs.telemetryForwarded());
+            f.put("telemetryDropped", gcs.telemetryDropped());
+        }
+        return f;
+    }
+
+    /** A replica's counter from its status file, or -1 when the slot has no replica. */
+    public long replicaCounter(Slot slot, Field field) {
+        return onConductor(() -> {
+            ReplicaHandle r = replicas.get(slot);
+            return r == null ? -1L : r.status.get(field);
+        });
+    }
+
     @Override
     public void close() {
         launcherThread.shutdownNow();
@@ -530,6 +623,18 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             }
         }
         board.close();
+        if (gcs != null) {
+            gcs.close();
+        }
+        try {
+            Map<String, Object> f = requestFigures(clock.nanoTime());
+            journal.append("REQUESTS", "SUMMARY", fsm.state().name(), fsm.state().name(), fsm.epoch(), cycle, null,
+                    "client requests: " + f.get("requestsSeen") + " seen, " + f.get("requestsExecuted") + " executed, "
+                            + f.get("requestsAcked") + " acks, " + f.get("requestsLost") + " lost, "
+                            + f.get("requestsDuplicated") + " duplicated", f);
+        } catch (IllegalStateException e) {
+            LOG.debug("request summary not journalled: {}", e.getMessage());
+        }
         journal.close();
     }
 }
