@@ -51,6 +51,9 @@ public final class ManagerCommand implements Callable<Integer> {
         }, "manager-shutdown"));
         System.out.println("host manager running: board " + endpoint + ", API http://" + running.api().address()
                 + ", run directory " + dir);
+        if (options.gcs != null) {
+            System.out.println("ground station link " + options.gcs + ": board telemetry forwarded, its requests go to both replicas");
+        }
         System.out.println("journal: " + dir.resolve("journal.jsonl") + "   (Ctrl-C stops everything)");
         stop.await();
         return 0;
