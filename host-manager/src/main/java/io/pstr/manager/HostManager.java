@@ -160,7 +160,22 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
 
     /** The gate's chosen output: acknowledgements to whoever asked, the rest to the board's paced writer. */
     private void writerOffer(long cycle, Slot from, long epoch, DirectBuffer frames, int offset, int length, long nowNs) {
-        router.route(frames, offset, length, nowNs, (b, o, l) -> writer.offer(cycle, from, epoch, b, o, l, nowNs));
+        offerCycle = cycle;
+        offerFrom = from;
+        offerEpoch = epoch;
+        offerNs = nowNs;
+        router.route(frames, offset, length, nowNs, toBoard);
+    }
+
+    private long offerCycle;
+    private Slot offerFrom;
+    private long offerEpoch;
+    private long offerNs;
+    /** The board's share of the output being offered (fields above), without a capturing lambda per cycle. */
+    private final OutputRouter.BoardSink toBoard = this::offerToBoard;
+
+    private void offerToBoard(DirectBuffer frames, int offset, int length) {
+        writer.offer(offerCycle, offerFrom, offerEpoch, frames, offset, length, offerNs);
     }
 
     /** A request from the ground station (its link's thread): to both replicas, like a board frame. */
