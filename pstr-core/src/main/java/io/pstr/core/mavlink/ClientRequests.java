@@ -10,8 +10,11 @@ import io.dronefleet.mavlink.common.MissionItemInt;
  * acknowledgement it gets back. Shared by the replicas (which execute requests) and the host
  * (which routes and counts them), so both name a request the same way.
  * <p>
- * A request is a COMMAND_LONG or a MISSION_ITEM_INT aimed at the companion computer (target system 0
- * or 1; target component 0, 1 or 191), sent by anyone but the board and the task itself. Its id is
+ * A request is sent by anyone but the board and the task itself, to target system 0 or 1, and is either a
+ * COMMAND_LONG aimed at the task's component (191; answered UNSUPPORTED when the task does not know the
+ * command), or one of the task's commands ({@link #TASK_COMMANDS}) aimed at the autopilot or broadcast
+ * (component 1 or 0: what a ground station's Land or Pause button sends), or a MISSION_ITEM_INT with
+ * {@code current = 2} (a "go to", not part of a mission upload) aimed at component 0, 1 or 191. Its id is
  * an FNV-1a 32 hash of the sender and the decoded fields, COMMAND_LONG's {@code confirmation} left
  * out: a retransmission has the same id, so it is acknowledged again and never executed twice.
  * COMMAND_ACK carries the id in {@code result_param2}.
@@ -28,6 +31,11 @@ public final class ClientRequests {
     public static final int BOARD_COMPONENT_ID = 1;
     /** MAV_COMP_ID_ONBOARD_COMPUTER: the flight task's own component id. */
     public static final int TASK_COMPONENT_ID = 191;
+
+    /** MAV_CMD_NAV_LAND, DO_SET_MODE, DO_CHANGE_SPEED, DO_PAUSE_CONTINUE: what the task does for a ground station. */
+    private static final int[] TASK_COMMANDS = {21, 176, 178, 193};
+    /** MISSION_ITEM_INT.current of a guided "go to" (outside a mission upload). */
+    public static final int GO_TO = 2;
 
     private static final int FNV32_OFFSET = 0x811c9dc5;
     private static final int FNV32_PRIME = 0x01000193;
@@ -50,17 +58,31 @@ public final class ClientRequests {
             return false;
         }
         if (payload instanceof CommandLong c) {
-            return aimedAtTask(c.targetSystem(), c.targetComponent());
+            if (!ourSystem(c.targetSystem())) {
+                return false;
+            }
+            return c.targetComponent() == TASK_COMPONENT_ID
+                    || (c.targetComponent() == 0 || c.targetComponent() == BOARD_COMPONENT_ID) && taskCommand(c);
         }
         if (payload instanceof MissionItemInt m) {
-            return aimedAtTask(m.targetSystem(), m.targetComponent());
+            return ourSystem(m.targetSystem()) && m.current() == GO_TO && (m.targetComponent() == 0
+                    || m.targetComponent() == BOARD_COMPONENT_ID || m.targetComponent() == TASK_COMPONENT_ID);
         }
         return false;
     }
 
-    private static boolean aimedAtTask(int system, int component) {
-        return (system == 0 || system == BOARD_SYSTEM_ID)
-                && (component == 0 || component == BOARD_COMPONENT_ID || component == TASK_COMPONENT_ID);
+    private static boolean ourSystem(int system) {
+        return system == 0 || system == BOARD_SYSTEM_ID;
+    }
+
+    private static boolean taskCommand(CommandLong c) {
+        int id = c.command() == null ? -1 : c.command().value();
+        for (int known : TASK_COMMANDS) {
+            if (known == id) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The request's id; only meaningful when {@link #isRequest} holds. */
