@@ -13,6 +13,7 @@ import io.pstr.core.shm.ReplicaStatusFile;
 import io.pstr.core.shm.ReplicaStatusFile.Field;
 import io.pstr.core.shm.RingFile;
 import io.pstr.flightctl.task.FlightTask;
+import io.pstr.flightctl.task.HandledRequest;
 import io.pstr.flightctl.task.MissionPlan;
 import io.pstr.flightctl.task.Ods;
 import io.pstr.flightctl.task.StepResult;
@@ -34,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * input ring), runs one deterministic control step per host tick (the SpM), writes the cycle's
  * output tagged with its epoch, keeps its counters and heartbeat in its status file, and speaks to
  * its peer over the direct channel ({@link ShmChannel}, to the address the host's ROLE message names):
- * heartbeats every cycle, ODS checkpoints when the host asks, and the state transfer of a recovering peer.
+ * heartbeats every cycle, ODS checkpoints when the host asks, the state transfer of a recovering peer and,
+ * while it holds the I/O, a notice of every client request it executed (id, cycle, result), which the shadow
+ * checks against its own execution of the same request.
  * <p>
  * The step sees only the ODS, the cycle's frames in arrival order and the cycle number: time
  * enters only through the injected clock, for heartbeats and the deadline counter.
@@ -49,7 +52,14 @@ public final class ReplicaAgent implements Agent {
     private static final int PEER_BATCH = 1024;
     private static final int INPUT_BATCH = 256;
 
+    /** Executions of client requests remembered for checking the holder's notices. */
+    static final int EXECUTIONS_KEPT = 256;
+
     private record Batch(long cycle, int periodMs, List<byte[]> frames) {
+    }
+
+    /** A client request executed in a cycle (by this replica, or by the holder as its notice says). */
+    private record Execution(long cycle, int requestId, int result) {
     }
 
     private final String slot;
@@ -78,6 +88,10 @@ public final class ReplicaAgent implements Agent {
     private final ArrayDeque<Batch> pending = new ArrayDeque<>();
     private int corruptionCyclesLeft;
     private Checkpoint earlyCheckpoint;
+    private final ArrayDeque<Execution> executions = new ArrayDeque<>();
+    private final ArrayDeque<Execution> notices = new ArrayDeque<>();
+    /** Cycle the current ODS started after (0 fresh, or the checkpoint's): earlier notices cannot be checked. */
+    private long startedAfterCycle;
 
     public ReplicaAgent(String slot, ReplicaFiles files, MissionPlan plan, NanoClock clock) {
         this.slot = slot;
@@ -189,6 +203,7 @@ public final class ReplicaAgent implements Agent {
     private void begin(Ods initial, String how) {
         ods = initial;
         lastCycle = 0;
+        startedAfterCycle = 0;
         pending.clear();
         publishState(ReplicaState.RUNNING);
         LOG.info("replica {}: running, {}", slot, how);
@@ -267,8 +282,21 @@ public final class ReplicaAgent implements Agent {
         if (result.badInputs() > 0) {
             status.set(Field.BAD_INPUT_FRAMES, status.get(Field.BAD_INPUT_FRAMES) + result.badInputs());
         }
+        status.set(Field.REQUESTS_EXECUTED, ods.requestsExecuted);
+        long periodNs = cyclePeriodMs * 1_000_000L;
+        for (HandledRequest r : result.requests()) {
+            if (r.retransmission()) {
+                continue;
+            }
+            remember(executions, new Execution(cycle, r.id(), r.result()));
+            if (holder && peer != null
+                    && sendToPeer(MessageTypes.REQUEST_NOTICE, writer.requestNotice(cycle, epoch, r.id(), r.result()),
+                            periodNs, DeadlineKind.SOFT).sent()) {
+                status.increment(Field.REQUEST_NOTICES_SENT);
+            }
+        }
+        checkNotices();
         if (peer != null) {
-            long periodNs = cyclePeriodMs * 1_000_000L;
             // A heartbeat is news only within the cycle: ask for arrival within the period.
             sendToPeer(MessageTypes.HEARTBEAT, writer.heartbeat(cycle, clock.nanoTime(), epoch), periodNs, DeadlineKind.SOFT);
             if (checkpointRequested) {
@@ -341,6 +369,15 @@ public final class ReplicaAgent implements Agent {
                 }
                 onCheckpoint(buffer, index, length);
             }
+            case MessageTypes.REQUEST_NOTICE -> {
+                if (length < Messages.NOTICE_LENGTH) {
+                    LOG.warn("replica {}: request notice of {} bytes skipped", slot, length);
+                    return;
+                }
+                remember(notices, new Execution(buffer.getLong(index + Messages.NOTICE_CYCLE),
+                        buffer.getInt(index + Messages.NOTICE_REQUEST_ID), buffer.getInt(index + Messages.NOTICE_RESULT)));
+                checkNotices();
+            }
             default -> LOG.warn("replica {}: unknown peer message type {} skipped", slot, packet.type());
         }
     }
@@ -363,6 +400,41 @@ public final class ReplicaAgent implements Agent {
     }
 
     private record Checkpoint(long cycle, long hash, byte[] bytes) {
+    }
+
+    private static void remember(ArrayDeque<Execution> list, Execution e) {
+        if (list.size() >= EXECUTIONS_KEPT) {
+            list.removeFirst();
+        }
+        list.addLast(e);
+    }
+
+    /**
+     * Paper Fig. 1: the shadow checks the holder's result. A notice is checked once this replica has run
+     * its cycle: the same request must have been executed in the same cycle with the same result.
+     */
+    private void checkNotices() {
+        while (!notices.isEmpty() && state == ReplicaState.RUNNING && notices.peekFirst().cycle() <= lastCycle) {
+            Execution notice = notices.removeFirst();
+            if (notice.cycle() <= startedAfterCycle) {
+                continue;
+            }
+            Execution own = null;
+            for (Execution e : executions) {
+                if (e.requestId() == notice.requestId() && e.cycle() == notice.cycle()) {
+                    own = e;
+                    break;
+                }
+            }
+            if (own != null && own.result() == notice.result()) {
+                status.increment(Field.REQUESTS_CONFIRMED);
+            } else {
+                status.increment(Field.REQUEST_MISMATCHES);
+                LOG.warn("replica {}: peer executed request {} in cycle {} with result {}, here: {}", slot,
+                        Integer.toHexString(notice.requestId()), notice.cycle(), notice.result(),
+                        own == null ? "not executed in that cycle" : "result " + own.result());
+            }
+        }
     }
 
     private void applyCheckpoint(long cycle, long hash, byte[] bytes) {
@@ -388,6 +460,8 @@ public final class ReplicaAgent implements Agent {
         }
         ods = received;
         lastCycle = cycle;
+        startedAfterCycle = cycle;
+        status.set(Field.REQUESTS_EXECUTED, ods.requestsExecuted);
         status.increment(Field.CHECKPOINTS_APPLIED);
         publishState(ReplicaState.RUNNING);
         int replayed = 0;

@@ -76,14 +76,17 @@ public final class Distributor {
         }
     }
 
-    /** A whole frame from the board (called on the link's thread). */
-    public void frame(byte[] bytes, int offset, int length, long firstNs, long lastNs) {
+    /**
+     * A whole frame from the board or the ground station (called on the link's thread).
+     * @return false when the mission has not started and the frame was only counted
+     */
+    public boolean frame(byte[] bytes, int offset, int length, long firstNs, long lastNs) {
         synchronized (lock) {
             framesIn++;
             tap.boardFrame(bytes, offset, length, lastNs);
             if (!distributing) {
                 framesBeforeStart++;
-                return;
+                return false;
             }
             hostSeq++;
             frameView.wrap(bytes, offset, length);
@@ -97,6 +100,7 @@ public final class Distributor {
                     }
                 }
             }
+            return true;
         }
     }
 

@@ -25,6 +25,10 @@ import java.util.Set;
  * <li>{@code altitudeDeviationM}: the largest |altitude − altitude at the fault| of the true state,
  *     from the fault to 2 s after the change.</li>
  * </ul>
+ * Client requests, from the host's request ledger as journalled when it stopped ({@code REQUESTS}):
+ * {@code requestsSeen}, {@code requestsExecuted} (acknowledged as accepted), {@code requestsAcked}
+ * (acknowledgements sent), {@code requestsLost} (never answered) and {@code requestsDuplicated}
+ * (answered more often than sent); all 0 when the journal has no such event.
  */
 public final class FailoverReport {
 
@@ -93,6 +97,15 @@ public final class FailoverReport {
         report.put("maxAltitudeDeviationM", failovers.stream().mapToDouble(Failover::altitudeDeviationM).max().orElse(0));
         report.put("setpointsAtBoard", setpoints.size());
         report.put("maxCommandGapMs", gapMs(setpoints, Long.MIN_VALUE, Long.MAX_VALUE));
+        JournalEvent requests = null;
+        for (JournalEvent e : events) {
+            if ("REQUESTS".equals(e.type())) {
+                requests = e;
+            }
+        }
+        for (String key : List.of("requestsSeen", "requestsExecuted", "requestsAcked", "requestsLost", "requestsDuplicated")) {
+            report.put(key, requests == null ? 0L : figure(requests, key));
+        }
         return report;
     }
 

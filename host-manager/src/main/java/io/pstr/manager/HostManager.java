@@ -6,6 +6,8 @@ import io.pstr.core.link.LinkCounters;
 import io.pstr.core.channel.ChannelAddress;
 import io.pstr.core.channel.ChannelRegistry;
 import io.pstr.core.mavlink.FrameCounters;
+import io.pstr.core.mavlink.ClientRequests;
+import io.pstr.core.mavlink.MavlinkCodec;
 import io.pstr.core.protocol.MessageTypes;
 import io.pstr.core.protocol.Messages;
 import io.pstr.core.shm.ReplicaFiles;
@@ -81,6 +83,10 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         /** How long an abort waits for the board's COMMAND_ACK before it sends the land command again. */
         public long abortAckTimeoutNs = TimeUnit.SECONDS.toNanos(1);
         public int abortAttempts = 3;
+        /** Optional ground station on the side: telemetry out, client requests in, acknowledgements back. */
+        public Endpoint gcs;
+        /** A client request unanswered this long after it arrived counts as lost. */
+        public long requestLostAfterNs = TimeUnit.SECONDS.toNanos(2);
 
         public Context conclude() {
             if (board == null) {
@@ -117,6 +123,9 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             if (journal == null) {
                 journal = Journal.inMemory();
             }
+            if (requestLostAfterNs <= 0) {
+                throw new IllegalArgumentException("request loss timeout must be positive");
+            }
             return this;
         }
     }
@@ -143,6 +152,10 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
     private final Messages outputReader = new Messages();
     private final FlightLog flightLog;
     private long tlogDropsReported;
+    private final RequestLedger requests;
+    private final GroundStationLink gcs;
+    private final OutputRouter router;
+    private final MavlinkCodec requestCodec = new MavlinkCodec();
 
     private long cycle;
     private long nextTickNs;
@@ -166,6 +179,9 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         SharedFiles.privateDirectory(ctx.runDir);
         this.channels = new ChannelRegistry(ReplicaFiles.channelDirOf(ctx.runDir));
         this.board = FramedLink.open(ctx.board);
+        this.requests = new RequestLedger(ctx.requestLostAfterNs);
+        this.gcs = ctx.gcs == null ? null : new GroundStationLink(ctx.gcs);
+        this.router = new OutputRouter(requests, gcs == null ? null : gcs::send);
         this.gate = new OutputGate(ctx.graceNs, (cycle, from, epoch, frames, offset, length, nowNs) ->
                 writerOffer(cycle, from, epoch, frames, offset, length, nowNs));
         // After an abort nothing a replica wrote may reach the board: a queued mode change would undo the landing.
@@ -185,25 +201,51 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         this.snapshot = buildStatus(clock.nanoTime());
     }
 
+    /** The gate's chosen output: acknowledgements to whoever asked, the rest to the board's paced writer. */
     private void writerOffer(long cycle, Slot from, long epoch, DirectBuffer frames, int offset, int length, long nowNs) {
         if (aborted) {
             outputsAfterAbort++;
             return;
         }
+        offerCycle = cycle;
+        offerFrom = from;
+        offerEpoch = epoch;
+        offerNs = nowNs;
+        router.route(frames, offset, length, nowNs, toBoard);
+    }
+
+    private long offerCycle;
+    private Slot offerFrom;
+    private long offerEpoch;
+    private long offerNs;
+    /** The board's share of the output being offered (fields above), without a capturing lambda per cycle. */
+    private final OutputRouter.BoardSink toBoard = this::offerToBoard;
+
+    private void offerToBoard(DirectBuffer frames, int offset, int length) {
         if (!ctx.allowArming) {
             byte[] bytes = new byte[length];
             frames.getBytes(offset, bytes);
             byte[] kept = BoardCommands.withoutArming(bytes);
-            if (kept.length != bytes.length) {
-                if (armingWithheld++ == 0) {
-                    journal.append("ARMING", "NOT_ALLOWED", fsm.state().name(), fsm.state().name(), fsm.epoch(), cycle, from.name(),
-                            "arm command of replica " + from + " withheld from the board: arming needs --arm", Map.of());
-                }
+            if (kept.length != bytes.length && armingWithheld++ == 0) {
+                journal.append("ARMING", "NOT_ALLOWED", fsm.state().name(), fsm.state().name(), fsm.epoch(), offerCycle,
+                        offerFrom.name(), "arm command of replica " + offerFrom + " withheld from the board: arming needs --arm",
+                        Map.of());
             }
-            writer.offer(cycle, from, epoch, new org.agrona.concurrent.UnsafeBuffer(kept), 0, kept.length, nowNs);
+            writer.offer(offerCycle, offerFrom, offerEpoch, new org.agrona.concurrent.UnsafeBuffer(kept), 0, kept.length, offerNs);
             return;
         }
-        writer.offer(cycle, from, epoch, frames, offset, length, nowNs);
+        writer.offer(offerCycle, offerFrom, offerEpoch, frames, offset, length, offerNs);
+    }
+
+    /** A request from the ground station (its link's thread): to both replicas, like a board frame. */
+    private boolean onGcsRequest(byte[] frame, int offset, int length, int messageId, Object payload, int system,
+            int component, long rxNs) {
+        if (!distributor.frame(frame, offset, length, rxNs, rxNs)) {
+            return false;
+        }
+        requests.seen(ClientRequests.requestId(payload, system, component), messageId, system, component,
+                RequestLedger.Origin.GCS, rxNs);
+        return true;
     }
 
     /** Connects to the board and launches both replicas; the mission starts when they are ready. */
@@ -211,6 +253,9 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         long now = clock.nanoTime();
         startedNs = now;
         board.start(new BoardListener());
+        if (gcs != null) {
+            gcs.start(this::onGcsRequest);
+        }
         journal.append("START", Cause.START.name(), null, FailoverState.STARTING.name(), 0, 0, null,
                 "host manager starting: board " + ctx.board + " paced at " + ctx.linkRateBitsPerSec + " bit/s"
                         + (board.signing() ? ", signed" : "") + ", period " + ctx.periodMs + " ms, policy "
@@ -618,10 +663,22 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
 
     /** Reads the board link on its own thread: frames are cut, stamped and fanned out at once. */
     private final class BoardListener implements FramedLink.FrameListener {
+        /** When the frame being handled arrived (its last byte). */
+        private long chunkNs;
 
         @Override
         public void onFrame(byte[] frame, int offset, int length, int messageId, long firstNs, long lastNs) {
-            distributor.frame(frame, offset, length, firstNs, lastNs);
+            boolean delivered = distributor.frame(frame, offset, length, firstNs, lastNs);
+            chunkNs = lastNs;
+            if (gcs != null) {
+                gcs.forwardTelemetry(frame, offset, length);
+            }
+            if (messageId < 0) {
+                return;
+            }
+            if (delivered && ClientRequests.isRequestMessage(messageId)) {
+                seenOnBoardLink(frame, offset, length, messageId);
+            }
             if (messageId == BoardCommands.MSG_COMMAND_ACK && landAck != null) {
                 String result = BoardCommands.landAckResult(frame, offset, length);
                 CompletableFuture<String> waiting = landAck;
@@ -629,8 +686,24 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
                     waiting.complete(result);
                 }
             }
-            if (messageId >= 0 && AircraftTelemetry.wanted(messageId)) {
+            if (AircraftTelemetry.wanted(messageId)) {
                 telemetry.onFrame(java.util.Arrays.copyOfRange(frame, offset, offset + length), lastNs);
+            }
+        }
+
+        /** A ground station behind the board (its radio) can send requests too; they are answered on this link. */
+        private void seenOnBoardLink(byte[] frame, int offset, int length, int messageId) {
+            int system = ClientRequests.sourceSystem(frame, offset);
+            int component = ClientRequests.sourceComponent(frame, offset);
+            Object payload;
+            try {
+                payload = requestCodec.decodePayload(java.util.Arrays.copyOfRange(frame, offset, offset + length));
+            } catch (RuntimeException e) {
+                return;
+            }
+            if (payload != null && ClientRequests.isRequest(payload, system, component)) {
+                requests.seen(ClientRequests.requestId(payload, system, component), messageId, system, component,
+                        RequestLedger.Origin.BOARD, chunkNs);
             }
         }
 
@@ -678,6 +751,46 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         return startedNs;
     }
 
+    /** Client requests seen, executed, acknowledged, lost and duplicated so far. */
+    public RequestLedger requests() {
+        return requests;
+    }
+
+    /** The ground-station link, or null when none was configured. */
+    public GroundStationLink groundStation() {
+        return gcs;
+    }
+
+    public OutputRouter router() {
+        return router;
+    }
+
+    /** What the host knows of the client requests and the ground station link, as journal figures. */
+    public Map<String, Object> requestFigures(long nowNs) {
+        Map<String, Object> f = new LinkedHashMap<>(requests.summary(nowNs));
+        f.put("acksToGcs", router.acksToGcs());
+        f.put("acksToGcsDropped", router.acksToGcsDropped());
+        if (gcs != null) {
+            f.put("gcsFramesIn", gcs.framesIn());
+            f.put("gcsRequestsIn", gcs.requestsIn());
+            f.put("gcsRequestsBeforeStart", gcs.requestsRefused());
+            f.put("gcsOtherFramesDropped", gcs.otherFramesDropped());
+            f.put("gcsGarbageBytes", gcs.garbageBytes());
+            f.put("gcsCrcErrors", gcs.crcErrors());
+            f.put("telemetryForwarded", gcs.telemetryForwarded());
+            f.put("telemetryDropped", gcs.telemetryDropped());
+        }
+        return f;
+    }
+
+    /** A replica's counter from its status file, or -1 when the slot has no replica. */
+    public long replicaCounter(Slot slot, Field field) {
+        return onConductor(() -> {
+            ReplicaHandle r = replicas.get(slot);
+            return r == null ? -1L : r.status.get(field);
+        });
+    }
+
     @Override
     public void close() {
         launcherThread.shutdownNow();
@@ -697,6 +810,18 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             journal.append("LOG", "TLOG_CLOSED", fsm.state().name(), fsm.state().name(), fsm.epoch(), cycle, null,
                     "flight log " + ctx.tlog + ": " + r.boardFramesWritten() + " board frames, " + r.hostFramesWritten()
                             + " host frames, " + r.dropped() + " dropped", Map.of("tlogDropped", r.dropped()));
+        }
+        if (gcs != null) {
+            gcs.close();
+        }
+        try {
+            Map<String, Object> f = requestFigures(clock.nanoTime());
+            journal.append("REQUESTS", "SUMMARY", fsm.state().name(), fsm.state().name(), fsm.epoch(), cycle, null,
+                    "client requests: " + f.get("requestsSeen") + " seen, " + f.get("requestsExecuted") + " executed, "
+                            + f.get("requestsAcked") + " acks, " + f.get("requestsLost") + " lost, "
+                            + f.get("requestsDuplicated") + " duplicated", f);
+        } catch (IllegalStateException e) {
+            LOG.debug("request summary not journalled: {}", e.getMessage());
         }
         journal.close();
     }

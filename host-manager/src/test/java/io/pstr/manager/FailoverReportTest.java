@@ -91,6 +91,21 @@ class FailoverReportTest {
     }
 
     @Test
+    void shouldCarryTheClientRequestFiguresOfTheLastRequestsEventAndZeroWithout() {
+        steadySetpoints(0, 500);
+        standardJournal();
+        assertEquals(0L, build().get("requestsLost"));
+        event(END_NS - MS, "REQUESTS", "SUMMARY", 2, null, Map.of("requestsSeen", 5L, "requestsExecuted", 4L,
+                "requestsAcked", 6L, "requestsLost", 1L, "requestsDuplicated", 1L));
+        Map<String, Object> report = build();
+        assertEquals(5L, report.get("requestsSeen"));
+        assertEquals(4L, report.get("requestsExecuted"));
+        assertEquals(6L, report.get("requestsAcked"));
+        assertEquals(1L, report.get("requestsLost"));
+        assertEquals(1L, report.get("requestsDuplicated"));
+    }
+
+    @Test
     void shouldDescribeEachHolderChange() {
         steadySetpoints(0, 500);
         standardJournal();

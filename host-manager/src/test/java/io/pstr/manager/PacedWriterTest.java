@@ -104,6 +104,19 @@ class PacedWriterTest {
     }
 
     @Test
+    void shouldWriteACycleOutputOfSeveralFramesWholeAndPaceTheNextByAllOfThem() {
+        // setpoint (51 bytes), COMMAND_LONG (45) and an ack (22): one cycle's output, one write
+        offer(1, Slot.A, 1, 51 + 45 + 22);
+        offer(2, Slot.A, 1, 51);
+        assertEquals(1, link.writes.size());
+        assertEquals(118, link.writes.get(0).bytes().length);
+        nowNs = wireNs(118) - 1;
+        assertEquals(0, writer.poll(nowNs), "the next output waits for all three frames' wire time");
+        nowNs = wireNs(118);
+        assertEquals(1, writer.poll(nowNs));
+    }
+
+    @Test
     void shouldNotStartNextFrameBeforePreviousFrameWireTime() {
         offer(1, Slot.A, 1, 30);
         offer(2, Slot.A, 1, 30);

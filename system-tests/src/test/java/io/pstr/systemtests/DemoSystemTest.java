@@ -43,6 +43,10 @@ class DemoSystemTest {
         assertEquals(0, json.get("fencedOutputsTotal").asLong());
         assertEquals(0, json.get("duplicateCyclesTotal").asLong());
         assertEquals(0, json.get("lostInputFramesTotal").asLong());
+        assertEquals(1, json.get("requestsExecuted").asLong(), "the demo's new-waypoint request: " + printed);
+        assertEquals(0, json.get("requestsLost").asLong());
+        assertEquals(0, json.get("requestsDuplicated").asLong());
+        assertTrue(printed.contains("MISSION_ACK MAV_MISSION_ACCEPTED"), "the ground station's ack printed");
         assertTrue(printed.contains(">> FAILOVER") && printed.contains(">> FAILBACK"), "failover events printed as they happen");
     }
 }

@@ -40,6 +40,11 @@ final class FlyingSystem implements AutoCloseable {
     private long endNs;
 
     FlyingSystem(String name, long holdOffMs) {
+        this(name, holdOffMs, null);
+    }
+
+    /** @param gcs a ground station on the side, or null */
+    FlyingSystem(String name, long holdOffMs, Endpoint gcs) {
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss-SSS"));
         dir = Path.of("target", "system-runs", name + "-" + stamp).toAbsolutePath();
         board = BoardProcess.start(Classpaths.board(), dir, List.of(), 60_000);
@@ -53,6 +58,7 @@ final class FlyingSystem implements AutoCloseable {
         ctx.launcher = new ProcessSandboxLauncher(Classpaths.replica(), List.of());
         ctx.journal = journal;
         ctx.tlog = dir.resolve("board.tlog");
+        ctx.gcs = gcs;
         RunningManager r;
         try {
             r = RunningManager.start(ctx, "127.0.0.1", 0, null);

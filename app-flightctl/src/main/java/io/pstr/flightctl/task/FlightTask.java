@@ -6,9 +6,15 @@ import io.dronefleet.mavlink.common.CommandAck;
 import io.dronefleet.mavlink.common.CommandLong;
 import io.dronefleet.mavlink.common.LocalPositionNed;
 import io.dronefleet.mavlink.common.MavCmd;
+import io.dronefleet.mavlink.common.MavMissionResult;
+import io.dronefleet.mavlink.common.MavMissionType;
+import io.dronefleet.mavlink.common.MavResult;
+import io.dronefleet.mavlink.common.MissionAck;
+import io.dronefleet.mavlink.common.MissionItemInt;
 import io.dronefleet.mavlink.common.SetAttitudeTarget;
 import io.dronefleet.mavlink.minimal.Heartbeat;
 import io.dronefleet.mavlink.util.EnumValue;
+import io.pstr.core.mavlink.ClientRequests;
 import io.pstr.core.mavlink.MavlinkCodec;
 import io.pstr.core.mavlink.MavlinkFrameSplitter;
 import java.util.ArrayList;
@@ -58,6 +64,28 @@ public final class FlightTask {
     static final double ON_GROUND_ALTITUDE_M = 0.3;
     static final double ON_GROUND_SPEED_MPS = 0.3;
 
+    static final int CMD_NAV_LAND = 21;
+    static final int CMD_NAV_WAYPOINT = 16;
+    static final int CMD_DO_CHANGE_SPEED = 178;
+    static final int CMD_DO_PAUSE_CONTINUE = 193;
+    static final int PX4_MAIN_MODE_AUTO = 4;
+    static final int PX4_AUTO_MISSION = 4;
+    static final int PX4_AUTO_LOITER = 3;
+    static final int PX4_AUTO_LAND = 6;
+    static final int MAV_FRAME_LOCAL_NED = 1;
+    static final int RESULT_ACCEPTED = 0;
+    static final int RESULT_DENIED = 2;
+    static final int RESULT_UNSUPPORTED = 3;
+    static final int MISSION_UNSUPPORTED_FRAME = 2;
+    static final int MISSION_UNSUPPORTED = 3;
+    static final int MISSION_INVALID_PARAM5_X = 10;
+    static final int MISSION_INVALID_PARAM7 = 12;
+    static final int MISSION_DENIED = 14;
+    /** Requests handled in one cycle; more are skipped and counted (the sender retransmits). */
+    public static final int MAX_REQUESTS_PER_CYCLE = 16;
+    static final double MIN_CRUISE_SPEED_MPS = 0.5;
+    static final double MAX_CRUISE_SPEED_MPS = 15.0;
+
     private static final Logger LOG = LoggerFactory.getLogger(FlightTask.class);
     private static final List<Float> NO_THRUST_BODY = List.of(0f, 0f, 0f);
 
@@ -100,6 +128,10 @@ public final class FlightTask {
     private record Command(int id, float param1, float param2, int confirmation) {
     }
 
+    /** A client request found in the cycle's input. */
+    private record Request(Object payload, int sourceSystem, int sourceComponent, int id) {
+    }
+
     /**
      * Runs one control cycle. Never throws on bad input: malformed frames are counted in
      * {@link StepResult#badInputs()} and skipped. Mutates {@code ods}.
@@ -111,10 +143,19 @@ public final class FlightTask {
         if (ods.lastCycle < 0 && !plan.takeOff()) {
             ods.landOnly = true;
         }
-        int badInputs = absorb(ods, inputFrames, cycle);
+        List<Request> requests = new ArrayList<>(0);
+        int badInputs = absorb(ods, inputFrames, cycle, requests);
         ods.badInputsTotal += badInputs;
         if (ods.cyclesSinceCommand < Long.MAX_VALUE) {
             ods.cyclesSinceCommand++;
+        }
+        int requestsOverflow = Math.max(0, requests.size() - MAX_REQUESTS_PER_CYCLE);
+        List<HandledRequest> handled = new ArrayList<>(Math.min(requests.size(), MAX_REQUESTS_PER_CYCLE));
+        for (int i = 0; i < requests.size() && i < MAX_REQUESTS_PER_CYCLE; i++) {
+            handled.add(handle(ods, requests.get(i), cycle, periodMs));
+        }
+        if (requestsOverflow > 0) {
+            LOG.warn("cycle {}: {} client requests beyond {} skipped", cycle, requestsOverflow, MAX_REQUESTS_PER_CYCLE);
         }
 
         Command command = advanceMission(ods, cycle, periodMs);
@@ -123,12 +164,16 @@ public final class FlightTask {
         AcceptanceTest.Result check = acceptanceTest.check(setpoint, previous,
                 ods.targetNorthM, ods.targetEastM, ods.targetAltitudeM, periodMs);
 
-        List<byte[]> frames = new ArrayList<>(2);
+        List<byte[]> frames = new ArrayList<>(2 + handled.size());
         if (check.accepted()) {
             long timeBootMs = cycle * periodMs;
             frames.add(codec.encodeV2(attitudeTarget(setpoint, timeBootMs), OWN_SYSTEM_ID, OWN_COMPONENT_ID, nextSequence(ods)));
             if (command != null) {
                 frames.add(codec.encodeV2(commandLong(command), OWN_SYSTEM_ID, OWN_COMPONENT_ID, nextSequence(ods)));
+            }
+            for (int i = 0; i < handled.size(); i++) {
+                frames.add(codec.encodeV2(ack(requests.get(i), handled.get(i).result()), OWN_SYSTEM_ID, OWN_COMPONENT_ID,
+                        nextSequence(ods)));
             }
             ods.hasLastOutput = true;
             ods.lastQw = setpoint.qw();
@@ -143,13 +188,16 @@ public final class FlightTask {
         ods.lastCycle = cycle;
         ods.phaseCycles++;
         return new StepResult(frames, check.accepted(), check.detail(), check.reason(),
-                fnv1a(frames), ods.hash(), ods.missionPhase, badInputs);
+                fnv1a(frames), ods.hash(), ods.missionPhase, badInputs, handled, requestsOverflow);
     }
 
     // ---------------------------------------------------------------- inputs
 
-    /** Applies the board's telemetry to the ODS; returns how many frames were malformed or undecodable. */
-    private int absorb(Ods ods, List<byte[]> inputFrames, long cycle) {
+    /**
+     * Applies the board's telemetry to the ODS and collects the client requests in arrival order;
+     * returns how many frames were malformed or undecodable.
+     */
+    private int absorb(Ods ods, List<byte[]> inputFrames, long cycle, List<Request> requests) {
         int bad = 0;
         for (int i = 0; i < inputFrames.size(); i++) {
             byte[] frame = inputFrames.get(i);
@@ -167,7 +215,13 @@ public final class FlightTask {
                 bad++;
                 continue;
             }
-            if (sourceSystem(frame) != BOARD_SYSTEM_ID || sourceComponent(frame) != BOARD_COMPONENT_ID) {
+            int system = sourceSystem(frame);
+            int component = sourceComponent(frame);
+            if (ClientRequests.isRequest(payload, system, component)) {
+                requests.add(new Request(payload, system, component, ClientRequests.requestId(payload, system, component)));
+                continue;
+            }
+            if (system != BOARD_SYSTEM_ID || component != BOARD_COMPONENT_ID) {
                 continue;
             }
             apply(ods, payload, cycle);
@@ -237,11 +291,177 @@ public final class FlightTask {
     }
 
     private static int sourceSystem(byte[] frame) {
-        return (frame[0] & 0xFF) == MavlinkCodec.STX_V2 ? frame[5] & 0xFF : frame[3] & 0xFF;
+        return ClientRequests.sourceSystem(frame, 0);
     }
 
     private static int sourceComponent(byte[] frame) {
-        return (frame[0] & 0xFF) == MavlinkCodec.STX_V2 ? frame[6] & 0xFF : frame[4] & 0xFF;
+        return ClientRequests.sourceComponent(frame, 0);
+    }
+
+    // ---------------------------------------------------------------- client requests
+
+    /**
+     * Executes a request, or recognises a retransmission of one already handled (it is acknowledged
+     * with the result it had, and not executed again). The id and result go into the ODS.
+     */
+    private HandledRequest handle(Ods ods, Request r, long cycle, int periodMs) {
+        int known = ods.executedIndexOf(r.id());
+        if (known >= 0) {
+            int result = ods.executedResults[known];
+            LOG.info("cycle {}: request {} from {}/{} is a retransmission: acknowledged again ({})", cycle,
+                    Integer.toHexString(r.id()), r.sourceSystem(), r.sourceComponent(), result);
+            return new HandledRequest(r.id(), result, true);
+        }
+        int result = r.payload() instanceof MissionItemInt item ? newWaypoint(ods, item, cycle)
+                : command(ods, (CommandLong) r.payload(), cycle, periodMs);
+        ods.rememberExecuted(r.id(), result);
+        if (result == RESULT_ACCEPTED) {
+            ods.requestsExecuted++;
+        }
+        LOG.info("cycle {}: request {} from {}/{} executed: result {}", cycle, Integer.toHexString(r.id()),
+                r.sourceSystem(), r.sourceComponent(), result);
+        return new HandledRequest(r.id(), result, false);
+    }
+
+    private int command(Ods ods, CommandLong c, long cycle, int periodMs) {
+        int id = c.command() == null ? -1 : c.command().value();
+        switch (id) {
+            case CMD_NAV_LAND:
+                return land(ods, cycle);
+            case CMD_DO_PAUSE_CONTINUE:
+                if (c.param1() == 0f) {
+                    return pause(ods, cycle);
+                }
+                return c.param1() == 1f ? resume(ods, cycle, periodMs) : RESULT_DENIED;
+            case CMD_DO_CHANGE_SPEED:
+                if (c.param2() == -1f) {
+                    return RESULT_ACCEPTED;
+                }
+                if (!(c.param2() >= MIN_CRUISE_SPEED_MPS && c.param2() <= MAX_CRUISE_SPEED_MPS)) {
+                    return RESULT_DENIED;
+                }
+                ods.cruiseSpeedMps = c.param2();
+                return RESULT_ACCEPTED;
+            case CMD_DO_SET_MODE:
+                if (((int) c.param1() & MAV_MODE_FLAG_CUSTOM_MODE_ENABLED) == 0) {
+                    return RESULT_UNSUPPORTED;
+                }
+                int main = (int) c.param2();
+                int sub = (int) c.param3();
+                if (main == PX4_MAIN_MODE_OFFBOARD || main == PX4_MAIN_MODE_AUTO && sub == PX4_AUTO_MISSION) {
+                    return resume(ods, cycle, periodMs);
+                }
+                if (main == PX4_MAIN_MODE_AUTO && sub == PX4_AUTO_LOITER) {
+                    return pause(ods, cycle);
+                }
+                if (main == PX4_MAIN_MODE_AUTO && sub == PX4_AUTO_LAND) {
+                    return land(ods, cycle);
+                }
+                return RESULT_UNSUPPORTED;
+            default:
+                return RESULT_UNSUPPORTED;
+        }
+    }
+
+    private static boolean flying(Ods ods) {
+        return ods.missionPhase == MissionPhase.TAKEOFF || ods.missionPhase == MissionPhase.WAYPOINT
+                || ods.missionPhase == MissionPhase.HOLD;
+    }
+
+    private static int land(Ods ods, long cycle) {
+        if (ods.missionPhase == MissionPhase.PREFLIGHT) {
+            return RESULT_DENIED;
+        }
+        if (flying(ods)) {
+            ods.paused = false;
+            ods.detourActive = false;
+            enter(ods, MissionPhase.LAND, cycle, "land requested");
+        }
+        return RESULT_ACCEPTED;
+    }
+
+    private static int pause(Ods ods, long cycle) {
+        if (ods.paused) {
+            return RESULT_ACCEPTED;
+        }
+        if (!flying(ods)) {
+            return RESULT_DENIED;
+        }
+        ods.paused = true;
+        ods.pausedFromPhase = ods.missionPhase.code();
+        ods.resumeNorthM = ods.targetNorthM;
+        ods.resumeEastM = ods.targetEastM;
+        ods.resumeAltitudeM = ods.targetAltitudeM;
+        setTarget(ods, ods.positionNorthM, ods.positionEastM, ods.altitudeM());
+        MissionPhase from = ods.missionPhase;
+        long holdLeft = ods.holdCyclesLeft;
+        enter(ods, MissionPhase.HOLD, cycle, "pause requested in " + from);
+        ods.holdCyclesLeft = from == MissionPhase.HOLD ? holdLeft : 1;
+        return RESULT_ACCEPTED;
+    }
+
+    private static int resume(Ods ods, long cycle, int periodMs) {
+        if (!ods.paused) {
+            return flying(ods) ? RESULT_ACCEPTED : RESULT_DENIED;
+        }
+        ods.paused = false;
+        setTarget(ods, ods.resumeNorthM, ods.resumeEastM, ods.resumeAltitudeM);
+        long holdLeft = ods.holdCyclesLeft;
+        enter(ods, MissionPhase.fromCode(ods.pausedFromPhase), cycle, "continue requested");
+        ods.holdCyclesLeft = holdLeft;
+        return RESULT_ACCEPTED;
+    }
+
+    /** A "go to": fly to the point, hold there as at a waypoint, then carry on with the plan where it was. */
+    private static int newWaypoint(Ods ods, MissionItemInt item, long cycle) {
+        if (item.missionType() != null && item.missionType().value() != 0) {
+            return MISSION_UNSUPPORTED;
+        }
+        if (item.frame() == null || item.frame().value() != MAV_FRAME_LOCAL_NED) {
+            return MISSION_UNSUPPORTED_FRAME;
+        }
+        if (item.command() == null || item.command().value() != CMD_NAV_WAYPOINT) {
+            return MISSION_UNSUPPORTED;
+        }
+        double northM = item.x() / 1e4;
+        double eastM = item.y() / 1e4;
+        double altitudeM = -(double) item.z();
+        if (!(altitudeM >= 1.0 && altitudeM <= MissionPlan.MAX_ALTITUDE_M)) {
+            return MISSION_INVALID_PARAM7;
+        }
+        if (!(StrictMath.sqrt(northM * northM + eastM * eastM) <= MissionPlan.MAX_RADIUS_M)) {
+            return MISSION_INVALID_PARAM5_X;
+        }
+        if (!flying(ods)) {
+            return MISSION_DENIED;
+        }
+        ods.paused = false;
+        ods.detourActive = true;
+        ods.detourNorthM = northM;
+        ods.detourEastM = eastM;
+        ods.detourAltitudeM = altitudeM;
+        setTarget(ods, northM, eastM, altitudeM);
+        enter(ods, MissionPhase.WAYPOINT, cycle, "new waypoint requested");
+        return RESULT_ACCEPTED;
+    }
+
+    private static Object ack(Request r, int result) {
+        if (r.payload() instanceof MissionItemInt) {
+            return MissionAck.builder()
+                    .targetSystem(r.sourceSystem())
+                    .targetComponent(r.sourceComponent())
+                    .type(EnumValue.create(MavMissionResult.class, result))
+                    .missionType(EnumValue.create(MavMissionType.class, 0))
+                    .build();
+        }
+        CommandLong c = (CommandLong) r.payload();
+        return CommandAck.builder()
+                .command(c.command())
+                .result(EnumValue.create(MavResult.class, result))
+                .resultParam2(r.id())
+                .targetSystem(r.sourceSystem())
+                .targetComponent(r.sourceComponent())
+                .build();
     }
 
     // ---------------------------------------------------------------- mission
@@ -261,15 +481,29 @@ public final class FlightTask {
                 return null;
             case WAYPOINT:
                 if (distanceToTargetM(ods) < plan.acceptanceRadiusM()) {
+                    if (ods.detourActive) {
+                        startHold(ods, plan.waypointHoldMs(), cycle, periodMs, "requested waypoint reached");
+                        return null;
+                    }
                     boolean last = ods.waypointIndex >= plan.waypoints().size() - 1;
                     startHold(ods, last ? plan.finalHoldMs() : plan.waypointHoldMs(), cycle, periodMs,
                             "waypoint " + ods.waypointIndex + " reached");
                 }
                 return null;
             case HOLD:
+                if (ods.paused) {
+                    return null;
+                }
                 ods.holdCyclesLeft--;
                 if (ods.holdCyclesLeft <= 0) {
-                    if (ods.landOnly || ods.waypointIndex >= plan.waypoints().size() - 1) {
+                    if (ods.detourActive) {
+                        ods.detourActive = false;
+                        if (ods.landOnly || plan.waypoints().isEmpty()) {
+                            enter(ods, MissionPhase.LAND, cycle, "hold at the requested waypoint over");
+                        } else {
+                            startWaypoint(ods, ods.waypointIndex, cycle, "back to the plan");
+                        }
+                    } else if (ods.landOnly || ods.waypointIndex >= plan.waypoints().size() - 1) {
                         enter(ods, MissionPhase.LAND, cycle, "final hold over");
                     } else {
                         startWaypoint(ods, ods.waypointIndex + 1, cycle, "hold over");
@@ -409,18 +643,22 @@ public final class FlightTask {
             case TAKEOFF:
             case WAYPOINT:
             case HOLD:
-                return controller.fly(ods, plan.cruiseSpeedMps(), false, periodMs);
+                return controller.fly(ods, cruiseSpeed(ods), false, periodMs);
             case LAND:
-                return controller.fly(ods, plan.cruiseSpeedMps(), true, periodMs);
+                return controller.fly(ods, cruiseSpeed(ods), true, periodMs);
             case PREFLIGHT:
                 return ods.landOnly && !ods.landedEstimate
-                        ? controller.fly(ods, plan.cruiseSpeedMps(), false, periodMs)
+                        ? controller.fly(ods, cruiseSpeed(ods), false, periodMs)
                         : controller.ground(ods, periodMs);
             case LANDED:
             case IDLE:
             default:
                 return controller.ground(ods, periodMs);
         }
+    }
+
+    private double cruiseSpeed(Ods ods) {
+        return ods.cruiseSpeedMps > 0 ? ods.cruiseSpeedMps : plan.cruiseSpeedMps();
     }
 
     private Setpoint corrupt(Setpoint setpoint, Ods ods) {

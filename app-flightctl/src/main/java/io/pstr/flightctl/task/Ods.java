@@ -11,7 +11,9 @@ import java.nio.ByteOrder;
  */
 public final class Ods {
 
-    public static final byte VERSION = 1;
+    public static final byte VERSION = 2;
+    /** Client requests remembered for deduplication: a retransmission of one of these is acknowledged, not executed. */
+    public static final int EXECUTED_REQUESTS_KEPT = 16;
 
     // mission
     public MissionPhase missionPhase = MissionPhase.PREFLIGHT;
@@ -37,6 +39,31 @@ public final class Ods {
     public long cyclesSinceCommand;
     public int lastAckCommand;
     public int lastAckResult = -1;
+
+    // client requests
+    /** Client requests executed since the mission started (not counting acknowledged retransmissions). */
+    public long requestsExecuted;
+    /** Ids of the last {@link #EXECUTED_REQUESTS_KEPT} requests handled, a ring written at {@link #executedNext}. */
+    public final int[] executedIds = new int[EXECUTED_REQUESTS_KEPT];
+    /** Result code acknowledged for each of {@link #executedIds} (MAV_RESULT or MAV_MISSION_RESULT). */
+    public final byte[] executedResults = new byte[EXECUTED_REQUESTS_KEPT];
+    /** Valid entries of the ring, up to {@link #EXECUTED_REQUESTS_KEPT}. */
+    public int executedCount;
+    public int executedNext;
+    /** A requested waypoint flown before the plan's current one (a "go to"). */
+    public boolean detourActive;
+    public double detourNorthM;
+    public double detourEastM;
+    public double detourAltitudeM;
+    /** Paused by a request: holds where it was; {@link #pausedFromPhase} is the phase to resume (its code). */
+    public boolean paused;
+    public int pausedFromPhase;
+    /** The target the paused phase was flying to, restored when the mission continues. */
+    public double resumeNorthM;
+    public double resumeEastM;
+    public double resumeAltitudeM;
+    /** Cruise speed set by a request, 0 when the plan's applies. */
+    public double cruiseSpeedMps;
 
     // controller
     public double velIntegratorNorth;
@@ -86,6 +113,8 @@ public final class Ods {
     /** Size of {@link #toBytes()}. */
     public static final int SIZE_BYTES = 1 + 1 + 1 + 4 + 8 * 4 + 8 * 3        // version .. targets
             + 8 + 4 + 4 + 8 + 4 + 4                                                // commands
+            + 8 + 4 * EXECUTED_REQUESTS_KEPT + EXECUTED_REQUESTS_KEPT + 4 + 4      // executed requests
+            + 1 + 8 * 3 + 1 + 4 + 8 * 3 + 8                                        // detour, pause, speed
             + 8 * 3                                                                 // integrators
             + 1 + 4 * 6 + 8 + 1 + 4 * 3 + 8 + 8 + 1 + 4 + 8 + 1                    // telemetry
             + 1 + 4 * 5 + 4 + 8 + 8;                                                // output
@@ -110,6 +139,24 @@ public final class Ods {
         b.putLong(cyclesSinceCommand);
         b.putInt(lastAckCommand);
         b.putInt(lastAckResult);
+
+        b.putLong(requestsExecuted);
+        for (int id : executedIds) {
+            b.putInt(id);
+        }
+        b.put(executedResults);
+        b.putInt(executedCount);
+        b.putInt(executedNext);
+        b.put(bool(detourActive));
+        b.putDouble(detourNorthM);
+        b.putDouble(detourEastM);
+        b.putDouble(detourAltitudeM);
+        b.put(bool(paused));
+        b.putInt(pausedFromPhase);
+        b.putDouble(resumeNorthM);
+        b.putDouble(resumeEastM);
+        b.putDouble(resumeAltitudeM);
+        b.putDouble(cruiseSpeedMps);
 
         b.putDouble(velIntegratorNorth);
         b.putDouble(velIntegratorEast);
@@ -181,6 +228,24 @@ public final class Ods {
         o.lastAckCommand = b.getInt();
         o.lastAckResult = b.getInt();
 
+        o.requestsExecuted = b.getLong();
+        for (int i = 0; i < EXECUTED_REQUESTS_KEPT; i++) {
+            o.executedIds[i] = b.getInt();
+        }
+        b.get(o.executedResults);
+        o.executedCount = b.getInt();
+        o.executedNext = b.getInt();
+        o.detourActive = bool(b.get(), "detourActive");
+        o.detourNorthM = b.getDouble();
+        o.detourEastM = b.getDouble();
+        o.detourAltitudeM = b.getDouble();
+        o.paused = bool(b.get(), "paused");
+        o.pausedFromPhase = b.getInt();
+        o.resumeNorthM = b.getDouble();
+        o.resumeEastM = b.getDouble();
+        o.resumeAltitudeM = b.getDouble();
+        o.cruiseSpeedMps = b.getDouble();
+
         o.velIntegratorNorth = b.getDouble();
         o.velIntegratorEast = b.getDouble();
         o.velIntegratorDown = b.getDouble();
@@ -213,10 +278,37 @@ public final class Ods {
         o.outputSequence = b.getInt();
         o.lastCycle = b.getLong();
         o.badInputsTotal = b.getLong();
+        if (o.requestsExecuted < 0 || o.executedCount < 0 || o.executedCount > EXECUTED_REQUESTS_KEPT
+                || o.executedNext < 0 || o.executedNext >= EXECUTED_REQUESTS_KEPT) {
+            throw new IllegalArgumentException("ODS checkpoint has a bad executed-request ring: count " + o.executedCount
+                    + ", next " + o.executedNext + ", executed " + o.requestsExecuted);
+        }
+        if (o.paused) {
+            MissionPhase.fromCode(o.pausedFromPhase);
+        }
         if (o.outputSequence < 0 || o.outputSequence > 255) {
             throw new IllegalArgumentException("ODS checkpoint has output sequence " + o.outputSequence + ", expected 0..255");
         }
         return o;
+    }
+
+    /** Index in {@link #executedIds} of a remembered request, or -1. */
+    public int executedIndexOf(int requestId) {
+        for (int i = 0; i < executedCount; i++) {
+            int at = Math.floorMod(executedNext - 1 - i, EXECUTED_REQUESTS_KEPT);
+            if (executedIds[at] == requestId) {
+                return at;
+            }
+        }
+        return -1;
+    }
+
+    /** Remembers a handled request and its result, forgetting the oldest when the ring is full. */
+    public void rememberExecuted(int requestId, int result) {
+        executedIds[executedNext] = requestId;
+        executedResults[executedNext] = (byte) result;
+        executedNext = (executedNext + 1) % EXECUTED_REQUESTS_KEPT;
+        executedCount = Math.min(executedCount + 1, EXECUTED_REQUESTS_KEPT);
     }
 
     public Ods copy() {

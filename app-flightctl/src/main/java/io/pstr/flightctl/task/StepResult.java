@@ -13,11 +13,16 @@ import java.util.List;
  * @param odsHash      {@link Ods#hash()} after the step
  * @param phase        mission phase after the step
  * @param badInputs    input frames of this cycle that were malformed or undecodable, and skipped
+ * @param requests     client requests handled this cycle, in arrival order; each has its ack in {@code frames}
+ *                     when the output was accepted
+ * @param requestsOverflow client requests beyond {@link FlightTask#MAX_REQUESTS_PER_CYCLE}, skipped unanswered
  */
 public record StepResult(List<byte[]> frames, boolean accepted, String rejectReason, AcceptanceTest.Reason rejectCode,
-                         long outputHash, long odsHash, MissionPhase phase, int badInputs) {
+                         long outputHash, long odsHash, MissionPhase phase, int badInputs, List<HandledRequest> requests,
+                         int requestsOverflow) {
 
     public StepResult {
         frames = List.copyOf(frames);
+        requests = List.copyOf(requests);
     }
 }

@@ -40,6 +40,40 @@ class OdsTest {
     }
 
     @Test
+    void shouldCarryExecutedRequestsDetourAndPauseThroughACheckpoint() {
+        Ods ods = Ods.initial(MissionPlan.defaults());
+        for (int i = 0; i < Ods.EXECUTED_REQUESTS_KEPT + 3; i++) {
+            ods.rememberExecuted(1000 + i, i % 3);
+        }
+        ods.requestsExecuted = 19;
+        ods.detourActive = true;
+        ods.detourNorthM = 5;
+        ods.detourEastM = -5;
+        ods.detourAltitudeM = 8;
+        ods.paused = true;
+        ods.pausedFromPhase = MissionPhase.WAYPOINT.code();
+        ods.resumeNorthM = 20;
+        ods.cruiseSpeedMps = 2.5;
+        Ods back = Ods.fromBytes(ods.toBytes());
+        assertArrayEquals(ods.toBytes(), back.toBytes());
+        assertEquals(19, back.requestsExecuted);
+        assertEquals(-1, back.executedIndexOf(1000), "the oldest ids were forgotten");
+        int at = back.executedIndexOf(1000 + Ods.EXECUTED_REQUESTS_KEPT + 2);
+        assertTrue(at >= 0);
+        assertEquals((Ods.EXECUTED_REQUESTS_KEPT + 2) % 3, back.executedResults[at]);
+        assertTrue(back.detourActive && back.paused);
+        assertEquals(2.5, back.cruiseSpeedMps);
+    }
+
+    @Test
+    void shouldRefuseACheckpointWithABadRequestRing() {
+        Ods ods = Ods.initial(MissionPlan.defaults());
+        ods.executedNext = Ods.EXECUTED_REQUESTS_KEPT;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Ods.fromBytes(ods.toBytes()));
+        assertTrue(e.getMessage().contains("executed-request ring"), e.getMessage());
+    }
+
+    @Test
     void shouldRefuseBytesOfTheWrongLengthOrVersionWithAClearMessage() {
         byte[] bytes = new Ods().toBytes();
         IllegalArgumentException shortOne = assertThrows(IllegalArgumentException.class,

@@ -11,6 +11,7 @@ import io.pstr.core.status.ReplicaStatus;
 import io.pstr.core.status.SystemStatus;
 import io.pstr.manager.BoardProcess;
 import io.pstr.manager.FailoverReport;
+import io.pstr.manager.GroundStationClient;
 import io.pstr.manager.RunningManager;
 import io.pstr.manager.journal.Journal;
 import java.io.PrintWriter;
@@ -54,6 +55,12 @@ public final class DemoCommand implements Callable<Integer> {
             description = "SIGCONT the hung primary this long after it was stopped (default ${DEFAULT-VALUE} s; negative: never, "
                     + "then the manager kills it after its hang timeout and restarts it).")
     double resumeAfterS;
+
+    @Option(names = "--waypoint-at-s", defaultValue = "18", paramLabel = "S",
+            description = "A ground station on UDP sends the flight task a new waypoint (MISSION_ITEM_INT, go to 10 m N, "
+                    + "10 m E, 12 m up, then carry on with the square) at this time; the acknowledgement is printed "
+                    + "(default ${DEFAULT-VALUE} s; negative: never; not sent when --gcs names your own ground station).")
+    double waypointAtS;
 
     @Option(names = "--duration-s", defaultValue = "120", paramLabel = "S",
             description = "Give up if the aircraft has not landed after this long (default ${DEFAULT-VALUE} s).")
@@ -104,13 +111,24 @@ public final class DemoCommand implements Callable<Integer> {
         BoardProcess board = BoardProcess.start(Classpaths.board(), dir, boardLink.equals("pty"), boardArgs, 60_000);
         out.printf("virtual board up (pid %d) on %s, record %s%n", board.pid(), board.endpoint(), board.record());
         Journal journal = new Journal(dir.resolve("journal.jsonl"), System::nanoTime, System::currentTimeMillis);
+        GroundStationClient groundStation = null;
         RunningManager running;
         try {
+            if (options.gcs == null && waypointAtS >= 0) {
+                groundStation = GroundStationClient.open(0);
+                options.gcs = groundStation.endpoint();
+            }
             running = RunningManager.start(options.context(Endpoint.parse(board.endpoint()), dir, journal),
                     options.apiHost, options.apiPort, options.token);
         } catch (RuntimeException e) {
+            if (groundStation != null) {
+                groundStation.close();
+            }
             board.close();
             throw e;
+        }
+        if (options.gcs != null) {
+            out.printf("ground station link %s%s%n", options.gcs, groundStation != null ? " (the demo's own, on UDP)" : "");
         }
         out.printf("host manager up, API http://%s — try ./pstr status --api %s in another terminal%n",
                 running.api().address(), running.api().address());
@@ -119,13 +137,16 @@ public final class DemoCommand implements Callable<Integer> {
         long endNs;
         boolean landed;
         try {
-            Flight flight = fly(running);
+            Flight flight = fly(running, groundStation);
             originNs = flight.originNs;
             endNs = System.nanoTime();
             landed = flight.landed;
         } finally {
             running.close();
             board.close();
+            if (groundStation != null) {
+                groundStation.close();
+            }
         }
         List<JournalEvent> events = journal.events(0, Integer.MAX_VALUE);
         BoardRecordReader reader = new BoardRecordReader();
@@ -158,8 +179,13 @@ public final class DemoCommand implements Callable<Integer> {
         boolean landed;
     }
 
-    private Flight fly(RunningManager running) {
+    private Flight fly(RunningManager running, GroundStationClient groundStation) {
         Flight flight = new Flight();
+        boolean waypointSent = groundStation == null;
+        byte[] waypoint = groundStation == null ? null : groundStation.waypoint(10, 10, 12);
+        long waypointSentNs = 0;
+        int waypointAttempts = 0;
+        int acksPrinted = 0;
         List<Scheduled> schedule = new ArrayList<>();
         if (killAtS >= 0) {
             schedule.add(new Scheduled(killAtS, Fault.KILL_PRIMARY));
@@ -198,6 +224,26 @@ public final class DemoCommand implements Callable<Integer> {
                     out.printf("%7.2f  !! could not inject %s: %s%n", t, next.fault().wireName(), e.getMessage());
                 }
             }
+            if (!waypointSent && flight.originNs != Long.MIN_VALUE && t >= waypointAtS && groundStation.sendRaw(waypoint)) {
+                waypointSent = true;
+                waypointSentNs = now;
+                waypointAttempts = 1;
+                out.printf(Locale.ROOT, "%7.2f  >> REQUEST   ground station   new waypoint 10 m N, 10 m E, 12 m up (MISSION_ITEM_INT)%n", t);
+            }
+            if (groundStation != null) {
+                List<GroundStationClient.Ack> acks = groundStation.acks();
+                // as a ground station does: no answer within a second, send it again (the task answers, never re-executes)
+                if (waypointAttempts > 0 && waypointAttempts < 3 && acks.isEmpty()
+                        && now - waypointSentNs > TimeUnit.SECONDS.toNanos(1) && groundStation.sendRaw(waypoint)) {
+                    waypointAttempts++;
+                    waypointSentNs = now;
+                    out.printf(Locale.ROOT, "%7.2f  >> REQUEST   ground station   no answer: new waypoint sent again%n", t);
+                }
+                for (; acksPrinted < acks.size(); acksPrinted++) {
+                    out.printf(Locale.ROOT, "%7.2f  >> ACK       ground station   %s%n",
+                            (acks.get(acksPrinted).receivedNs() - flight.originNs) / 1e9, describeAck(acks.get(acksPrinted).payload()));
+                }
+            }
             if (now >= nextPrintNs) {
                 nextPrintNs = now + TimeUnit.MILLISECONDS.toNanos(printEveryMs);
                 printStatus(t, s);
@@ -225,6 +271,16 @@ public final class DemoCommand implements Callable<Integer> {
         }
         out.flush();
         return flight;
+    }
+
+    private static String describeAck(Object ack) {
+        if (ack instanceof io.dronefleet.mavlink.common.MissionAck m) {
+            return "MISSION_ACK " + (m.type().entry() != null ? m.type().entry().name() : m.type().value());
+        }
+        if (ack instanceof io.dronefleet.mavlink.common.CommandAck c) {
+            return "COMMAND_ACK " + c.command().value() + " " + (c.result().entry() != null ? c.result().entry().name() : c.result().value());
+        }
+        return String.valueOf(ack);
     }
 
     private static String holderPhase(SystemStatus s) {
@@ -285,7 +341,11 @@ public final class DemoCommand implements Callable<Integer> {
                         + "largest command gap of the flight %s ms%n", counts, figures.get("fencedOutputsTotal"),
                 figures.get("duplicateCyclesTotal"), figures.get("lostInputFramesTotal"), figures.get("maxAltitudeDeviationM"),
                 figures.get("maxCommandGapMs"));
-        for (String key : List.of("fencedOutputsTotal", "duplicateCyclesTotal", "lostInputFramesTotal")) {
+        out.printf("client requests: %s seen, %s executed, %s acknowledgements, %s lost, %s duplicated%n",
+                figures.get("requestsSeen"), figures.get("requestsExecuted"), figures.get("requestsAcked"),
+                figures.get("requestsLost"), figures.get("requestsDuplicated"));
+        for (String key : List.of("fencedOutputsTotal", "duplicateCyclesTotal", "lostInputFramesTotal", "requestsLost",
+                "requestsDuplicated")) {
             if (((Number) figures.get(key)).longValue() != 0) {
                 problems.add(key + " is " + figures.get(key));
             }

@@ -41,6 +41,9 @@ public final class ManagerCommand implements Callable<Integer> {
         RunningManager running = start(() -> options.context(endpoint, dir, journal), options, spec);
         System.out.println("host manager running: board " + endpoint + ", API http://" + running.api().address()
                 + ", run directory " + dir);
+        if (options.gcs != null) {
+            System.out.println("ground station link " + options.gcs + ": board telemetry forwarded, its requests go to both replicas");
+        }
         System.out.println("journal: " + dir.resolve("journal.jsonl") + "   (Ctrl-C stops everything)");
         if (running.manager().tlog() != null) {
             System.out.println("flight log: " + running.manager().tlog().file() + "   (./pstr replay FILE checks it)");

@@ -77,6 +77,12 @@ public final class ManagerOptions {
             description = "Bearer token the API requires (default: the PSTR_API_TOKEN environment variable, if set).")
     String token;
 
+    @Option(names = "--gcs", paramLabel = "ENDPOINT",
+            description = "Ground station on the side, e.g. udp:127.0.0.1:14550 (QGroundControl's port): board telemetry "
+                    + "is forwarded to it, its COMMAND_LONG / MISSION_ITEM_INT requests go to both replicas, and each gets "
+                    + "one COMMAND_ACK / MISSION_ACK back. Any endpoint kind works. Default: none.")
+    String gcs;
+
     @Option(names = "--takeoff-alt-m", defaultValue = "10", description = "Mission: take-off altitude (default ${DEFAULT-VALUE} m).")
     double takeoffAltitudeM;
 
@@ -149,6 +155,9 @@ public final class ManagerOptions {
             throw new IllegalArgumentException("--tlog and --no-tlog contradict each other");
         }
         ctx.tlog = noTlog ? null : tlog != null ? tlog.toAbsolutePath() : dir.resolve("board.tlog");
+        if (gcs != null) {
+            ctx.gcs = Endpoint.parse(gcs);
+        }
         return ctx.conclude();
     }
 }

@@ -34,6 +34,8 @@ public final class MessageTypes {
     // Replica → replica: message types on the direct channel (io.pstr.core.channel)
     public static final int CHECKPOINT = 20;
     public static final int HEARTBEAT = 21;
+    /** The holder executed a client request in a cycle: its id and result, for the shadow to check. */
+    public static final int REQUEST_NOTICE = 22;
 
     /** START modes. */
     public static final int START_FRESH = 0;

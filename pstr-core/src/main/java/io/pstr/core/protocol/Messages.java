@@ -63,6 +63,12 @@ public final class Messages {
     public static final int HEARTBEAT_EPOCH = 16;
     public static final int HEARTBEAT_LENGTH = 24;
 
+    public static final int NOTICE_CYCLE = 0;
+    public static final int NOTICE_EPOCH = 8;
+    public static final int NOTICE_REQUEST_ID = 16;
+    public static final int NOTICE_RESULT = 20;
+    public static final int NOTICE_LENGTH = 24;
+
     /** Largest message body a writer can build. */
     public static final int MAX_MESSAGE_BYTES = 64 * 1024;
 
@@ -153,5 +159,14 @@ public final class Messages {
         scratch.putLong(HEARTBEAT_SENT_NS, sentNs);
         scratch.putLong(HEARTBEAT_EPOCH, epoch);
         return HEARTBEAT_LENGTH;
+    }
+
+    /** Builds a {@link MessageTypes#REQUEST_NOTICE} body in {@link #scratch()}; returns its length. */
+    public int requestNotice(long cycle, long epoch, int requestId, int result) {
+        scratch.putLong(NOTICE_CYCLE, cycle);
+        scratch.putLong(NOTICE_EPOCH, epoch);
+        scratch.putInt(NOTICE_REQUEST_ID, requestId);
+        scratch.putInt(NOTICE_RESULT, result);
+        return NOTICE_LENGTH;
     }
 }

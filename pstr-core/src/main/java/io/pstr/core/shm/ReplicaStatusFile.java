@@ -54,7 +54,15 @@ public final class ReplicaStatusFile implements AutoCloseable {
         /** Board-link-down notices received from the host. */
         BOARD_LINK_DOWNS,
         /** Messages to the peer the direct channel did not take (full, closed, unreachable, refused). */
-        PEER_SEND_FAILED;
+        PEER_SEND_FAILED,
+        /** Client requests executed, from the ODS (carried by checkpoints, so a restarted replica continues it). */
+        REQUESTS_EXECUTED,
+        /** Request notices sent to the peer while holding the I/O. */
+        REQUEST_NOTICES_SENT,
+        /** The peer's notices this replica checked against its own execution and found equal. */
+        REQUESTS_CONFIRMED,
+        /** The peer's notices that disagreed with this replica's own execution (id, cycle or result). */
+        REQUEST_MISMATCHES;
 
         public int offset() {
             return ordinal() * Long.BYTES;
