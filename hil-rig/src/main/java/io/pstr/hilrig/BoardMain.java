@@ -25,6 +25,10 @@ public final class BoardMain implements Callable<Integer> {
                     + "'board pty: PATH' for the host to open. Default: ${DEFAULT-VALUE}")
     String link;
 
+    @Option(names = "--tap", paramLabel = "ENDPOINT",
+            description = "Also send a copy of every frame the board sends here, e.g. udp:127.0.0.1:14560 for './pstr fgfs'.")
+    String tap;
+
     @Option(names = "--record", paramLabel = "FILE", description = "Write the board record CSV (setpoints, commands, true state) here.")
     Path record;
 
@@ -47,13 +51,15 @@ public final class BoardMain implements Callable<Integer> {
         }
         Endpoint endpoint;
         VirtualBoard.Context ctx;
+        Endpoint tapEndpoint;
         try {
             endpoint = Endpoint.parse(link);
+            tapEndpoint = tap == null ? null : Endpoint.parse(tap);
             ctx = new VirtualBoard.Context().failsafeTimeoutMs(failsafeTimeoutMs).telemetryHz(telemetryHz).conclude();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage(), e);
         }
-        RunningBoard board = RunningBoard.start(endpoint, ctx, record);
+        RunningBoard board = RunningBoard.start(endpoint, ctx, record, tapEndpoint);
         Runtime.getRuntime().addShutdownHook(new Thread(board::close, "board-shutdown"));
         if (board.hostPtyPath() != null) {
             System.out.println("board pty: " + board.hostPtyPath());

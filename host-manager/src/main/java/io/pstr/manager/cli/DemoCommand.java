@@ -67,6 +67,10 @@ public final class DemoCommand implements Callable<Integer> {
             description = "The virtual board's offboard-loss failsafe timeout (default ${DEFAULT-VALUE} ms).")
     long failsafeTimeoutMs;
 
+    @Option(names = "--flightgear", description = "Also show the flight in FlightGear (./pstr fgfs in view mode, which starts FlightGear "
+            + "or attaches to one running; see docs/flightgear.md). The demo carries on if FlightGear fails or stops.")
+    boolean flightgear;
+
     @Mixin
     ManagerOptions options = new ManagerOptions();
 
@@ -89,8 +93,19 @@ public final class DemoCommand implements Callable<Integer> {
         out.printf("run directory %s%n", dir);
         out.flush();
         long wallStart = System.nanoTime();
-        BoardProcess board = BoardProcess.start(Classpaths.board(), dir,
-                List.of("--failsafe-timeout-ms", Long.toString(failsafeTimeoutMs)), 60_000);
+        List<String> boardArgs = new ArrayList<>(List.of("--failsafe-timeout-ms", Long.toString(failsafeTimeoutMs)));
+        FgfsBridgeProcess fgfs = null;
+        if (flightgear) {
+            try {
+                fgfs = FgfsBridgeProcess.start(Classpaths.fgfs(), dir, out, 60_000);
+                boardArgs.addAll(List.of("--tap", fgfs.tapEndpoint()));
+                out.printf("FlightGear bridge up (pid %d), board telemetry tapped to %s; log %s%n", fgfs.pid(), fgfs.tapEndpoint(),
+                        dir.resolve("fgfs-bridge.log"));
+            } catch (RuntimeException e) {
+                out.printf("!! FlightGear bridge not started (%s): the demo goes on without it%n", e.getMessage());
+            }
+        }
+        BoardProcess board = BoardProcess.start(Classpaths.board(), dir, boardArgs, 60_000);
         out.printf("virtual board up (pid %d) on %s, record %s%n", board.pid(), board.endpoint(), board.record());
         Journal journal = new Journal(dir.resolve("journal.jsonl"), System::nanoTime, System::currentTimeMillis);
         RunningManager running;
@@ -99,6 +114,9 @@ public final class DemoCommand implements Callable<Integer> {
                     options.apiHost, options.apiPort, options.token);
         } catch (RuntimeException e) {
             board.close();
+            if (fgfs != null) {
+                fgfs.close();
+            }
             throw e;
         }
         out.printf("host manager up, API http://%s — try ./pstr status --api %s in another terminal%n",
@@ -115,6 +133,9 @@ public final class DemoCommand implements Callable<Integer> {
         } finally {
             running.close();
             board.close();
+            if (fgfs != null) {
+                fgfs.close();
+            }
         }
         List<JournalEvent> events = journal.events(0, Integer.MAX_VALUE);
         BoardRecordReader reader = new BoardRecordReader();
