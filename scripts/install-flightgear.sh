@@ -25,4 +25,5 @@ if (( ${#need[@]} )); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 fgfs=$(command -v fgfs || echo /usr/games/fgfs)
-echo "install-flightgear: $("$fgfs" --version 2>/dev/null | awk '/^FlightGear/{print; exit}' || true) at $fgfs, xvfb-run and dbus-run-session ready" >&2
+version=$(dpkg-query -W -f='${Version}' flightgear 2>/dev/null || echo "not from Debian's package")
+echo "install-flightgear: FlightGear $version at $fgfs; xvfb-run and dbus-run-session ready" >&2
