@@ -157,7 +157,10 @@ class FlightGearIntegrationTest {
             List<String> io = List.of("--generic=socket,out,30,127.0.0.1," + bridge.statePort() + ",udp," + FdmBridge.STATE_PROTOCOL,
                     "--generic=socket,in,30,," + controlsPort + ",udp," + FdmBridge.CONTROLS_PROTOCOL);
             try (FlightGear fg = FlightGear.launch(options(telnetPort, io)); FgTelnet telnet = awaitTelnet(fg, telnetPort)) {
+                long t0 = System.nanoTime();
                 await().atMost(STARTUP).until(() -> bridge.state() != null);
+                LOG.info("fdm: FlightGear's first valid state {} s after its property server answered ({} start-up zeros skipped)",
+                        String.format("%.1f", (System.nanoTime() - t0) / 1e9), bridge.stateIn().rejected(io.pstr.fgfs.protocol.Reject.STARTUP_ZEROS));
                 FdmBridge.FgState s = bridge.state();
                 assertTrue(s.simTimeS() > 0, "sim time " + s.simTimeS());
                 assertTrue(Math.abs(s.latDeg() - 21.3252) < 0.05 && Math.abs(s.lonDeg() + 157.943) < 0.05, "at PHNL: " + s);
@@ -190,6 +193,9 @@ class FlightGearIntegrationTest {
                         double throttle = telnet.getDouble("/controls/engines/engine[0]/throttle");
                         return bridge.armed() && aileron > 0.1 && Math.abs(throttle - 0.4) < 0.01;
                     });
+                    LOG.info("fdm: FlightGear's aileron {} and throttle {} {} s after its first state",
+                            telnet.getDouble("/controls/flight/aileron"), telnet.getDouble("/controls/engines/engine[0]/throttle"),
+                            String.format("%.1f", (System.nanoTime() - t0) / 1e9));
                 }
                 assertTrue(bridge.stateIn().accepted() > 10, bridge.stateIn().toString());
             }

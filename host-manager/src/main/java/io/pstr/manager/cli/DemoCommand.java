@@ -101,6 +101,9 @@ public final class DemoCommand implements Callable<Integer> {
                 boardArgs.addAll(List.of("--tap", fgfs.tapEndpoint()));
                 out.printf("FlightGear bridge up (pid %d), board telemetry tapped to %s; log %s%n", fgfs.pid(), fgfs.tapEndpoint(),
                         dir.resolve("fgfs-bridge.log"));
+                out.println("waiting for FlightGear before take-off (its first start builds a navigation cache)");
+                out.flush();
+                fgfs.awaitFlightGear(180_000);
             } catch (RuntimeException e) {
                 out.printf("!! FlightGear bridge not started (%s): the demo goes on without it%n", e.getMessage());
             }

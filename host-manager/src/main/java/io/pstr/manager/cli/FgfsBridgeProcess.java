@@ -21,12 +21,18 @@ import java.util.concurrent.TimeoutException;
 final class FgfsBridgeProcess implements AutoCloseable {
     private static final String READY = "fgfs: bridge (view) reads MAVLink on ";
 
+    /** Lines after which FlightGear is up, or will not be: the demo takes off then. */
+    private static final List<String> SETTLED = List.of("fgfs: FlightGear answers", "fgfs: attaching", "fgfs: FlightGear did not answer",
+            "fgfs: FlightGear exited");
+
     private final Process process;
     private final String tapEndpoint;
+    private final CompletableFuture<String> settled;
 
-    private FgfsBridgeProcess(Process process, String tapEndpoint) {
+    private FgfsBridgeProcess(Process process, String tapEndpoint, CompletableFuture<String> settled) {
         this.process = process;
         this.tapEndpoint = tapEndpoint;
+        this.settled = settled;
     }
 
     /** Starts the bridge on a free UDP port and waits until it listens. */
@@ -38,12 +44,17 @@ final class FgfsBridgeProcess implements AutoCloseable {
             Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("fgfs-bridge.err").toFile()))
                     .start();
             CompletableFuture<String> ready = new CompletableFuture<>();
+            CompletableFuture<String> settled = new CompletableFuture<>();
             Thread reader = new Thread(() -> {
                 try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                     String line;
                     while ((line = in.readLine()) != null) {
                         if (line.startsWith(READY)) {
                             ready.complete(line.substring(READY.length()).split(",")[0].trim());
+                        }
+                        String l = line;
+                        if (SETTLED.stream().anyMatch(l::startsWith)) {
+                            settled.complete(line);
                         }
                         if (line.startsWith("fgfs: ")) {
                             out.println("         " + line);
@@ -54,11 +65,12 @@ final class FgfsBridgeProcess implements AutoCloseable {
                     ready.completeExceptionally(e);
                 }
                 ready.completeExceptionally(new IllegalStateException("the FlightGear bridge exited before it listened"));
+                settled.complete("the FlightGear bridge exited");
             }, "fgfs-bridge-stdout");
             reader.setDaemon(true);
             reader.start();
             String listening = ready.get(timeoutMs, TimeUnit.MILLISECONDS);
-            return new FgfsBridgeProcess(p, "udp:127.0.0.1:" + listening.substring(listening.lastIndexOf(':') + 1));
+            return new FgfsBridgeProcess(p, "udp:127.0.0.1:" + listening.substring(listening.lastIndexOf(':') + 1), settled);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the FlightGear bridge", e);
         } catch (ExecutionException | TimeoutException e) {
@@ -72,6 +84,19 @@ final class FgfsBridgeProcess implements AutoCloseable {
     /** Where the board should send a copy of its telemetry ({@code --tap}). */
     String tapEndpoint() {
         return tapEndpoint;
+    }
+
+    /** Waits until FlightGear answers (or the bridge gave up on it), at most {@code timeoutMs}. @return false on timeout */
+    boolean awaitFlightGear(long timeoutMs) {
+        try {
+            settled.get(timeoutMs, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException | ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     long pid() {
