@@ -19,6 +19,7 @@ import io.pstr.fgfs.bridge.PeerWatch;
 import io.pstr.fgfs.bridge.ViewBridge;
 import io.pstr.fgfs.launch.FgTelnet;
 import io.pstr.fgfs.launch.FlightGear;
+import io.pstr.fgfs.protocol.Reject;
 import io.pstr.hilrig.Attitudes;
 import java.io.IOException;
 import java.io.InputStream;
@@ -160,7 +161,7 @@ class FlightGearIntegrationTest {
                 long t0 = System.nanoTime();
                 await().atMost(STARTUP).until(() -> bridge.state() != null);
                 LOG.info("fdm: FlightGear's first valid state {} s after its property server answered ({} start-up zeros skipped)",
-                        String.format("%.1f", (System.nanoTime() - t0) / 1e9), bridge.stateIn().rejected(io.pstr.fgfs.protocol.Reject.STARTUP_ZEROS));
+                        String.format("%.1f", (System.nanoTime() - t0) / 1e9), bridge.stateIn().rejected(Reject.STARTUP_ZEROS));
                 FdmBridge.FgState s = bridge.state();
                 assertTrue(s.simTimeS() > 0, "sim time " + s.simTimeS());
                 assertTrue(Math.abs(s.latDeg() - 21.3252) < 0.05 && Math.abs(s.lonDeg() + 157.943) < 0.05, "at PHNL: " + s);
