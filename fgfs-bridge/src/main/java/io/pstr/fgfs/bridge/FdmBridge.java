@@ -19,7 +19,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.pstr.core.link.ByteLink;
 import io.pstr.core.link.Endpoint;
 import io.pstr.core.link.LinkListener;
-import io.pstr.core.link.ListeningLink;
 import io.pstr.core.link.Links;
 import io.pstr.core.mavlink.MavlinkCodec;
 import io.pstr.core.mavlink.MavlinkFrameSplitter;
@@ -363,9 +362,7 @@ public final class FdmBridge implements AutoCloseable {
     // ---------------------------------------------------------------- accessors
 
     public String boardEndpoint() {
-        return boardLink instanceof ListeningLink l
-                ? config.board().kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ":" + l.boundPort()
-                : config.board().toString();
+        return LinkNames.describe(config.board(), boardLink);
     }
 
     public int statePort() {

@@ -3,7 +3,6 @@ package io.pstr.fgfs.bridge;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.pstr.core.link.ByteLink;
 import io.pstr.core.link.Endpoint;
-import io.pstr.core.link.ListeningLink;
 import io.pstr.core.link.Links;
 import io.pstr.fgfs.protocol.FgNetCtrls;
 import io.pstr.fgfs.protocol.FgNetFdm;
@@ -105,7 +104,7 @@ public final class ViewBridge implements AutoCloseable {
         b.tasks.add(b.udp.eventLoop().scheduleAtFixedRate(b::sendFdm, 0, periodNs, TimeUnit.NANOSECONDS));
         b.tasks.add(b.udp.eventLoop().scheduleAtFixedRate(b::check, CHECK_PERIOD_MS, CHECK_PERIOD_MS, TimeUnit.MILLISECONDS));
         b.tasks.add(b.udp.eventLoop().scheduleAtFixedRate(b::logStats, STATS_PERIOD_S, STATS_PERIOD_S, TimeUnit.SECONDS));
-        LOG.info("view bridge: MAVLink from {}, FGNetFDM to {} at {} Hz, FGNetCtrls on UDP {}", b.mavlinkDescription(), b.fgFdm,
+        LOG.info("view bridge: MAVLink from {}, FGNetFDM to {} at {} Hz, FGNetCtrls on UDP {}", b.mavlinkEndpoint(), b.fgFdm,
                 config.rateHz(), b.udp.boundPort());
         return b;
     }
@@ -189,14 +188,9 @@ public final class ViewBridge implements AutoCloseable {
                 fdmOut.sent(), ctrlsIn, tap.framesUsed(), tap.framesSkipped(), tap.frameCounters(), fgWatch.state());
     }
 
-    private String mavlinkDescription() {
-        return mavlinkLink instanceof ListeningLink l ? config.mavlink().kind().name().toLowerCase(java.util.Locale.ROOT)
-                .replace('_', '-') + ":" + l.boundPort() : config.mavlink().toString();
-    }
-
     /** The MAVLink endpoint with its real port (for {@code udp-listen:0}). */
     public String mavlinkEndpoint() {
-        return mavlinkDescription();
+        return LinkNames.describe(config.mavlink(), mavlinkLink);
     }
 
     public int ctrlsPort() {

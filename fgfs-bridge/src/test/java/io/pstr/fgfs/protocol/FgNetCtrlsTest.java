@@ -163,10 +163,7 @@ class FgNetCtrlsTest {
         double[] values = LAYOUT.fill(c);
         byte[] packet = c.encode();
         assertEquals(744, packet.length);
-        for (int i = 0; i < values.length; i++) {
-            StructLayout.Row r = LAYOUT.rows.get(i);
-            assertEquals(values[i], StructLayout.read(packet, r), r.cName() + " at " + r.offset());
-        }
+        LAYOUT.assertAtOffsets(values, packet);
         ByteBuffer b = ByteBuffer.wrap(packet);
         assertEquals(0, b.getInt(4), "padding after version");
         assertEquals(0, b.getInt(156), "padding before throttle");
@@ -180,9 +177,7 @@ class FgNetCtrlsTest {
         FgNetCtrls back = new FgNetCtrls();
         byte[] packet = c.encode();
         assertNull(FgNetCtrls.decode(packet, 0, packet.length, back));
-        for (StructLayout.Row r : LAYOUT.rows) {
-            assertEquals(LAYOUT.get(c, r), LAYOUT.get(back, r), r.cName());
-        }
+        LAYOUT.assertSameFields(c, back);
     }
 
     @Test

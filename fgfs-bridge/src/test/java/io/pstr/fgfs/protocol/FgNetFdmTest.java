@@ -116,11 +116,7 @@ class FgNetFdmTest {
         double[] values = LAYOUT.fill(f);
         byte[] packet = f.encode();
         assertEquals(408, packet.length);
-        for (int i = 0; i < values.length; i++) {
-            StructLayout.Row r = LAYOUT.rows.get(i);
-            double expected = r.type().equals("f32") ? (float) values[i] : values[i];
-            assertEquals(expected, StructLayout.read(packet, r), r.cName() + " at " + r.offset());
-        }
+        LAYOUT.assertAtOffsets(values, packet);
         assertEquals(0, ByteBuffer.wrap(packet).getInt(4), "padding");
         assertEquals(24, packet[3], "version's low byte is last: big-endian");
     }
@@ -133,9 +129,7 @@ class FgNetFdmTest {
         f.encode(packet, 5);
         FgNetFdm back = new FgNetFdm();
         assertNull(FgNetFdm.decode(packet, 5, FgNetFdm.SIZE_BYTES, back));
-        for (StructLayout.Row r : LAYOUT.rows) {
-            assertEquals(LAYOUT.get(f, r), LAYOUT.get(back, r), r.cName());
-        }
+        LAYOUT.assertSameFields(f, back);
     }
 
     @Test

@@ -95,4 +95,19 @@ final class StructLayout {
             default -> b.getDouble(r.offset());
         };
     }
+
+    /** Each field's value sits at its offset in the packet (single-precision fields rounded to float). */
+    void assertAtOffsets(double[] values, byte[] packet) {
+        for (int i = 0; i < values.length; i++) {
+            Row r = rows.get(i);
+            double expected = r.type().equals("f32") ? (float) values[i] : values[i];
+            assertEquals(expected, read(packet, r), r.cName() + " at " + r.offset());
+        }
+    }
+
+    void assertSameFields(Object expected, Object actual) throws ReflectiveOperationException {
+        for (Row r : rows) {
+            assertEquals(get(expected, r), get(actual, r), r.cName());
+        }
+    }
 }
