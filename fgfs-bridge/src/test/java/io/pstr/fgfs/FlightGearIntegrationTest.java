@@ -90,13 +90,16 @@ class FlightGearIntegrationTest {
         await().atMost(STARTUP).pollInterval(Duration.ofMillis(500)).until(() -> {
             assertTrue(fg.isAlive(), "FlightGear exited during start-up; see " + fg.options().logFile());
             try {
-                telnet.set(FgTelnet.connect("127.0.0.1", port, 5000));
+                // FlightGear serves its property server from its main loop, which stalls for seconds while it loads.
+                telnet.set(FgTelnet.connect("127.0.0.1", port, 30_000));
                 return true;
             } catch (IOException e) {
                 return false;
             }
         });
-        LOG.info("FlightGear's property server answered {} s after launch", String.format("%.1f", (System.nanoTime() - t0) / 1e9));
+        await().atMost(STARTUP).pollInterval(Duration.ofMillis(500)).until(() -> "true".equals(telnet.get().get("/sim/fdm-initialized")));
+        LOG.info("FlightGear's property server answered and its flight model was initialised {} s after launch",
+                String.format("%.1f", (System.nanoTime() - t0) / 1e9));
         return telnet.get();
     }
 
