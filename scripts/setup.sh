@@ -17,3 +17,8 @@ if (( ${#need[@]} )); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 echo "setup: socat $(socat -V 2>/dev/null | awk '/socat version/{print $3; exit}') ready" >&2
+# FlightGear (about 1.8 GB) for the FlightGear bridge's integration test; PSTR_SKIP_FLIGHTGEAR=1 skips it
+# (that test is then skipped, not failed).
+if [[ ${PSTR_SKIP_FLIGHTGEAR:-0} != 1 ]]; then
+  "$(dirname "${BASH_SOURCE[0]}")/install-flightgear.sh"
+fi

@@ -31,6 +31,10 @@ public final class BoardMain implements Callable<Integer> {
                     + "what it sends and refuses unsigned, badly signed and replayed frames, like a PX4 with signing on.")
     Path signingKey;
 
+    @Option(names = "--tap", paramLabel = "ENDPOINT",
+            description = "Also send a copy of every frame the board sends here, e.g. udp:127.0.0.1:14560 for './pstr fgfs'.")
+    String tap;
+
     @Option(names = "--record", paramLabel = "FILE", description = "Write the board record CSV (setpoints, commands, true state) here.")
     Path record;
 
@@ -53,16 +57,19 @@ public final class BoardMain implements Callable<Integer> {
         }
         Endpoint endpoint;
         VirtualBoard.Context ctx;
+        Endpoint tapEndpoint;
         try {
             endpoint = Endpoint.parse(link);
             if (signingKey != null && endpoint.options().signingKey() == null) {
                 endpoint = endpoint.withOptions(endpoint.options().withSigning(signingKey, endpoint.options().signingLinkId()));
             }
+
+            tapEndpoint = tap == null ? null : Endpoint.parse(tap);
             ctx = new VirtualBoard.Context().failsafeTimeoutMs(failsafeTimeoutMs).telemetryHz(telemetryHz).conclude();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage(), e);
         }
-        RunningBoard board = RunningBoard.start(endpoint, ctx, record);
+        RunningBoard board = RunningBoard.start(endpoint, ctx, record, tapEndpoint);
         Runtime.getRuntime().addShutdownHook(new Thread(board::close, "board-shutdown"));
         if (board.hostPtyPath() != null) {
             System.out.println("board pty: " + board.hostPtyPath());

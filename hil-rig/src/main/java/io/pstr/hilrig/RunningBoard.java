@@ -1,7 +1,9 @@
 package io.pstr.hilrig;
 
+import io.pstr.core.link.ByteLink;
 import io.pstr.core.link.Endpoint;
 import io.pstr.core.link.FramedLink;
+import io.pstr.core.link.Links;
 import io.pstr.core.link.ListeningLink;
 import io.pstr.core.link.SocatPty;
 import io.pstr.core.record.BoardRecordWriter;
@@ -25,15 +27,17 @@ public final class RunningBoard implements AutoCloseable {
 
     private final SocatPty pty;
     private final FramedLink link;
+    private final ByteLink tap;
     private final VirtualBoard board;
     private final AgentRunner runner;
     private final String endpointDescription;
     private final Path hostPtyPath;
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    private RunningBoard(SocatPty pty, FramedLink link, VirtualBoard board, AgentRunner runner, String endpointDescription) {
+    private RunningBoard(SocatPty pty, FramedLink link, ByteLink tap, VirtualBoard board, AgentRunner runner, String endpointDescription) {
         this.pty = pty;
         this.link = link;
+        this.tap = tap;
         this.board = board;
         this.runner = runner;
         this.endpointDescription = endpointDescription;
@@ -45,6 +49,15 @@ public final class RunningBoard implements AutoCloseable {
      * takes one side and {@link #hostPtyPath()} is the other) and starts the board on its own thread.
      */
     public static RunningBoard start(Endpoint endpoint, VirtualBoard.Context ctx, Path recordFile) {
+        return start(endpoint, ctx, recordFile, null);
+    }
+
+    /**
+     * As {@link #start(Endpoint, VirtualBoard.Context, Path)}, and a copy of every frame the board sends also goes to
+     * {@code tapEndpoint} (e.g. {@code udp:127.0.0.1:14560} for the FlightGear bridge) when it is not null; the tap's
+     * own state never holds up the board's link.
+     */
+    public static RunningBoard start(Endpoint endpoint, VirtualBoard.Context ctx, Path recordFile, Endpoint tapEndpoint) {
         SocatPty pty = null;
         Endpoint boardSide = endpoint;
         if (endpoint.kind() == Endpoint.Kind.PTY && (endpoint.path() == null || endpoint.path().isEmpty())) {
@@ -58,8 +71,17 @@ public final class RunningBoard implements AutoCloseable {
         BoardRecordWriter record = recordFile == null ? null : new BoardRecordWriter(recordFile);
         ctx.recordWriter(record);
         FramedLink link = FramedLink.open(boardSide);
+        ByteLink tap = tapEndpoint == null ? null : Links.open(tapEndpoint);
+        if (tap != null) {
+            tap.start((buffer, offset, length, rxNs) -> { });
+        }
         NanoClock clock = SystemNanoClock.INSTANCE;
-        VirtualBoard board = new VirtualBoard(ctx, (frame, offset, length) -> link.write(frame, offset, length, clock.nanoTime()) >= 0);
+        VirtualBoard board = new VirtualBoard(ctx, (frame, offset, length) -> {
+            if (tap != null) {
+                tap.write(frame, offset, length);
+            }
+            return link.write(frame, offset, length, clock.nanoTime()) >= 0;
+        });
         link.start(new FramedLink.FrameListener() {
             @Override
             public void onFrame(byte[] frame, int offset, int length, int messageId, long firstNs, long lastNs) {
@@ -95,7 +117,7 @@ public final class RunningBoard implements AutoCloseable {
         String description = link.byteLink() instanceof ListeningLink l
                 ? boardSide.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ":" + l.boundPort()
                 : boardSide.toString();
-        return new RunningBoard(pty, link, board, runner, description);
+        return new RunningBoard(pty, link, tap, board, runner, description);
     }
 
     /** The endpoint the board serves, with the real port for listening links. */
@@ -135,6 +157,9 @@ public final class RunningBoard implements AutoCloseable {
         runner.close();
         board.close();
         link.close();
+        if (tap != null) {
+            tap.close();
+        }
         if (pty != null) {
             pty.close();
         }

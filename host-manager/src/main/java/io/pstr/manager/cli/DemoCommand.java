@@ -79,6 +79,10 @@ public final class DemoCommand implements Callable<Integer> {
                     + "serial port, like a real board's UART; needs socat). Default ${DEFAULT-VALUE}.")
     String boardLink;
 
+    @Option(names = "--flightgear", description = "Also show the flight in FlightGear (./pstr fgfs in view mode, which starts FlightGear "
+            + "or attaches to one running; see docs/flightgear.md). The demo carries on if FlightGear fails or stops.")
+    boolean flightgear;
+
     @Mixin
     ManagerOptions options = new ManagerOptions();
 
@@ -104,9 +108,23 @@ public final class DemoCommand implements Callable<Integer> {
         if (!boardLink.equals("tcp") && !boardLink.equals("pty")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--board-link must be tcp or pty, not '" + boardLink + "'");
         }
-        List<String> boardArgs = new java.util.ArrayList<>(List.of("--failsafe-timeout-ms", Long.toString(failsafeTimeoutMs)));
+        List<String> boardArgs = new ArrayList<>(List.of("--failsafe-timeout-ms", Long.toString(failsafeTimeoutMs)));
         if (options.signingKey() != null) {
             boardArgs.addAll(List.of("--signing-key", options.signingKey().toAbsolutePath().toString()));
+        }
+        FgfsBridgeProcess fgfs = null;
+        if (flightgear) {
+            try {
+                fgfs = FgfsBridgeProcess.start(Classpaths.fgfs(), dir, out, 60_000);
+                boardArgs.addAll(List.of("--tap", fgfs.tapEndpoint()));
+                out.printf("FlightGear bridge up (pid %d), board telemetry tapped to %s; log %s%n", fgfs.pid(), fgfs.tapEndpoint(),
+                        dir.resolve("fgfs-bridge.log"));
+                out.println("waiting for FlightGear before take-off (its first start builds a navigation cache)");
+                out.flush();
+                fgfs.awaitFlightGear(180_000);
+            } catch (RuntimeException e) {
+                out.printf("!! FlightGear bridge not started (%s): the demo goes on without it%n", e.getMessage());
+            }
         }
         BoardProcess board = BoardProcess.start(Classpaths.board(), dir, boardLink.equals("pty"), boardArgs, 60_000);
         out.printf("virtual board up (pid %d) on %s, record %s%n", board.pid(), board.endpoint(), board.record());
@@ -125,6 +143,9 @@ public final class DemoCommand implements Callable<Integer> {
                 groundStation.close();
             }
             board.close();
+            if (fgfs != null) {
+                fgfs.close();
+            }
             throw e;
         }
         if (options.gcs != null) {
@@ -146,6 +167,9 @@ public final class DemoCommand implements Callable<Integer> {
             board.close();
             if (groundStation != null) {
                 groundStation.close();
+            }
+            if (fgfs != null) {
+                fgfs.close();
             }
         }
         List<JournalEvent> events = journal.events(0, Integer.MAX_VALUE);
