@@ -115,6 +115,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
     });
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
     private final Messages outputReader = new Messages();
+    private final ProcessSampler processes = new ProcessSampler(1_000);
 
     private long cycle;
     private long nextTickNs;
@@ -405,6 +406,25 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         });
     }
 
+    @Override
+    public String failbackPolicy(String policy) {
+        FailbackPolicy p = switch (policy == null ? "" : policy.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "revertive" -> FailbackPolicy.REVERTIVE;
+            case "non-revertive" -> FailbackPolicy.NON_REVERTIVE;
+            default -> throw new IllegalArgumentException("unknown failback policy '" + policy
+                    + "'; expected revertive or non-revertive");
+        };
+        return onConductor(() -> {
+            fsm.policy(p);
+            snapshot = buildStatus(clock.nanoTime());
+            return policyName(fsm.config().policy());
+        });
+    }
+
+    private static String policyName(FailbackPolicy p) {
+        return p.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
     private ReplicaHandle findStopped() {
         for (ReplicaHandle r : replicas.values()) {
             if (fsm.health(r.slot) == ReplicaHealth.STOPPED || fsm.health(r.slot) == ReplicaHealth.SUSPECT) {
@@ -431,19 +451,28 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
 
     private SystemStatus buildStatus(long now) {
         List<ReplicaStatus> list = new ArrayList<>();
+        java.util.Set<Long> pids = new java.util.HashSet<>();
         for (Slot s : Slot.values()) {
             ReplicaHandle r = replicas.get(s);
             String role = s == fsm.primary() ? "primary" : "shadow";
             if (r == null) {
-                list.add(new ReplicaStatus(s.name(), role, false, ReplicaHealth.DOWN.name(), -1, 0, -1, 0, 0, 0, 0, 0, 0, "-"));
+                list.add(new ReplicaStatus(s.name(), role, false, ReplicaHealth.DOWN.name(), -1, 0, -1, 0, 0, 0, 0,
+                        gate.divergentCycles(s), 0, "-", -1, -1));
                 continue;
             }
             long age = r.heartbeatAgeNs(now);
-            list.add(new ReplicaStatus(s.name(), role, s == gate.holder(), fsm.health(s).name(), r.pid(), r.incarnation,
+            long pid = r.pid();
+            if (pid > 0) {
+                pids.add(pid);
+            }
+            ProcessSampler.Sample usage = pid > 0 ? processes.sample(pid) : ProcessSampler.Sample.UNKNOWN;
+            list.add(new ReplicaStatus(s.name(), role, s == gate.holder(), fsm.health(s).name(), pid, r.incarnation,
                     age == Long.MAX_VALUE ? -1 : age / 1_000_000, r.status.get(Field.CYCLES_RUN), r.status.get(Field.LAST_CYCLE),
                     r.status.get(Field.DEADLINE_MISSES), r.status.get(Field.ACCEPTANCE_FAILURES),
-                    0, distributor.drops(s), phaseName(r.status.get(Field.MISSION_PHASE))));
+                    gate.divergentCycles(s), distributor.drops(s), phaseName(r.status.get(Field.MISSION_PHASE)),
+                    usage.cpuPercent(), usage.rssKb()));
         }
+        processes.watch(pids);
         GateStatus g = new GateStatus(gate.outputsSent(), gate.fallbackOutputs(), gate.fencedAtGate(), writer.staleDropped(),
                 gate.lateDropped(), gate.missedCycles(), gate.acceptanceRejected(), gate.divergentCycles());
         FrameCounters fc = splitter.counters();
@@ -452,8 +481,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
                 board.counters().writesRefused.get());
         Slot holder = gate.holder();
         return new SystemStatus(now, fsm.state().name(), fsm.state().code(), fsm.epoch(), holder == null ? null : holder.name(),
-                fsm.primary().name(), cycle, ctx.periodMs, ctx.failover.policy().name().toLowerCase(java.util.Locale.ROOT)
-                        .replace('_', '-'), list, g, l, telemetry.snapshot(now));
+                fsm.primary().name(), cycle, ctx.periodMs, policyName(fsm.config().policy()), list, g, l, telemetry.snapshot(now));
     }
 
     /** Mission phase names by the codes replicas publish (app-flightctl's MissionPhase). */
@@ -522,6 +550,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
     @Override
     public void close() {
         launcherThread.shutdownNow();
+        processes.close();
         for (ReplicaHandle r : replicas.values()) {
             SandboxLauncher.Sandbox sb = r.sandbox;
             if (sb != null && sb.isAlive()) {

@@ -15,4 +15,13 @@ public interface ControlPlane {
      * @throws IllegalArgumentException for an unknown fault or one that cannot be applied now (message says why)
      */
     JournalEvent injectFault(Fault fault);
+
+    /**
+     * Switches the failback policy, {@code revertive} or {@code non-revertive}; the change is journalled.
+     * @return the policy now in force
+     * @throws IllegalArgumentException for an unknown policy, or when this control plane cannot switch it
+     */
+    default String failbackPolicy(String policy) {
+        throw new IllegalArgumentException("this host manager cannot switch the failback policy");
+    }
 }

@@ -9,6 +9,8 @@ package io.pstr.core.status;
  * @param health             {@code RUNNING}, {@code STARTING}, {@code SYNCING}, {@code SUSPECT}, {@code STOPPED}, {@code DOWN}
  * @param heartbeatAgeMs     time since its last heartbeat, -1 if none yet
  * @param missionPhase       mission phase the replica reports
+ * @param cpuPercent         CPU use of its process over the last second or so, in percent of one core; -1 unknown
+ * @param rssKb              resident memory of its process in KiB; -1 unknown
  */
 public record ReplicaStatus(
         String slot,
@@ -24,5 +26,7 @@ public record ReplicaStatus(
         long acceptanceFailures,
         long divergentCycles,
         long inputRingDrops,
-        String missionPhase) {
+        String missionPhase,
+        double cpuPercent,
+        long rssKb) {
 }
