@@ -64,6 +64,8 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         public SandboxLauncher launcher;
         public NanoClock clock = System::nanoTime;
         public Journal journal;
+        /** The mission's waypoints, for the status (the replicas get the mission from their own options). */
+        public List<io.pstr.core.status.Waypoint> waypoints = List.of();
 
         public Context conclude() {
             if (board == null) {
@@ -91,6 +93,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             if (journal == null) {
                 journal = Journal.inMemory();
             }
+            waypoints = waypoints == null ? List.of() : List.copyOf(waypoints);
             return this;
         }
     }
@@ -481,7 +484,8 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
                 board.counters().writesRefused.get());
         Slot holder = gate.holder();
         return new SystemStatus(now, fsm.state().name(), fsm.state().code(), fsm.epoch(), holder == null ? null : holder.name(),
-                fsm.primary().name(), cycle, ctx.periodMs, policyName(fsm.config().policy()), list, g, l, telemetry.snapshot(now));
+                fsm.primary().name(), cycle, ctx.periodMs, policyName(fsm.config().policy()), list, g, l, telemetry.snapshot(now),
+                ctx.waypoints);
     }
 
     /** Mission phase names by the codes replicas publish (app-flightctl's MissionPhase). */

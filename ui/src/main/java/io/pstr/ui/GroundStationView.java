@@ -90,6 +90,8 @@ public final class GroundStationView {
         AttitudeIndicator attitude = new AttitudeIndicator(model.rollProperty()::get, model.pitchProperty()::get,
                 model.yawProperty()::get);
         TrackView track = new TrackView(model.track(), model.yawProperty()::get);
+        model.waypointsProperty().addListener((o, was, now) -> track.waypoints(now.stream()
+                .map(w -> new double[] {w.northM(), w.eastM()}).toArray(double[][]::new)));
         VBox aircraftFigures = figures("Aircraft (board telemetry)",
                 "altitude", model.altitudeTextProperty(),
                 "ground speed", model.speedTextProperty(),

@@ -6,6 +6,7 @@ import io.pstr.core.status.JournalEvent;
 import io.pstr.core.status.LinkStatus;
 import io.pstr.core.status.ReplicaStatus;
 import io.pstr.core.status.SystemStatus;
+import io.pstr.core.status.Waypoint;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,8 @@ import javafx.beans.property.ReadOnlyDoubleProperty;
 import javafx.beans.property.ReadOnlyDoubleWrapper;
 import javafx.beans.property.ReadOnlyLongProperty;
 import javafx.beans.property.ReadOnlyLongWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleObjectProperty;
@@ -88,6 +91,7 @@ public final class StationModel {
     private final ReadOnlyStringWrapper linkCounters = new ReadOnlyStringWrapper("-");
     private final ReadOnlyStringWrapper gateCounters = new ReadOnlyStringWrapper("-");
     private final ReadOnlyLongWrapper revision = new ReadOnlyLongWrapper();
+    private final ReadOnlyObjectWrapper<List<Waypoint>> waypoints = new ReadOnlyObjectWrapper<>(List.of());
     private final TimeSeries plots = new TimeSeries(WINDOW_S, "altitude m", "roll °", "pitch °", "setpoints/s");
     private final TimeSeries track = new TimeSeries(TRACK_WINDOW_S, "north m", "east m");
     private final ObservableList<Marker> markers = FXCollections.observableArrayList();
@@ -306,6 +310,9 @@ public final class StationModel {
                 }
             }
         }
+        if (!st.waypoints().equals(waypoints.get())) {
+            waypoints.set(st.waypoints());
+        }
         AircraftStatus ac = st.aircraft();
         if (ac != null) {
             altitude.set(ac.altitudeM());
@@ -449,6 +456,11 @@ public final class StationModel {
 
     public ReadOnlyStringProperty gateCountersProperty() {
         return gateCounters.getReadOnlyProperty();
+    }
+
+    /** The mission's waypoints, as the host manager knows them. */
+    public ReadOnlyObjectProperty<List<Waypoint>> waypointsProperty() {
+        return waypoints.getReadOnlyProperty();
     }
 
     /** Changes whenever a flush brought something new: plots and the track redraw then. */

@@ -33,6 +33,8 @@ class StationModelTest {
         assertEquals("pid 4242 · incarnation 1", model.replicaA().processProperty().get());
         assertEquals(2, model.plots().size(), "every status is a point on the plots");
         assertEquals(50.0, model.plots().value(3, 1), 1e-9, "10 setpoints in 0.2 s");
+        assertEquals(4, model.waypointsProperty().get().size());
+        assertEquals(20.0, model.waypointsProperty().get().get(1).eastM());
         assertFalse(model.flush(), "nothing new");
     }
 

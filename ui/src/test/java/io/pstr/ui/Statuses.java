@@ -6,6 +6,7 @@ import io.pstr.core.status.JournalEvent;
 import io.pstr.core.status.LinkStatus;
 import io.pstr.core.status.ReplicaStatus;
 import io.pstr.core.status.SystemStatus;
+import io.pstr.core.status.Waypoint;
 import java.util.List;
 import java.util.Map;
 
@@ -21,7 +22,8 @@ final class Statuses {
                 List.of(replica("A", "primary", "A".equals(holder)), replica("B", "shadow", "B".equals(holder))),
                 new GateStatus(outputsSent, 0, 0, 0, 0, 0, 0, 0),
                 new LinkStatus("tcp:127.0.0.1:5760", true, 1000, 500, 40, 20, 1, 0, 2, 3, 0),
-                new AircraftStatus(altitudeM, 3, 4, 4.0, 0.1, 0.05, -0.02, 1.0, true, "OFFBOARD", 12.4, 20));
+                new AircraftStatus(altitudeM, 3, 4, 4.0, 0.1, 0.05, -0.02, 1.0, true, "OFFBOARD", 12.4, 20),
+                List.of(new Waypoint(20, 0, 10), new Waypoint(20, 20, 10), new Waypoint(0, 20, 10), new Waypoint(0, 0, 10)));
     }
 
     static ReplicaStatus replica(String slot, String role, boolean holder) {

@@ -8,6 +8,7 @@ public final class Classpaths {
 
     public static final String REPLICA = "pstr.replica.classpath";
     public static final String BOARD = "pstr.board.classpath";
+    public static final String UI = "pstr.ui.classpath";
 
     private Classpaths() {
     }
@@ -18,6 +19,10 @@ public final class Classpaths {
 
     public static String board() {
         return require(BOARD, "hil-rig");
+    }
+
+    public static String ui() {
+        return require(UI, "ui");
     }
 
     private static String require(String property, String module) {

@@ -8,6 +8,7 @@ import io.pstr.core.status.JournalEvent;
 import io.pstr.core.status.LinkStatus;
 import io.pstr.core.status.ReplicaStatus;
 import io.pstr.core.status.SystemStatus;
+import io.pstr.core.status.Waypoint;
 import io.pstr.manager.journal.Journal;
 
 import java.util.List;
@@ -30,7 +31,8 @@ public final class FakeControlPlane implements ControlPlane {
                         new ReplicaStatus("B", "shadow", false, "SUSPECT", 4343, 2, -1, 4_100, 4_099, 3, 1, 0, 7, "HOVER", -1, -1)),
                 new GateStatus(4_200, 2, 5, 0, 1, 0, 1, 0),
                 new LinkStatus("tcp:127.0.0.1:5760", true, 100_000, 50_000, 2_000, 1_000, 1, 17, 2, 3, 0),
-                new AircraftStatus(9.87, 1, 2, 0.5, -0.1, 0, 0, 1.57, true, "OFFBOARD", 12.4, 35));
+                new AircraftStatus(9.87, 1, 2, 0.5, -0.1, 0, 0, 1.57, true, "OFFBOARD", 12.4, 35),
+                List.of(new Waypoint(20, 0, 10), new Waypoint(20, 20, 10)));
     }
 
     @Override
