@@ -3,7 +3,6 @@ package io.pstr.ui;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
-import javafx.animation.AnimationTimer;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.scene.Scene;
@@ -11,8 +10,9 @@ import javafx.stage.Stage;
 
 /**
  * The JavaFX application: one window bound to a {@link StationModel} fed by a {@link StationConnection}.
- * An {@link AnimationTimer} flushes the model once per displayed frame, so updates arrive in batches at
- * display rate whatever the stream's rate. Configured by {@link #configure} before launch.
+ * The model coalesces what arrives into one {@code Platform.runLater} flush at a time, so updates reach
+ * the display in batches at most once per pulse, and an idle display costs nothing. Configured by
+ * {@link #configure} before launch.
  */
 public final class GroundStationApp extends Application {
 
@@ -27,7 +27,6 @@ public final class GroundStationApp extends Application {
     private static volatile int exitCode;
 
     private StationConnection connection;
-    private AnimationTimer timer;
 
     static void configure(Settings s) {
         settings = s;
@@ -55,25 +54,20 @@ public final class GroundStationApp extends Application {
         stage.setMinWidth(1024);
         stage.setMinHeight(700);
         ScreenshotScript script = s.screenshots() == null ? null : new ScreenshotScript(model, scene, s.screenshots(), connection);
-        timer = new AnimationTimer() {
-            @Override
-            public void handle(long now) {
-                model.flush();
-                if (script != null && script.step(now)) {
+        model.flushOn(Platform::runLater);
+        if (script != null) {
+            model.revisionProperty().addListener((o, was, now) -> {
+                if (script.step(System.nanoTime())) {
                     Platform.exit();
                 }
-            }
-        };
-        timer.start();
+            });
+        }
         stage.show();
         connection.start();
     }
 
     @Override
     public void stop() {
-        if (timer != null) {
-            timer.stop();
-        }
         if (connection != null) {
             connection.close();
         }

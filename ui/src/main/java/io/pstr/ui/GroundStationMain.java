@@ -83,6 +83,10 @@ public final class GroundStationMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // host-manager's jar carries a logback.xml too: name ours, so that logback does not have to choose
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "ui-logback.xml");
+        }
         System.exit(new CommandLine(new GroundStationMain()).execute(args));
     }
 }

@@ -34,9 +34,11 @@ import javafx.collections.transformation.FilteredList;
 
 /**
  * The ground station's view model. The connection's threads drop what they receive into a thread-safe
- * inbox ({@link #listener()}); {@link #flush()}, called on the FX thread once per displayed frame, applies
- * it in one batch: the latest status to the read-only properties, every status to the plots, every
- * journal event to the timeline. Views only bind to what this exposes.
+ * inbox ({@link #listener()}) and ask for at most one pending flush on the FX thread ({@link #flushOn});
+ * {@link #flush()} applies everything that came meanwhile in one batch: the latest status to the read-only
+ * properties, every status to the plots, every journal event to the timeline. So the display is updated
+ * at most once per pulse however fast the stream is, and not at all while nothing comes. Views only bind
+ * to what this exposes.
  */
 public final class StationModel {
 
@@ -100,6 +102,8 @@ public final class StationModel {
     private final ObjectProperty<TimelineEntry.Group> group = new SimpleObjectProperty<>(TimelineEntry.Group.ALL);
     private final StringProperty filterText = new SimpleStringProperty("");
 
+    private final java.util.concurrent.atomic.AtomicBoolean flushPending = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile java.util.concurrent.Executor flusher;
     private long originNs = Long.MIN_VALUE;
     private SystemStatus lastStatus;
     private boolean everConnected;
@@ -121,6 +125,25 @@ public final class StationModel {
         filteredTimeline.setPredicate(e -> e.in(g) && e.matches(text));
     }
 
+    /**
+     * From now on, whatever arrives schedules one flush on this executor ({@code Platform::runLater}) unless
+     * one is already pending. Without it, {@link #flush()} must be called by its owner (tests).
+     */
+    public void flushOn(java.util.concurrent.Executor executor) {
+        flusher = executor;
+        requestFlush();
+    }
+
+    private void requestFlush() {
+        java.util.concurrent.Executor f = flusher;
+        if (f != null && flushPending.compareAndSet(false, true)) {
+            f.execute(() -> {
+                flushPending.set(false);
+                flush();
+            });
+        }
+    }
+
     /** Where the connection delivers; every method is safe on any thread and returns at once. */
     public StationConnection.Listener listener() {
         return new StationConnection.Listener() {
@@ -131,21 +154,25 @@ public final class StationModel {
                 if (statusInboxSize.incrementAndGet() > 100 && statusInbox.poll() != null) {
                     statusInboxSize.decrementAndGet();
                 }
+                requestFlush();
             }
 
             @Override
             public void event(JournalEvent event) {
                 eventInbox.add(event);
+                requestFlush();
             }
 
             @Override
             public void connection(boolean up, String message) {
                 connectionInbox.add(new ConnectionNote(up, message, wallClock.getAsLong()));
+                requestFlush();
             }
 
             @Override
             public void managerRestarted() {
                 restartInbox.add(wallClock.getAsLong());
+                requestFlush();
             }
         };
     }

@@ -1,7 +1,7 @@
 package io.pstr.ui;
 
 import java.time.Duration;
-import javafx.animation.AnimationTimer;
+import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
 
@@ -11,7 +11,6 @@ final class StationFixture implements AutoCloseable {
     final StationModel model = new StationModel();
     final StationConnection connection;
     final GroundStationView view;
-    private final AnimationTimer timer;
 
     StationFixture(Stage stage, String address) {
         connection = new StationConnection(address, null, model.listener(), Duration.ofSeconds(3), Duration.ofMillis(300));
@@ -19,20 +18,13 @@ final class StationFixture implements AutoCloseable {
         Scene scene = new Scene(view.root(), 1280, 800);
         view.install(scene);
         stage.setScene(scene);
-        timer = new AnimationTimer() {
-            @Override
-            public void handle(long now) {
-                model.flush();
-            }
-        };
-        timer.start();
+        model.flushOn(Platform::runLater);
         stage.show();
         connection.start();
     }
 
     @Override
     public void close() {
-        timer.stop();
         connection.close();
     }
 }

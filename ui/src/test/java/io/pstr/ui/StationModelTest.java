@@ -104,6 +104,23 @@ class StationModelTest {
     }
 
     @Test
+    void shouldAskForOneFlushAtATimeWhateverArrives() {
+        java.util.List<Runnable> scheduled = new java.util.ArrayList<>();
+        model.flushOn(scheduled::add);
+        scheduled.remove(0).run(); // the first request, with nothing in it yet
+        for (int i = 0; i < 10; i++) {
+            in.status(status(i * 200_000_000L, "A", 1, 10, i * 10L));
+        }
+        in.event(event(1, 1, "START", "START", null, "host manager starting", Map.of()));
+        assertEquals(1, scheduled.size(), "one flush pending, not eleven");
+        scheduled.remove(0).run();
+        assertEquals(10, model.plots().size());
+        assertEquals(1, model.timeline().size());
+        in.status(status(3_000_000_000L, "A", 1, 10, 100));
+        assertEquals(1, scheduled.size(), "the next arrival asks again");
+    }
+
+    @Test
     void shouldKeepTheInboxBoundedWhileTheDisplayStalls() {
         for (int i = 0; i < 1_000; i++) {
             in.status(status(i * 200_000_000L, "A", 1, 10, i * 10L));
