@@ -11,7 +11,7 @@ abstract class CanvasPane extends Region {
 
     CanvasPane() {
         getChildren().add(canvas);
-        setMinSize(120, 80);
+        setMinSize(80, 50);
     }
 
     @Override

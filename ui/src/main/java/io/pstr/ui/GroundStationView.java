@@ -72,7 +72,11 @@ public final class GroundStationView {
         conn.getStyleClass().add("muted");
         Label title = new Label("PSTR ground station");
         title.getStyleClass().add("app-title");
-        HBox header = new HBox(14, title, state, holder, summary, spacer, conn);
+        for (Label l : List.of(title, state, holder, summary)) {
+            l.setMinWidth(Region.USE_PREF_SIZE); // the connection message gives way, not these
+        }
+        conn.setMinWidth(0);
+        HBox header = new HBox(14, title, state, holder, summary, spacer, policySwitch(), conn);
         header.getStyleClass().add("header");
         Label banner = new Label();
         banner.setId("banner");
@@ -103,8 +107,8 @@ public final class GroundStationView {
         HBox aircraft = new HBox(8, attitude, aircraftFigures, track);
         aircraft.getStyleClass().add("aircraft-panel");
         HBox.setHgrow(track, Priority.ALWAYS);
-        attitude.setPrefSize(200, 220);
-        track.setPrefSize(260, 220);
+        attitude.setPrefSize(190, 200);
+        track.setPrefSize(260, 200);
         aircraftFigures.setPrefWidth(210);
         aircraftFigures.setMinWidth(180);
         HBox top = new HBox(8, a, b, aircraft);
@@ -124,12 +128,14 @@ public final class GroundStationView {
         VBox plots = new VBox(4, altitudePlot, attitudePlot, ratePlot);
         for (CanvasPane p : List.of(altitudePlot, attitudePlot, ratePlot)) {
             VBox.setVgrow(p, Priority.ALWAYS);
-            p.setPrefHeight(110);
+            p.setPrefHeight(90);
+            p.setMinHeight(60);
         }
         HBox.setHgrow(plots, Priority.ALWAYS);
         faults = new FaultPanel(model, this::inject, lastResult.getReadOnlyProperty());
-        VBox controls = new VBox(10, faults, policySwitch(), figures("Board link", "state", model.linkStateProperty(),
-                "counters", model.linkCountersProperty()), figures("Output gate", "counters", model.gateCountersProperty()));
+        HBox counters = new HBox(12, block("Board link", model.linkStateProperty(), model.linkCountersProperty()),
+                block("Output gate", model.gateCountersProperty()));
+        VBox controls = new VBox(8, faults, counters);
         controls.getStyleClass().add("controls");
         controls.setPrefWidth(430);
         controls.setMinWidth(380);
@@ -140,7 +146,7 @@ public final class GroundStationView {
         VBox.setVgrow(middle, Priority.ALWAYS);
         SplitPane split = new SplitPane(upper, timeline());
         split.setOrientation(Orientation.VERTICAL);
-        split.setDividerPositions(0.72);
+        split.setDividerPositions(0.7);
         root.setCenter(split);
 
         live = List.of(altitudePlot, attitudePlot, ratePlot, attitude, track);
@@ -177,9 +183,10 @@ public final class GroundStationView {
         return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 
-    private VBox policySwitch() {
-        Label title = new Label("Failback policy");
-        title.getStyleClass().add("section-title");
+    private HBox policySwitch() {
+        Label title = new Label("failback");
+        title.getStyleClass().add("muted");
+        title.setMinWidth(Region.USE_PREF_SIZE);
         ToggleGroup group = new ToggleGroup();
         ToggleButton revertive = new ToggleButton("revertive");
         revertive.setId("policy-revertive");
@@ -199,10 +206,11 @@ public final class GroundStationView {
             revertive.setSelected("revertive".equals(now));
             nonRevertive.setSelected("non-revertive".equals(now));
         });
-        Label help = new Label("revertive: a recovered primary takes the I/O back after the hold-off");
-        help.getStyleClass().add("muted");
-        help.setWrapText(true);
-        VBox box = new VBox(4, title, new HBox(6, revertive, nonRevertive), help);
+        revertive.setTooltip(new javafx.scene.control.Tooltip("a recovered primary takes the I/O back after the hold-off"));
+        nonRevertive.setTooltip(new javafx.scene.control.Tooltip("the holder keeps the I/O and becomes the primary"));
+        revertive.setMinWidth(Region.USE_PREF_SIZE);
+        nonRevertive.setMinWidth(Region.USE_PREF_SIZE);
+        HBox box = new HBox(4, title, revertive, nonRevertive);
         box.getStyleClass().add("policy-panel");
         return box;
     }
@@ -216,6 +224,7 @@ public final class GroundStationView {
         for (int i = 0; i < nameValue.length; i += 2) {
             Label n = new Label((String) nameValue[i]);
             n.getStyleClass().add("figure-name");
+            n.setMinWidth(Region.USE_PREF_SIZE);
             Label v = new Label();
             @SuppressWarnings("unchecked")
             ObservableValue<String> value = (ObservableValue<String>) nameValue[i + 1];
@@ -225,6 +234,23 @@ public final class GroundStationView {
             grid.addRow(i / 2, n, v);
         }
         VBox box = new VBox(4, t, grid);
+        box.getStyleClass().add("figures-box");
+        return box;
+    }
+
+    /** A titled block of multi-line texts. */
+    @SafeVarargs
+    private static VBox block(String title, ObservableValue<String>... texts) {
+        Label t = new Label(title);
+        t.getStyleClass().add("section-title");
+        VBox box = new VBox(2, t);
+        for (ObservableValue<String> text : texts) {
+            Label v = new Label();
+            v.textProperty().bind(text);
+            v.getStyleClass().add("figure-value");
+            v.setWrapText(true);
+            box.getChildren().add(v);
+        }
         box.getStyleClass().add("figures-box");
         return box;
     }

@@ -39,7 +39,7 @@ public final class ReplicaModel {
         deadlineMisses.set(Long.toString(r.deadlineMisses()));
         acceptanceFailures.set(Long.toString(r.acceptanceFailures()));
         divergence.set(r.divergentCycles() + " cycles");
-        process.set(r.pid() > 0 ? "pid " + r.pid() + " · incarnation " + r.incarnation() : "no process");
+        process.set(r.pid() > 0 ? "pid " + r.pid() + " (#" + r.incarnation() + ")" : "no process");
         cpu.set(r.cpuPercent() < 0 ? "-" : String.format(Locale.ROOT, "%.0f %%", r.cpuPercent()));
         memory.set(r.rssKb() < 0 ? "-" : String.format(Locale.ROOT, "%.0f MiB", r.rssKb() / 1024.0));
         phase.set(r.missionPhase());

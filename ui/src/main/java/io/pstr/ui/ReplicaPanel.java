@@ -52,6 +52,7 @@ final class ReplicaPanel extends VBox {
     private static int add(GridPane grid, int row, String name, ObservableValue<String> value, String id) {
         Label n = new Label(name);
         n.getStyleClass().add("figure-name");
+        n.setMinWidth(Label.USE_PREF_SIZE);
         Label v = new Label();
         v.textProperty().bind(value);
         v.getStyleClass().add("figure-value");

@@ -348,8 +348,7 @@ public final class StationModel {
             yaw.set(ac.yawRad());
             altitudeText.set(num("%.1f m", ac.altitudeM()) + "  " + num("%+.1f m/s", ac.climbRateMps()));
             speedText.set(num("%.1f m/s", ac.groundSpeedMps()));
-            flightText.set(num("N %.1f m", ac.northM()) + "  " + num("E %.1f m", ac.eastM()) + "  "
-                    + num("hdg %.0f°", (Math.toDegrees(ac.yawRad()) + 360) % 360));
+            flightText.set(num("N %.1f", ac.northM()) + "  " + num("E %.1f m", ac.eastM()));
             modeText.set((ac.mode() == null ? "-" : ac.mode())
                     + (ac.telemetryAgeMs() > 1000 ? "  (telemetry " + ac.telemetryAgeMs() + " ms old)" : ""));
             armed.set(ac.armed());
@@ -360,16 +359,15 @@ public final class StationModel {
             linkUp.set(l.up());
             linkState.set((l.up() ? "UP  " : "DOWN  ") + l.endpoint());
             linkCounters.set(String.format(Locale.ROOT,
-                    "bytes in %,d / out %,d%nframes in %,d / out %,d%nCRC errors %,d · bytes skipped %,d%n"
-                            + "sequence gaps %,d (%,d frames lost) · writes refused %,d",
-                    l.bytesIn(), l.bytesOut(), l.framesIn(), l.framesOut(), l.crcErrors(), l.bytesSkipped(),
+                    "in  %,d B · %,d frames%nout %,d B · %,d frames%nCRC errors %,d · skipped %,d B%n"
+                            + "gaps %,d (%,d lost) · refused %,d",
+                    l.bytesIn(), l.framesIn(), l.bytesOut(), l.framesOut(), l.crcErrors(), l.bytesSkipped(),
                     l.sequenceGaps(), l.framesLostToGaps(), l.writesRefused()));
         }
         GateStatus g = st.gate();
         if (g != null) {
             gateCounters.set(String.format(Locale.ROOT,
-                    "outputs sent %,d · fallback %,d%nfenced at gate %,d · stale at board %,d%n"
-                            + "missed cycles %,d · late %,d · rejected %,d",
+                    "sent %,d · fallback %,d%nfenced %,d · stale at board %,d%nmissed %,d · late %,d%nrejected %,d",
                     g.outputsSent(), g.fallbackOutputs(), g.fencedAtGate(), g.fencedReachedBoard(), g.missedCycles(),
                     g.lateDropped(), g.acceptanceRejected()));
         }

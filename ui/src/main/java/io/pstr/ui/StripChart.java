@@ -48,15 +48,16 @@ final class StripChart extends CanvasPane {
         g.setFont(FONT);
         g.setTextBaseline(VPos.TOP);
         g.setTextAlign(TextAlignment.LEFT);
-        double x = left;
         g.setFill(Color.web("#c9d1d9"));
         g.fillText(title, 6, 3);
-        x = left + Math.min(pw * 0.35, 150);
-        for (int i = 0; i < channels.length; i++) {
+        g.setTextAlign(TextAlignment.RIGHT);
+        double x = w - right;
+        for (int i = channels.length - 1; i >= 0; i--) {
             g.setFill(COLOURS[i % COLOURS.length]);
             g.fillText("■ " + series.name(channels[i]), x, 3);
-            x += 90;
+            x -= 90;
         }
+        g.setTextAlign(TextAlignment.LEFT);
         if (pw < 10 || ph < 10) {
             return;
         }

@@ -110,5 +110,6 @@ class KillPrimaryUiTest {
                 && e.message().startsWith("kill-primary") && e.message().contains("pid " + pidA)), "the fault, with the pid killed");
         assertTrue(ProcessHandle.of(pidA).map(h -> !h.isAlive()).orElse(true), "the primary's process is really gone");
         assertTrue(station.model.markers().stream().anyMatch(m -> "FAILOVER".equals(m.type())), "marked on the plots' time axis");
+        Snapshots.save(robot, station.view.root().getScene(), "real-system-after-kill");
     }
 }

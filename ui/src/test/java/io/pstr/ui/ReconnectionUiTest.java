@@ -128,6 +128,7 @@ class ReconnectionUiTest {
 
         robot.clickOn("#policy-non-revertive");
         await().atMost(WAIT).until(() -> "non-revertive".equals(plane.policy));
+        Snapshots.save(robot, station.view.root().getScene(), "scripted-after-kill");
     }
 
     @Test
@@ -141,6 +142,7 @@ class ReconnectionUiTest {
         await().atMost(WAIT).until(() -> !station.model.connectedProperty().get());
         WaitForAsyncUtils.waitForFxEvents();
         assertTrue(visible(robot, "#banner"), "the banner says the manager is gone");
+        Snapshots.save(robot, station.view.root().getScene(), "manager-lost");
         assertTrue(robot.lookup("#fault-kill-primary").query().isDisabled(), "no fault buttons without a manager");
 
         ScriptedPlane second = new ScriptedPlane(50_000_000_000L);

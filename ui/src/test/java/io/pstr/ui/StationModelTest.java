@@ -30,7 +30,7 @@ class StationModelTest {
         assertEquals("fenced from the I/O", model.replicaB().holderTextProperty().get());
         assertEquals("38 %", model.replicaA().cpuProperty().get());
         assertEquals("80 MiB", model.replicaA().memoryProperty().get());
-        assertEquals("pid 4242 · incarnation 1", model.replicaA().processProperty().get());
+        assertEquals("pid 4242 (#1)", model.replicaA().processProperty().get());
         assertEquals(2, model.plots().size(), "every status is a point on the plots");
         assertEquals(50.0, model.plots().value(3, 1), 1e-9, "10 setpoints in 0.2 s");
         assertEquals(4, model.waypointsProperty().get().size());
