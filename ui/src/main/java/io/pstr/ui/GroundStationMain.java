@@ -1,11 +1,13 @@
 package io.pstr.ui;
 
 import io.pstr.manager.api.ApiClient;
+import io.pstr.manager.cli.ApiOptions;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import javafx.application.Application;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -26,14 +28,8 @@ import picocli.CommandLine.Spec;
         exitCodeList = {"0:window closed", "1:error", "2:bad usage"})
 public final class GroundStationMain implements Callable<Integer> {
 
-    @Option(names = "--api", paramLabel = "HOST:PORT", defaultValue = ApiClient.DEFAULT_ADDRESS,
-            description = "Address of the host manager's status/control API (default: ${DEFAULT-VALUE}).")
-    String address;
-
-    @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:PSTR_API_TOKEN}",
-            description = "Bearer token the host manager wants (needed when it listens beyond 127.0.0.1; "
-                    + "default: the PSTR_API_TOKEN environment variable).")
-    String token;
+    @Mixin
+    ApiOptions api;
 
     @Option(names = "--size", paramLabel = "WxH", defaultValue = "1280x800",
             description = "Initial window size (default: ${DEFAULT-VALUE}); the window is resizable.")
@@ -51,7 +47,7 @@ public final class GroundStationMain implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            ApiClient.parseAddress(address);
+            ApiClient.parseAddress(api.address());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -70,7 +66,7 @@ public final class GroundStationMain implements Callable<Integer> {
         if (width < 640 || height < 480 || width > 10_000 || height > 10_000) {
             throw new ParameterException(spec.commandLine(), "--size must be at least 640x480, was " + size);
         }
-        GroundStationApp.configure(new GroundStationApp.Settings(address, token,
+        GroundStationApp.configure(new GroundStationApp.Settings(api.address(), api.token(),
                 screenshots == null ? null : screenshots.toAbsolutePath(), width, height));
         try {
             Application.launch(GroundStationApp.class);
