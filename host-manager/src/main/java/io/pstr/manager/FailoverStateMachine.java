@@ -42,7 +42,7 @@ public final class FailoverStateMachine {
 
     public enum StartMode { FRESH, COLD_LAND, FROM_CHECKPOINT }
 
-    private final FailoverConfig config;
+    private FailoverConfig config;
     private final Actions actions;
     private final EnumMap<Slot, ReplicaHealth> health = new EnumMap<>(Slot.class);
     private final EnumMap<Slot, ReplicaHealth> healthBeforeSuspect = new EnumMap<>(Slot.class);
@@ -393,5 +393,21 @@ public final class FailoverStateMachine {
 
     public FailoverConfig config() {
         return config;
+    }
+
+    /**
+     * Switches the failback policy from now on (the hold-off stays). Switching to revertive while the
+     * recovered primary is already in step hands the I/O back at the next poll once the hold-off has passed.
+     */
+    public void policy(FailbackPolicy policy) {
+        if (policy == null) {
+            throw new IllegalArgumentException("failback policy missing");
+        }
+        if (policy != config.policy()) {
+            FailbackPolicy was = config.policy();
+            config = config.withPolicy(policy, config.failbackHoldOffNs());
+            event("POLICY", Cause.OPERATOR, null, "failback policy " + was + " -> " + policy,
+                    Map.of("policy", policy.name()));
+        }
     }
 }

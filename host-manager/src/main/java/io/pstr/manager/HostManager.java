@@ -87,6 +87,8 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         public Endpoint gcs;
         /** A client request unanswered this long after it arrived counts as lost. */
         public long requestLostAfterNs = TimeUnit.SECONDS.toNanos(2);
+        /** The mission's waypoints, for the status (the replicas get the mission from their own options). */
+        public List<io.pstr.core.status.Waypoint> waypoints = List.of();
 
         public Context conclude() {
             if (board == null) {
@@ -126,6 +128,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             if (requestLostAfterNs <= 0) {
                 throw new IllegalArgumentException("request loss timeout must be positive");
             }
+            waypoints = waypoints == null ? List.of() : List.copyOf(waypoints);
             return this;
         }
     }
@@ -156,6 +159,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
     private final GroundStationLink gcs;
     private final OutputRouter router;
     private final MavlinkCodec requestCodec = new MavlinkCodec();
+    private final ProcessSampler processes = new ProcessSampler(1_000);
 
     private long cycle;
     private long nextTickNs;
@@ -570,6 +574,25 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         return aborted;
     }
 
+    @Override
+    public String failbackPolicy(String policy) {
+        FailbackPolicy p = switch (policy == null ? "" : policy.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "revertive" -> FailbackPolicy.REVERTIVE;
+            case "non-revertive" -> FailbackPolicy.NON_REVERTIVE;
+            default -> throw new IllegalArgumentException("unknown failback policy '" + policy
+                    + "'; expected revertive or non-revertive");
+        };
+        return onConductor(() -> {
+            fsm.policy(p);
+            snapshot = buildStatus(clock.nanoTime());
+            return policyName(fsm.config().policy());
+        });
+    }
+
+    private static String policyName(FailbackPolicy p) {
+        return p.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
     private ReplicaHandle findStopped() {
         for (ReplicaHandle r : replicas.values()) {
             if (fsm.health(r.slot) == ReplicaHealth.STOPPED || fsm.health(r.slot) == ReplicaHealth.SUSPECT) {
@@ -611,29 +634,36 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
 
     private SystemStatus buildStatus(long now) {
         List<ReplicaStatus> list = new ArrayList<>();
+        java.util.Set<Long> pids = new java.util.HashSet<>();
         for (Slot s : Slot.values()) {
             ReplicaHandle r = replicas.get(s);
             String role = s == fsm.primary() ? "primary" : "shadow";
             if (r == null) {
-                list.add(new ReplicaStatus(s.name(), role, false, ReplicaHealth.DOWN.name(), -1, 0, -1, 0, 0, 0, 0, 0, 0, "-",
-                        0, false, 0));
+                list.add(new ReplicaStatus(s.name(), role, false, ReplicaHealth.DOWN.name(), -1, 0, -1, 0, 0, 0, 0,
+                        gate.divergentCycles(s), 0, "-", 0, false, 0, -1, -1));
                 continue;
             }
             long age = r.heartbeatAgeNs(now);
-            list.add(new ReplicaStatus(s.name(), role, s == gate.holder(), fsm.health(s).name(), r.pid(), r.incarnation,
+            long pid = r.pid();
+            if (pid > 0) {
+                pids.add(pid);
+            }
+            ProcessSampler.Sample usage = pid > 0 ? processes.sample(pid) : ProcessSampler.Sample.UNKNOWN;
+            list.add(new ReplicaStatus(s.name(), role, s == gate.holder(), fsm.health(s).name(), pid, r.incarnation,
                     age == Long.MAX_VALUE ? -1 : age / 1_000_000, r.status.get(Field.CYCLES_RUN), r.status.get(Field.LAST_CYCLE),
                     r.status.get(Field.DEADLINE_MISSES), r.status.get(Field.ACCEPTANCE_FAILURES),
-                    0, distributor.drops(s), phaseName(r.status.get(Field.MISSION_PHASE)),
+                    gate.divergentCycles(s), distributor.drops(s), phaseName(r.status.get(Field.MISSION_PHASE)),
                     r.status.get(Field.INPUT_FRAMES), r.status.get(Field.BOARD_LINK_UP) == 1, r.status.get(Field.BOARD_LINK_DOWNS),
-                    channels.counters(r.address)));
+                    usage.cpuPercent(), usage.rssKb(), channels.counters(r.address)));
         }
+        processes.watch(pids);
         GateStatus g = new GateStatus(gate.outputsSent(), gate.fallbackOutputs(), gate.fencedAtGate(), writer.staleDropped(),
                 gate.lateDropped(), gate.missedCycles(), gate.acceptanceRejected(), gate.divergentCycles());
         LinkStatus l = linkStatus();
         Slot holder = gate.holder();
         return new SystemStatus(now, fsm.state().name(), fsm.state().code(), fsm.epoch(), holder == null ? null : holder.name(),
-                fsm.primary().name(), cycle, ctx.periodMs, ctx.failover.policy().name().toLowerCase(java.util.Locale.ROOT)
-                        .replace('_', '-'), list, g, l, telemetry.snapshot(now));
+                fsm.primary().name(), cycle, ctx.periodMs, policyName(fsm.config().policy()), list, g, l, telemetry.snapshot(now),
+                ctx.waypoints);
     }
 
     /** The board link's counters now (conductor thread: the queue-delay histogram is its own). */
@@ -794,6 +824,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
     @Override
     public void close() {
         launcherThread.shutdownNow();
+        processes.close();
         for (ReplicaHandle r : replicas.values()) {
             SandboxLauncher.Sandbox sb = r.sandbox;
             if (sb != null && sb.isAlive()) {

@@ -55,6 +55,7 @@ public final class OutputGate {
     private long missedCycles;
     private long acceptanceRejected;
     private long divergentCycles;
+    private final long[] divergentBySlot = new long[Slot.values().length];
     private long lastFallbackCycle;
 
     /** An output waiting for its deadline. */
@@ -208,6 +209,7 @@ public final class OutputGate {
         } else {
             streaks[from.ordinal()] = 0;
             divergentFlag[from.ordinal()] = true;
+            divergentBySlot[from.ordinal()]++;
             divergentCycles++;
         }
     }
@@ -228,6 +230,11 @@ public final class OutputGate {
         acceptFailStreak[s.ordinal()] = 0;
         holderMissStreak[s.ordinal()] = 0;
         candidates.get(s).cycle = -1;
+    }
+
+    /** Cycles in which this slot's output or ODS differed from what went to the board, since the start. */
+    public long divergentCycles(Slot s) {
+        return divergentBySlot[s.ordinal()];
     }
 
     /** True if the slot diverged since the last call. */

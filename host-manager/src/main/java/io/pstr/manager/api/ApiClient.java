@@ -135,6 +135,17 @@ public final class ApiClient {
         return decode(send(request), JournalEvent.class);
     }
 
+    /** {@code POST /failback-policy/{policy}}: {@code revertive} or {@code non-revertive}; returns the policy in force. */
+    public String failbackPolicy(String policy) {
+        if (!"revertive".equals(policy) && !"non-revertive".equals(policy)) {
+            throw new IllegalArgumentException("failback policy must be revertive or non-revertive, was '" + policy + "'");
+        }
+        HttpRequest request = request("/failback-policy/" + policy)
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build();
+        return decode(send(request), JsonNode.class).path("failbackPolicy").asText();
+    }
+
     /** {@code GET /health}: true when the host manager answers. */
     public boolean health() {
         JsonNode node = decode(get("/health"), JsonNode.class);

@@ -147,6 +147,18 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                     send(ctx, keepAlive, jsonResponse(HttpResponseStatus.OK, faults));
                 }
             }
+            case "/failback-policy/revertive", "/failback-policy/non-revertive" -> {
+                if (allow(ctx, keepAlive, method, HttpMethod.POST)) {
+                    String policy;
+                    try {
+                        policy = controlPlane.failbackPolicy(path.substring("/failback-policy/".length()));
+                    } catch (IllegalArgumentException e) {
+                        sendError(ctx, keepAlive, HttpResponseStatus.BAD_REQUEST, e.getMessage());
+                        return;
+                    }
+                    send(ctx, keepAlive, jsonResponse(HttpResponseStatus.OK, Map.of("failbackPolicy", policy)));
+                }
+            }
             default -> {
                 String name = path.startsWith("/faults/") ? path.substring("/faults/".length()) : null;
                 if (name == null || name.isEmpty() || name.indexOf('/') >= 0) {

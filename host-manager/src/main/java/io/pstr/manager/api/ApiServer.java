@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
  *                                   a "status" event every 200 ms; Last-Event-ID resumes
  * GET  /faults                      [{"name":"kill-primary","description":"..."}, ...]
  * POST /faults/{name}               JournalEvent of the injection; 400 {"error":...} when unknown or refused
+ * POST /failback-policy/{policy}     revertive or non-revertive: {"failbackPolicy":"..."}; journalled as POLICY
  * </pre>
  *
  * Errors are JSON {@code {"error":"..."}}: 400 malformed request or parameter, 401 missing/wrong token,

@@ -15,6 +15,16 @@ public final class ApiOptions {
                     + "default: the PSTR_API_TOKEN environment variable).")
     String token;
 
+    /** {@code HOST:PORT} as given (not yet validated). */
+    public String address() {
+        return address;
+    }
+
+    /** The bearer token, or null. */
+    public String token() {
+        return token;
+    }
+
     /** A client for these options; a malformed address is an IllegalArgumentException with an example. */
     ApiClient client() {
         return new ApiClient(address, token);

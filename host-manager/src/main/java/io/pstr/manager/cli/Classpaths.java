@@ -9,6 +9,7 @@ public final class Classpaths {
     public static final String REPLICA = "pstr.replica.classpath";
     public static final String BOARD = "pstr.board.classpath";
     public static final String FGFS = "pstr.fgfs.classpath";
+    public static final String UI = "pstr.ui.classpath";
 
     private Classpaths() {
     }
@@ -23,6 +24,10 @@ public final class Classpaths {
 
     public static String fgfs() {
         return require(FGFS, "fgfs-bridge");
+    }
+
+    public static String ui() {
+        return require(UI, "ui");
     }
 
     private static String require(String property, String module) {

@@ -83,6 +83,14 @@ public final class DemoCommand implements Callable<Integer> {
             + "or attaches to one running; see docs/flightgear.md). The demo carries on if FlightGear fails or stops.")
     boolean flightgear;
 
+    @Option(names = "--ui", description = "Also open the ground station window (./pstr ui) on this demo; the demo waits "
+            + "for the window to be closed before it stops the host manager.")
+    boolean ui;
+
+    @Option(names = "--ui-arg", paramLabel = "ARG", description = "One more option for the ground station, e.g. "
+            + "--ui-arg=--screenshots --ui-arg=docs/screenshots (repeatable).")
+    List<String> uiArgs = new ArrayList<>();
+
     @Mixin
     ManagerOptions options = new ManagerOptions();
 
@@ -157,12 +165,22 @@ public final class DemoCommand implements Callable<Integer> {
         long originNs;
         long endNs;
         boolean landed;
+        Process window = null;
         try {
+            window = ui ? startUi(running.api().address()) : null;
             Flight flight = fly(running, groundStation);
             originNs = flight.originNs;
             endNs = System.nanoTime();
             landed = flight.landed;
+            if (window != null && window.isAlive()) {
+                out.println("the flight is over: close the ground station window to stop the host manager");
+                out.flush();
+                window.waitFor();
+            }
         } finally {
+            if (window != null) {
+                window.destroy();
+            }
             running.close();
             board.close();
             if (groundStation != null) {
@@ -196,6 +214,20 @@ public final class DemoCommand implements Callable<Integer> {
         }
         out.flush();
         return code;
+    }
+
+    /** The ground station as a child JVM from the ui module's classpath, on this demo's API. */
+    private Process startUi(String apiAddress) throws java.io.IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-Xmx512m", "-cp", Classpaths.ui(), "io.pstr.ui.GroundStationMain", "--api", apiAddress));
+        command.addAll(uiArgs);
+        ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+        if (options.token != null && !options.token.isBlank()) {
+            builder.environment().put("PSTR_API_TOKEN", options.token); // not on the command line, where ps shows it
+        }
+        Process p = builder.start();
+        out.printf("ground station window started (pid %d)%n", p.pid());
+        return p;
     }
 
     private static final class Flight {

@@ -1,6 +1,7 @@
 package io.pstr.manager.cli;
 
 import io.pstr.core.link.Endpoint;
+import io.pstr.core.status.Waypoint;
 import io.pstr.manager.FailbackPolicy;
 import io.pstr.manager.FailoverConfig;
 import io.pstr.manager.HostManager;
@@ -129,6 +130,12 @@ public final class ManagerOptions {
         };
     }
 
+    /** The square the replicas fly with these options (app-flightctl's MissionPlan.square): N, E, S, W back over the origin. */
+    static List<Waypoint> squareWaypoints(double altitudeM, double sideM) {
+        return List.of(new Waypoint(sideM, 0, altitudeM), new Waypoint(sideM, sideM, altitudeM),
+                new Waypoint(0, sideM, altitudeM), new Waypoint(0, 0, altitudeM));
+    }
+
     /** Builds a validated host-manager context; replicas get the same mission options. */
     public HostManager.Context context(Endpoint board, Path dir, Journal journal) {
         HostManager.Context ctx = new HostManager.Context();
@@ -150,6 +157,7 @@ public final class ManagerOptions {
                 "--square-m", Double.toString(squareSideM),
                 "--cruise-mps", Double.toString(cruiseSpeedMps)));
         ctx.launcher = new ProcessSandboxLauncher(Classpaths.replica(), missionArgs);
+        ctx.waypoints = squareWaypoints(takeoffAltitudeM, squareSideM);
         ctx.journal = journal;
         if (noTlog && tlog != null) {
             throw new IllegalArgumentException("--tlog and --no-tlog contradict each other");

@@ -144,6 +144,23 @@ class ApiServerTest {
     }
 
     @Test
+    void shouldSwitchTheFailbackPolicy() throws Exception {
+        HttpResponse<String> ok = send("POST", "/failback-policy/non-revertive", null);
+        assertEquals(200, ok.statusCode(), ok.body());
+        assertEquals("non-revertive", json(ok).get("failbackPolicy").asText());
+        assertEquals("non-revertive", controlPlane.policy);
+        assertEquals("POLICY", controlPlane.journal.events(0, 10).get(0).type());
+
+        ApiClient client = new ApiClient("127.0.0.1:" + server.boundPort(), null);
+        assertEquals("revertive", client.failbackPolicy("revertive"));
+        assertEquals("revertive", controlPlane.policy);
+        assertThrows(IllegalArgumentException.class, () -> client.failbackPolicy("sometimes"));
+
+        assertError(404, send("POST", "/failback-policy/sometimes", null));
+        assertError(405, get("/failback-policy/revertive"));
+    }
+
+    @Test
     void shouldAnswerUnknownPathsAndWrongMethodsWithJsonErrors() throws Exception {
         assertError(404, get("/nope"));
         assertError(404, get("/faults/kill-primary/now"));

@@ -39,7 +39,7 @@ class StatusFormatterTest {
     @Test
     void shouldTolerateAManagerThatIsStillStarting() {
         SystemStatus starting = new SystemStatus(0, "STARTING", 0, 0, null, null, 0, 20, null, null, null, null,
-                new AircraftStatus(Double.NaN, 0, 0, 0, 0, 0, 0, 0, false, null, Double.NaN, -1));
+                new AircraftStatus(Double.NaN, 0, 0, 0, 0, 0, 0, 0, false, null, Double.NaN, -1), null);
         String text = StatusFormatter.format(starting);
         assertTrue(text.startsWith("state STARTING (0)  epoch 0  holder -  primary -"), text);
         assertTrue(text.contains("(no replicas)"), text);
@@ -54,7 +54,7 @@ class StatusFormatterTest {
         SystemStatus s = FakeControlPlane.sampleStatus();
         SystemStatus bad = new SystemStatus(s.monoNs(), s.state(), s.stateCode(), s.epoch(), s.holder(), s.primary(),
                 s.cycle(), s.controlPeriodMs(), s.failbackPolicy(), s.replicas(), new GateStatus(1, 0, 0, 2, 0, 0, 0, 0),
-                s.board(), s.aircraft());
+                s.board(), s.aircraft(), s.waypoints());
         assertTrue(StatusFormatter.format(bad).contains("fenced-at-board 2 (MUST BE 0)"));
     }
 

@@ -23,4 +23,13 @@ public interface ControlPlane {
     default JournalEvent abort() {
         throw new UnsupportedOperationException("this control plane cannot abort");
     }
+
+    /**
+     * Switches the failback policy, {@code revertive} or {@code non-revertive}; the change is journalled.
+     * @return the policy now in force
+     * @throws IllegalArgumentException for an unknown policy, or when this control plane cannot switch it
+     */
+    default String failbackPolicy(String policy) {
+        throw new IllegalArgumentException("this host manager cannot switch the failback policy");
+    }
 }

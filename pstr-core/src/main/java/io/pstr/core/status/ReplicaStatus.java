@@ -14,6 +14,8 @@ import io.pstr.core.channel.ChannelCounters;
  * @param inputFrames        board frames the replica has read from its input ring
  * @param boardLinkUp        whether the replica was last told the board link is up
  * @param boardLinkDowns     board-link-down notices the replica received
+ * @param cpuPercent         CPU use of its process over the last second or so, in percent of one core; -1 unknown
+ * @param rssKb              resident memory of its process in KiB; -1 unknown
  * @param channel            counters of its endpoint on the direct channel
  */
 public record ReplicaStatus(
@@ -34,6 +36,8 @@ public record ReplicaStatus(
         long inputFrames,
         boolean boardLinkUp,
         long boardLinkDowns,
+        double cpuPercent,
+        long rssKb,
         ChannelCounters channel) {
 
     public ReplicaStatus {
@@ -46,9 +50,9 @@ public record ReplicaStatus(
     public ReplicaStatus(String slot, String role, boolean holder, String health, long pid, int incarnation,
             long heartbeatAgeMs, long cyclesRun, long lastCycle, long deadlineMisses, long acceptanceFailures,
             long divergentCycles, long inputRingDrops, String missionPhase, long inputFrames, boolean boardLinkUp,
-            long boardLinkDowns) {
+            long boardLinkDowns, double cpuPercent, long rssKb) {
         this(slot, role, holder, health, pid, incarnation, heartbeatAgeMs, cyclesRun, lastCycle, deadlineMisses,
                 acceptanceFailures, divergentCycles, inputRingDrops, missionPhase, inputFrames, boardLinkUp, boardLinkDowns,
-                ChannelCounters.ZERO);
+                cpuPercent, rssKb, ChannelCounters.ZERO);
     }
 }

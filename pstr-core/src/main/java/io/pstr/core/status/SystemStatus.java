@@ -13,6 +13,7 @@ import java.util.List;
  * @param holder       slot of the replica holding the I/O ({@code A}/{@code B}), or null when none
  * @param primary      slot of the designated primary
  * @param cycle        last control cycle the host ticked
+ * @param waypoints    the mission's waypoints as the host manager gave them to the replicas; empty when unknown
  */
 public record SystemStatus(
         long monoNs,
@@ -27,5 +28,10 @@ public record SystemStatus(
         List<ReplicaStatus> replicas,
         GateStatus gate,
         LinkStatus board,
-        AircraftStatus aircraft) {
+        AircraftStatus aircraft,
+        List<Waypoint> waypoints) {
+
+    public SystemStatus {
+        waypoints = waypoints == null ? List.of() : List.copyOf(waypoints);
+    }
 }

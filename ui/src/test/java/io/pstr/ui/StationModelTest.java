@@ -1,0 +1,131 @@
+package io.pstr.ui;
+
+import static io.pstr.ui.Statuses.event;
+import static io.pstr.ui.Statuses.status;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StationModelTest {
+
+    private final StationModel model = new StationModel(ZoneOffset.UTC, () -> 1_700_000_000_000L);
+    private final StationConnection.Listener in = model.listener();
+
+    @Test
+    void shouldApplyOnlyOnFlushAndShowTheLatestStatus() {
+        in.connection(true, "connected to http://127.0.0.1:8660");
+        in.status(status(1_000_000_000L, "A", 1, 5.0, 50));
+        in.status(status(1_200_000_000L, "A", 1, 6.0, 60));
+        assertFalse(model.connectedProperty().get(), "nothing changes before the flush");
+        assertTrue(model.flush());
+        assertTrue(model.connectedProperty().get());
+        assertEquals("PRIMARY_ACTIVE (1)", model.stateProperty().get());
+        assertEquals(6.0, model.altitudeProperty().get());
+        assertTrue(model.replicaA().holderProperty().get());
+        assertEquals("HOLDS THE I/O · epoch 1", model.replicaA().holderTextProperty().get());
+        assertEquals("fenced from the I/O", model.replicaB().holderTextProperty().get());
+        assertEquals("38 %", model.replicaA().cpuProperty().get());
+        assertEquals("80 MiB", model.replicaA().memoryProperty().get());
+        assertEquals("pid 4242 (#1)", model.replicaA().processProperty().get());
+        assertEquals(2, model.plots().size(), "every status is a point on the plots");
+        assertEquals(50.0, model.plots().value(3, 1), 1e-9, "10 setpoints in 0.2 s");
+        assertEquals(4, model.waypointsProperty().get().size());
+        assertEquals(20.0, model.waypointsProperty().get().get(1).eastM());
+        assertFalse(model.flush(), "nothing new");
+    }
+
+    @Test
+    void shouldMoveTheHolderAndRecordTheFailoverWithItsFigures() {
+        in.connection(true, "connected");
+        in.status(status(1_000_000_000L, "A", 1, 10, 100));
+        model.flush();
+        in.event(event(5, 3_000_000_000L, "FAULT", "OPERATOR", "A", "kill-primary: SIGKILL the primary's process (pid 4242)",
+                Map.of("pid", 4242)));
+        in.event(event(6, 3_022_000_000L, "FAILOVER", "PROCESS_EXIT", "A",
+                "replica A process exited: B takes the I/O", Map.of("detectMs", 22.1, "lastSentCycle", 150)));
+        in.status(status(3_100_000_000L, "B", 2, 10, 200));
+        model.flush();
+        assertTrue(model.replicaB().holderProperty().get());
+        assertFalse(model.replicaA().holderProperty().get());
+        assertEquals("HOLDS THE I/O · epoch 2", model.replicaB().holderTextProperty().get());
+        assertEquals("B", model.holderProperty().get());
+        TimelineEntry failover = model.timeline().get(1);
+        assertEquals("FAILOVER", failover.type());
+        assertEquals(2.022, failover.timeS(), 1e-9);
+        assertTrue(failover.figures().contains("detectMs=22.1"), failover.figures());
+        assertEquals(2, model.markers().size());
+        assertEquals("FAILOVER → B", model.markers().get(1).label());
+        assertEquals("kill-primary", model.markers().get(0).label());
+    }
+
+    @Test
+    void shouldFilterTheTimelineByGroupAndText() {
+        in.event(event(1, 1, "START", "START", null, "host manager starting", Map.of()));
+        in.event(event(2, 2, "FAULT", "OPERATOR", "A", "hang-primary: SIGSTOP", Map.of()));
+        in.event(event(3, 3, "FAILOVER", "TAKEOVER_REQUEST", "A", "B takes the I/O", Map.of("detectMs", 59.4)));
+        in.event(event(4, 4, "LINK", "LINK_UP", null, "board link up", Map.of()));
+        model.flush();
+        assertEquals(4, model.filteredTimeline().size());
+        model.groupProperty().set(TimelineEntry.Group.CHANGES);
+        assertEquals(1, model.filteredTimeline().size());
+        model.groupProperty().set(TimelineEntry.Group.ALL);
+        model.filterTextProperty().set("sigstop");
+        assertEquals("FAULT", model.filteredTimeline().get(0).type());
+        assertEquals(1, model.filteredTimeline().size());
+        model.groupProperty().set(TimelineEntry.Group.LINK);
+        assertEquals(0, model.filteredTimeline().size());
+    }
+
+    @Test
+    void shouldSayWhenTheHostManagerIsLostAndWhenItComesBack() {
+        in.connection(true, "connected");
+        in.status(status(1_000_000_000L, "A", 1, 10, 100));
+        model.flush();
+        in.connection(false, "lost the host manager at http://127.0.0.1:8660: Connection refused");
+        model.flush();
+        assertFalse(model.connectedProperty().get());
+        assertEquals("lost the host manager at http://127.0.0.1:8660: Connection refused",
+                model.connectionMessageProperty().get());
+        assertFalse(model.replicaA().holderProperty().get(), "a lost manager's holder is not shown as current");
+        in.connection(false, "still nobody");
+        in.managerRestarted();
+        in.connection(true, "connected");
+        in.status(status(5_000_000_000L, "A", 1, 0, 3));
+        model.flush();
+        assertTrue(model.connectedProperty().get());
+        assertEquals(java.util.List.of("LOST", "MANAGER_RESTARTED", "RECONNECTED"),
+                model.timeline().stream().map(TimelineEntry::cause).toList());
+        assertTrue(Double.isNaN(model.plots().value(3, model.plots().size() - 1)),
+                "no setpoint rate across a restart (the counters started again)");
+    }
+
+    @Test
+    void shouldAskForOneFlushAtATimeWhateverArrives() {
+        java.util.List<Runnable> scheduled = new java.util.ArrayList<>();
+        model.flushOn(scheduled::add);
+        scheduled.remove(0).run(); // the first request, with nothing in it yet
+        for (int i = 0; i < 10; i++) {
+            in.status(status(i * 200_000_000L, "A", 1, 10, i * 10L));
+        }
+        in.event(event(1, 1, "START", "START", null, "host manager starting", Map.of()));
+        assertEquals(1, scheduled.size(), "one flush pending, not eleven");
+        scheduled.remove(0).run();
+        assertEquals(10, model.plots().size());
+        assertEquals(1, model.timeline().size());
+        in.status(status(3_000_000_000L, "A", 1, 10, 100));
+        assertEquals(1, scheduled.size(), "the next arrival asks again");
+    }
+
+    @Test
+    void shouldKeepTheInboxBoundedWhileTheDisplayStalls() {
+        for (int i = 0; i < 1_000; i++) {
+            in.status(status(i * 200_000_000L, "A", 1, 10, i * 10L));
+        }
+        model.flush();
+        assertEquals(100, model.plots().size(), "only the latest statuses are kept");
+    }
+}

@@ -1,0 +1,40 @@
+package io.pstr.ui;
+
+import io.pstr.core.status.AircraftStatus;
+import io.pstr.core.status.GateStatus;
+import io.pstr.core.status.JournalEvent;
+import io.pstr.core.status.LinkStatus;
+import io.pstr.core.status.ReplicaStatus;
+import io.pstr.core.status.SystemStatus;
+import io.pstr.core.status.Waypoint;
+import java.util.List;
+import java.util.Map;
+
+/** Status snapshots and journal events for the ground station's tests. */
+final class Statuses {
+
+    private Statuses() {
+    }
+
+    static SystemStatus status(long monoNs, String holder, long epoch, double altitudeM, long outputsSent) {
+        return new SystemStatus(monoNs, "A".equals(holder) ? "PRIMARY_ACTIVE" : "SHADOW_ACTIVE", "A".equals(holder) ? 1 : 3,
+                epoch, holder, "A", outputsSent, 20, "revertive",
+                List.of(replica("A", "primary", "A".equals(holder)), replica("B", "shadow", "B".equals(holder))),
+                new GateStatus(outputsSent, 0, 0, 0, 0, 0, 0, 0),
+                new LinkStatus("tcp:127.0.0.1:5760", true, "mavlink", false, 1000, 500, 40, 20, 1, 0, 0, 2, 3,
+                        Map.of("1/1", 2L), 0, 0, 0, 0, 0, 0, 0, 0, 1, null, 120, 900, 1_500),
+                new AircraftStatus(altitudeM, 3, 4, 4.0, 0.1, 0.05, -0.02, 1.0, true, "OFFBOARD", 12.4, 20),
+                List.of(new Waypoint(20, 0, 10), new Waypoint(20, 20, 10), new Waypoint(0, 20, 10), new Waypoint(0, 0, 10)));
+    }
+
+    static ReplicaStatus replica(String slot, String role, boolean holder) {
+        return new ReplicaStatus(slot, role, holder, "RUNNING", "A".equals(slot) ? 4242 : 4343, 1, 12, 1_000, 999, 0, 0, 0, 0,
+                "WAYPOINT", 1_000, true, 0, 37.5, 81_920);
+    }
+
+    static JournalEvent event(long seq, long monoNs, String type, String cause, String slot, String message,
+                              Map<String, Object> figures) {
+        return new JournalEvent(seq, monoNs, 1_700_000_000_000L + monoNs / 1_000_000, type, cause, "PRIMARY_ACTIVE",
+                "SHADOW_ACTIVE", 2, 100, slot, message, figures);
+    }
+}
