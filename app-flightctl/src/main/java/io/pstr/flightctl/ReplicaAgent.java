@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
@@ -69,6 +70,8 @@ public final class ReplicaAgent implements Agent {
     private List<byte[]> currentFrames = new ArrayList<>();
     private final ArrayDeque<Batch> pending = new ArrayDeque<>();
     private int corruptionCyclesLeft;
+    private int stallCyclesLeft;
+    private int channelCutCyclesLeft;
     private Checkpoint earlyCheckpoint;
 
     public ReplicaAgent(String slot, ReplicaFiles files, MissionPlan plan, NanoClock clock) {
@@ -130,14 +133,51 @@ public final class ReplicaAgent implements Agent {
                     buffer.getStringUtf8(index + Messages.ROLE_PEER_MAILBOX));
             case MessageTypes.SEND_CHECKPOINT -> checkpointRequested = true;
             case MessageTypes.START -> onStart(buffer.getInt(index + Messages.START_MODE));
-            case MessageTypes.FAULT -> {
-                task.setOutputCorruption(FlightTask.Corruption.values()[
-                        Math.floorMod(buffer.getInt(index + Messages.FAULT_KIND), FlightTask.Corruption.values().length)]);
-                corruptionCyclesLeft = buffer.getInt(index + Messages.FAULT_CYCLES);
-                LOG.warn("replica {}: output corruption {} injected for {} cycles", slot, task.outputCorruption(), corruptionCyclesLeft);
-            }
+            case MessageTypes.FAULT -> onFault(buffer.getInt(index + Messages.FAULT_KIND), buffer.getInt(index + Messages.FAULT_CYCLES));
             default -> LOG.warn("replica {}: unknown input message type {} ({} bytes) skipped", slot, type, length);
         }
+    }
+
+    /** Injected faults (the host's fault-injection messages): each one real inside this process. */
+    private void onFault(int kind, int cycles) {
+        switch (kind) {
+            case MessageTypes.FAULT_STALL -> {
+                stallCyclesLeft = Math.max(0, cycles);
+                LOG.warn("replica {}: stall injected: each step takes 1.5 periods for {} cycles", slot, stallCyclesLeft);
+            }
+            case MessageTypes.FAULT_OOM -> {
+                LOG.warn("replica {}: out-of-memory fault injected: allocating until the heap is exhausted", slot);
+                exhaustHeap();
+            }
+            case MessageTypes.FAULT_DIVERGE -> {
+                if (ods != null) {
+                    ods.badInputsTotal += 1_000_000;
+                    LOG.warn("replica {}: state perturbed (divergence fault)", slot);
+                }
+            }
+            case MessageTypes.FAULT_CUT_CHANNEL -> {
+                channelCutCyclesLeft = Math.max(0, cycles);
+                LOG.warn("replica {}: direct channel cut for {} cycles", slot, channelCutCyclesLeft);
+            }
+            default -> {
+                if (kind < 0 || kind >= FlightTask.Corruption.values().length) {
+                    LOG.warn("replica {}: unknown fault kind {} ignored", slot, kind);
+                    return;
+                }
+                task.setOutputCorruption(FlightTask.Corruption.values()[kind]);
+                corruptionCyclesLeft = cycles;
+                LOG.warn("replica {}: output corruption {} injected for {} cycles", slot, task.outputCorruption(), corruptionCyclesLeft);
+            }
+        }
+    }
+
+    /** Holds on to ever more memory; the launcher runs replicas with -XX:+ExitOnOutOfMemoryError, so the JVM exits. */
+    private void exhaustHeap() {
+        List<long[]> hog = new ArrayList<>();
+        while (hog.size() < Integer.MAX_VALUE) {
+            hog.add(new long[128 * 1024]);
+        }
+        LOG.error("replica {}: heap never ran out ({} blocks)", slot, hog.size());
     }
 
     private void onStart(int mode) {
@@ -225,6 +265,14 @@ public final class ReplicaAgent implements Agent {
             task.setOutputCorruption(FlightTask.Corruption.NONE);
         }
         lastCycle = cycle;
+        if (stallCyclesLeft > 0) {
+            stallCyclesLeft--;
+            // As a CPU-starved step would be: late, while the process lives and beats between steps.
+            long stallEndNs = startNs + cyclePeriodMs * 1_500_000L;
+            for (long left = stallEndNs - clock.nanoTime(); left > 0; left = stallEndNs - clock.nanoTime()) {
+                LockSupport.parkNanos(left);
+            }
+        }
         int length = 0;
         for (byte[] frame : result.frames()) {
             writer.scratch().putBytes(Messages.OUTPUT_FRAMES + length, frame);
@@ -246,7 +294,11 @@ public final class ReplicaAgent implements Agent {
         if (result.badInputs() > 0) {
             status.set(Field.BAD_INPUT_FRAMES, status.get(Field.BAD_INPUT_FRAMES) + result.badInputs());
         }
-        if (peerMailbox != null) {
+        boolean channelCut = channelCutCyclesLeft > 0;
+        if (channelCut) {
+            channelCutCyclesLeft--;
+        }
+        if (peerMailbox != null && !channelCut) {
             if (!writer.heartbeat(peerMailbox.ring(), cycle, clock.nanoTime(), epoch)) {
                 status.increment(Field.MAILBOX_FULL);
             }

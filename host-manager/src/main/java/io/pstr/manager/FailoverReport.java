@@ -119,7 +119,7 @@ public final class FailoverReport {
         return e.figures() != null && e.figures().get(name) instanceof Number n ? n.longValue() : 0;
     }
 
-    static double gapMs(List<BoardRecord.Setpoint> setpoints, long fromNs, long toNs) {
+    public static double gapMs(List<BoardRecord.Setpoint> setpoints, long fromNs, long toNs) {
         long worst = 0;
         long previous = Long.MIN_VALUE;
         for (BoardRecord.Setpoint s : setpoints) {
@@ -135,7 +135,7 @@ public final class FailoverReport {
     }
 
     /** Counts setpoints in the window whose cycle went backwards (fenced) or repeated (duplicates); history counts from the start. */
-    static long stale(List<BoardRecord.Setpoint> setpoints, long fromNs, long toNs, int periodMs, boolean duplicates) {
+    public static long stale(List<BoardRecord.Setpoint> setpoints, long fromNs, long toNs, int periodMs, boolean duplicates) {
         Set<Long> seen = new HashSet<>();
         long maxCycle = Long.MIN_VALUE;
         long count = 0;
@@ -155,7 +155,7 @@ public final class FailoverReport {
         return count;
     }
 
-    static double altitudeDeviation(List<BoardRecord.State> states, long fromNs, long toNs) {
+    public static double altitudeDeviation(List<BoardRecord.State> states, long fromNs, long toNs) {
         double reference = Double.NaN;
         double worst = 0;
         for (BoardRecord.State s : states) {

@@ -138,7 +138,16 @@ public final class FailoverStateMachine {
             return;
         }
         if (h == ReplicaHealth.STOPPED) {
-            if (v.heartbeatAgeNs() < config.suspectAfterNs()) {
+            if (v.heartbeatAgeNs() < config.suspectAfterNs() && started && holder == null) {
+                // Nobody holds the I/O (both were lost) and nobody can hand it a checkpoint: start it again
+                // in a fresh sandbox, from which the cold recovery lands the aircraft.
+                event("REPLICA", Cause.RECOVERED, s, "fenced replica " + s + " resumed while nobody holds the I/O: "
+                        + "restarting it for a cold recovery", Map.of());
+                actions.kill(s);
+                health.put(s, ReplicaHealth.DOWN);
+                hungSinceNs.remove(s);
+                launch(s, nowNs);
+            } else if (v.heartbeatAgeNs() < config.suspectAfterNs()) {
                 // A fenced replica resumed: whatever it writes with its old epoch is refused by the gate.
                 syncing(s, nowNs);
                 hungSinceNs.remove(s);

@@ -58,6 +58,8 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         public Path runDir;
         public int periodMs = 20;
         public long graceNs = TimeUnit.MILLISECONDS.toNanos(3);
+        /** A replica whose heartbeat is this old is checked for a dying process (early crash detection). */
+        public long crashProbeAfterNs = TimeUnit.MILLISECONDS.toNanos(1);
         public long linkRateBitsPerSec = 115_200;
         public int bitsPerByte = 10;
         public FailoverConfig failover;
@@ -77,6 +79,9 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             }
             if (graceNs < 0 || graceNs >= TimeUnit.MILLISECONDS.toNanos(periodMs)) {
                 throw new IllegalArgumentException("output deadline grace must be >= 0 and shorter than the control period");
+            }
+            if (crashProbeAfterNs <= 0) {
+                throw new IllegalArgumentException("crash probe threshold must be positive");
             }
             if (linkRateBitsPerSec <= 0) {
                 throw new IllegalArgumentException("link rate must be positive");
@@ -115,6 +120,9 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
     });
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
     private final Messages outputReader = new Messages();
+    private final java.util.Random noiseRandom = new java.util.Random();
+    /** Garbage the board-link thread feeds into the splitter before the next bytes it reads (fault injection). */
+    private volatile byte[] pendingNoise;
 
     private long cycle;
     private long nextTickNs;
@@ -229,7 +237,8 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         long drops = distributor.drops(s);
         boolean lost = drops != r.dropsSeen;
         r.dropsSeen = drops;
-        return new SlotView(r.alive(), st == ReplicaState.READY || st == ReplicaState.RUNNING
+        boolean alive = r.alive() && !r.dying(now, ctx.crashProbeAfterNs, ctx.failover.suspectAfterNs());
+        return new SlotView(alive, st == ReplicaState.READY || st == ReplicaState.RUNNING
                 || st == ReplicaState.AWAITING_CHECKPOINT, st == ReplicaState.RUNNING,
                 r.sandbox == null ? 0 : r.heartbeatAgeNs(now), gate.syncStreak(s), gate.takeDivergence(s),
                 gate.acceptanceFailStreak(s), gate.holderMissStreak(s), takeover, lost);
@@ -392,9 +401,23 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
                         }
                     }
                 }
-                case CORRUPT_PRIMARY -> {
+                case CORRUPT_PRIMARY -> replicaFault(target, MessageTypes.FAULT_CORRUPT_NAN, 50, now);
+                case RANGE_PRIMARY -> replicaFault(target, MessageTypes.FAULT_CORRUPT_RANGE, 50, now);
+                case FREEZE_PRIMARY -> replicaFault(target, MessageTypes.FAULT_CORRUPT_FROZEN, 50, now);
+                case STALL_PRIMARY -> replicaFault(target, MessageTypes.FAULT_STALL, 100, now);
+                case OOM_PRIMARY -> replicaFault(target, MessageTypes.FAULT_OOM, 0, now);
+                case DIVERGE_PRIMARY -> replicaFault(target, MessageTypes.FAULT_DIVERGE, 0, now);
+                case CUT_CHANNEL -> {
                     fsm.faultInjected(now);
-                    distributor.control(target, (m, ring) -> m.fault(ring, 1, 50));
+                    for (Slot s : replicas.keySet()) {
+                        distributor.control(s, (m, ring) -> m.fault(ring, MessageTypes.FAULT_CUT_CHANNEL, 100));
+                    }
+                }
+                case BOARD_NOISE -> {
+                    fsm.faultInjected(now);
+                    byte[] noise = new byte[300];
+                    noiseRandom.nextBytes(noise);
+                    pendingNoise = noise;
                 }
             }
             Map<String, Object> figures = new LinkedHashMap<>();
@@ -403,6 +426,11 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             return journal.append("FAULT", Cause.OPERATOR.name(), fsm.state().name(), fsm.state().name(), fsm.epoch(),
                     cycle, r.slot.name(), fault.wireName() + ": " + fault.description() + " (pid " + r.pid() + ")", figures);
         });
+    }
+
+    private void replicaFault(Slot target, int kind, int cycles, long now) {
+        fsm.faultInjected(now);
+        distributor.control(target, (m, ring) -> m.fault(ring, kind, cycles));
     }
 
     private ReplicaHandle findStopped() {
@@ -470,6 +498,11 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         @Override
         public void onBytes(byte[] buffer, int offset, int length, long rxNs) {
             chunkNs = rxNs;
+            byte[] noise = pendingNoise;
+            if (noise != null) {
+                pendingNoise = null;
+                splitter.feed(noise, 0, noise.length, this::onFrame);
+            }
             splitter.feed(buffer, offset, length, this::onFrame);
         }
 

@@ -502,6 +502,20 @@ class FailoverStateMachineTest {
     }
 
     @Test
+    void shouldRestartAReplicaThatResumesWhileNobodyHoldsAndRecoverColdFromIt() {
+        startMission();
+        poll(heartbeat(HANG_NS), heartbeat(HANG_NS));
+        assertNull(fsm.holder(), "both hung: nobody holds");
+        assertEquals(FailoverState.FAILSAFE, fsm.state());
+        actions.calls.clear();
+        poll(running(), heartbeat(HANG_NS));
+        assertEquals(List.of("kill A", "launch A"), actions.calls, "no checkpoint to be had: a fresh sandbox");
+        poll(READY, heartbeat(HANG_NS));
+        assertEquals(Slot.A, fsm.holder(), "the restarted replica recovers cold");
+        assertTrue(actions.calls.contains("start A COLD_LAND"), actions.calls.toString());
+    }
+
+    @Test
     void shouldOnlyGrowEpochsAndJournalEveryHolderChange() {
         startMission();
         // A long, busy flight: crash, hang, acceptance failure, takeover, both lost.
