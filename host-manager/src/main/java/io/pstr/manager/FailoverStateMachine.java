@@ -96,7 +96,8 @@ public final class FailoverStateMachine {
             maybeStartMission(nowNs);
         }
         if (state == FailoverState.PRIMARY_SYNCED && config.policy() == FailbackPolicy.REVERTIVE
-                && nowNs - syncedAtNs >= config.failbackHoldOffNs()) {
+                && nowNs - syncedAtNs >= config.failbackHoldOffNs() && health.get(primary) == ReplicaHealth.RUNNING) {
+            // Never hand the I/O back to a primary whose heartbeat is late right now (SUSPECT): wait until it beats.
             Slot from = holder;
             assignHolder(primary, nowNs, Cause.FAILBACK, "FAILBACK", "I/O handed back to the primary " + primary
                     + " (from " + from + ")");

@@ -502,6 +502,24 @@ class FailoverStateMachineTest {
     }
 
     @Test
+    void shouldNotFailBackToAPrimaryWhoseHeartbeatIsLateUntilItBeatsAgain() {
+        startMission();
+        poll(DEAD, running());
+        poll(READY, running());
+        poll(synced(), running());
+        assertEquals(FailoverState.PRIMARY_SYNCED, fsm.state());
+        pollFor(1_000 * MS, synced(), running());
+        pollFor(1_200 * MS, with(v -> {
+            v.syncStreak = 25;
+            v.heartbeatAgeNs = SUSPECT_NS;
+            return v;
+        }), running());
+        assertEquals(Slot.B, fsm.holder(), "hold-off over, but the primary is suspect: no failback");
+        poll(synced(), running());
+        assertEquals(Slot.A, fsm.holder(), "it beats again: failback");
+    }
+
+    @Test
     void shouldRestartAReplicaThatResumesWhileNobodyHoldsAndRecoverColdFromIt() {
         startMission();
         poll(heartbeat(HANG_NS), heartbeat(HANG_NS));

@@ -71,6 +71,13 @@ public final class ManagerOptions {
     @Option(names = "--cruise-mps", defaultValue = "4", description = "Mission: cruise speed (default ${DEFAULT-VALUE} m/s).")
     double cruiseSpeedMps;
 
+    @Option(names = "--laps", defaultValue = "1", description = "Mission: times the square is flown before landing (default ${DEFAULT-VALUE}).")
+    int laps;
+
+    @Option(names = "--final-hold-ms", defaultValue = "2000",
+            description = "Mission: hover at the last waypoint this long before landing (default ${DEFAULT-VALUE} ms).")
+    int finalHoldMs;
+
     public Path resolveRunDir(String prefix) {
         if (runDir != null) {
             return runDir.toAbsolutePath();
@@ -106,7 +113,9 @@ public final class ManagerOptions {
         List<String> missionArgs = new ArrayList<>(List.of(
                 "--takeoff-alt-m", Double.toString(takeoffAltitudeM),
                 "--square-m", Double.toString(squareSideM),
-                "--cruise-mps", Double.toString(cruiseSpeedMps)));
+                "--cruise-mps", Double.toString(cruiseSpeedMps),
+                "--laps", Integer.toString(laps),
+                "--final-hold-ms", Integer.toString(finalHoldMs)));
         ctx.launcher = new ProcessSandboxLauncher(Classpaths.replica(), missionArgs);
         ctx.journal = journal;
         return ctx.conclude();

@@ -7,14 +7,15 @@ import picocli.CommandLine.Command;
 @Command(name = "pstr", mixinStandardHelpOptions = true, version = "pstr 0.1.0",
         description = "Primary-shadow flight-control failover (PSTR on an embedded virtualization system). Two replicas of the flight-control task share the board's serial link through the host manager; when the primary fails the shadow takes the I/O and the aircraft keeps flying.",
         subcommands = {DemoCommand.class, ManagerCommand.class, BoardCommand.class, StatusCommand.class,
-                FaultCommand.class, EventsCommand.class, CommandLine.HelpCommand.class},
+                FaultCommand.class, EventsCommand.class, SoakCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  ./pstr demo                          fly the demo mission, kill and hang the primary",
                 "  ./pstr demo --report r.json          the same, and write the failover figures as JSON",
                 "  ./pstr board --link tcp-listen:5760  the virtual board alone",
                 "  ./pstr manager --board tcp:127.0.0.1:5760",
                 "  ./pstr status --watch                who holds the I/O, live",
-                "  ./pstr fault kill-primary            SIGKILL the primary"})
+                "  ./pstr fault kill-primary            SIGKILL the primary",
+                "  ./pstr soak --minutes 30             a long flight through random faults, then a summary"})
 public final class PstrMain {
 
     private PstrMain() {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * A whole system flying for a fault campaign: the virtual board in its own JVM, a host manager here,
@@ -29,13 +30,15 @@ public final class DrillFlight implements AutoCloseable {
     private boolean closed;
 
     /**
-     * @param ctx a host-manager context without its board endpoint (this starts the board)
+     * @param context builds the host-manager context for the board's endpoint (this starts the board)
      * @param boardArgs more options for the board (e.g. its failsafe timeout)
      */
-    public DrillFlight(String boardClasspath, Path dir, List<String> boardArgs, HostManager.Context ctx, long recoverTimeoutNs) {
+    public DrillFlight(String boardClasspath, Path dir, List<String> boardArgs, Function<Endpoint, HostManager.Context> context,
+            long recoverTimeoutNs) {
         board = BoardProcess.start(boardClasspath, dir, boardArgs, 60_000);
+        HostManager.Context ctx;
         try {
-            ctx.board = Endpoint.parse(board.endpoint());
+            ctx = context.apply(Endpoint.parse(board.endpoint()));
             running = RunningManager.start(ctx, "127.0.0.1", 0, null);
         } catch (RuntimeException e) {
             board.close();
