@@ -40,6 +40,8 @@ public final class ReplicaAgent implements Agent {
     /** Peer heartbeats missed (in cycles) before a shadow asks the host to take over. */
     static final int TAKEOVER_AFTER_MISSED_CYCLES = 3;
     private static final int MAILBOX_BATCH = 1024;
+    /** Throwaway control steps run before READY (see {@link WarmUp}). */
+    static final int WARM_UP_CYCLES = 3000;
     private static final int INPUT_BATCH = 256;
 
     private record Batch(long cycle, int periodMs, List<byte[]> frames) {
@@ -84,6 +86,11 @@ public final class ReplicaAgent implements Agent {
         this.mailbox = RingFile.open(files.mailbox());
         this.status = ReplicaStatusFile.open(files.status());
         status.set(Field.PID, ProcessHandle.current().pid());
+        status.set(Field.HEARTBEAT_NS, clock.nanoTime());
+        long warmNs = clock.nanoTime();
+        WarmUp.run(plan, WARM_UP_CYCLES);
+        LOG.info("replica {}: control step warmed up ({} throwaway cycles in {} ms)", slot, WARM_UP_CYCLES,
+                (clock.nanoTime() - warmNs) / 1_000_000);
         status.set(Field.HEARTBEAT_NS, clock.nanoTime());
         publishState(ReplicaState.READY);
     }

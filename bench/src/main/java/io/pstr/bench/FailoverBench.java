@@ -65,6 +65,16 @@ public final class FailoverBench implements Callable<Integer> {
     @Option(names = "--period-ms", defaultValue = "20", paramLabel = "MS", description = "Control period (default ${DEFAULT-VALUE} ms = 50 Hz).")
     int periodMs;
 
+    @Option(names = "--budget-min", paramLabel = "MIN",
+            description = "Stop injecting after this many minutes of faults and write what was measured (the samples column says how many).")
+    Double budgetMin;
+
+    @Option(names = "--hang-timeout-ms", paramLabel = "MS",
+            description = "Heartbeat age at which a replica is declared hung (default: the manager's, 10 periods and at least "
+                    + "200 ms). A loaded machine that freezes JVMs for longer needs more; crash detection and the command gap "
+                    + "do not depend on it.")
+    Long hangTimeoutMs;
+
     @Option(names = "--steady-s", defaultValue = "20", paramLabel = "S",
             description = "Quiet flight measured before the faults, for CPU, RSS and jitter (default ${DEFAULT-VALUE} s).")
     int steadyS;
@@ -110,7 +120,7 @@ public final class FailoverBench implements Callable<Integer> {
         });
         try (DrillFlight flight = new DrillFlight(Classpaths.board(), dir, List.of(), board -> context(board, dir, laps),
                 TimeUnit.SECONDS.toNanos(90))) {
-            flight.awaitCruising(TimeUnit.SECONDS.toNanos(180));
+            flight.awaitCruising(TimeUnit.SECONDS.toNanos(600));
             java.util.function.Supplier<List<Long>> pids = () -> {
                 List<Long> list = new ArrayList<>(List.of(ProcessHandle.current().pid(), flight.board().pid()));
                 for (ReplicaStatus r : flight.status().replicas()) {
@@ -135,8 +145,15 @@ public final class FailoverBench implements Callable<Integer> {
             steadyCpu.sample(steadyToNs);
             current.set(faultCpu);
             long t0 = System.nanoTime();
-            for (FaultKind kind : kinds) {
-                for (int i = 1; i <= perKind; i++) {
+            long budgetEndNs = budgetMin == null ? Long.MAX_VALUE : t0 + (long) (budgetMin * 60e9);
+            // Round robin over the kinds, so a budget cut leaves every kind with as many samples as the others.
+            rounds:
+            for (int i = 1; i <= perKind; i++) {
+                for (FaultKind kind : kinds) {
+                    if (System.nanoTime() > budgetEndNs) {
+                        pw.printf("budget of %.1f min spent after %d rounds: writing what was measured%n", budgetMin, i - 1);
+                        break rounds;
+                    }
                     int n = i;
                     FaultDrill.Run run = flight.inject(kind, r -> progress(pw, t0, n, perKind, r));
                     if (!run.redundant()) {
@@ -244,7 +261,11 @@ public final class FailoverBench implements Callable<Integer> {
         ctx.board = board;
         ctx.runDir = dir;
         ctx.periodMs = periodMs;
-        ctx.failover = FailoverConfig.defaults(periodMs).withPolicy(FailbackPolicy.NON_REVERTIVE, 0);
+        FailoverConfig f = FailoverConfig.defaults(periodMs).withPolicy(FailbackPolicy.NON_REVERTIVE, 0);
+        // Thresholds are the defaults; only a restarted replica gets longer to start on a loaded machine.
+        long hangNs = hangTimeoutMs == null ? f.hangTimeoutNs() : TimeUnit.MILLISECONDS.toNanos(hangTimeoutMs);
+        ctx.failover = new FailoverConfig(f.periodNs(), f.suspectAfterNs(), hangNs, f.hungKillAfterNs(), f.syncCycles(),
+                f.failbackHoldOffNs(), f.policy(), f.acceptanceFailLimit(), f.deadlineMissLimit(), TimeUnit.SECONDS.toNanos(120));
         ctx.launcher = new ProcessSandboxLauncher(Classpaths.replica(), List.of("--laps", Integer.toString(laps)));
         return ctx;
     }

@@ -41,6 +41,10 @@ public final class ManagerOptions {
             description = "Heartbeat age at which a replica is declared hung and fenced (default: 10 periods, at least 200 ms).")
     Long hangTimeoutMs;
 
+    @Option(names = "--start-timeout-s", defaultValue = "30", paramLabel = "S",
+            description = "How long a (re)started replica may take to be ready before it is relaunched (default ${DEFAULT-VALUE} s).")
+    long startTimeoutS;
+
     @Option(names = "--link-rate", defaultValue = "115200", paramLabel = "BIT/S",
             description = "Rate the output writer paces the board link to, start and stop bits included (default ${DEFAULT-VALUE}).")
     long linkRateBitsPerSec;
@@ -104,11 +108,10 @@ public final class ManagerOptions {
         ctx.linkRateBitsPerSec = linkRateBitsPerSec;
         FailoverConfig f = FailoverConfig.defaults(periodMs)
                 .withPolicy(failbackPolicy(), TimeUnit.MILLISECONDS.toNanos(holdOffMs));
-        if (hangTimeoutMs != null) {
-            f = new FailoverConfig(f.periodNs(), f.suspectAfterNs(), TimeUnit.MILLISECONDS.toNanos(hangTimeoutMs),
-                    f.hungKillAfterNs(), f.syncCycles(), f.failbackHoldOffNs(), f.policy(), f.acceptanceFailLimit(),
-                    f.deadlineMissLimit(), f.startTimeoutNs());
-        }
+        f = new FailoverConfig(f.periodNs(), f.suspectAfterNs(),
+                hangTimeoutMs != null ? TimeUnit.MILLISECONDS.toNanos(hangTimeoutMs) : f.hangTimeoutNs(),
+                f.hungKillAfterNs(), f.syncCycles(), f.failbackHoldOffNs(), f.policy(), f.acceptanceFailLimit(),
+                f.deadlineMissLimit(), TimeUnit.SECONDS.toNanos(startTimeoutS));
         ctx.failover = f;
         List<String> missionArgs = new ArrayList<>(List.of(
                 "--takeoff-alt-m", Double.toString(takeoffAltitudeM),

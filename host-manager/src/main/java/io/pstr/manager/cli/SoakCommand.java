@@ -94,7 +94,7 @@ public final class SoakCommand implements Callable<Integer> {
         List<DrillMeasure.Row> rows;
         try (DrillFlight flight = new DrillFlight(Classpaths.board(), dir,
                 List.of("--failsafe-timeout-ms", Long.toString(failsafeTimeoutMs)), board -> options.context(board, dir, journal), TimeUnit.SECONDS.toNanos(recoverTimeoutS))) {
-            flight.awaitCruising(TimeUnit.SECONDS.toNanos(180));
+            flight.awaitCruising(TimeUnit.SECONDS.toNanos(600));
             out.printf("cruising; injecting faults%n");
             out.printf("%8s  %-12s %10s %8s %10s  %s%n", "t(s)", "fault", "detect ms", "changes", "recovery s", "back to redundancy");
             out.flush();
