@@ -41,7 +41,7 @@ public final class ReplicaAgent implements Agent {
     static final int TAKEOVER_AFTER_MISSED_CYCLES = 3;
     private static final int MAILBOX_BATCH = 1024;
     /** Throwaway control steps run before READY (see {@link WarmUp}). */
-    static final int WARM_UP_CYCLES = 3000;
+    static final int WARM_UP_CYCLES = 500;
     private static final int INPUT_BATCH = 256;
 
     private record Batch(long cycle, int periodMs, List<byte[]> frames) {

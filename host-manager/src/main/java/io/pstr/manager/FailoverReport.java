@@ -47,15 +47,8 @@ public final class FailoverReport {
      */
     public static Map<String, Object> build(int controlPeriodMs, long originNs, long endNs, List<JournalEvent> events,
             List<BoardRecord> board) {
-        List<BoardRecord.Setpoint> setpoints = new ArrayList<>();
-        List<BoardRecord.State> states = new ArrayList<>();
-        for (BoardRecord r : board) {
-            if (r instanceof BoardRecord.Setpoint s) {
-                setpoints.add(s);
-            } else if (r instanceof BoardRecord.State s) {
-                states.add(s);
-            }
-        }
+        List<BoardRecord.Setpoint> setpoints = of(board, BoardRecord.Setpoint.class);
+        List<BoardRecord.State> states = of(board, BoardRecord.State.class);
         List<Failover> failovers = new ArrayList<>();
         String holder = null;
         for (JournalEvent e : events) {
@@ -94,6 +87,17 @@ public final class FailoverReport {
         report.put("setpointsAtBoard", setpoints.size());
         report.put("maxCommandGapMs", gapMs(setpoints, Long.MIN_VALUE, Long.MAX_VALUE));
         return report;
+    }
+
+    /** The records of one kind, in record order. */
+    public static <T extends BoardRecord> List<T> of(List<BoardRecord> board, Class<T> kind) {
+        List<T> out = new ArrayList<>();
+        for (BoardRecord r : board) {
+            if (kind.isInstance(r)) {
+                out.add(kind.cast(r));
+            }
+        }
+        return out;
     }
 
     private static JournalEvent nextChangeOrNull(List<JournalEvent> events, JournalEvent e) {

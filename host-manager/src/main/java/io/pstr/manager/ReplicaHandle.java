@@ -48,7 +48,7 @@ final class ReplicaHandle implements AutoCloseable {
 
     /**
      * Whether a quiet replica's process is already dying (see {@link ProcessExit}). Asked only when its
-     * heartbeat is older than {@code quietNs}; at most every {@code quietNs} while it stays quiet, and
+     * heartbeat is older than {@code quietNs}; at most once per {@code quietNs} while it stays quiet, and
      * every {@code slowProbeNs} once it has been quiet for longer than that (a stopped replica).
      */
     boolean dying(long nowNs, long quietNs, long slowProbeNs) {
@@ -60,7 +60,8 @@ final class ReplicaHandle implements AutoCloseable {
         if (age < quietNs || nowNs < nextProbeNs) {
             return false;
         }
-        nextProbeNs = nowNs + (age > slowProbeNs ? slowProbeNs : quietNs / 4);
+        // At most one probe (one read of /proc/PID/stat) per quiet millisecond: cheap even when a loaded machine keeps replicas waiting.
+        nextProbeNs = nowNs + (age > slowProbeNs ? slowProbeNs : quietNs);
         dying = s.dying();
         return dying;
     }

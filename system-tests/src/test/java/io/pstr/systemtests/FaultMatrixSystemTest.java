@@ -64,6 +64,7 @@ class FaultMatrixSystemTest {
         }
         String table = DrillSummary.markdownRows(rows, PERIOD_MS);
         Files.writeString(dir.resolve("fault-matrix.md"), table, StandardCharsets.UTF_8);
+        Files.writeString(dir.getParent().resolve("fault-matrix-last.md"), table, StandardCharsets.UTF_8);
 
         Map<FaultKind, DrillMeasure.Row> byKind = new EnumMap<>(FaultKind.class);
         rows.forEach(r -> byKind.put(r.kind(), r));

@@ -41,15 +41,8 @@ public final class DrillMeasure {
     }
 
     public static List<Row> measure(List<FaultDrill.Run> runs, List<BoardRecord> board, int periodMs) {
-        List<BoardRecord.Setpoint> setpoints = new ArrayList<>();
-        List<BoardRecord.State> states = new ArrayList<>();
-        for (BoardRecord r : board) {
-            if (r instanceof BoardRecord.Setpoint s) {
-                setpoints.add(s);
-            } else if (r instanceof BoardRecord.State s) {
-                states.add(s);
-            }
-        }
+        List<BoardRecord.Setpoint> setpoints = FailoverReport.of(board, BoardRecord.Setpoint.class);
+        List<BoardRecord.State> states = FailoverReport.of(board, BoardRecord.State.class);
         List<Row> rows = new ArrayList<>();
         for (FaultDrill.Run run : runs) {
             long from = run.faultNs() - BEFORE_NS;
