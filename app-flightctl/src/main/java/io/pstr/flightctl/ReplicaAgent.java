@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
@@ -50,6 +51,8 @@ public final class ReplicaAgent implements Agent {
     /** Peer heartbeats missed (in cycles) before a shadow asks the host to take over. */
     static final int TAKEOVER_AFTER_MISSED_CYCLES = 3;
     private static final int PEER_BATCH = 1024;
+    /** Throwaway control steps run before READY (see {@link WarmUp}). */
+    static final int WARM_UP_CYCLES = 500;
     private static final int INPUT_BATCH = 256;
 
     /** Executions of client requests remembered for checking the holder's notices. */
@@ -87,6 +90,10 @@ public final class ReplicaAgent implements Agent {
     private List<byte[]> currentFrames = new ArrayList<>();
     private final ArrayDeque<Batch> pending = new ArrayDeque<>();
     private int corruptionCyclesLeft;
+    private int stallCyclesLeft;
+    private int channelCutCyclesLeft;
+    /** This cycle's sends are cut off (the channel-cut fault). */
+    private boolean channelCut;
     private Checkpoint earlyCheckpoint;
     private final ArrayDeque<Execution> executions = new ArrayDeque<>();
     private final ArrayDeque<Execution> notices = new ArrayDeque<>();
@@ -105,6 +112,11 @@ public final class ReplicaAgent implements Agent {
         status.set(Field.PID, ProcessHandle.current().pid());
         status.set(Field.HEARTBEAT_NS, clock.nanoTime());
         status.set(Field.BOARD_LINK_UP, 1);
+        long warmNs = clock.nanoTime();
+        WarmUp.run(plan, WARM_UP_CYCLES);
+        LOG.info("replica {}: control step warmed up ({} throwaway cycles in {} ms)", slot, WARM_UP_CYCLES,
+                (clock.nanoTime() - warmNs) / 1_000_000);
+        status.set(Field.HEARTBEAT_NS, clock.nanoTime());
         publishState(ReplicaState.READY);
     }
 
@@ -158,12 +170,7 @@ public final class ReplicaAgent implements Agent {
                     buffer.getStringUtf8(index + Messages.ROLE_PEER_ADDRESS));
             case MessageTypes.SEND_CHECKPOINT -> checkpointRequested = true;
             case MessageTypes.START -> onStart(buffer.getInt(index + Messages.START_MODE));
-            case MessageTypes.FAULT -> {
-                task.setOutputCorruption(FlightTask.Corruption.values()[
-                        Math.floorMod(buffer.getInt(index + Messages.FAULT_KIND), FlightTask.Corruption.values().length)]);
-                corruptionCyclesLeft = buffer.getInt(index + Messages.FAULT_CYCLES);
-                LOG.warn("replica {}: output corruption {} injected for {} cycles", slot, task.outputCorruption(), corruptionCyclesLeft);
-            }
+            case MessageTypes.FAULT -> onFault(buffer.getInt(index + Messages.FAULT_KIND), buffer.getInt(index + Messages.FAULT_CYCLES));
             case MessageTypes.LINK -> onLink(buffer.getInt(index + Messages.LINK_UP) == 1);
             default -> LOG.warn("replica {}: unknown input message type {} ({} bytes) skipped", slot, type, length);
         }
@@ -176,6 +183,48 @@ public final class ReplicaAgent implements Agent {
             status.increment(Field.BOARD_LINK_DOWNS);
         }
         LOG.info("replica {}: board link {}", slot, up ? "up" : "DOWN");
+    }
+
+    /** Injected faults (the host's fault-injection messages): each one real inside this process. */
+    private void onFault(int kind, int cycles) {
+        switch (kind) {
+            case MessageTypes.FAULT_STALL -> {
+                stallCyclesLeft = Math.max(0, cycles);
+                LOG.warn("replica {}: stall injected: each step takes 1.5 periods for {} cycles", slot, stallCyclesLeft);
+            }
+            case MessageTypes.FAULT_OOM -> {
+                LOG.warn("replica {}: out-of-memory fault injected: allocating until the heap is exhausted", slot);
+                exhaustHeap();
+            }
+            case MessageTypes.FAULT_DIVERGE -> {
+                if (ods != null) {
+                    ods.badInputsTotal += 1_000_000;
+                    LOG.warn("replica {}: state perturbed (divergence fault)", slot);
+                }
+            }
+            case MessageTypes.FAULT_CUT_CHANNEL -> {
+                channelCutCyclesLeft = Math.max(0, cycles);
+                LOG.warn("replica {}: direct channel cut for {} cycles", slot, channelCutCyclesLeft);
+            }
+            default -> {
+                if (kind < 0 || kind >= FlightTask.Corruption.values().length) {
+                    LOG.warn("replica {}: unknown fault kind {} ignored", slot, kind);
+                    return;
+                }
+                task.setOutputCorruption(FlightTask.Corruption.values()[kind]);
+                corruptionCyclesLeft = cycles;
+                LOG.warn("replica {}: output corruption {} injected for {} cycles", slot, task.outputCorruption(), corruptionCyclesLeft);
+            }
+        }
+    }
+
+    /** Holds on to ever more memory; the launcher runs replicas with -XX:+ExitOnOutOfMemoryError, so the JVM exits. */
+    private void exhaustHeap() {
+        List<long[]> hog = new ArrayList<>();
+        while (hog.size() < Integer.MAX_VALUE) {
+            hog.add(new long[128 * 1024]);
+        }
+        LOG.error("replica {}: heap never ran out ({} blocks)", slot, hog.size());
     }
 
     private void onStart(int mode) {
@@ -261,6 +310,14 @@ public final class ReplicaAgent implements Agent {
             task.setOutputCorruption(FlightTask.Corruption.NONE);
         }
         lastCycle = cycle;
+        if (stallCyclesLeft > 0) {
+            stallCyclesLeft--;
+            // As a CPU-starved step would be: late, while the process lives and beats between steps.
+            long stallEndNs = startNs + cyclePeriodMs * 1_500_000L;
+            for (long left = stallEndNs - clock.nanoTime(); left > 0; left = stallEndNs - clock.nanoTime()) {
+                LockSupport.parkNanos(left);
+            }
+        }
         int length = 0;
         for (byte[] frame : result.frames()) {
             writer.scratch().putBytes(Messages.OUTPUT_FRAMES + length, frame);
@@ -283,6 +340,10 @@ public final class ReplicaAgent implements Agent {
             status.set(Field.BAD_INPUT_FRAMES, status.get(Field.BAD_INPUT_FRAMES) + result.badInputs());
         }
         status.set(Field.REQUESTS_EXECUTED, ods.requestsExecuted);
+        channelCut = channelCutCyclesLeft > 0;
+        if (channelCut) {
+            channelCutCyclesLeft--;
+        }
         long periodNs = cyclePeriodMs * 1_000_000L;
         for (HandledRequest r : result.requests()) {
             if (r.retransmission()) {
@@ -330,7 +391,8 @@ public final class ReplicaAgent implements Agent {
     /** Sends {@code length} bytes of {@code body} to the peer as a message of {@code type}. */
     SendResult sendToPeer(int type, DirectBuffer body, int offset, int length, long requestedNs, DeadlineKind kind) {
         ChannelAddress to = peer;
-        if (to == null) {
+        if (to == null || channelCut) {
+            // No peer, or the channel-cut fault: nothing gets through, as on a severed link.
             status.increment(Field.PEER_SEND_FAILED);
             return SendResult.UNREACHABLE;
         }

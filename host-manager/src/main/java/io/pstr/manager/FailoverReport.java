@@ -51,15 +51,8 @@ public final class FailoverReport {
      */
     public static Map<String, Object> build(int controlPeriodMs, long originNs, long endNs, List<JournalEvent> events,
             List<BoardRecord> board) {
-        List<BoardRecord.Setpoint> setpoints = new ArrayList<>();
-        List<BoardRecord.State> states = new ArrayList<>();
-        for (BoardRecord r : board) {
-            if (r instanceof BoardRecord.Setpoint s) {
-                setpoints.add(s);
-            } else if (r instanceof BoardRecord.State s) {
-                states.add(s);
-            }
-        }
+        List<BoardRecord.Setpoint> setpoints = of(board, BoardRecord.Setpoint.class);
+        List<BoardRecord.State> states = of(board, BoardRecord.State.class);
         List<Failover> failovers = new ArrayList<>();
         String holder = null;
         for (JournalEvent e : events) {
@@ -109,6 +102,17 @@ public final class FailoverReport {
         return report;
     }
 
+    /** The records of one kind, in record order. */
+    public static <T extends BoardRecord> List<T> of(List<BoardRecord> board, Class<T> kind) {
+        List<T> out = new ArrayList<>();
+        for (BoardRecord r : board) {
+            if (kind.isInstance(r)) {
+                out.add(kind.cast(r));
+            }
+        }
+        return out;
+    }
+
     private static JournalEvent nextChangeOrNull(List<JournalEvent> events, JournalEvent e) {
         for (JournalEvent x : events) {
             if (x.seq() > e.seq() && ("FAILOVER".equals(x.type()) || "FAILBACK".equals(x.type()) || "RECOVERY".equals(x.type()))) {
@@ -132,7 +136,7 @@ public final class FailoverReport {
         return e.figures() != null && e.figures().get(name) instanceof Number n ? n.longValue() : 0;
     }
 
-    static double gapMs(List<BoardRecord.Setpoint> setpoints, long fromNs, long toNs) {
+    public static double gapMs(List<BoardRecord.Setpoint> setpoints, long fromNs, long toNs) {
         long worst = 0;
         long previous = Long.MIN_VALUE;
         for (BoardRecord.Setpoint s : setpoints) {
@@ -148,7 +152,7 @@ public final class FailoverReport {
     }
 
     /** Counts setpoints in the window whose cycle went backwards (fenced) or repeated (duplicates); history counts from the start. */
-    static long stale(List<BoardRecord.Setpoint> setpoints, long fromNs, long toNs, int periodMs, boolean duplicates) {
+    public static long stale(List<BoardRecord.Setpoint> setpoints, long fromNs, long toNs, int periodMs, boolean duplicates) {
         Set<Long> seen = new HashSet<>();
         long maxCycle = Long.MIN_VALUE;
         long count = 0;
@@ -168,7 +172,7 @@ public final class FailoverReport {
         return count;
     }
 
-    static double altitudeDeviation(List<BoardRecord.State> states, long fromNs, long toNs) {
+    public static double altitudeDeviation(List<BoardRecord.State> states, long fromNs, long toNs) {
         double reference = Double.NaN;
         double worst = 0;
         for (BoardRecord.State s : states) {

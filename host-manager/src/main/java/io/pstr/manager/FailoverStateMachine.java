@@ -96,7 +96,8 @@ public final class FailoverStateMachine {
             maybeStartMission(nowNs);
         }
         if (state == FailoverState.PRIMARY_SYNCED && config.policy() == FailbackPolicy.REVERTIVE
-                && nowNs - syncedAtNs >= config.failbackHoldOffNs()) {
+                && nowNs - syncedAtNs >= config.failbackHoldOffNs() && health.get(primary) == ReplicaHealth.RUNNING) {
+            // Never hand the I/O back to a primary whose heartbeat is late right now (SUSPECT): wait until it beats.
             Slot from = holder;
             assignHolder(primary, nowNs, Cause.FAILBACK, "FAILBACK", "I/O handed back to the primary " + primary
                     + " (from " + from + ")");
@@ -138,7 +139,16 @@ public final class FailoverStateMachine {
             return;
         }
         if (h == ReplicaHealth.STOPPED) {
-            if (v.heartbeatAgeNs() < config.suspectAfterNs()) {
+            if (v.heartbeatAgeNs() < config.suspectAfterNs() && started && holder == null) {
+                // Nobody holds the I/O (both were lost) and nobody can hand it a checkpoint: start it again
+                // in a fresh sandbox, from which the cold recovery lands the aircraft.
+                event("REPLICA", Cause.RECOVERED, s, "fenced replica " + s + " resumed while nobody holds the I/O: "
+                        + "restarting it for a cold recovery", Map.of());
+                actions.kill(s);
+                health.put(s, ReplicaHealth.DOWN);
+                hungSinceNs.remove(s);
+                launch(s, nowNs);
+            } else if (v.heartbeatAgeNs() < config.suspectAfterNs()) {
                 // A fenced replica resumed: whatever it writes with its old epoch is refused by the gate.
                 syncing(s, nowNs);
                 hungSinceNs.remove(s);

@@ -72,6 +72,8 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         public int bitsPerByte;
         /** How far ahead of a free wire the paced writer may hand the link the next output (a UART's FIFO). */
         public long writerLeadNs = TimeUnit.MILLISECONDS.toNanos(1);
+        /** A replica whose heartbeat is this old is checked for a dying process (early crash detection). */
+        public long crashProbeAfterNs = TimeUnit.MILLISECONDS.toNanos(1);
         public FailoverConfig failover;
         public SandboxLauncher launcher;
         public NanoClock clock = System::nanoTime;
@@ -102,6 +104,9 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             }
             if (graceNs < 0 || graceNs >= TimeUnit.MILLISECONDS.toNanos(periodMs)) {
                 throw new IllegalArgumentException("output deadline grace must be >= 0 and shorter than the control period");
+            }
+            if (crashProbeAfterNs <= 0) {
+                throw new IllegalArgumentException("crash probe threshold must be positive");
             }
             if (linkRateBitsPerSec < 0) {
                 throw new IllegalArgumentException("link rate must be positive");
@@ -160,6 +165,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
     private final OutputRouter router;
     private final MavlinkCodec requestCodec = new MavlinkCodec();
     private final ProcessSampler processes = new ProcessSampler(1_000);
+    private final java.util.Random noiseRandom = new java.util.Random();
 
     private long cycle;
     private long nextTickNs;
@@ -340,7 +346,8 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         long drops = distributor.drops(s);
         boolean lost = drops != r.dropsSeen;
         r.dropsSeen = drops;
-        return new SlotView(r.alive(), st == ReplicaState.READY || st == ReplicaState.RUNNING
+        boolean alive = r.alive() && !r.dying(now, ctx.crashProbeAfterNs, ctx.failover.suspectAfterNs());
+        return new SlotView(alive, st == ReplicaState.READY || st == ReplicaState.RUNNING
                 || st == ReplicaState.AWAITING_CHECKPOINT, st == ReplicaState.RUNNING,
                 r.sandbox == null ? 0 : r.heartbeatAgeNs(now), gate.syncStreak(s), gate.takeDivergence(s),
                 gate.acceptanceFailStreak(s), gate.holderMissStreak(s), takeover, lost);
@@ -509,9 +516,23 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
                         }
                     }
                 }
-                case CORRUPT_PRIMARY -> {
+                case CORRUPT_PRIMARY -> replicaFault(target, MessageTypes.FAULT_CORRUPT_NAN, 50, now);
+                case RANGE_PRIMARY -> replicaFault(target, MessageTypes.FAULT_CORRUPT_RANGE, 50, now);
+                case FREEZE_PRIMARY -> replicaFault(target, MessageTypes.FAULT_CORRUPT_FROZEN, 50, now);
+                case STALL_PRIMARY -> replicaFault(target, MessageTypes.FAULT_STALL, 100, now);
+                case OOM_PRIMARY -> replicaFault(target, MessageTypes.FAULT_OOM, 0, now);
+                case DIVERGE_PRIMARY -> replicaFault(target, MessageTypes.FAULT_DIVERGE, 0, now);
+                case CUT_CHANNEL -> {
                     fsm.faultInjected(now);
-                    distributor.control(target, (m, ring) -> m.fault(ring, 1, 50));
+                    for (Slot s : replicas.keySet()) {
+                        distributor.control(s, (m, ring) -> m.fault(ring, MessageTypes.FAULT_CUT_CHANNEL, 100));
+                    }
+                }
+                case BOARD_NOISE -> {
+                    fsm.faultInjected(now);
+                    byte[] noise = new byte[300];
+                    noiseRandom.nextBytes(noise);
+                    board.injectNoise(noise);
                 }
             }
             Map<String, Object> figures = new LinkedHashMap<>();
@@ -591,6 +612,11 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
 
     private static String policyName(FailbackPolicy p) {
         return p.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    private void replicaFault(Slot target, int kind, int cycles, long now) {
+        fsm.faultInjected(now);
+        distributor.control(target, (m, ring) -> m.fault(ring, kind, cycles));
     }
 
     private ReplicaHandle findStopped() {

@@ -41,7 +41,7 @@ public final class ProcessSandboxLauncher implements SandboxLauncher {
     public Sandbox launch(Slot slot, int incarnation, ReplicaFiles files) {
         List<String> command = new ArrayList<>(List.of(javaBinary,
                 "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-                "-XX:+UseSerialGC", "-Xms32m", "-Xmx96m", "-XX:TieredStopAtLevel=1", "-Xss512k",
+                "-XX:+UseSerialGC", "-Xms32m", "-Xmx96m", "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1", "-Xss512k",
                 "-XX:+PerfDisableSharedMem",
                 "-Dpstr.replica=" + slot + "-" + incarnation,
                 "-cp", classpath, "io.pstr.flightctl.ReplicaMain",
@@ -82,6 +82,11 @@ public final class ProcessSandboxLauncher implements SandboxLauncher {
         @Override
         public void kill() {
             process.destroyForcibly();
+        }
+
+        @Override
+        public boolean dying() {
+            return !isAlive() || ProcessExit.dying(process.pid());
         }
 
         @Override

@@ -77,6 +77,29 @@ final class ReplicaHandle implements AutoCloseable {
         return hb == Long.MIN_VALUE ? Long.MAX_VALUE : Math.max(0, nowNs - hb);
     }
 
+    private long nextProbeNs = Long.MIN_VALUE;
+    private boolean dying;
+
+    /**
+     * Whether a quiet replica's process is already dying (see {@link ProcessExit}). Asked only when its
+     * heartbeat is older than {@code quietNs}; at most once per {@code quietNs} while it stays quiet, and
+     * every {@code slowProbeNs} once it has been quiet for longer than that (a stopped replica).
+     */
+    boolean dying(long nowNs, long quietNs, long slowProbeNs) {
+        SandboxLauncher.Sandbox s = sandbox;
+        if (dying || s == null) {
+            return dying;
+        }
+        long age = heartbeatAgeNs(nowNs);
+        if (age < quietNs || nowNs < nextProbeNs) {
+            return false;
+        }
+        // At most one probe (one read of /proc/PID/stat) per quiet millisecond: cheap even when a loaded machine keeps replicas waiting.
+        nextProbeNs = nowNs + (age > slowProbeNs ? slowProbeNs : quietNs);
+        dying = s.dying();
+        return dying;
+    }
+
     /** Alive while launching (no process yet) or while its process lives. */
     boolean alive() {
         SandboxLauncher.Sandbox s = sandbox;

@@ -29,5 +29,14 @@ public interface SandboxLauncher {
 
         /** SIGCONT. */
         void resume();
+
+        /**
+         * True once the process is irrevocably on its way out (a fatal signal is pending or being acted
+         * on), possibly before the kernel has finished tearing it down and {@link #isAlive()} turns false.
+         * Costs a system call or two: callers ask only when the replica has gone quiet.
+         */
+        default boolean dying() {
+            return !isAlive();
+        }
     }
 }

@@ -502,6 +502,38 @@ class FailoverStateMachineTest {
     }
 
     @Test
+    void shouldNotFailBackToAPrimaryWhoseHeartbeatIsLateUntilItBeatsAgain() {
+        startMission();
+        poll(DEAD, running());
+        poll(READY, running());
+        poll(synced(), running());
+        assertEquals(FailoverState.PRIMARY_SYNCED, fsm.state());
+        pollFor(1_000 * MS, synced(), running());
+        pollFor(1_200 * MS, with(v -> {
+            v.syncStreak = 25;
+            v.heartbeatAgeNs = SUSPECT_NS;
+            return v;
+        }), running());
+        assertEquals(Slot.B, fsm.holder(), "hold-off over, but the primary is suspect: no failback");
+        poll(synced(), running());
+        assertEquals(Slot.A, fsm.holder(), "it beats again: failback");
+    }
+
+    @Test
+    void shouldRestartAReplicaThatResumesWhileNobodyHoldsAndRecoverColdFromIt() {
+        startMission();
+        poll(heartbeat(HANG_NS), heartbeat(HANG_NS));
+        assertNull(fsm.holder(), "both hung: nobody holds");
+        assertEquals(FailoverState.FAILSAFE, fsm.state());
+        actions.calls.clear();
+        poll(running(), heartbeat(HANG_NS));
+        assertEquals(List.of("kill A", "launch A"), actions.calls, "no checkpoint to be had: a fresh sandbox");
+        poll(READY, heartbeat(HANG_NS));
+        assertEquals(Slot.A, fsm.holder(), "the restarted replica recovers cold");
+        assertTrue(actions.calls.contains("start A COLD_LAND"), actions.calls.toString());
+    }
+
+    @Test
     void shouldOnlyGrowEpochsAndJournalEveryHolderChange() {
         startMission();
         // A long, busy flight: crash, hang, acceptance failure, takeover, both lost.

@@ -50,6 +50,23 @@ public record MissionPlan(
     }
 
     /**
+     * The square flown {@code laps} times, holding {@code finalHoldMs} at the end before landing: a long
+     * mission for soak runs and benchmarks.
+     */
+    public static MissionPlan square(double takeoffAltitudeM, double sideM, double cruiseSpeedMps, int laps, int finalHoldMs) {
+        if (laps < 1 || laps > 10_000) {
+            throw new IllegalArgumentException("laps = " + laps + " is outside [1, 10000]");
+        }
+        MissionPlan one = square(takeoffAltitudeM, sideM, cruiseSpeedMps);
+        List<Waypoint> all = new java.util.ArrayList<>();
+        for (int i = 0; i < laps; i++) {
+            all.addAll(one.waypoints());
+        }
+        return new MissionPlan(true, one.takeoffAltitudeM(), all, cruiseSpeedMps, one.acceptanceRadiusM(),
+                one.waypointHoldMs(), finalHoldMs);
+    }
+
+    /**
      * For a replica started with no peer state (both replicas were lost in flight): take OFFBOARD, hold where
      * the aircraft is, and land; on the ground and disarmed, stay idle. Never takes off.
      */

@@ -104,4 +104,14 @@ class OdsTest {
         assertThrows(IllegalArgumentException.class, () -> MissionPlan.square(10, 120, 4).validate());
         assertThrows(IllegalArgumentException.class, () -> new MissionPlan(true, 10, List.of(), 4, 0, 0, 0).validate());
     }
+
+    @Test
+    void shouldFlyTheSquareAsManyLapsAsAskedThenHold() {
+        MissionPlan three = MissionPlan.square(10, 20, 4, 3, 60_000).validate();
+        assertEquals(12, three.waypoints().size());
+        assertEquals(three.waypoints().subList(0, 4), three.waypoints().subList(8, 12));
+        assertEquals(60_000, three.finalHoldMs());
+        assertEquals(MissionPlan.defaults(), MissionPlan.square(10, 20, 4, 1, 2000));
+        assertThrows(IllegalArgumentException.class, () -> MissionPlan.square(10, 20, 4, 0, 2000));
+    }
 }

@@ -42,6 +42,10 @@ public final class ManagerOptions {
             description = "Heartbeat age at which a replica is declared hung and fenced (default: 10 periods, at least 200 ms).")
     Long hangTimeoutMs;
 
+    @Option(names = "--start-timeout-s", defaultValue = "30", paramLabel = "S",
+            description = "How long a (re)started replica may take to be ready before it is relaunched (default ${DEFAULT-VALUE} s).")
+    long startTimeoutS;
+
     @Option(names = "--link-rate", defaultValue = "0", paramLabel = "BIT/S",
             description = "Rate the output writer paces the board link to, start and stop bits included "
                     + "(default: a serial board's baud rate, else 115200).")
@@ -92,6 +96,13 @@ public final class ManagerOptions {
 
     @Option(names = "--cruise-mps", defaultValue = "4", description = "Mission: cruise speed (default ${DEFAULT-VALUE} m/s).")
     double cruiseSpeedMps;
+
+    @Option(names = "--laps", defaultValue = "1", description = "Mission: times the square is flown before landing (default ${DEFAULT-VALUE}).")
+    int laps;
+
+    @Option(names = "--final-hold-ms", defaultValue = "2000",
+            description = "Mission: hover at the last waypoint this long before landing (default ${DEFAULT-VALUE} ms).")
+    int finalHoldMs;
 
     public Path resolveRunDir(String prefix) {
         return resolveRunDir(runDir, prefix);
@@ -146,16 +157,17 @@ public final class ManagerOptions {
         ctx.linkRateBitsPerSec = linkRateBitsPerSec;
         FailoverConfig f = FailoverConfig.defaults(periodMs)
                 .withPolicy(failbackPolicy(), TimeUnit.MILLISECONDS.toNanos(holdOffMs));
-        if (hangTimeoutMs != null) {
-            f = new FailoverConfig(f.periodNs(), f.suspectAfterNs(), TimeUnit.MILLISECONDS.toNanos(hangTimeoutMs),
-                    f.hungKillAfterNs(), f.syncCycles(), f.failbackHoldOffNs(), f.policy(), f.acceptanceFailLimit(),
-                    f.deadlineMissLimit(), f.startTimeoutNs());
-        }
+        f = new FailoverConfig(f.periodNs(), f.suspectAfterNs(),
+                hangTimeoutMs != null ? TimeUnit.MILLISECONDS.toNanos(hangTimeoutMs) : f.hangTimeoutNs(),
+                f.hungKillAfterNs(), f.syncCycles(), f.failbackHoldOffNs(), f.policy(), f.acceptanceFailLimit(),
+                f.deadlineMissLimit(), TimeUnit.SECONDS.toNanos(startTimeoutS));
         ctx.failover = f;
         List<String> missionArgs = new ArrayList<>(List.of(
                 "--takeoff-alt-m", Double.toString(takeoffAltitudeM),
                 "--square-m", Double.toString(squareSideM),
-                "--cruise-mps", Double.toString(cruiseSpeedMps)));
+                "--cruise-mps", Double.toString(cruiseSpeedMps),
+                "--laps", Integer.toString(laps),
+                "--final-hold-ms", Integer.toString(finalHoldMs)));
         ctx.launcher = new ProcessSandboxLauncher(Classpaths.replica(), missionArgs);
         ctx.waypoints = squareWaypoints(takeoffAltitudeM, squareSideM);
         ctx.journal = journal;

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "pstr", mixinStandardHelpOptions = true, version = "pstr 0.1.0",
         description = "Primary-shadow flight-control failover (PSTR on an embedded virtualization system). Two replicas of the flight-control task share the board's serial link through the host manager; when the primary fails the shadow takes the I/O and the aircraft keeps flying.",
         subcommands = {DemoCommand.class, ManagerCommand.class, BoardCommand.class, StatusCommand.class,
-                FaultCommand.class, EventsCommand.class, ReplayCommand.class, HilCommand.class, AbortCommand.class,
+                FaultCommand.class, EventsCommand.class, ReplayCommand.class, HilCommand.class, AbortCommand.class, SoakCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  ./pstr demo                          fly the demo mission, kill and hang the primary",
@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
                 "  ./pstr fault kill-primary            SIGKILL the primary",
                 "  ./pstr replay RUN/board.tlog         replay a recorded flight, compare outputs",
                 "  ./pstr hil --board udp-listen:14540  PX4 SITL: checks, then fly if --arm",
-                "  ./pstr abort                         land now (real boards: docs/hil.md)"})
+                "  ./pstr abort                         land now (real boards: docs/hil.md)",
+                "  ./pstr soak --minutes 30             a long flight through random faults, then a summary"})
 public final class PstrMain {
 
     private PstrMain() {

@@ -97,6 +97,8 @@ public final class FramedLink implements AutoCloseable {
         return new FramedLink(endpoint, link, key, unixMicros);
     }
 
+    private volatile byte[] pendingNoise;
+
     public void addTap(Tap tap) {
         taps.add(tap);
     }
@@ -105,11 +107,28 @@ public final class FramedLink implements AutoCloseable {
         taps.remove(tap);
     }
 
+    /**
+     * Fault injection: these bytes go through the link's framing just before the next bytes it reads, as line
+     * noise on the wire would.
+     */
+    public void injectNoise(byte[] noise) {
+        this.pendingNoise = noise.clone();
+    }
+
     public void start(FrameListener listener) {
         boolean raw = endpoint.options().framing() == LinkOptions.Framing.RAW;
         link.start(new LinkListener() {
             @Override
             public void onBytes(byte[] buffer, int offset, int length, long rxNs) {
+                byte[] noise = pendingNoise;
+                if (noise != null) {
+                    pendingNoise = null;
+                    feed(noise, 0, noise.length, rxNs);
+                }
+                feed(buffer, offset, length, rxNs);
+            }
+
+            private void feed(byte[] buffer, int offset, int length, long rxNs) {
                 if (raw) {
                     for (int at = 0; at < length; at += RAW_CHUNK_MAX) {
                         accept(listener, buffer, offset + at, Math.min(RAW_CHUNK_MAX, length - at), -1, rxNs, rxNs);

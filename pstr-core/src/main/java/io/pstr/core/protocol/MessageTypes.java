@@ -20,7 +20,7 @@ public final class MessageTypes {
     public static final int SEND_CHECKPOINT = 4;
     /** Start running: fresh mission, cold start (land now), or wait for a checkpoint. */
     public static final int START = 5;
-    /** Fault injection inside the replica (corrupt outputs). */
+    /** Fault injection inside the replica: one of the FAULT_ kinds below, for a number of cycles. */
     public static final int FAULT = 6;
     /** The board link went down or came back: up flag, host time, bytes the host could not write while down. */
     public static final int LINK = 7;
@@ -41,4 +41,17 @@ public final class MessageTypes {
     public static final int START_FRESH = 0;
     public static final int START_COLD_LAND = 1;
     public static final int START_FROM_CHECKPOINT = 2;
+
+    /** FAULT kinds. Kinds 0..3 are output corruptions (none, NaN, out of range, frozen). */
+    public static final int FAULT_CORRUPT_NAN = 1;
+    public static final int FAULT_CORRUPT_RANGE = 2;
+    public static final int FAULT_CORRUPT_FROZEN = 3;
+    /** Each step takes 1.5 control periods (the thread parks), for the given cycles. */
+    public static final int FAULT_STALL = 16;
+    /** Allocate until the heap is exhausted. */
+    public static final int FAULT_OOM = 17;
+    /** Perturb the state once. */
+    public static final int FAULT_DIVERGE = 18;
+    /** Write nothing to the peer's mailbox for the given cycles. */
+    public static final int FAULT_CUT_CHANNEL = 19;
 }

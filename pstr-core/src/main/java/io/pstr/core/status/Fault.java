@@ -11,7 +11,14 @@ public enum Fault {
     RESUME_PRIMARY("SIGCONT a stopped primary"),
     KILL_SHADOW("SIGKILL the shadow's process"),
     KILL_BOTH("SIGKILL both replicas"),
-    CORRUPT_PRIMARY("make the primary's next outputs NaN: its acceptance test must catch them");
+    CORRUPT_PRIMARY("make the primary's next outputs NaN: its acceptance test must catch them"),
+    RANGE_PRIMARY("make the primary's next outputs ask thrust 1.5: out of range, its acceptance test must catch them"),
+    FREEZE_PRIMARY("freeze the primary's outputs at their last value for 50 cycles: plausible, only the shadow's hashes differ"),
+    STALL_PRIMARY("make each of the primary's steps take 1.5 control periods for 100 cycles (alive, heartbeat beating, deadlines missed)"),
+    OOM_PRIMARY("make the primary allocate until its heap is exhausted (the replica JVM exits on OutOfMemoryError)"),
+    DIVERGE_PRIMARY("perturb the primary's state once (a counter in its ODS): the replicas' state hashes differ"),
+    CUT_CHANNEL("cut the direct channel between the replicas (heartbeats, checkpoints) for 100 cycles"),
+    BOARD_NOISE("feed 300 random bytes into the board link's receive path, between two reads");
 
     private final String description;
 

@@ -1,0 +1,61 @@
+package io.pstr.manager;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Early crash detection from {@code /proc/PID/stat}. A killed JVM takes the kernel several milliseconds
+ * to tear down (its address space goes before its exit is reported to the parent), and the JDK's process
+ * reaper hears of it only at the end. But the kernel marks the process doomed at once: a fatal signal
+ * puts SIGKILL in every thread's pending set before {@code kill()} returns, and a thread that starts
+ * exiting carries {@code PF_EXITING}. Reading the main thread's state, flags and pending signals
+ * sees the death within microseconds of the signal, whoever sent it (an OOM exit, a crash, an operator).
+ */
+final class ProcessExit {
+
+    /** {@code PF_EXITING} in the task flags (include/linux/sched.h). */
+    static final long PF_EXITING = 0x4;
+    /** SIGKILL's bit in a pending-signal mask (signal 9 is bit 8). */
+    static final long SIGKILL_BIT = 1L << 8;
+    private static final int FLAGS = 6;
+    private static final int PENDING = 28;
+
+    private ProcessExit() {
+    }
+
+    /** True when the process is gone, a zombie, exiting, or has SIGKILL pending; false when it runs, sleeps or is stopped. */
+    static boolean dying(long pid) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "stat"));
+        } catch (IOException e) {
+            return true;
+        }
+        return dying(new String(bytes, StandardCharsets.US_ASCII));
+    }
+
+    /** Parses one {@code /proc/PID/stat} line; an unreadable line says nothing (false). */
+    static boolean dying(String stat) {
+        int close = stat.lastIndexOf(')');
+        if (close < 0 || close + 2 >= stat.length()) {
+            return false;
+        }
+        String[] f = stat.substring(close + 2).trim().split(" ");
+        if (f.length <= PENDING) {
+            return false;
+        }
+        char state = f[0].isEmpty() ? '?' : f[0].charAt(0);
+        if (state == 'Z' || state == 'X' || state == 'x') {
+            return true;
+        }
+        try {
+            long flags = Long.parseLong(f[FLAGS]);
+            long pending = Long.parseUnsignedLong(f[PENDING]);
+            return (flags & PF_EXITING) != 0 || (pending & SIGKILL_BIT) != 0;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+}
