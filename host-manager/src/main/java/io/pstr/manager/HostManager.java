@@ -322,7 +322,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         distributor.locked(d -> {
             for (Slot s : Slot.values()) {
                 ReplicaHandle peer = replicas.get(s.other());
-                String peerMailbox = peer == null ? "" : peer.files.mailbox().toString();
+                String peerMailbox = peer == null ? "" : ctx.launcher.peerMailbox(s, peer.incarnation, peer.files);
                 int peerIncarnation = peer == null ? -1 : peer.incarnation;
                 d.control(s, (m, ring) -> m.role(ring, epoch, s == holder, peerIncarnation, peerMailbox));
             }
@@ -435,14 +435,15 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             ReplicaHandle r = replicas.get(s);
             String role = s == fsm.primary() ? "primary" : "shadow";
             if (r == null) {
-                list.add(new ReplicaStatus(s.name(), role, false, ReplicaHealth.DOWN.name(), -1, 0, -1, 0, 0, 0, 0, 0, 0, "-"));
+                list.add(new ReplicaStatus(s.name(), role, false, ReplicaHealth.DOWN.name(), -1, 0, -1, 0, 0, 0, 0, 0, 0, "-",
+                        ctx.launcher.kind()));
                 continue;
             }
             long age = r.heartbeatAgeNs(now);
             list.add(new ReplicaStatus(s.name(), role, s == gate.holder(), fsm.health(s).name(), r.pid(), r.incarnation,
                     age == Long.MAX_VALUE ? -1 : age / 1_000_000, r.status.get(Field.CYCLES_RUN), r.status.get(Field.LAST_CYCLE),
                     r.status.get(Field.DEADLINE_MISSES), r.status.get(Field.ACCEPTANCE_FAILURES),
-                    0, distributor.drops(s), phaseName(r.status.get(Field.MISSION_PHASE))));
+                    0, distributor.drops(s), phaseName(r.status.get(Field.MISSION_PHASE)), ctx.launcher.kind()));
         }
         GateStatus g = new GateStatus(gate.outputsSent(), gate.fallbackOutputs(), gate.fencedAtGate(), writer.staleDropped(),
                 gate.lateDropped(), gate.missedCycles(), gate.acceptanceRejected(), gate.divergentCycles());

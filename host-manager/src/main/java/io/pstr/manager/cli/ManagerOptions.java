@@ -4,8 +4,10 @@ import io.pstr.core.link.Endpoint;
 import io.pstr.manager.FailbackPolicy;
 import io.pstr.manager.FailoverConfig;
 import io.pstr.manager.HostManager;
-import io.pstr.manager.ProcessSandboxLauncher;
 import io.pstr.manager.journal.Journal;
+import io.pstr.manager.sandbox.ByteSize;
+import io.pstr.manager.sandbox.Cgroups;
+import io.pstr.manager.sandbox.Sandboxes;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -62,6 +64,20 @@ public final class ManagerOptions {
             description = "Bearer token the API requires (default: the PSTR_API_TOKEN environment variable, if set).")
     String token;
 
+    @Option(names = "--sandbox", defaultValue = "auto", paramLabel = "KIND",
+            description = "What each replica runs in: jail (own network, PID and mount namespaces, read-only root, "
+                    + "cgroup CPU and memory limits; needs root), process (a plain JVM process), or auto: a jail where "
+                    + "the host allows it, else a process with a warning (default ${DEFAULT-VALUE}).")
+    String sandbox;
+
+    @Option(names = "--replica-cpu", defaultValue = "1.0", paramLabel = "CORES",
+            description = "Jail: CPU quota of each replica in cores, may be fractional (default ${DEFAULT-VALUE}).")
+    double replicaCpus;
+
+    @Option(names = "--replica-memory", defaultValue = "256m", paramLabel = "SIZE",
+            description = "Jail: memory limit of each replica: bytes, or with k, m or g (default ${DEFAULT-VALUE}).")
+    String replicaMemory;
+
     @Option(names = "--takeoff-alt-m", defaultValue = "10", description = "Mission: take-off altitude (default ${DEFAULT-VALUE} m).")
     double takeoffAltitudeM;
 
@@ -107,7 +123,8 @@ public final class ManagerOptions {
                 "--takeoff-alt-m", Double.toString(takeoffAltitudeM),
                 "--square-m", Double.toString(squareSideM),
                 "--cruise-mps", Double.toString(cruiseSpeedMps)));
-        ctx.launcher = new ProcessSandboxLauncher(Classpaths.replica(), missionArgs);
+        ctx.launcher = Sandboxes.forReplicas(Sandboxes.Mode.parse(sandbox), Classpaths.replica(), missionArgs,
+                new Cgroups.Limits(replicaCpus, ByteSize.parse(replicaMemory)));
         ctx.journal = journal;
         return ctx.conclude();
     }

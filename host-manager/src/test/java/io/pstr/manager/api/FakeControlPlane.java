@@ -26,8 +26,8 @@ public final class FakeControlPlane implements ControlPlane {
 
     public static SystemStatus sampleStatus() {
         return new SystemStatus(123_456_789L, "PRIMARY_ACTIVE", 1, 3, "A", "A", 4_200, 20, "revertive",
-                List.of(new ReplicaStatus("A", "primary", true, "RUNNING", 4242, 1, 12, 4_200, 4_199, 0, 0, 0, 0, "HOVER"),
-                        new ReplicaStatus("B", "shadow", false, "SUSPECT", 4343, 2, -1, 4_100, 4_099, 3, 1, 0, 7, "HOVER")),
+                List.of(new ReplicaStatus("A", "primary", true, "RUNNING", 4242, 1, 12, 4_200, 4_199, 0, 0, 0, 0, "HOVER", "jail"),
+                        new ReplicaStatus("B", "shadow", false, "SUSPECT", 4343, 2, -1, 4_100, 4_099, 3, 1, 0, 7, "HOVER", "process")),
                 new GateStatus(4_200, 2, 5, 0, 1, 0, 1, 0),
                 new LinkStatus("tcp:127.0.0.1:5760", true, 100_000, 50_000, 2_000, 1_000, 1, 17, 2, 3, 0),
                 new AircraftStatus(9.87, 1, 2, 0.5, -0.1, 0, 0, 1.57, true, "OFFBOARD", 12.4, 35));

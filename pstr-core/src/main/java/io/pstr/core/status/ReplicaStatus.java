@@ -9,6 +9,7 @@ package io.pstr.core.status;
  * @param health             {@code RUNNING}, {@code STARTING}, {@code SYNCING}, {@code SUSPECT}, {@code STOPPED}, {@code DOWN}
  * @param heartbeatAgeMs     time since its last heartbeat, -1 if none yet
  * @param missionPhase       mission phase the replica reports
+ * @param sandbox            what the replica runs in: {@code jail} (Linux namespaces and cgroup limits) or {@code process}
  */
 public record ReplicaStatus(
         String slot,
@@ -24,5 +25,6 @@ public record ReplicaStatus(
         long acceptanceFailures,
         long divergentCycles,
         long inputRingDrops,
-        String missionPhase) {
+        String missionPhase,
+        String sandbox) {
 }
