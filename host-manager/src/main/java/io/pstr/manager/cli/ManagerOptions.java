@@ -95,6 +95,13 @@ public final class ManagerOptions {
         return Path.of(".pstr", "run", prefix + "-" + stamp).toAbsolutePath();
     }
 
+    /** Picocli takes NaN and Infinity for a double; no option here means them. */
+    private static void finite(String option, double value) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException(option + " must be a finite number, got " + value);
+        }
+    }
+
     public FailbackPolicy failbackPolicy() {
         return switch (policy.toLowerCase(Locale.ROOT)) {
             case "revertive" -> FailbackPolicy.REVERTIVE;
@@ -105,6 +112,11 @@ public final class ManagerOptions {
 
     /** Builds a validated host-manager context; replicas get the same mission options. */
     public HostManager.Context context(Endpoint board, Path dir, Journal journal) {
+        finite("--grace-ms", graceMs);
+        finite("--takeoff-alt-m", takeoffAltitudeM);
+        finite("--square-m", squareSideM);
+        finite("--cruise-mps", cruiseSpeedMps);
+        finite("--replica-cpu", replicaCpus);
         HostManager.Context ctx = new HostManager.Context();
         ctx.board = board;
         ctx.runDir = dir;

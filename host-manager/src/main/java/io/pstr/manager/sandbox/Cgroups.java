@@ -20,9 +20,10 @@ import org.slf4j.LoggerFactory;
  * hierarchy per controller: {@code cpu/}, {@code memory/}) or version 2 (one unified hierarchy), whichever
  * this host has writable. Groups live under a {@code pstr} parent in each hierarchy.
  * <ul>
- * <li>v1: {@code cpu.cfs_period_us} = 100000, {@code cpu.cfs_quota_us} = CPUs × period;
+ * <li>v1: {@code cpu.cfs_period_us} = 100000, {@code cpu.cfs_quota_us} = CPUs × period, {@code cpu.shares} of
+ * the parent 2048;
  * {@code memory.limit_in_bytes} (and {@code memory.memsw.limit_in_bytes} where swap accounting is on).</li>
- * <li>v2: {@code cpu.max} = "quota period", {@code memory.max}, {@code memory.swap.max} = 0; the
+ * <li>v2: {@code cpu.max} = "quota period", {@code memory.max}, {@code memory.swap.max} = 0, {@code cpu.weight} of the parent 200; the
  * {@code cpu} and {@code memory} controllers are enabled in the {@code cgroup.subtree_control} of the root
  * and of {@code pstr}.</li>
  * </ul>
@@ -34,6 +35,13 @@ public final class Cgroups {
     /** The CFS period the CPU quota is a share of. */
     public static final long CPU_PERIOD_US = 100_000;
     static final String PARENT = "pstr";
+    /**
+     * The {@code pstr} parent competes with the host's other tasks as one scheduling entity: weighted as
+     * two ordinary processes (the default is one), the two replicas get the CPU share they would get as
+     * two plain processes on a busy host instead of half of it.
+     */
+    static final long PARENT_CPU_SHARES_V1 = 2048;
+    static final long PARENT_CPU_WEIGHT_V2 = 200;
 
     /** The kernel's two cgroup interfaces. */
     public enum Version { V1, V2 }
@@ -179,6 +187,7 @@ public final class Cgroups {
                 enableControllers(parent.getParent());
                 Files.createDirectories(parent);
                 enableControllers(parent);
+                write(parent.resolve("cpu.weight"), Long.toString(PARENT_CPU_WEIGHT_V2));
                 Path dir = parent.resolve(name);
                 Files.createDirectories(dir);
                 dirs.add(dir);
@@ -191,6 +200,7 @@ public final class Cgroups {
                 Path cpu = parents.get(0).resolve(name);
                 Path memory = parents.get(1).resolve(name);
                 Files.createDirectories(cpu);
+                write(parents.get(0).resolve("cpu.shares"), Long.toString(PARENT_CPU_SHARES_V1));
                 dirs.add(cpu);
                 Files.createDirectories(memory);
                 dirs.add(memory);
@@ -206,6 +216,36 @@ public final class Cgroups {
             new Group(dirs).close();
             throw new IllegalStateException("cannot set up cgroup " + name + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Removes the empty groups of host managers that are gone (named {@code PREFIX-PID-...} with no live
+     * process PID): a manager that was killed could not remove its replicas' groups.
+     */
+    public int removeStale(String prefix) {
+        int removed = 0;
+        java.util.regex.Pattern name = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(prefix) + "-(\\d{1,10})-.*");
+        for (Path parent : parents) {
+            if (!Files.isDirectory(parent)) {
+                continue;
+            }
+            try (Stream<Path> children = Files.list(parent)) {
+                for (Path child : children.filter(Files::isDirectory).toList()) {
+                    java.util.regex.Matcher m = name.matcher(child.getFileName().toString());
+                    if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
+                        try {
+                            Files.delete(child);
+                            removed++;
+                        } catch (IOException e) {
+                            LOG.debug("stale cgroup {} left: {}", child, e.getMessage());
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                LOG.debug("cannot list {}: {}", parent, e.getMessage());
+            }
+        }
+        return removed;
     }
 
     /** v2: makes the cpu and memory controllers available to the children of {@code dir}. */

@@ -54,12 +54,17 @@ public final class JailLauncher implements SandboxLauncher {
     private final ReplicaCommand command;
     private final Cgroups cgroups;
     private final Cgroups.Limits limits;
-    private final String groupPrefix = "pstr-" + ProcessHandle.current().pid();
+    private static final String GROUP_PREFIX = "pstr";
+    private final String groupPrefix = GROUP_PREFIX + "-" + ProcessHandle.current().pid();
 
     public JailLauncher(ReplicaCommand command, Cgroups cgroups, Cgroups.Limits limits) {
         this.command = command;
         this.cgroups = cgroups;
         this.limits = limits;
+        int stale = cgroups.removeStale(GROUP_PREFIX);
+        if (stale > 0) {
+            LOG.info("removed {} cgroups left by host managers that are gone", stale);
+        }
     }
 
     /**
