@@ -41,6 +41,8 @@ class ApiFuzzTest {
             "GET /events/stream?after=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n",
             "DELETE /status HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
             "GET /events?limit=1&limit=2 HTTP/1.1\r\n\r\n");
+    private static final List<String> AUTHORIZED_SEEDS = SEEDS.stream()
+            .map(r -> r.replace("\r\n\r\n", "\r\nAuthorization: Bearer " + TOKEN + "\r\n\r\n")).toList();
     private static final List<String> TOKENS = List.of("%", "%2F", "%zz", "?", "&", "=", "after=", "limit=", "/faults/",
             "/events", "/status", "Content-Length: ", "Content-Length: 999999999\r\n", "Transfer-Encoding: chunked\r\n",
             "\r\n", "\n", " HTTP/1.1", "HTTP/1.0", "HTTP/2.0", "Authorization: Bearer " + TOKEN + "\r\n",
@@ -121,14 +123,7 @@ class ApiFuzzTest {
         Mutator m = new Mutator(Mutator.seed(0x5EED_0004L));
         int iterations = Mutator.iterations(1_000);
         for (int i = 0; i < iterations; i++) {
-            String request = m.pick(SEEDS);
-            if (m.chance(30)) {
-                request = request.replace("\r\n\r\n", "\r\nAuthorization: Bearer " + TOKEN + "\r\n\r\n");
-            }
-            int rounds = 1 + m.nextInt(3);
-            for (int r = 0; r < rounds; r++) {
-                request = m.mutate(request, TOKENS);
-            }
+            String request = m.mutateOneOf(m.chance(30) ? AUTHORIZED_SEEDS : SEEDS, TOKENS);
             byte[] bytes = request.getBytes(m.chance(80) ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
             exercise(bytes, m.nextInt(bytes.length + 1));
         }

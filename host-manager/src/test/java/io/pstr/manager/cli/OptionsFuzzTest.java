@@ -85,12 +85,7 @@ class OptionsFuzzTest {
         Mutator m = new Mutator(Mutator.seed(0x5EED_0005L));
         int iterations = Mutator.iterations(1_000);
         for (int i = 0; i < iterations; i++) {
-            String line = m.pick(SEEDS);
-            int rounds = 1 + m.nextInt(3);
-            for (int r = 0; r < rounds; r++) {
-                line = m.mutate(line, TOKENS);
-            }
-            exercise(line);
+            exercise(m.mutateOneOf(SEEDS, TOKENS));
         }
     }
 

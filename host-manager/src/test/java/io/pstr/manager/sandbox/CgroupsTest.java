@@ -21,16 +21,21 @@ class CgroupsTest {
     @TempDir
     Path root;
 
+    /** A v1 controller's directory with the file {@link Cgroups#detect} looks for. */
+    private Path v1Hierarchy(String name, String probeFile) throws IOException {
+        Path dir = Files.createDirectories(root.resolve(name));
+        Files.writeString(dir.resolve(probeFile), "-1");
+        return dir;
+    }
+
     private static String read(Path p) throws IOException {
         return Files.readString(p).trim();
     }
 
     @Test
     void shouldWriteV1QuotaAndMemoryLimitInTheCpuAndMemoryHierarchies() throws IOException {
-        Path cpu = Files.createDirectories(root.resolve("cpu,cpuacct"));
-        Files.writeString(cpu.resolve("cpu.cfs_quota_us"), "-1");
-        Path memory = Files.createDirectories(root.resolve("memory"));
-        Files.writeString(memory.resolve("memory.limit_in_bytes"), "9223372036854771712");
+        Path cpu = v1Hierarchy("cpu,cpuacct", "cpu.cfs_quota_us");
+        Path memory = v1Hierarchy("memory", "memory.limit_in_bytes");
         Cgroups.Result result = Cgroups.detect(root);
         assertTrue(result.cgroups().isPresent(), result.problem());
         Cgroups cg = result.cgroups().get();
@@ -47,10 +52,8 @@ class CgroupsTest {
 
     @Test
     void shouldRemoveOnlyTheGroupsOfManagersThatAreGone() throws IOException {
-        Path cpu = Files.createDirectories(root.resolve("cpu"));
-        Files.writeString(cpu.resolve("cpu.cfs_quota_us"), "-1");
-        Path memory = Files.createDirectories(root.resolve("memory"));
-        Files.writeString(memory.resolve("memory.limit_in_bytes"), "9223372036854771712");
+        Path cpu = v1Hierarchy("cpu", "cpu.cfs_quota_us");
+        Path memory = v1Hierarchy("memory", "memory.limit_in_bytes");
         Cgroups cg = Cgroups.detect(root).cgroups().orElseThrow();
         long gone = 2_000_000_000L; // above the kernel's pid limit: no such process
         Path stale = Files.createDirectories(cpu.resolve("pstr/pstr-" + gone + "-A-1"));

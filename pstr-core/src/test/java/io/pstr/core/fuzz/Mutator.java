@@ -127,6 +127,16 @@ public final class Mutator {
         return s.toString();
     }
 
+    /** A seed from {@code seeds} after one to three rounds of {@link #mutate(String, List)}. */
+    public String mutateOneOf(List<String> seeds, List<String> dictionary) {
+        String text = pick(seeds);
+        int rounds = 1 + random.nextInt(3);
+        for (int r = 0; r < rounds; r++) {
+            text = mutate(text, dictionary);
+        }
+        return text;
+    }
+
     /**
      * Keeps an input that broke a property in {@code target/fuzz-crashers/NAME/} so it can become a
      * regression case in {@code src/test/resources/fuzz/NAME/}; returns its path for the failure message.
