@@ -2,7 +2,6 @@ package io.pstr.flightctl;
 
 import io.pstr.core.shm.ReplicaFiles;
 import io.pstr.flightctl.task.MissionPlan;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -36,11 +35,6 @@ public final class ReplicaMain implements Callable<Integer> {
             description = "Exit when the host manager's process exits (default ${DEFAULT-VALUE}).")
     boolean exitWithParent;
 
-    @Option(names = "--exit-on-stdin-eof", defaultValue = "false",
-            description = "Exit when standard input reaches its end: the host manager holds the other end of the pipe, "
-                    + "so this works where the parent process cannot be seen (a PID namespace).")
-    boolean exitOnStdinEof;
-
     @CommandLine.Mixin
     MissionOptions mission = new MissionOptions();
 
@@ -61,21 +55,6 @@ public final class ReplicaMain implements Callable<Integer> {
                 LOG.warn("replica {}: host manager gone, exiting", slot);
                 System.exit(3);
             }));
-        }
-        if (exitOnStdinEof) {
-            Thread watcher = new Thread(() -> {
-                try {
-                    while (System.in.read() >= 0) {
-                        // The host manager never writes: anything read is ignored.
-                    }
-                } catch (IOException e) {
-                    LOG.warn("replica {}: standard input failed: {}", slot, e.getMessage());
-                }
-                LOG.warn("replica {}: host manager gone (standard input closed), exiting", slot);
-                System.exit(3);
-            }, "parent-watch");
-            watcher.setDaemon(true);
-            watcher.start();
         }
         LOG.info("replica {} started (pid {}), files in {}", slot, ProcessHandle.current().pid(), dir);
         stopped.await();

@@ -71,7 +71,7 @@ public final class ManagerOptions {
     String sandbox;
 
     @Option(names = "--replica-cpu", defaultValue = "1.0", paramLabel = "CORES",
-            description = "Jail: CPU quota of each replica in cores, may be fractional (default ${DEFAULT-VALUE}).")
+            description = "Jail: CPU quota of each replica in cores, may be fractional; 0 for no quota (default ${DEFAULT-VALUE}).")
     double replicaCpus;
 
     @Option(names = "--replica-memory", defaultValue = "256m", paramLabel = "SIZE",

@@ -38,7 +38,7 @@ public final class Cgroups {
     /**
      * The {@code pstr} parent competes with the host's other tasks as one scheduling entity: weighted as
      * two ordinary processes (the default is one), the two replicas get the CPU share they would get as
-     * two plain processes on a busy host instead of half of it.
+     * two plain processes on a busy host instead of half of it. A higher weight set by the operator is kept.
      */
     static final long PARENT_CPU_SHARES_V1 = 2048;
     static final long PARENT_CPU_WEIGHT_V2 = 200;
@@ -49,21 +49,23 @@ public final class Cgroups {
     /** CPU (in cores, may be fractional) and memory (bytes) limits of one group. */
     public record Limits(double cpus, long memoryBytes) {
         public Limits {
-            if (!(cpus >= 0.01 && cpus <= 1024)) {
-                throw new IllegalArgumentException("replica CPU limit " + cpus + " is outside 0.01..1024 cores");
+            if (!(cpus == 0 || cpus >= 0.01 && cpus <= 1024)) {
+                throw new IllegalArgumentException("replica CPU limit " + cpus + " is outside 0.01..1024 cores (0: no quota)");
             }
             if (memoryBytes < 32L << 20) {
                 throw new IllegalArgumentException("replica memory limit " + memoryBytes + " bytes is under 32 MiB: a JVM cannot start in it");
             }
         }
 
+        /** The CFS quota per period, or -1 for none. */
         public long cpuQuotaUs() {
-            return Math.max(1_000, Math.round(cpus * CPU_PERIOD_US));
+            return cpus == 0 ? -1 : Math.max(1_000, Math.round(cpus * CPU_PERIOD_US));
         }
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%.2f CPU, %d MiB", cpus, memoryBytes >> 20);
+            return String.format(Locale.ROOT, "%s, %d MiB", cpus == 0 ? "no CPU quota" : String.format(Locale.ROOT, "%.2f CPU", cpus),
+                    memoryBytes >> 20);
         }
     }
 
@@ -187,11 +189,11 @@ public final class Cgroups {
                 enableControllers(parent.getParent());
                 Files.createDirectories(parent);
                 enableControllers(parent);
-                write(parent.resolve("cpu.weight"), Long.toString(PARENT_CPU_WEIGHT_V2));
+                raise(parent.resolve("cpu.weight"), PARENT_CPU_WEIGHT_V2);
                 Path dir = parent.resolve(name);
                 Files.createDirectories(dir);
                 dirs.add(dir);
-                write(dir.resolve("cpu.max"), limits.cpuQuotaUs() + " " + CPU_PERIOD_US);
+                write(dir.resolve("cpu.max"), (limits.cpuQuotaUs() < 0 ? "max" : Long.toString(limits.cpuQuotaUs())) + " " + CPU_PERIOD_US);
                 write(dir.resolve("memory.max"), Long.toString(limits.memoryBytes()));
                 if (Files.exists(dir.resolve("memory.swap.max"))) {
                     write(dir.resolve("memory.swap.max"), "0");
@@ -200,7 +202,7 @@ public final class Cgroups {
                 Path cpu = parents.get(0).resolve(name);
                 Path memory = parents.get(1).resolve(name);
                 Files.createDirectories(cpu);
-                write(parents.get(0).resolve("cpu.shares"), Long.toString(PARENT_CPU_SHARES_V1));
+                raise(parents.get(0).resolve("cpu.shares"), PARENT_CPU_SHARES_V1);
                 dirs.add(cpu);
                 Files.createDirectories(memory);
                 dirs.add(memory);
@@ -255,6 +257,19 @@ public final class Cgroups {
         if (!enabled.contains("cpu") || !enabled.contains("memory")) {
             write(control, "+cpu +memory");
         }
+    }
+
+    /** Writes {@code value} unless the file already holds a higher number (an operator's setting is kept). */
+    private static void raise(Path file, long value) throws IOException {
+        List<String> now = Files.exists(file) ? words(file) : List.of();
+        try {
+            if (now.size() == 1 && Long.parseLong(now.get(0)) >= value) {
+                return;
+            }
+        } catch (NumberFormatException e) {
+            // not a number: overwrite
+        }
+        write(file, Long.toString(value));
     }
 
     private static void write(Path file, String value) throws IOException {

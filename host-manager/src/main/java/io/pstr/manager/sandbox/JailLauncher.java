@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * <li>no capabilities and no way to regain them ({@code no_new_privs}, empty bounding set).</li>
  * </ul>
  * The host signals the replica JVM itself (its pid as the host sees it); the {@code unshare} wrapper,
- * the host's child, exits as soon as the JVM does, which is how a crash is detected. The replica exits
- * when the host manager goes because its standard input, a pipe from the host, closes.
+ * the host's child, exits as soon as the JVM does, which is how a crash is detected. The wrapper gets
+ * SIGKILL when the host manager goes (parent-death signal), and the replica dies with its wrapper.
  */
 public final class JailLauncher implements SandboxLauncher {
 

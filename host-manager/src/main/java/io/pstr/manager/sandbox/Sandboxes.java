@@ -46,9 +46,9 @@ public final class Sandboxes {
             return new ProcessSandboxLauncher(classpath, replicaArgs);
         }
         List<String> jailed = new ArrayList<>(replicaArgs);
-        // In its PID namespace a replica cannot see the host manager's process; the pipe on its stdin tells it.
+        // In its PID namespace a replica cannot see the host manager's process: its wrapper gets SIGKILL
+        // when the host manager goes (parent-death signal) and takes the replica with it.
         jailed.add("--no-exit-with-parent");
-        jailed.add("--exit-on-stdin-eof");
         return choose(mode, ReplicaCommand.replica(classpath, jailed), new ProcessSandboxLauncher(classpath, replicaArgs), limits);
     }
 

@@ -28,9 +28,10 @@ outer)
         [ -z "$procs" ] && continue
         echo $$ > "$procs" || fail "cannot join cgroup $procs"
     done
-    # --kill-child: the replica dies with this wrapper; the JVM is PID 1 of its namespace, so nothing it
-    # starts outlives it.
-    exec unshare --net --pid --mount --ipc --uts --fork --kill-child -- /bin/sh "$0" inner "$@"
+    # --pdeathsig: this wrapper dies with the host manager (it cannot be seen from inside the PID
+    # namespace); --kill-child: the replica dies with this wrapper; the JVM is PID 1 of its namespace, so
+    # nothing it starts outlives it.
+    exec setpriv --pdeathsig KILL -- unshare --net --pid --mount --ipc --uts --fork --kill-child -- /bin/sh "$0" inner "$@"
     ;;
 inner) ;;
 *) fail "unknown stage $stage" ;;

@@ -46,6 +46,9 @@ class CgroupsTest {
         assertEquals("100000", read(cpu.resolve("pstr/pstr-1-A-1/cpu.cfs_period_us")));
         assertEquals(Long.toString(200L << 20), read(memory.resolve("pstr/pstr-1-A-1/memory.limit_in_bytes")));
         assertEquals("2048", read(cpu.resolve("pstr/cpu.shares")), "the parent weighs as two processes");
+        Files.writeString(cpu.resolve("pstr/cpu.shares"), "8192");
+        cg.create("pstr-1-A-2", new Cgroups.Limits(0.25, 200L << 20));
+        assertEquals("8192", read(cpu.resolve("pstr/cpu.shares")), "an operator's higher weight is kept");
         assertEquals(List.of(cpu.resolve("pstr/pstr-1-A-1/cgroup.procs"), memory.resolve("pstr/pstr-1-A-1/cgroup.procs")),
                 group.procsFiles());
     }
@@ -83,6 +86,8 @@ class CgroupsTest {
         assertEquals("+cpu +memory", read(root.resolve("cgroup.subtree_control")));
         assertEquals("+cpu +memory", read(root.resolve("pstr/cgroup.subtree_control")));
         assertEquals("200", read(root.resolve("pstr/cpu.weight")));
+        cg.create("pstr-1-B-4", new Cgroups.Limits(0, 256L << 20));
+        assertEquals("max 100000", read(root.resolve("pstr/pstr-1-B-4/cpu.max")), "no quota");
         assertEquals(List.of(dir.resolve("cgroup.procs")), group.procsFiles());
     }
 
@@ -100,7 +105,9 @@ class CgroupsTest {
 
     @Test
     void shouldRejectUnusableLimitsAndNames() {
-        assertThrows(IllegalArgumentException.class, () -> new Cgroups.Limits(0, 256L << 20));
+        assertThrows(IllegalArgumentException.class, () -> new Cgroups.Limits(-1, 256L << 20));
+        assertThrows(IllegalArgumentException.class, () -> new Cgroups.Limits(0.001, 256L << 20));
+        assertEquals(-1, new Cgroups.Limits(0, 256L << 20).cpuQuotaUs(), "0: no quota");
         assertThrows(IllegalArgumentException.class, () -> new Cgroups.Limits(Double.NaN, 256L << 20));
         assertThrows(IllegalArgumentException.class, () -> new Cgroups.Limits(1, 1L << 20));
         assertEquals(1_000, new Cgroups.Limits(0.01, 64L << 20).cpuQuotaUs());
