@@ -189,6 +189,30 @@ class JailLauncherTest {
                 .until(() -> !Files.exists(cg.parents().get(0).resolve(group)));
     }
 
+    @Test
+    void shouldTakeTheJailDownWhenTheThreadThatLaunchedItIsGone() throws Exception {
+        ReplicaFiles a = replicaFiles(Slot.A, 3);
+        ReplicaFiles b = replicaFiles(Slot.B, 1);
+        open.add(RingFile.create(b.mailbox(), ReplicaFiles.MAILBOX_RING_BYTES));
+        Cgroups.Limits limits = new Cgroups.Limits(0.5, 128L << 20);
+        String peerPath = new JailLauncher((s, i, f) -> List.of(), cgroups.cgroups().orElseThrow(), limits)
+                .peerMailbox(Slot.A, 1, b);
+        JailLauncher launcher = new JailLauncher((slot, incarnation, files) -> List.of(ReplicaCommand.javaBinary(), "-Xmx32m",
+                "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-cp", probeClasspath(), JailProbe.class.getName(),
+                files.dir().toString(), "9", "/nonexistent", peerPath), cgroups.cgroups().orElseThrow(), limits);
+        // The kernel's parent-death signal follows the thread that started the wrapper: a host manager that
+        // dies takes every such thread with it. Here one thread launches and ends.
+        java.util.concurrent.atomic.AtomicReference<SandboxLauncher.Sandbox> launched = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread launching = new Thread(() -> launched.set(launcher.launch(Slot.A, 3, a)), "launching");
+        launching.start();
+        launching.join();
+        SandboxLauncher.Sandbox sandbox = launched.get();
+        sandboxes.add(sandbox);
+        long pid = sandbox.pid();
+        await("the jailed JVM dies with its launcher").atMost(Duration.ofSeconds(20))
+                .until(() -> ProcessHandle.of(pid).isEmpty() && !sandbox.isAlive());
+    }
+
     private static char state(Path proc) throws IOException {
         String stat = Files.readString(proc.resolve("stat"));
         return stat.charAt(stat.lastIndexOf(')') + 2);
