@@ -83,7 +83,7 @@ class OptionsFuzzTest {
     void shouldAcceptOrExplainMutatedCommandLines() {
         System.setProperty("pstr.replica.classpath", "unused-by-this-test");
         Mutator m = new Mutator(Mutator.seed(0x5EED_0005L));
-        int iterations = Mutator.iterations(1_000);
+        int iterations = Mutator.iterations(300);
         for (int i = 0; i < iterations; i++) {
             exercise(m.mutateOneOf(SEEDS, TOKENS));
         }

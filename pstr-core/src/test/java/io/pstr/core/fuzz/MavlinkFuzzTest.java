@@ -147,7 +147,7 @@ class MavlinkFuzzTest {
     void shouldSurviveMutatedBoardStreams() {
         Mutator m = new Mutator(Mutator.seed(0x5EED_0001L));
         List<byte[]> corpus = new ArrayList<>(validFrames(m, 200));
-        int iterations = Mutator.iterations(5_000);
+        int iterations = Mutator.iterations(2_000);
         for (int i = 0; i < iterations; i++) {
             List<byte[]> parts = new ArrayList<>();
             int frames = 1 + m.nextInt(6);
