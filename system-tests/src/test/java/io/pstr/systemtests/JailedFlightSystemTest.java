@@ -55,9 +55,16 @@ class JailedFlightSystemTest {
             report = system.stopAndReport();
         }
         List<FailoverReport.Failover> changes = FlyingSystem.failovers(report);
-        assertEquals(2, changes.size(), "one failover and one failback: " + changes);
-        assertEquals("PROCESS_EXIT", changes.get(0).cause(), "crash detected through the jail's wrapper");
-        assertTrue(changes.get(0).commandGapMs() <= 2 * PERIOD_MS, "command gap " + changes.get(0).commandGapMs() + " ms");
+        // On a loaded machine a slow cycle can cause an extra failover before the fault; this test is about
+        // the kill of a jailed primary, so it judges that change, and that the system came back to A.
+        List<FailoverReport.Failover> crashes = changes.stream().filter(c -> "PROCESS_EXIT".equals(c.cause())).toList();
+        assertEquals(1, crashes.size(), "one crash failover, detected through the jail's wrapper: " + changes);
+        FailoverReport.Failover crash = crashes.get(0);
+        assertEquals("B", crash.to());
+        assertTrue(crash.commandGapMs() <= 2 * PERIOD_MS, "command gap " + crash.commandGapMs() + " ms");
+        FailoverReport.Failover last = changes.get(changes.size() - 1);
+        assertEquals("FAILBACK", last.type(), changes.toString());
+        assertEquals("A", last.to());
         assertEquals(0L, report.get("fencedOutputsTotal"));
         assertEquals(0L, report.get("duplicateCyclesTotal"));
         assertEquals(0L, report.get("lostInputFramesTotal"));
