@@ -149,14 +149,7 @@ class JailLauncherTest {
     @Test
     void shouldSignalTheJailedJvmItselfAndSeeItDieWithinItsCgroup() throws Exception {
         ReplicaFiles a = replicaFiles(Slot.A, 2);
-        ReplicaFiles b = replicaFiles(Slot.B, 1);
-        open.add(RingFile.create(b.mailbox(), ReplicaFiles.MAILBOX_RING_BYTES));
-        Cgroups.Limits limits = new Cgroups.Limits(0.5, 128L << 20);
-        String peerPath = new JailLauncher((s, i, f) -> List.of(), cgroups.cgroups().orElseThrow(), limits)
-                .peerMailbox(Slot.A, 1, b);
-        JailLauncher launcher = new JailLauncher((slot, incarnation, files) -> List.of(ReplicaCommand.javaBinary(), "-Xmx32m", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-                "-cp", probeClasspath(), JailProbe.class.getName(), files.dir().toString(), "9", "/nonexistent", peerPath),
-                cgroups.cgroups().orElseThrow(), limits);
+        JailLauncher launcher = probeLauncherWithPeer();
         SandboxLauncher.Sandbox sandbox = launcher.launch(Slot.A, 2, a);
         sandboxes.add(sandbox);
         awaitProbe(a);
@@ -192,14 +185,7 @@ class JailLauncherTest {
     @Test
     void shouldTakeTheJailDownWhenTheThreadThatLaunchedItIsGone() throws Exception {
         ReplicaFiles a = replicaFiles(Slot.A, 3);
-        ReplicaFiles b = replicaFiles(Slot.B, 1);
-        open.add(RingFile.create(b.mailbox(), ReplicaFiles.MAILBOX_RING_BYTES));
-        Cgroups.Limits limits = new Cgroups.Limits(0.5, 128L << 20);
-        String peerPath = new JailLauncher((s, i, f) -> List.of(), cgroups.cgroups().orElseThrow(), limits)
-                .peerMailbox(Slot.A, 1, b);
-        JailLauncher launcher = new JailLauncher((slot, incarnation, files) -> List.of(ReplicaCommand.javaBinary(), "-Xmx32m",
-                "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-cp", probeClasspath(), JailProbe.class.getName(),
-                files.dir().toString(), "9", "/nonexistent", peerPath), cgroups.cgroups().orElseThrow(), limits);
+        JailLauncher launcher = probeLauncherWithPeer();
         // The kernel's parent-death signal follows the thread that started the wrapper: a host manager that
         // dies takes every such thread with it. Here one thread launches and ends.
         java.util.concurrent.atomic.AtomicReference<SandboxLauncher.Sandbox> launched = new java.util.concurrent.atomic.AtomicReference<>();
@@ -211,6 +197,18 @@ class JailLauncherTest {
         long pid = sandbox.pid();
         await("the jailed JVM dies with its launcher").atMost(Duration.ofSeconds(20))
                 .until(() -> ProcessHandle.of(pid).isEmpty() && !sandbox.isAlive());
+    }
+
+    /** A launcher of probes (half a CPU, 128 MiB) for slot A, with replica B-1's mailbox as its peer's. */
+    private JailLauncher probeLauncherWithPeer() {
+        ReplicaFiles b = replicaFiles(Slot.B, 1);
+        open.add(RingFile.create(b.mailbox(), ReplicaFiles.MAILBOX_RING_BYTES));
+        Cgroups.Limits limits = new Cgroups.Limits(0.5, 128L << 20);
+        String peerPath = new JailLauncher((s, i, f) -> List.of(), cgroups.cgroups().orElseThrow(), limits)
+                .peerMailbox(Slot.A, 1, b);
+        return new JailLauncher((slot, incarnation, files) -> List.of(ReplicaCommand.javaBinary(), "-Xmx32m",
+                "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-cp", probeClasspath(), JailProbe.class.getName(),
+                files.dir().toString(), "9", "/nonexistent", peerPath), cgroups.cgroups().orElseThrow(), limits);
     }
 
     private static char state(Path proc) throws IOException {
