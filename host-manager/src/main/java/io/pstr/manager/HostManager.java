@@ -666,7 +666,8 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             String role = s == fsm.primary() ? "primary" : "shadow";
             if (r == null) {
                 list.add(new ReplicaStatus(s.name(), role, false, ReplicaHealth.DOWN.name(), -1, 0, -1, 0, 0, 0, 0,
-                        gate.divergentCycles(s), 0, "-", 0, false, 0, -1, -1));
+                        gate.divergentCycles(s), 0, "-", 0, false, 0, -1, -1,
+                        ctx.launcher.kind()));
                 continue;
             }
             long age = r.heartbeatAgeNs(now);
@@ -680,7 +681,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
                     r.status.get(Field.DEADLINE_MISSES), r.status.get(Field.ACCEPTANCE_FAILURES),
                     gate.divergentCycles(s), distributor.drops(s), phaseName(r.status.get(Field.MISSION_PHASE)),
                     r.status.get(Field.INPUT_FRAMES), r.status.get(Field.BOARD_LINK_UP) == 1, r.status.get(Field.BOARD_LINK_DOWNS),
-                    usage.cpuPercent(), usage.rssKb(), channels.counters(r.address)));
+                    usage.cpuPercent(), usage.rssKb(), ctx.launcher.kind(), channels.counters(r.address)));
         }
         processes.watch(pids);
         GateStatus g = new GateStatus(gate.outputsSent(), gate.fallbackOutputs(), gate.fencedAtGate(), writer.staleDropped(),

@@ -13,7 +13,7 @@ import java.nio.file.Path;
  * exiting carries {@code PF_EXITING}. Reading the main thread's state, flags and pending signals
  * sees the death within microseconds of the signal, whoever sent it (an OOM exit, a crash, an operator).
  */
-final class ProcessExit {
+public final class ProcessExit {
 
     /** {@code PF_EXITING} in the task flags (include/linux/sched.h). */
     static final long PF_EXITING = 0x4;
@@ -26,7 +26,7 @@ final class ProcessExit {
     }
 
     /** True when the process is gone, a zombie, exiting, or has SIGKILL pending; false when it runs, sleeps or is stopped. */
-    static boolean dying(long pid) {
+    public static boolean dying(long pid) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "stat"));

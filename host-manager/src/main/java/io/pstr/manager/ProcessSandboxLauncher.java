@@ -1,22 +1,23 @@
 package io.pstr.manager;
 
 import io.pstr.core.shm.ReplicaFiles;
+import io.pstr.manager.sandbox.ReplicaCommand;
+import io.pstr.manager.sandbox.SignalledProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs each replica as its own JVM process; its output goes to a log file beside its rings. */
+/**
+ * Runs each replica as its own JVM process, with no isolation beyond the process boundary; its output
+ * goes to a log file beside its rings. The fallback where a namespace jail is not possible.
+ */
 public final class ProcessSandboxLauncher implements SandboxLauncher {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessSandboxLauncher.class);
 
-    private final String javaBinary;
-    private final String classpath;
+    private final ReplicaCommand command;
     private final List<String> replicaArgs;
 
     /**
@@ -24,11 +25,15 @@ public final class ProcessSandboxLauncher implements SandboxLauncher {
      * @param replicaArgs mission options given to every replica (both must get the same)
      */
     public ProcessSandboxLauncher(String classpath, List<String> replicaArgs) {
-        if (classpath == null || classpath.isBlank()) {
-            throw new IllegalArgumentException("no replica classpath: build the project (./pstr build) or set pstr.replica.classpath");
-        }
-        this.javaBinary = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        this.classpath = classpath;
+        this(ReplicaCommand.replica(classpath, replicaArgs), replicaArgs);
+    }
+
+    public ProcessSandboxLauncher(ReplicaCommand command) {
+        this(command, List.of());
+    }
+
+    private ProcessSandboxLauncher(ReplicaCommand command, List<String> replicaArgs) {
+        this.command = command;
         this.replicaArgs = List.copyOf(replicaArgs);
     }
 
@@ -39,78 +44,20 @@ public final class ProcessSandboxLauncher implements SandboxLauncher {
 
     @Override
     public Sandbox launch(Slot slot, int incarnation, ReplicaFiles files) {
-        List<String> command = new ArrayList<>(List.of(javaBinary,
-                "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-                "-XX:+UseSerialGC", "-Xms32m", "-Xmx96m", "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1", "-Xss512k",
-                "-XX:+PerfDisableSharedMem",
-                "-Dpstr.replica=" + slot + "-" + incarnation,
-                "-cp", classpath, "io.pstr.flightctl.ReplicaMain",
-                "--dir", files.dir().toString(), "--slot", slot.name()));
-        command.addAll(replicaArgs);
-        ProcessBuilder builder = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command.command(slot, incarnation, files))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(files.log().toFile()));
         try {
             Process process = builder.start();
             LOG.info("replica {} incarnation {} launched as pid {}", slot, incarnation, process.pid());
-            return new ProcessSandbox(process);
+            return new SignalledProcess(process, process.pid(), () -> { });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot launch replica " + slot + ": " + e.getMessage(), e);
         }
     }
 
-    private static final class ProcessSandbox implements Sandbox {
-        private final Process process;
-        private volatile boolean exited;
-
-        ProcessSandbox(Process process) {
-            this.process = process;
-            // The JDK's process reaper tells us of the exit as soon as waitpid returns.
-            process.onExit().thenRun(() -> exited = true);
-        }
-
-        @Override
-        public long pid() {
-            return process.pid();
-        }
-
-        @Override
-        public boolean isAlive() {
-            return !exited && process.isAlive();
-        }
-
-        @Override
-        public void kill() {
-            process.destroyForcibly();
-        }
-
-        @Override
-        public boolean dying() {
-            return !isAlive() || ProcessExit.dying(process.pid());
-        }
-
-        @Override
-        public void stop() {
-            signal("STOP");
-        }
-
-        @Override
-        public void resume() {
-            signal("CONT");
-        }
-
-        private void signal(String name) {
-            try {
-                Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
-                if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                    throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while signalling " + process.pid(), e);
-            }
-        }
+    @Override
+    public String kind() {
+        return "process";
     }
 }

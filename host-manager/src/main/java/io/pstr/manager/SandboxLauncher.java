@@ -3,8 +3,10 @@ package io.pstr.manager;
 import io.pstr.core.shm.ReplicaFiles;
 
 /**
- * Starts a replica in an isolated sandbox. The default runs a separate JVM whose only I/O is its
- * shared-memory files; a namespace jail or a QEMU/KVM guest can stand behind the same interface.
+ * Starts a replica in an isolated sandbox: a plain JVM process ({@link ProcessSandboxLauncher}) or a
+ * Linux namespace jail ({@link io.pstr.manager.sandbox.JailLauncher}); a QEMU/KVM guest could stand
+ * behind the same interface. A replica's only I/O is the shared-memory files of its directory and the
+ * endpoint files of the direct channel.
  */
 public interface SandboxLauncher {
 
@@ -15,8 +17,12 @@ public interface SandboxLauncher {
         return java.util.List.of();
     }
 
+    /** What the replicas run in, as the status shows it: {@code process} or {@code jail}. */
+    String kind();
+
     /** A running sandbox. */
     interface Sandbox {
+        /** The replica JVM's process id as the host sees it: the one that gets the signals. */
         long pid();
 
         boolean isAlive();

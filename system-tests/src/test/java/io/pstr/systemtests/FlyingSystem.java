@@ -12,10 +12,11 @@ import io.pstr.manager.FailbackPolicy;
 import io.pstr.manager.FailoverConfig;
 import io.pstr.manager.FailoverReport;
 import io.pstr.manager.HostManager;
-import io.pstr.manager.ProcessSandboxLauncher;
 import io.pstr.manager.RunningManager;
 import io.pstr.manager.cli.Classpaths;
 import io.pstr.manager.journal.Journal;
+import io.pstr.manager.sandbox.Cgroups;
+import io.pstr.manager.sandbox.Sandboxes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -33,6 +34,9 @@ final class FlyingSystem implements AutoCloseable {
     /** A slower loop than the 50 Hz default keeps the bounds meaningful on a loaded 2-core CI machine. */
     static final int PERIOD_MS = 40;
 
+    /** Generous for a loaded CI machine: the limits are there, the flight must not feel them. */
+    static final Cgroups.Limits REPLICA_LIMITS = new Cgroups.Limits(1.0, 256L << 20);
+
     final Path dir;
     final BoardProcess board;
     final RunningManager running;
@@ -40,11 +44,21 @@ final class FlyingSystem implements AutoCloseable {
     private long endNs;
 
     FlyingSystem(String name, long holdOffMs) {
-        this(name, holdOffMs, null);
+        this(name, holdOffMs, (Endpoint) null, Sandboxes.Mode.PROCESS);
     }
 
     /** @param gcs a ground station on the side, or null */
     FlyingSystem(String name, long holdOffMs, Endpoint gcs) {
+        this(name, holdOffMs, gcs, Sandboxes.Mode.PROCESS);
+    }
+
+    /** With the replicas in {@code sandbox}; {@link Sandboxes.Mode#JAIL} fails where jails are impossible. */
+    FlyingSystem(String name, long holdOffMs, Sandboxes.Mode sandbox) {
+        this(name, holdOffMs, null, sandbox);
+    }
+
+    /** @param gcs a ground station on the side, or null; @param sandbox what the replicas run in */
+    FlyingSystem(String name, long holdOffMs, Endpoint gcs, Sandboxes.Mode sandbox) {
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss-SSS"));
         dir = Path.of("target", "system-runs", name + "-" + stamp).toAbsolutePath();
         board = BoardProcess.start(Classpaths.board(), dir, List.of(), 60_000);
@@ -55,7 +69,7 @@ final class FlyingSystem implements AutoCloseable {
         ctx.periodMs = PERIOD_MS;
         ctx.failover = FailoverConfig.defaults(PERIOD_MS)
                 .withPolicy(FailbackPolicy.REVERTIVE, TimeUnit.MILLISECONDS.toNanos(holdOffMs));
-        ctx.launcher = new ProcessSandboxLauncher(Classpaths.replica(), List.of());
+        ctx.launcher = Sandboxes.forReplicas(sandbox, Classpaths.replica(), List.of(), REPLICA_LIMITS);
         ctx.journal = journal;
         ctx.tlog = dir.resolve("board.tlog");
         ctx.gcs = gcs;

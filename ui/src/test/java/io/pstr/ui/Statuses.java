@@ -29,7 +29,7 @@ final class Statuses {
 
     static ReplicaStatus replica(String slot, String role, boolean holder) {
         return new ReplicaStatus(slot, role, holder, "RUNNING", "A".equals(slot) ? 4242 : 4343, 1, 12, 1_000, 999, 0, 0, 0, 0,
-                "WAYPOINT", 1_000, true, 0, 37.5, 81_920);
+                "WAYPOINT", 1_000, true, 0, 37.5, 81_920, "process");
     }
 
     static JournalEvent event(long seq, long monoNs, String type, String cause, String slot, String message,

@@ -5,8 +5,10 @@ import io.pstr.core.status.Waypoint;
 import io.pstr.manager.FailbackPolicy;
 import io.pstr.manager.FailoverConfig;
 import io.pstr.manager.HostManager;
-import io.pstr.manager.ProcessSandboxLauncher;
 import io.pstr.manager.journal.Journal;
+import io.pstr.manager.sandbox.ByteSize;
+import io.pstr.manager.sandbox.Cgroups;
+import io.pstr.manager.sandbox.Sandboxes;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -88,6 +90,20 @@ public final class ManagerOptions {
                     + "one COMMAND_ACK / MISSION_ACK back. Any endpoint kind works. Default: none.")
     String gcs;
 
+    @Option(names = "--sandbox", defaultValue = "auto", paramLabel = "KIND",
+            description = "What each replica runs in: jail (own network, PID and mount namespaces, read-only root, "
+                    + "cgroup CPU and memory limits; needs root), process (a plain JVM process), or auto: a jail where "
+                    + "the host allows it, else a process with a warning (default ${DEFAULT-VALUE}).")
+    String sandbox;
+
+    @Option(names = "--replica-cpu", defaultValue = "1.0", paramLabel = "CORES",
+            description = "Jail: CPU quota of each replica in cores, may be fractional; 0 for no quota (default ${DEFAULT-VALUE}).")
+    double replicaCpus;
+
+    @Option(names = "--replica-memory", defaultValue = "256m", paramLabel = "SIZE",
+            description = "Jail: memory limit of each replica: bytes, or with k, m or g (default ${DEFAULT-VALUE}).")
+    String replicaMemory;
+
     @Option(names = "--takeoff-alt-m", defaultValue = "10", description = "Mission: take-off altitude (default ${DEFAULT-VALUE} m).")
     double takeoffAltitudeM;
 
@@ -133,6 +149,13 @@ public final class ManagerOptions {
         return signingKey;
     }
 
+    /** Picocli takes NaN and Infinity for a double; no option here means them. */
+    private static void finite(String option, double value) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException(option + " must be a finite number, got " + value);
+        }
+    }
+
     public FailbackPolicy failbackPolicy() {
         return switch (policy.toLowerCase(Locale.ROOT)) {
             case "revertive" -> FailbackPolicy.REVERTIVE;
@@ -149,6 +172,11 @@ public final class ManagerOptions {
 
     /** Builds a validated host-manager context; replicas get the same mission options. */
     public HostManager.Context context(Endpoint board, Path dir, Journal journal) {
+        finite("--grace-ms", graceMs);
+        finite("--takeoff-alt-m", takeoffAltitudeM);
+        finite("--square-m", squareSideM);
+        finite("--cruise-mps", cruiseSpeedMps);
+        finite("--replica-cpu", replicaCpus);
         HostManager.Context ctx = new HostManager.Context();
         ctx.board = withSigning(board);
         ctx.runDir = dir;
@@ -168,7 +196,8 @@ public final class ManagerOptions {
                 "--cruise-mps", Double.toString(cruiseSpeedMps),
                 "--laps", Integer.toString(laps),
                 "--final-hold-ms", Integer.toString(finalHoldMs)));
-        ctx.launcher = new ProcessSandboxLauncher(Classpaths.replica(), missionArgs);
+        ctx.launcher = Sandboxes.forReplicas(Sandboxes.Mode.parse(sandbox), Classpaths.replica(), missionArgs,
+                new Cgroups.Limits(replicaCpus, ByteSize.parse(replicaMemory)));
         ctx.waypoints = squareWaypoints(takeoffAltitudeM, squareSideM);
         ctx.journal = journal;
         if (noTlog && tlog != null) {

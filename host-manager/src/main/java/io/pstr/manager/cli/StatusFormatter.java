@@ -16,7 +16,7 @@ import java.util.Locale;
 /** Text for people: the compact status table of {@code pstr status} and the event lines of {@code pstr events}. */
 public final class StatusFormatter {
 
-    private static final String REPLICA_ROW = "%-4s %-7s %-6s %-8s %8s %4s %8s %10s %10s %7s %7s %7s %7s  %s%n";
+    private static final String REPLICA_ROW = "%-4s %-7s %-6s %-8s %8s %4s %8s %10s %10s %7s %7s %7s %7s  %-12s %s%n";
 
     private StatusFormatter() {
     }
@@ -29,7 +29,7 @@ public final class StatusFormatter {
                 s.controlPeriodMs(), orDash(s.failbackPolicy())));
         out.append('\n');
         out.append(String.format(Locale.ROOT, REPLICA_ROW, "slot", "role", "holder", "health", "pid", "inc",
-                "hb-age", "cycles", "last-cycle", "dl-miss", "at-fail", "diverge", "in-drop", "phase"));
+                "hb-age", "cycles", "last-cycle", "dl-miss", "at-fail", "diverge", "in-drop", "phase", "sandbox"));
         if (s.replicas() == null || s.replicas().isEmpty()) {
             out.append("(no replicas)\n");
         } else {
@@ -37,7 +37,8 @@ public final class StatusFormatter {
                 out.append(String.format(Locale.ROOT, REPLICA_ROW, r.slot(), orDash(r.role()), r.holder() ? "*" : "",
                         orDash(r.health()), r.pid() > 0 ? Long.toString(r.pid()) : "-", r.incarnation(),
                         age(r.heartbeatAgeMs()), r.cyclesRun(), r.lastCycle(), r.deadlineMisses(),
-                        r.acceptanceFailures(), r.divergentCycles(), r.inputRingDrops(), orDash(r.missionPhase())));
+                        r.acceptanceFailures(), r.divergentCycles(), r.inputRingDrops(), orDash(r.missionPhase()),
+                        orDash(r.sandbox())));
             }
         }
         out.append('\n');

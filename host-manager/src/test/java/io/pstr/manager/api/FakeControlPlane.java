@@ -27,9 +27,9 @@ public final class FakeControlPlane implements ControlPlane {
 
     public static SystemStatus sampleStatus() {
         return new SystemStatus(123_456_789L, "PRIMARY_ACTIVE", 1, 3, "A", "A", 4_200, 20, "revertive",
-                List.of(new ReplicaStatus("A", "primary", true, "RUNNING", 4242, 1, 12, 4_200, 4_199, 0, 0, 0, 0, "HOVER", 9_000, true, 0, 12.5, 81_920,
+                List.of(new ReplicaStatus("A", "primary", true, "RUNNING", 4242, 1, 12, 4_200, 4_199, 0, 0, 0, 0, "HOVER", 9_000, true, 0, 12.5, 81_920, "jail",
                                 new io.pstr.core.channel.ChannelCounters(4_200, 4_100, 0, 1, 0, 0, 0, 2)),
-                        new ReplicaStatus("B", "shadow", false, "SUSPECT", 4343, 2, -1, 4_100, 4_099, 3, 1, 0, 7, "HOVER", 8_990, false, 1, -1, -1)),
+                        new ReplicaStatus("B", "shadow", false, "SUSPECT", 4343, 2, -1, 4_100, 4_099, 3, 1, 0, 7, "HOVER", 8_990, false, 1, -1, -1, "process")),
                 new GateStatus(4_200, 2, 5, 0, 1, 0, 1, 0),
                 new LinkStatus("tcp:127.0.0.1:5760", true, "mavlink", false, 100_000, 50_000, 2_000, 1_000, 1, 17, 0, 2, 3,
                         java.util.Map.of("1/1", 2L), 0, 0, 0, 0, 0, 0, 0, 1, 2, "connection closed", 120, 900, 1_500),

@@ -24,9 +24,9 @@ class StatusFormatterTest {
         assertEquals("state PRIMARY_ACTIVE (1)  epoch 3  holder A  primary A  cycle 4200  period 20 ms  failback revertive",
                 lines[0]);
         assertTrue(lines[2].startsWith("slot role    holder health"), lines[2]);
-        assertEquals(List.of("A", "primary", "*", "RUNNING", "4242", "1", "12", "ms", "4200", "4199", "0", "0", "0", "0", "HOVER"),
+        assertEquals(List.of("A", "primary", "*", "RUNNING", "4242", "1", "12", "ms", "4200", "4199", "0", "0", "0", "0", "HOVER", "jail"),
                 List.of(lines[3].trim().split("\\s+")));
-        assertEquals(List.of("B", "shadow", "SUSPECT", "4343", "2", "never", "4100", "4099", "3", "1", "0", "7", "HOVER"),
+        assertEquals(List.of("B", "shadow", "SUSPECT", "4343", "2", "never", "4100", "4099", "3", "1", "0", "7", "HOVER", "process"),
                 List.of(lines[4].trim().split("\\s+")));
         assertTrue(text.contains("gate     sent 4200  fallback 2  fenced 5  fenced-at-board 0  late 1  missed 0  rejected 1  divergent 0\n"), text);
         assertTrue(text.contains("channel  A sent 4200  received 4100  refused 0  late 1  fast 0  overflow 0  fallback 0  unreachable 2\n"), text);

@@ -31,6 +31,11 @@ public record Endpoint(Kind kind, String host, int port, String path, int baudRa
     public Endpoint {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(options, "options");
+        for (String part : new String[] {host, path}) {
+            if (part != null && part.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+                throw new IllegalArgumentException("endpoint host or path '" + part + "' has a space or a control character");
+            }
+        }
     }
 
     public Endpoint(Kind kind, String host, int port, String path, int baudRate) {
@@ -127,7 +132,8 @@ public record Endpoint(Kind kind, String host, int port, String path, int baudRa
             case TCP_LISTEN -> "tcp-listen:" + port;
             case UDP_LISTEN -> "udp-listen:" + port;
             case SERIAL -> "serial:" + path + ":" + baudRate;
-            case PTY -> "pty:" + path;
+            // The rate is written when the path could swallow it or it is not the default, so the text parses back the same.
+            case PTY -> baudRate == DEFAULT_BAUD && path.indexOf(':') < 0 ? "pty:" + path : "pty:" + path + ":" + baudRate;
         };
         return base + options.suffix(isSerial());
     }

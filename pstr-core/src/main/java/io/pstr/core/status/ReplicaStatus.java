@@ -16,6 +16,7 @@ import io.pstr.core.channel.ChannelCounters;
  * @param boardLinkDowns     board-link-down notices the replica received
  * @param cpuPercent         CPU use of its process over the last second or so, in percent of one core; -1 unknown
  * @param rssKb              resident memory of its process in KiB; -1 unknown
+ * @param sandbox            what the replica runs in: {@code jail} (Linux namespaces and cgroup limits) or {@code process}
  * @param channel            counters of its endpoint on the direct channel
  */
 public record ReplicaStatus(
@@ -38,6 +39,7 @@ public record ReplicaStatus(
         long boardLinkDowns,
         double cpuPercent,
         long rssKb,
+        String sandbox,
         ChannelCounters channel) {
 
     public ReplicaStatus {
@@ -50,9 +52,9 @@ public record ReplicaStatus(
     public ReplicaStatus(String slot, String role, boolean holder, String health, long pid, int incarnation,
             long heartbeatAgeMs, long cyclesRun, long lastCycle, long deadlineMisses, long acceptanceFailures,
             long divergentCycles, long inputRingDrops, String missionPhase, long inputFrames, boolean boardLinkUp,
-            long boardLinkDowns, double cpuPercent, long rssKb) {
+            long boardLinkDowns, double cpuPercent, long rssKb, String sandbox) {
         this(slot, role, holder, health, pid, incarnation, heartbeatAgeMs, cyclesRun, lastCycle, deadlineMisses,
                 acceptanceFailures, divergentCycles, inputRingDrops, missionPhase, inputFrames, boardLinkUp, boardLinkDowns,
-                cpuPercent, rssKb, ChannelCounters.ZERO);
+                cpuPercent, rssKb, sandbox, ChannelCounters.ZERO);
     }
 }

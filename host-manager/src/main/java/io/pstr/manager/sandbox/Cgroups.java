@@ -1,0 +1,296 @@
+package io.pstr.manager.sandbox;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * CPU and memory limits for the replica jails through the kernel's control groups, version 1 (one
+ * hierarchy per controller: {@code cpu/}, {@code memory/}) or version 2 (one unified hierarchy), whichever
+ * this host has writable. Groups live under a {@code pstr} parent in each hierarchy.
+ * <ul>
+ * <li>v1: {@code cpu.cfs_period_us} = 100000, {@code cpu.cfs_quota_us} = CPUs × period, {@code cpu.shares} of
+ * the parent 2048;
+ * {@code memory.limit_in_bytes} (and {@code memory.memsw.limit_in_bytes} where swap accounting is on).</li>
+ * <li>v2: {@code cpu.max} = "quota period", {@code memory.max}, {@code memory.swap.max} = 0, {@code cpu.weight} of the parent 200; the
+ * {@code cpu} and {@code memory} controllers are enabled in the {@code cgroup.subtree_control} of the root
+ * and of {@code pstr}.</li>
+ * </ul>
+ * A process joins a group by writing its pid to the group's {@code cgroup.procs}.
+ */
+public final class Cgroups {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Cgroups.class);
+    /** The CFS period the CPU quota is a share of. */
+    public static final long CPU_PERIOD_US = 100_000;
+    static final String PARENT = "pstr";
+    /**
+     * The {@code pstr} parent competes with the host's other tasks as one scheduling entity: weighted as
+     * two ordinary processes (the default is one), the two replicas get the CPU share they would get as
+     * two plain processes on a busy host instead of half of it. A higher weight set by the operator is kept.
+     */
+    static final long PARENT_CPU_SHARES_V1 = 2048;
+    static final long PARENT_CPU_WEIGHT_V2 = 200;
+
+    /** The kernel's two cgroup interfaces. */
+    public enum Version { V1, V2 }
+
+    /** CPU (in cores, may be fractional) and memory (bytes) limits of one group. */
+    public record Limits(double cpus, long memoryBytes) {
+        public Limits {
+            if (!(cpus == 0 || cpus >= 0.01 && cpus <= 1024)) {
+                throw new IllegalArgumentException("replica CPU limit " + cpus + " is outside 0.01..1024 cores (0: no quota)");
+            }
+            if (memoryBytes < 32L << 20) {
+                throw new IllegalArgumentException("replica memory limit " + memoryBytes + " bytes is under 32 MiB: a JVM cannot start in it");
+            }
+        }
+
+        /** The CFS quota per period, or -1 for none. */
+        public long cpuQuotaUs() {
+            return cpus == 0 ? -1 : Math.max(1_000, Math.round(cpus * CPU_PERIOD_US));
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%s, %d MiB", cpus == 0 ? "no CPU quota" : String.format(Locale.ROOT, "%.2f CPU", cpus),
+                    memoryBytes >> 20);
+        }
+    }
+
+    /** One group: a directory per hierarchy (two for v1, one for v2). */
+    public static final class Group implements AutoCloseable {
+        private final List<Path> dirs;
+
+        Group(List<Path> dirs) {
+            this.dirs = List.copyOf(dirs);
+        }
+
+        public List<Path> dirs() {
+            return dirs;
+        }
+
+        /** The files a process writes its pid to, to join the group. */
+        public List<Path> procsFiles() {
+            return dirs.stream().map(d -> d.resolve("cgroup.procs")).toList();
+        }
+
+        /** Removes the group; the kernel refuses while a process is still in it, which is logged and left. */
+        @Override
+        public void close() {
+            for (Path d : dirs) {
+                try {
+                    Files.deleteIfExists(d);
+                } catch (DirectoryNotEmptyException e) {
+                    LOG.debug("cgroup {} not empty, left in place", d);
+                } catch (IOException e) {
+                    LOG.warn("cannot remove cgroup {}: {}", d, e.getMessage());
+                }
+            }
+        }
+    }
+
+    private final Version version;
+    /** v1: the cpu and memory hierarchies' pstr parents; v2: the unified hierarchy's pstr parent. */
+    private final List<Path> parents;
+
+    private Cgroups(Version version, List<Path> parents) {
+        this.version = version;
+        this.parents = List.copyOf(parents);
+    }
+
+    public Version version() {
+        return version;
+    }
+
+    public List<Path> parents() {
+        return parents;
+    }
+
+    /** The host's cgroups at {@code /sys/fs/cgroup}, or why they cannot be used. */
+    public static Result detect() {
+        return detect(Path.of("/sys/fs/cgroup"));
+    }
+
+    /** Outcome of {@link #detect(Path)}: usable cgroups or the reason there are none. */
+    public record Result(Optional<Cgroups> cgroups, String problem) {
+    }
+
+    /**
+     * Finds a writable cgroup hierarchy under {@code root} with CPU and memory controllers, and proves it
+     * writable by creating (and removing) a probe group with limits.
+     */
+    public static Result detect(Path root) {
+        List<String> problems = new ArrayList<>();
+        Path unified = root.resolve("cgroup.controllers");
+        Cgroups found = null;
+        if (Files.isRegularFile(unified)) {
+            List<String> controllers = words(unified);
+            if (controllers.contains("cpu") && controllers.contains("memory")) {
+                found = new Cgroups(Version.V2, List.of(root.resolve(PARENT)));
+            } else {
+                problems.add("cgroup v2 at " + root + " has no cpu and memory controllers (has " + controllers + ")");
+            }
+        } else {
+            Optional<Path> cpu = v1Hierarchy(root, "cpu", "cpu.cfs_quota_us");
+            Optional<Path> memory = v1Hierarchy(root, "memory", "memory.limit_in_bytes");
+            if (cpu.isPresent() && memory.isPresent()) {
+                found = new Cgroups(Version.V1, List.of(cpu.get().resolve(PARENT), memory.get().resolve(PARENT)));
+            } else {
+                problems.add("no cgroup v2 (" + unified + ") and no cgroup v1 cpu and memory hierarchies under " + root);
+            }
+        }
+        if (found == null) {
+            return new Result(Optional.empty(), String.join("; ", problems));
+        }
+        try {
+            Group probe = found.create("probe-" + ProcessHandle.current().pid(), new Limits(1, 64L << 20));
+            probe.close();
+            return new Result(Optional.of(found), "");
+        } catch (RuntimeException e) {
+            return new Result(Optional.empty(), "cgroup " + found.version + " under " + root + " is not writable: " + e.getMessage());
+        }
+    }
+
+    private static Optional<Path> v1Hierarchy(Path root, String controller, String probeFile) {
+        Path direct = root.resolve(controller);
+        if (Files.isRegularFile(direct.resolve(probeFile))) {
+            return Optional.of(direct);
+        }
+        // Some hosts mount controllers together, e.g. cpu,cpuacct.
+        try (Stream<Path> dirs = Files.list(root)) {
+            return dirs.filter(d -> Arrays.asList(d.getFileName().toString().split(",")).contains(controller))
+                    .filter(d -> Files.isRegularFile(d.resolve(probeFile))).findFirst();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Creates (or reuses) the group {@code name} with the given limits. */
+    public Group create(String name, Limits limits) {
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,100}")) {
+            throw new IllegalArgumentException("bad cgroup name '" + name + "'");
+        }
+        List<Path> dirs = new ArrayList<>();
+        try {
+            if (version == Version.V2) {
+                Path parent = parents.get(0);
+                enableControllers(parent.getParent());
+                Files.createDirectories(parent);
+                enableControllers(parent);
+                raise(parent.resolve("cpu.weight"), PARENT_CPU_WEIGHT_V2);
+                Path dir = parent.resolve(name);
+                Files.createDirectories(dir);
+                dirs.add(dir);
+                write(dir.resolve("cpu.max"), (limits.cpuQuotaUs() < 0 ? "max" : Long.toString(limits.cpuQuotaUs())) + " " + CPU_PERIOD_US);
+                write(dir.resolve("memory.max"), Long.toString(limits.memoryBytes()));
+                if (Files.exists(dir.resolve("memory.swap.max"))) {
+                    write(dir.resolve("memory.swap.max"), "0");
+                }
+            } else {
+                Path cpu = parents.get(0).resolve(name);
+                Path memory = parents.get(1).resolve(name);
+                Files.createDirectories(cpu);
+                raise(parents.get(0).resolve("cpu.shares"), PARENT_CPU_SHARES_V1);
+                dirs.add(cpu);
+                Files.createDirectories(memory);
+                dirs.add(memory);
+                write(cpu.resolve("cpu.cfs_period_us"), Long.toString(CPU_PERIOD_US));
+                write(cpu.resolve("cpu.cfs_quota_us"), Long.toString(limits.cpuQuotaUs()));
+                write(memory.resolve("memory.limit_in_bytes"), Long.toString(limits.memoryBytes()));
+                if (Files.exists(memory.resolve("memory.memsw.limit_in_bytes"))) {
+                    write(memory.resolve("memory.memsw.limit_in_bytes"), Long.toString(limits.memoryBytes()));
+                }
+            }
+            return new Group(dirs);
+        } catch (IOException | RuntimeException e) {
+            new Group(dirs).close();
+            throw new IllegalStateException("cannot set up cgroup " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Removes the empty groups of host managers that are gone (named {@code PREFIX-PID-...} with no live
+     * process PID): a manager that was killed could not remove its replicas' groups.
+     */
+    public int removeStale(String prefix) {
+        int removed = 0;
+        java.util.regex.Pattern name = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(prefix) + "-(\\d{1,10})-.*");
+        for (Path parent : parents) {
+            if (!Files.isDirectory(parent)) {
+                continue;
+            }
+            try (Stream<Path> children = Files.list(parent)) {
+                for (Path child : children.filter(Files::isDirectory).toList()) {
+                    java.util.regex.Matcher m = name.matcher(child.getFileName().toString());
+                    if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
+                        try {
+                            Files.delete(child);
+                            removed++;
+                        } catch (IOException e) {
+                            LOG.debug("stale cgroup {} left: {}", child, e.getMessage());
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                LOG.debug("cannot list {}: {}", parent, e.getMessage());
+            }
+        }
+        return removed;
+    }
+
+    /** v2: makes the cpu and memory controllers available to the children of {@code dir}. */
+    private static void enableControllers(Path dir) throws IOException {
+        Path control = dir.resolve("cgroup.subtree_control");
+        List<String> enabled = Files.exists(control) ? words(control) : List.of();
+        if (!enabled.contains("cpu") || !enabled.contains("memory")) {
+            write(control, "+cpu +memory");
+        }
+    }
+
+    /** Writes {@code value} unless the file already holds a higher number (an operator's setting is kept). */
+    private static void raise(Path file, long value) throws IOException {
+        List<String> now = Files.exists(file) ? words(file) : List.of();
+        try {
+            if (now.size() == 1 && Long.parseLong(now.get(0)) >= value) {
+                return;
+            }
+        } catch (NumberFormatException e) {
+            // not a number: overwrite
+        }
+        write(file, Long.toString(value));
+    }
+
+    private static void write(Path file, String value) throws IOException {
+        try {
+            Files.writeString(file, value, StandardCharsets.US_ASCII);
+        } catch (NoSuchFileException e) {
+            throw new IOException("no " + file + " (controller not enabled?)", e);
+        } catch (IOException e) {
+            throw new IOException("cannot write '" + value + "' to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<String> words(Path file) {
+        try {
+            return Arrays.asList(Files.readString(file, StandardCharsets.US_ASCII).trim().split("\\s+"));
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    public String describe() {
+        return "cgroup " + version.name().toLowerCase(Locale.ROOT) + " " + parents;
+    }
+}

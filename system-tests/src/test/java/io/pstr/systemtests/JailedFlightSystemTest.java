@@ -1,0 +1,72 @@
+package io.pstr.systemtests;
+
+import static io.pstr.systemtests.FlyingSystem.PERIOD_MS;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.pstr.core.status.Fault;
+import io.pstr.core.status.ReplicaStatus;
+import io.pstr.manager.FailoverReport;
+import io.pstr.manager.sandbox.Cgroups;
+import io.pstr.manager.sandbox.JailLauncher;
+import io.pstr.manager.sandbox.Sandboxes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The whole system with both replicas in namespace jails: it flies, and a killed jailed primary fails over and back. */
+@Timeout(300)
+class JailedFlightSystemTest {
+
+    @BeforeAll
+    static void needJails() {
+        Optional<String> reason = JailLauncher.unavailableReason(Cgroups.detect());
+        assumeTrue(reason.isEmpty(), () -> "namespace jails are not possible on this host: " + reason.orElse(""));
+    }
+
+    @Test
+    void shouldFlyWithJailedReplicasAndFailOverWhenTheJailedPrimaryIsKilled() throws Exception {
+        Map<String, Object> report;
+        try (FlyingSystem system = new FlyingSystem("jail-kill", 1000, Sandboxes.Mode.JAIL)) {
+            system.awaitCruising();
+            for (ReplicaStatus r : system.status().replicas()) {
+                assertEquals("jail", r.sandbox(), "status names the sandbox");
+                String nsPid = Files.readAllLines(Path.of("/proc", Long.toString(r.pid()), "status")).stream()
+                        .filter(l -> l.startsWith("NSpid:")).findFirst().orElseThrow();
+                assertTrue(nsPid.trim().endsWith("\t1") || nsPid.trim().endsWith(" 1"),
+                        "replica " + r.slot() + " is PID 1 of its own namespace: " + nsPid);
+            }
+            long primaryPid = system.status().replicas().get(0).pid();
+            system.running.manager().injectFault(Fault.KILL_PRIMARY);
+            await("shadow holds the I/O").atMost(Duration.ofSeconds(20)).until(() -> "B".equals(system.status().holder()));
+            assertTrue(ProcessHandle.of(primaryPid).isEmpty(), "the jailed JVM itself was killed");
+            await("primary restarted in a new jail, in step, and holding again").atMost(Duration.ofSeconds(90))
+                    .until(() -> "A".equals(system.status().holder()) && "PRIMARY_ACTIVE".equals(system.status().state()));
+            assertEquals("jail", system.status().replicas().get(0).sandbox());
+            assertTrue(system.status().aircraft().altitudeM() > 8, "the aircraft kept flying");
+            report = system.stopAndReport();
+        }
+        List<FailoverReport.Failover> changes = FlyingSystem.failovers(report);
+        // On a loaded machine a slow cycle can cause an extra failover before the fault; this test is about
+        // the kill of a jailed primary, so it judges that change, and that the system came back to A.
+        List<FailoverReport.Failover> crashes = changes.stream().filter(c -> "PROCESS_EXIT".equals(c.cause())).toList();
+        assertEquals(1, crashes.size(), "one crash failover, detected through the jail's wrapper: " + changes);
+        FailoverReport.Failover crash = crashes.get(0);
+        assertEquals("B", crash.to());
+        assertTrue(crash.commandGapMs() <= 2 * PERIOD_MS, "command gap " + crash.commandGapMs() + " ms");
+        FailoverReport.Failover last = changes.get(changes.size() - 1);
+        assertEquals("FAILBACK", last.type(), changes.toString());
+        assertEquals("A", last.to());
+        assertEquals(0L, report.get("fencedOutputsTotal"));
+        assertEquals(0L, report.get("duplicateCyclesTotal"));
+        assertEquals(0L, report.get("lostInputFramesTotal"));
+    }
+}
