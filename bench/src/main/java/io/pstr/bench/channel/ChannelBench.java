@@ -39,13 +39,13 @@ public final class ChannelBench implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "docs/bench", description = "Directory for the figures (default ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--samples", description = "Back-to-back round trips per transport and size (default 100000, quick 10000).")
+    @Option(names = "--samples", description = "Back-to-back round trips per transport and size (default 100000, quick 5000).")
     Integer samples;
 
-    @Option(names = "--paced-samples", description = "Paced round trips per transport and size (default 5000, quick 1000).")
+    @Option(names = "--paced-samples", description = "Paced round trips per transport and size (default 5000, quick 500).")
     Integer pacedSamples;
 
-    @Option(names = "--idle-ms", description = "How long the idle-channel CPU measurement lasts (default 10000, quick 3000).")
+    @Option(names = "--idle-ms", description = "How long the idle-channel CPU measurement lasts (default 10000, quick 2000).")
     Long idleMs;
 
     private final List<List<?>> rows = new ArrayList<>();
@@ -55,9 +55,9 @@ public final class ChannelBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int n = samples != null ? samples : quick ? 10_000 : 100_000;
-        int np = pacedSamples != null ? pacedSamples : quick ? 1_000 : 5_000;
-        long idleFor = idleMs != null ? idleMs : quick ? 3_000 : 10_000;
+        int n = samples != null ? samples : quick ? 5_000 : 100_000;
+        int np = pacedSamples != null ? pacedSamples : quick ? 500 : 5_000;
+        long idleFor = idleMs != null ? idleMs : quick ? 2_000 : 10_000;
         int[] pacedSizes = quick ? new int[] {64} : SIZES;
         if (n < 100 || np < 100 || idleFor < 100) {
             throw new IllegalArgumentException("--samples and --paced-samples must be at least 100, --idle-ms at least 100");
@@ -111,7 +111,7 @@ public final class ChannelBench implements Callable<Integer> {
 
     private void run(String name, PingPong pp, int n, int np, int[] pacedSizes) throws IOException {
         for (int size : SIZES) {
-            measure(pp, size, false, Math.max(2_000, n / 5));
+            measure(pp, size, false, Math.max(1_000, n / 5));
             Histogram h = measure(pp, size, false, n);
             row(name, size, h);
             p50.computeIfAbsent(name, k -> new LinkedHashMap<>()).put(Integer.toString(size), us(h.getValueAtPercentile(50)));
