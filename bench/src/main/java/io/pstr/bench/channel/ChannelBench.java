@@ -68,6 +68,8 @@ public final class ChannelBench implements Callable<Integer> {
         System.out.printf("pstr bench channel: %d back-to-back and %d paced round trips per transport and size on %s%n", n, np,
                 figures.machine().describe());
         System.out.printf("%-20s %6s %8s %9s %9s %9s %9s%n", "transport", "bytes", "samples", "p50 µs", "p99 µs", "p99.9 µs", "max µs");
+        String loadBefore = loadAverage();
+        System.out.println("load average (1, 5, 15 min) at start: " + loadBefore);
         long[] idle;
         try {
             try (PingPong.Channel normal = new PingPong.Channel(work.resolve("normal"), false)) {
@@ -93,6 +95,13 @@ public final class ChannelBench implements Callable<Integer> {
             deleteTree(work);
         }
         Path csv = figures.csv("channel", HEADER, rows);
+        String loadAfter = loadAverage();
+        System.out.println("load average (1, 5, 15 min) at end: " + loadAfter);
+        // Other work on the machine moves these figures more than anything in the channel: keep it beside them.
+        Files.writeString(figures.dir().resolve("channel.load.txt"), String.format(
+                "load average (1, 5, 15 min) at start: %s%nload average (1, 5, 15 min) at end: %s%n"
+                        + "back-to-back samples %d, paced samples %d, paced sizes %s%n",
+                loadBefore, loadAfter, n, np, java.util.Arrays.toString(pacedSizes)));
         double threadPct = 100.0 * idle[0] / idle[2];
         double processPct = 100.0 * idle[1] / idle[2];
         figures.csv("channel-idle", List.of("what", "wallMs", "threadCpuMs", "processCpuMs", "threadPercentOfCore",
@@ -104,7 +113,7 @@ public final class ChannelBench implements Callable<Integer> {
         figures.barChart("channel-p99", "One-way latency p99, back to back (log scale)", "message bytes", "µs", p99, true);
         figures.barChart("channel-paced", "One-way latency, paced 1 msg/ms, receivers asleep (p50 and p99)", "message bytes",
                 "µs", paced, true);
-        System.out.println("wrote " + csv + ", channel-idle.csv, channel.png, channel-p99.png, channel-paced.png and "
+        System.out.println("wrote " + csv + ", channel-idle.csv, channel.load.txt, channel.png, channel-p99.png, channel-paced.png and "
                 + "channel.machine.txt in " + figures.dir());
         return 0;
     }
@@ -148,6 +157,15 @@ public final class ChannelBench implements Callable<Integer> {
                 us(h.getValueAtPercentile(99.9)), us(h.getMaxValue()));
         rows.add(row);
         System.out.printf(Locale.ROOT, "%-20s %6d %8d %9.3f %9.3f %9.3f %9.3f%n", row.toArray());
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     private static double us(long ns) {
