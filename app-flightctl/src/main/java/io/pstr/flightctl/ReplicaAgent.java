@@ -3,6 +3,7 @@ package io.pstr.flightctl;
 import io.pstr.core.channel.ChannelAddress;
 import io.pstr.core.channel.DeadlineKind;
 import io.pstr.core.channel.Packet;
+import io.pstr.core.channel.PacketHandler;
 import io.pstr.core.channel.SendResult;
 import io.pstr.core.channel.ShmChannel;
 import io.pstr.core.protocol.MessageTypes;
@@ -70,6 +71,7 @@ public final class ReplicaAgent implements Agent {
     private final RingFile input;
     private final RingFile output;
     private final ShmChannel channel;
+    private final PacketHandler peerHandler = this::onPeerMessage;
     private final ReplicaStatusFile status;
     private final MissionPlan plan;
     private final Messages writer = new Messages();
@@ -136,7 +138,7 @@ public final class ReplicaAgent implements Agent {
     @Override
     public int doWork() {
         status.set(Field.HEARTBEAT_NS, clock.nanoTime());
-        int work = channel.poll(this::onPeerMessage, PEER_BATCH);
+        int work = channel.poll(peerHandler, PEER_BATCH);
         int inputs = input.ring().read(this::onInput, INPUT_BATCH);
         if (inputs < INPUT_BATCH) {
             // Only a replica that has caught up with its input can judge its peer's silence.

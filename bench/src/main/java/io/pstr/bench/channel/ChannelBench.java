@@ -39,13 +39,13 @@ public final class ChannelBench implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "docs/bench", description = "Directory for the figures (default ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--samples", description = "Back-to-back round trips per transport and size (default 100000, quick 10000).")
+    @Option(names = "--samples", description = "Back-to-back round trips per transport and size (default 100000, quick 5000).")
     Integer samples;
 
-    @Option(names = "--paced-samples", description = "Paced round trips per transport and size (default 5000, quick 1000).")
+    @Option(names = "--paced-samples", description = "Paced round trips per transport and size (default 5000, quick 500).")
     Integer pacedSamples;
 
-    @Option(names = "--idle-ms", description = "How long the idle-channel CPU measurement lasts (default 10000, quick 3000).")
+    @Option(names = "--idle-ms", description = "How long the idle-channel CPU measurement lasts (default 10000, quick 2000).")
     Long idleMs;
 
     private final List<List<?>> rows = new ArrayList<>();
@@ -55,9 +55,9 @@ public final class ChannelBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int n = samples != null ? samples : quick ? 10_000 : 100_000;
-        int np = pacedSamples != null ? pacedSamples : quick ? 1_000 : 5_000;
-        long idleFor = idleMs != null ? idleMs : quick ? 3_000 : 10_000;
+        int n = samples != null ? samples : quick ? 5_000 : 100_000;
+        int np = pacedSamples != null ? pacedSamples : quick ? 500 : 5_000;
+        long idleFor = idleMs != null ? idleMs : quick ? 2_000 : 10_000;
         int[] pacedSizes = quick ? new int[] {64} : SIZES;
         if (n < 100 || np < 100 || idleFor < 100) {
             throw new IllegalArgumentException("--samples and --paced-samples must be at least 100, --idle-ms at least 100");
@@ -68,6 +68,8 @@ public final class ChannelBench implements Callable<Integer> {
         System.out.printf("pstr bench channel: %d back-to-back and %d paced round trips per transport and size on %s%n", n, np,
                 figures.machine().describe());
         System.out.printf("%-20s %6s %8s %9s %9s %9s %9s%n", "transport", "bytes", "samples", "p50 µs", "p99 µs", "p99.9 µs", "max µs");
+        String loadBefore = loadAverage();
+        System.out.println("load average (1, 5, 15 min) at start: " + loadBefore);
         long[] idle;
         try {
             try (PingPong.Channel normal = new PingPong.Channel(work.resolve("normal"), false)) {
@@ -93,6 +95,13 @@ public final class ChannelBench implements Callable<Integer> {
             deleteTree(work);
         }
         Path csv = figures.csv("channel", HEADER, rows);
+        String loadAfter = loadAverage();
+        System.out.println("load average (1, 5, 15 min) at end: " + loadAfter);
+        // Other work on the machine moves these figures more than anything in the channel: keep it beside them.
+        Files.writeString(figures.dir().resolve("channel.load.txt"), String.format(
+                "load average (1, 5, 15 min) at start: %s%nload average (1, 5, 15 min) at end: %s%n"
+                        + "back-to-back samples %d, paced samples %d, paced sizes %s%n",
+                loadBefore, loadAfter, n, np, java.util.Arrays.toString(pacedSizes)));
         double threadPct = 100.0 * idle[0] / idle[2];
         double processPct = 100.0 * idle[1] / idle[2];
         figures.csv("channel-idle", List.of("what", "wallMs", "threadCpuMs", "processCpuMs", "threadPercentOfCore",
@@ -104,14 +113,14 @@ public final class ChannelBench implements Callable<Integer> {
         figures.barChart("channel-p99", "One-way latency p99, back to back (log scale)", "message bytes", "µs", p99, true);
         figures.barChart("channel-paced", "One-way latency, paced 1 msg/ms, receivers asleep (p50 and p99)", "message bytes",
                 "µs", paced, true);
-        System.out.println("wrote " + csv + ", channel-idle.csv, channel.png, channel-p99.png, channel-paced.png and "
+        System.out.println("wrote " + csv + ", channel-idle.csv, channel.load.txt, channel.png, channel-p99.png, channel-paced.png and "
                 + "channel.machine.txt in " + figures.dir());
         return 0;
     }
 
     private void run(String name, PingPong pp, int n, int np, int[] pacedSizes) throws IOException {
         for (int size : SIZES) {
-            measure(pp, size, false, Math.max(2_000, n / 5));
+            measure(pp, size, false, Math.max(1_000, n / 5));
             Histogram h = measure(pp, size, false, n);
             row(name, size, h);
             p50.computeIfAbsent(name, k -> new LinkedHashMap<>()).put(Integer.toString(size), us(h.getValueAtPercentile(50)));
@@ -148,6 +157,15 @@ public final class ChannelBench implements Callable<Integer> {
                 us(h.getValueAtPercentile(99.9)), us(h.getMaxValue()));
         rows.add(row);
         System.out.printf(Locale.ROOT, "%-20s %6d %8d %9.3f %9.3f %9.3f %9.3f%n", row.toArray());
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     private static double us(long ns) {

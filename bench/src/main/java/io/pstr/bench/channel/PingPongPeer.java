@@ -81,7 +81,7 @@ public final class PingPongPeer {
                 };
             while (!stop[0]) {
                 // Back to back, the next ping comes within microseconds: spin for it. Paced or idle: sleep.
-                long spinNs = lastType[0] == Wire.BACK_TO_BACK ? TimeUnit.MICROSECONDS.toNanos(200) : 0;
+                long spinNs = lastType[0] == Wire.BACK_TO_BACK ? TimeUnit.MILLISECONDS.toNanos(5) : 0;
                 ch.receive(handler, 1, spinNs, TimeUnit.MILLISECONDS.toNanos(100));
             }
         }

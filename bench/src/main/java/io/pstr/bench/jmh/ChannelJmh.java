@@ -73,14 +73,15 @@ public class ChannelJmh {
         return roundTrip(Long.MAX_VALUE, SendResult.SENT);
     }
 
-    /** Fast path: requested time below AVG_delay. */
+    /** Fast path: 1 ns is below AVG_delay (and MIN_delay: SOFT sends it, reported late). */
     @Benchmark
     public int sendAndReceiveFast() {
-        return roundTrip(1, SendResult.SENT_FAST);
+        return roundTrip(1, SendResult.SENT_LATE);
     }
 
     private int roundTrip(long requestedNs, SendResult expected) {
         SendResult r = sender.send(to, 1, payload, 0, sizeBytes, requestedNs, DeadlineKind.SOFT);
+        // The first send has no delay estimate yet and takes the normal path.
         if (r != expected && r != SendResult.SENT) {
             throw new IllegalStateException("send gave " + r);
         }

@@ -190,22 +190,23 @@ public abstract class Channel implements AutoCloseable {
 
     /** MIN_delay towards {@code destination} (0 when unknown), for status and tests. */
     public final long minDelayNs(ChannelAddress destination) {
-        Route r = route(destination);
-        if (r == null) {
-            return 0;
-        }
-        r.ingestReports(this);
-        return r.delays.minDelayNs();
+        DelayDatabase db = delays(destination);
+        return db == null ? 0 : db.minDelayNs();
     }
 
     /** AVG_delay towards {@code destination} (0 when unknown). */
     public final long avgDelayNs(ChannelAddress destination) {
+        DelayDatabase db = delays(destination);
+        return db == null ? 0 : db.avgDelayNs();
+    }
+
+    private DelayDatabase delays(ChannelAddress destination) {
         Route r = route(destination);
         if (r == null) {
-            return 0;
+            return null;
         }
         r.ingestReports(this);
-        return r.delays.avgDelayNs();
+        return r.delays;
     }
 
     public final ChannelCounters counters() {

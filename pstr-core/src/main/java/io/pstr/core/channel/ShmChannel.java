@@ -75,9 +75,18 @@ public final class ShmChannel extends Channel {
         Dispatch d = dispatch;
         d.handler = handler;
         d.passStarted = false;
-        int n = own.fast.read(d, limit);
+        int n = drain(own.fast, d, limit);
         if (n < limit) {
-            n += own.normal.read(d, limit - n);
+            n += drain(own.normal, d, limit - n);
+        }
+        return n;
+    }
+
+    /** Reads up to {@code limit}: Agrona stops a read at the end of the buffer, so a short read reads on once. */
+    private static int drain(RingBuffer ring, MessageHandler handler, int limit) {
+        int n = ring.read(handler, limit);
+        if (n < limit) {
+            n += ring.read(handler, limit - n);
         }
         return n;
     }

@@ -166,6 +166,15 @@ class ShmChannelTest {
     }
 
     @Test
+    void shouldKeepUpWhenPollingOnePacketPerSendAcrossManyWraps() {
+        open(1 << 16, 1 << 14);
+        for (int i = 0; i < 20_000; i++) {
+            assertEquals(SendResult.SENT, sender.send(b, 1, payload, 0, 1000, Long.MAX_VALUE, DeadlineKind.SOFT), "send " + i);
+            assertEquals(1, receiver.poll(p -> { }, 1), "poll " + i);
+        }
+    }
+
+    @Test
     void shouldSayFullWhenTheQueueOverflowsAndRecoverWhenItDrains() {
         open(1024, 4096);
         int sent = 0;
