@@ -99,6 +99,7 @@ class KillPrimaryUiTest {
         assertTrue(text(robot, "#process-" + primary).contains("pid " + primaryPid), text(robot, "#process-" + primary));
 
         robot.clickOn("#fault-kill-primary");
+        await("the confirmation").atMost(Duration.ofSeconds(20)).until(() -> robot.lookup("#confirm-bar").query().isVisible());
         robot.clickOn("#confirm-inject");
 
         await("the holder panel switched to the shadow").atMost(Duration.ofSeconds(30))

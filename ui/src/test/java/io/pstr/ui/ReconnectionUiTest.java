@@ -114,14 +114,16 @@ class ReconnectionUiTest {
         server = serve(plane);
         await().atMost(WAIT).until(() -> station.model.connectedProperty().get());
 
+        WaitForAsyncUtils.waitForFxEvents();
         robot.clickOn("#fault-hang-primary");
-        assertTrue(visible(robot, "#confirm-bar"), "a fault asks first");
+        await("a fault asks first").atMost(WAIT).until(() -> visible(robot, "#confirm-bar"));
         assertTrue(robot.lookup("#confirm-text").queryAs(Label.class).getText().contains("SIGSTOP"));
         robot.clickOn("#confirm-cancel");
         WaitForAsyncUtils.waitForFxEvents();
         assertTrue(plane.faults.isEmpty(), "cancelled: nothing injected");
 
         robot.clickOn("#fault-kill-primary");
+        await().atMost(WAIT).until(() -> visible(robot, "#confirm-bar"));
         robot.clickOn("#confirm-inject");
         await().atMost(WAIT).until(() -> plane.faults.equals(List.of(Fault.KILL_PRIMARY)));
         await().atMost(WAIT).until(() -> station.model.timeline().stream().anyMatch(e -> "FAULT".equals(e.type())));
