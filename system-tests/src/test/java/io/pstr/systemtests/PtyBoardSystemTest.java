@@ -88,7 +88,7 @@ class PtyBoardSystemTest {
             await("both replicas told").atMost(Duration.ofSeconds(5)).until(() ->
                     !system.replica("A").boardLinkUp() && !system.replica("B").boardLinkUp()
                             && system.replica("A").boardLinkDowns() == 1 && system.replica("B").boardLinkDowns() == 1);
-            await("outputs that could not be written are counted").atMost(Duration.ofSeconds(5))
+            await("outputs that could not be written are counted").atMost(Duration.ofSeconds(20))
                     .until(() -> system.status().board().bytesUnwritable() > 0 && system.status().board().writesRefused() > 0);
 
             system.plug();
