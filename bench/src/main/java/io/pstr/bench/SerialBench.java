@@ -505,8 +505,8 @@ public final class SerialBench implements Callable<Integer> {
         console.printf(Locale.ROOT, "goal: host adds p99 <= 100 us beyond wire time: %s (in p99 %d us, out p99 %d us)%n",
                 delayOk ? "REACHED" : "NOT reached", in.getValueAtPercentile(99) / 1000, outHist.getValueAtPercentile(99) / 1000);
         console.printf(Locale.ROOT, "output queue drops during saturation: %d%n", run.queueDrops);
-        String load = String.format(Locale.ROOT, "load average (1, 5, 15 min) before: %s, after: %s; %d s traffic, %s",
-                run.loadBefore, run.loadAfter, TimeUnit.NANOSECONDS.toSeconds(run.endTrafficNs - run.startNs),
+        String load = String.format(Locale.ROOT, "load average (1, 5, 15 min) before: %s, after: %s; nice %s; %d s traffic, %s",
+                run.loadBefore, run.loadAfter, niceness(), TimeUnit.NANOSECONDS.toSeconds(run.endTrafficNs - run.startNs),
                 quick ? "--quick" : "full run");
         Files.writeString(figures.dir().resolve("serial.machine.txt"), load + "\n", java.nio.file.StandardOpenOption.APPEND);
         console.println(load);
@@ -520,20 +520,25 @@ public final class SerialBench implements Callable<Integer> {
                 h.getMaxValue() / 1000, Math.round(measured), rate);
     }
 
-    /** Bits of frames 2..n over the time from the first to the last arrival: the rate the wire really carried. */
+    /**
+     * The rate the wire really carried while the sender was saturated: the bits of the frames that arrived from
+     * the first counted arrival up to (not including) the last arrival time, over that span. The first tenth is
+     * left out while the queues fill.
+     */
     private static double measuredRate(List<long[]> arrivals) {
         if (arrivals.size() < 3) {
             return 0;
         }
         arrivals.sort(Comparator.comparingLong(a -> a[0]));
-        // Skip the first arrivals while the queues fill, then count whole frames between two arrival times.
-        int from = arrivals.size() / 10;
+        long firstNs = arrivals.get(arrivals.size() / 10)[0];
+        long lastNs = arrivals.get(arrivals.size() - 1)[0];
         long bits = 0;
-        for (int i = from + 1; i < arrivals.size(); i++) {
-            bits += arrivals.get(i)[1] * BITS_PER_BYTE;
+        for (long[] a : arrivals) {
+            if (a[0] >= firstNs && a[0] < lastNs) {
+                bits += a[1] * BITS_PER_BYTE;
+            }
         }
-        long spanNs = arrivals.get(arrivals.size() - 1)[0] - arrivals.get(from)[0];
-        return spanNs <= 0 ? 0 : bits * 1e9 / spanNs;
+        return lastNs <= firstNs ? 0 : bits * 1e9 / (lastNs - firstNs);
     }
 
     private static void waitUntil(java.util.function.BooleanSupplier condition, long timeoutNs, String failure) {
@@ -554,6 +559,17 @@ public final class SerialBench implements Callable<Integer> {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
             return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    /** This process's nice value (field 19 of /proc/self/stat). */
+    private static String niceness() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return f[16];
         } catch (IOException | RuntimeException e) {
             return "unknown";
         }

@@ -697,7 +697,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
     private LinkStatus linkStatus() {
         FrameCounters fc = board.frameCounters();
         LinkCounters bc = board.byteCounters();
-        org.HdrHistogram.Histogram q = writer.queueDelayNs().copy();
+        org.HdrHistogram.Histogram q = writer.queueDelayNs();
         return new LinkStatus(ctx.board.toString(), linkUp, ctx.board.options().framing().name().toLowerCase(java.util.Locale.ROOT),
                 board.signing(), bc.bytesIn.get(), bc.bytesOut.get(), board.framesIn(), board.framesOut(), fc.crcErrors(),
                 fc.bytesSkipped(), fc.unknownMessages(), fc.sequenceGaps(), fc.framesLostToGaps(), fc.sequenceGapsBySource(),
