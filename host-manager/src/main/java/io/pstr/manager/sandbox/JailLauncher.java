@@ -144,6 +144,33 @@ public final class JailLauncher implements SandboxLauncher {
         return replicaArgs;
     }
 
+    /**
+     * The directories the replica's JVM needs to start: its java binary's home and its classpath. The jail
+     * hides {@code /tmp} and {@code /dev/shm} behind private ones, so those of them that live there (a
+     * checkout under /tmp, say) are bound back in, read-only.
+     */
+    static java.util.Set<String> keptDirectories(List<String> replica) {
+        java.util.Set<String> dirs = new java.util.TreeSet<>();
+        if (!replica.isEmpty()) {
+            Path java = Path.of(replica.get(0)).toAbsolutePath().getParent();
+            if (java != null && java.getParent() != null) {
+                dirs.add(java.getParent().toString());
+            }
+        }
+        for (int i = 0; i + 1 < replica.size(); i++) {
+            if (replica.get(i).equals("-cp") || replica.get(i).equals("-classpath")) {
+                for (String entry : replica.get(i + 1).split(java.io.File.pathSeparator)) {
+                    if (entry.isBlank()) {
+                        continue;
+                    }
+                    Path p = Path.of(entry.endsWith("*") ? entry.substring(0, entry.length() - 1) : entry).toAbsolutePath();
+                    dirs.add((Files.isDirectory(p) ? p : p.getParent()).toString());
+                }
+            }
+        }
+        return dirs;
+    }
+
     @Override
     public Sandbox launch(Slot slot, int incarnation, ReplicaFiles files) {
         Path own = files.dir().toAbsolutePath();
@@ -154,8 +181,9 @@ public final class JailLauncher implements SandboxLauncher {
         // The direct channel's endpoint files: the replica's own endpoint and its granted peer's live there.
         Path peer = SharedFiles.privateDirectory(ReplicaFiles.channelDirOf(run));
         Cgroups.Group group = cgroups.create(groupPrefix + "-" + slot + "-" + incarnation, limits);
+        List<String> replica = command.command(slot, incarnation, files);
         List<String> cmd = new ArrayList<>(List.of("/bin/sh", script.toString(), "outer"));
-        cmd.addAll(command.command(slot, incarnation, files));
+        cmd.addAll(replica);
         ProcessBuilder builder = new ProcessBuilder(cmd)
                 .redirectError(ProcessBuilder.Redirect.appendTo(files.log().toFile()))
                 .redirectOutput(ProcessBuilder.Redirect.PIPE)
@@ -165,6 +193,7 @@ public final class JailLauncher implements SandboxLauncher {
         env.put("PSTR_JAIL_RUN", run.toString());
         env.put("PSTR_JAIL_OWN", own.toString());
         env.put("PSTR_JAIL_PEER", peer.toString());
+        env.put("PSTR_JAIL_KEEP", String.join("\n", keptDirectories(replica)));
         env.put("PSTR_JAIL_CGROUPS", group.procsFiles().stream().map(Path::toString).collect(Collectors.joining("\n")));
         Runnable cleanup = () -> {
             group.close();

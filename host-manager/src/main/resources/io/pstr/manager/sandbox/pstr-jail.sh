@@ -9,6 +9,8 @@
 #   PSTR_JAIL_OWN       the replica's own directory (rings, status, log): writable
 #   PSTR_JAIL_PEER      the run directory's channel directory (the direct channel's endpoint files): writable
 #   PSTR_JAIL_CGROUPS   cgroup.procs files to join, separated by newlines (may be empty)
+#   PSTR_JAIL_KEEP      directories the replica's JVM needs (java home, classpath), separated by newlines:
+#                       those under /tmp or /dev/shm are bound back in, read-only, over the private ones
 # Prints "jail-ready HOSTPID" on standard output when the jail is complete, just before the exec;
 # everything else goes to standard error.
 set -eu
@@ -66,6 +68,16 @@ mount -t tmpfs -o mode=1777,size=64m,nosuid,nodev pstr-tmp "$root/tmp"
 if [ -d "$root/dev/shm" ]; then
     mount -t tmpfs -o mode=1777,size=16m,nosuid,nodev pstr-shm "$root/dev/shm"
 fi
+printf '%s\n' "${PSTR_JAIL_KEEP:-}" | while IFS= read -r keep; do
+    case $keep in
+    /tmp/* | /dev/shm/*)
+        [ -d "$keep" ] || continue
+        mkdir -p "$root$keep"
+        mount --bind "$keep" "$root$keep"
+        mount -o remount,bind,ro "$root$keep" || fail "cannot make $keep read-only"
+        ;;
+    esac
+done
 # The run directory: an empty read-only tmpfs with only this replica's directory and the direct
 # channel's directory bound in.
 mkdir -p "$root$run"
@@ -87,7 +99,7 @@ cd "$root"
 pivot_root . .
 umount -l .
 cd /
-unset PSTR_JAIL_ROOT PSTR_JAIL_RUN PSTR_JAIL_OWN PSTR_JAIL_PEER PSTR_JAIL_CGROUPS
+unset PSTR_JAIL_ROOT PSTR_JAIL_RUN PSTR_JAIL_OWN PSTR_JAIL_PEER PSTR_JAIL_CGROUPS PSTR_JAIL_KEEP
 echo "jail-ready $hostpid"
 # From here on the replica's output goes where ours did: its log.
 exec 1>&2
