@@ -107,9 +107,10 @@ class KillPrimaryUiTest {
         WaitForAsyncUtils.waitForFxEvents();
         String holderText = text(robot, "#holder-" + shadow);
         assertTrue(holderText.startsWith("HOLDS THE I/O · epoch "), holderText);
+        // A FAILOVER event names the replica that takes the I/O.
         await("the failover in the timeline with its figures").atMost(Duration.ofSeconds(10))
                 .until(() -> station.model.timeline().stream().anyMatch(e -> "FAILOVER".equals(e.type())
-                        && "PROCESS_EXIT".equals(e.cause()) && primary.equals(e.slot()) && e.figures().contains("detectMs=")));
+                        && "PROCESS_EXIT".equals(e.cause()) && shadow.equals(e.slot()) && e.figures().contains("detectMs=")));
         assertTrue(station.model.timeline().stream().anyMatch(e -> "FAULT".equals(e.type())
                 && e.message().startsWith("kill-primary") && e.message().contains("pid " + primaryPid)), "the fault, with the pid killed");
         assertTrue(ProcessHandle.of(primaryPid).map(h -> !h.isAlive()).orElse(true), "the primary's process is really gone");
