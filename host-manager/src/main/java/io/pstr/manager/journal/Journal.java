@@ -23,15 +23,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
  * The append-only event journal: every transition, fault and recovery the host manager sees, in order.
  *
  * <p>Each {@link #append} assigns the next sequence number (from 1, without gaps), stamps the event with the
- * injected monotonic and wall clocks, keeps it in memory, logs it at INFO as one readable line and, when a
- * file was given, writes it as one JSON line and flushes before returning: the file is the evidence of a
- * run, so an event is on disk (in the OS page cache) before anyone can act on it.
+ * injected monotonic and wall clocks and keeps it in memory before returning, so that the API and the
+ * state machine see it at once. Logging it at INFO as one readable line and writing it to the file as one
+ * flushed JSON line are done in order by the journal's own writer thread: an append costs the caller no
+ * I/O, no JSON encoding and no logging, because the caller is the host manager's conductor in the middle of
+ * a failover, and the next tick must not wait for a disk or a terminal. {@link #drain()} waits until every
+ * event appended so far is in the file (in the OS page cache); {@link #close()} drains, then closes. No
+ * event is ever dropped: the writer's queue is unbounded (events come tens per second at most).
  *
  * <p>Memory is bounded: {@link #events(long, int)} serves the last {@link #DEFAULT_RING_CAPACITY} events
  * (100 000, a few tens of MB at most; hours of a busy run). Older events are only in the file.
@@ -41,8 +47,8 @@ import java.util.function.LongSupplier;
  * <p>Opening an existing non-empty journal file continues it: the sequence resumes after the highest
  * {@code seq} found there and those events are loaded into memory.
  *
- * <p>Thread-safe: appends and reads are serialised on this object; an append costs one JSON encoding and
- * one write + flush, which is fine for events (tens per second at most), not for per-cycle data.
+ * <p>Thread-safe: appends and reads are serialised on this object; an append costs an allocation and a
+ * queue offer. Events, not per-cycle data.
  */
 public final class Journal implements AutoCloseable {
 
@@ -59,8 +65,15 @@ public final class Journal implements AutoCloseable {
     private final JournalEvent[] ring;
     private BufferedWriter writer;
     private long lastSeq;
-    private long writeFailures;
+    private final AtomicLong writeFailures = new AtomicLong();
     private boolean closed;
+    /** Events waiting for the writer thread, in seq order; {@link #END} ends the thread. */
+    private final LinkedBlockingQueue<JournalEvent> toWrite = new LinkedBlockingQueue<>();
+    private static final JournalEvent END = new JournalEvent(0, 0, 0, "END", null, null, null, 0, 0, null, null, Map.of());
+    /** Seq of the last event the writer thread has finished with (written, or failed and counted). */
+    private long writtenSeq;
+    private final Object writtenLock = new Object();
+    private final Thread writerThread;
 
     /**
      * @param file         JSON-lines file to write, or null for an in-memory journal
@@ -98,6 +111,10 @@ public final class Journal implements AutoCloseable {
                 throw new UncheckedIOException("cannot open journal file " + file + ": " + e.getMessage(), e);
             }
         }
+        writtenSeq = lastSeq;
+        writerThread = new Thread(this::writeLoop, "journal-writer");
+        writerThread.setDaemon(true);
+        writerThread.start();
     }
 
     /** A journal with the default ring capacity. */
@@ -156,11 +173,27 @@ public final class Journal implements AutoCloseable {
                 type, cause, fromState, toState, epoch, cycle, slot, message, figuresCopy);
         lastSeq = event.seq();
         ring[(int) ((event.seq() - 1) % ring.length)] = event;
-        LOG.info("{}", describe(event));
-        if (writer != null) {
-            write(event);
-        }
+        toWrite.add(event);
         return event;
+    }
+
+    /** The writer thread: logs and writes each event in seq order until {@link #END}. */
+    private void writeLoop() {
+        try {
+            for (JournalEvent event = toWrite.take(); event != END; event = toWrite.take()) {
+                LOG.info("{}", describe(event));
+                if (writer != null) {
+                    write(event);
+                }
+                synchronized (writtenLock) {
+                    writtenSeq = event.seq();
+                    writtenLock.notifyAll();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.error("journal {}: writer interrupted with {} events not written", file, toWrite.size());
+        }
     }
 
     private void write(JournalEvent event) {
@@ -169,10 +202,44 @@ public final class Journal implements AutoCloseable {
             writer.newLine();
             writer.flush();
         } catch (IOException e) {
-            writeFailures++;
+            long failures = writeFailures.incrementAndGet();
             LOG.error("journal {}: cannot write event #{} ({} write failures so far): {}",
-                    file, event.seq(), writeFailures, e.toString());
+                    file, event.seq(), failures, e.toString());
         }
+    }
+
+    /**
+     * Waits until every event appended before this call has been logged and written to the file (or its
+     * failure counted).
+     *
+     * @return false when the writer did not get there within {@code timeoutMs}
+     */
+    public boolean drain(long timeoutMs) {
+        long target;
+        synchronized (this) {
+            target = lastSeq;
+        }
+        long deadlineNs = System.nanoTime() + timeoutMs * 1_000_000L;
+        synchronized (writtenLock) {
+            while (writtenSeq < target) {
+                long leftMs = (deadlineNs - System.nanoTime()) / 1_000_000L;
+                if (leftMs <= 0 || !writerThread.isAlive()) {
+                    return false;
+                }
+                try {
+                    writtenLock.wait(leftMs);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Waits (up to 10 s) until every event appended so far is in the file. */
+    public boolean drain() {
+        return drain(10_000);
     }
 
     /**
@@ -208,8 +275,8 @@ public final class Journal implements AutoCloseable {
     }
 
     /** Events that could not be written to the file. */
-    public synchronized long writeFailures() {
-        return writeFailures;
+    public long writeFailures() {
+        return writeFailures.get();
     }
 
     /** The journal file, or null for an in-memory journal. */
@@ -218,11 +285,22 @@ public final class Journal implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            toWrite.add(END);
         }
-        closed = true;
+        try {
+            writerThread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (writerThread.isAlive()) {
+            LOG.error("journal {}: writer still busy after 10 s; {} events not written", file, toWrite.size());
+        }
         if (writer != null) {
             try {
                 writer.close();

@@ -103,7 +103,8 @@ class JournalTest {
             append(j, "STATE");
             j.append("FAILOVER", "PROCESS_EXIT", "PRIMARY_ACTIVE", "SHADOW_ACTIVE", 2, 1234, "B",
                     "primary exited", Map.of("detectionMs", 3.5, "cyclesAffected", 0));
-            // flushed per event: visible before close
+            // written and flushed by the writer thread: visible before close once drained
+            assertTrue(j.drain(), "the writer thread wrote both events");
             List<String> lines = Files.readAllLines(file);
             assertEquals(2, lines.size());
             assertTrue(lines.get(1).contains("\"type\":\"FAILOVER\""), lines.get(1));
@@ -182,6 +183,7 @@ class JournalTest {
             for (int i = 0; i < total; i++) {
                 assertEquals(i + 1, all.get(i).seq());
             }
+            assertTrue(j.drain(), "the writer thread wrote every event");
             List<JournalEvent> fromFile = Journal.read(file);
             Set<Long> seen = new HashSet<>(seqs(fromFile));
             assertEquals(total, seen.size());
