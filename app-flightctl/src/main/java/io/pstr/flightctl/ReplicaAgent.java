@@ -119,6 +119,15 @@ public final class ReplicaAgent implements Agent {
         LOG.info("replica {}: control step warmed up ({} throwaway cycles in {} ms)", slot, WARM_UP_CYCLES,
                 (clock.nanoTime() - warmNs) / 1_000_000);
         status.set(Field.HEARTBEAT_NS, clock.nanoTime());
+    }
+
+    /**
+     * Ready once the agent's own thread runs: the host then finds that thread by its name (the role name)
+     * to raise its scheduling priority from outside the sandbox.
+     */
+    @Override
+    public void onStart() {
+        status.set(Field.HEARTBEAT_NS, clock.nanoTime());
         publishState(ReplicaState.READY);
     }
 
@@ -171,7 +180,7 @@ public final class ReplicaAgent implements Agent {
                     buffer.getInt(index + Messages.ROLE_PEER_INCARNATION),
                     buffer.getStringUtf8(index + Messages.ROLE_PEER_ADDRESS));
             case MessageTypes.SEND_CHECKPOINT -> checkpointRequested = true;
-            case MessageTypes.START -> onStart(buffer.getInt(index + Messages.START_MODE));
+            case MessageTypes.START -> onStartCommand(buffer.getInt(index + Messages.START_MODE));
             case MessageTypes.FAULT -> onFault(buffer.getInt(index + Messages.FAULT_KIND), buffer.getInt(index + Messages.FAULT_CYCLES));
             case MessageTypes.LINK -> onLink(buffer.getInt(index + Messages.LINK_UP) == 1);
             default -> LOG.warn("replica {}: unknown input message type {} ({} bytes) skipped", slot, type, length);
@@ -229,7 +238,7 @@ public final class ReplicaAgent implements Agent {
         LOG.error("replica {}: heap never ran out ({} blocks)", slot, hog.size());
     }
 
-    private void onStart(int mode) {
+    private void onStartCommand(int mode) {
         switch (mode) {
             case MessageTypes.START_FRESH -> begin(Ods.initial(plan), "fresh mission");
             case MessageTypes.START_COLD_LAND -> {

@@ -1,6 +1,7 @@
 package io.pstr.hilrig;
 
 import io.pstr.core.link.Endpoint;
+import io.pstr.core.rt.ThreadPriority;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +43,11 @@ public final class BoardMain implements Callable<Integer> {
             description = "Offboard setpoint loss before the failsafe descent, ms. Default: ${DEFAULT-VALUE}")
     long failsafeTimeoutMs;
 
+    @Option(names = "--priority", defaultValue = "auto", paramLabel = "auto|off",
+            description = "Raise the board thread's scheduling priority (nice -15) where the host allows it, as a "
+                    + "flight controller has its own CPU; off: normal priority. Default: ${DEFAULT-VALUE}")
+    String priority;
+
     @Option(names = "--telemetry-hz", defaultValue = "50",
             description = "ATTITUDE and LOCAL_POSITION_NED rate, 1..250 Hz. Default: ${DEFAULT-VALUE}")
     int telemetryHz;
@@ -65,7 +71,8 @@ public final class BoardMain implements Callable<Integer> {
             }
 
             tapEndpoint = tap == null ? null : Endpoint.parse(tap);
-            ctx = new VirtualBoard.Context().failsafeTimeoutMs(failsafeTimeoutMs).telemetryHz(telemetryHz).conclude();
+            ctx = new VirtualBoard.Context().failsafeTimeoutMs(failsafeTimeoutMs).telemetryHz(telemetryHz)
+                    .priority(ThreadPriority.Mode.parse(priority)).conclude();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage(), e);
         }

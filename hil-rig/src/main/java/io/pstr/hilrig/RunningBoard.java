@@ -7,6 +7,7 @@ import io.pstr.core.link.Links;
 import io.pstr.core.link.ListeningLink;
 import io.pstr.core.link.SocatPty;
 import io.pstr.core.record.BoardRecordWriter;
+import io.pstr.core.rt.ThreadPriority;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -108,6 +109,11 @@ public final class RunningBoard implements AutoCloseable {
             @Override
             public String roleName() {
                 return "virtual-board";
+            }
+
+            @Override
+            public void onStart() {
+                ThreadPriority.applyToCurrentThread(ctx.priority(), ThreadPriority.BOARD_NICE, "virtual board");
             }
         };
         // Telemetry is at most 250 Hz: sleeping 1 ms between idle polls keeps a core free for the replicas.

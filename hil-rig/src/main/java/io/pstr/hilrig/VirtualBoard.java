@@ -24,6 +24,7 @@ import io.pstr.core.mavlink.MavlinkCodec;
 import io.pstr.core.mavlink.MavlinkFrameSplitter;
 import io.pstr.core.record.BoardRecord;
 import io.pstr.core.record.BoardRecordWriter;
+import io.pstr.core.rt.ThreadPriority;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
@@ -94,6 +95,20 @@ public final class VirtualBoard implements AutoCloseable {
         private long failsafeTimeoutNs = TimeUnit.MILLISECONDS.toNanos(500);
         private int telemetryHz = 50;
         private BoardRecordWriter recordWriter;
+        private ThreadPriority.Mode priority = ThreadPriority.Mode.OFF;
+
+        /**
+         * A raised priority for the board's own thread (its stand-in for a flight controller's dedicated
+         * CPU: the record's arrival times must not include the host's scheduling); off by default.
+         */
+        public Context priority(ThreadPriority.Mode mode) {
+            this.priority = mode;
+            return this;
+        }
+
+        public ThreadPriority.Mode priority() {
+            return priority;
+        }
 
         public Context failsafeTimeoutMs(long ms) {
             this.failsafeTimeoutNs = TimeUnit.MILLISECONDS.toNanos(ms);

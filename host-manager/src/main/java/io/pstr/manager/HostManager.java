@@ -10,6 +10,7 @@ import io.pstr.core.mavlink.ClientRequests;
 import io.pstr.core.mavlink.MavlinkCodec;
 import io.pstr.core.protocol.MessageTypes;
 import io.pstr.core.protocol.Messages;
+import io.pstr.core.rt.ThreadPriority;
 import io.pstr.core.shm.ReplicaFiles;
 import io.pstr.core.shm.ReplicaState;
 import io.pstr.core.shm.ReplicaStatusFile.Field;
@@ -91,6 +92,8 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         public long requestLostAfterNs = TimeUnit.SECONDS.toNanos(2);
         /** The mission's waypoints, for the status (the replicas get the mission from their own options). */
         public List<io.pstr.core.status.Waypoint> waypoints = List.of();
+        /** Scheduling priority for the conductor and the replicas' agent threads (see {@link ThreadPriority}). */
+        public ThreadPriority.Mode priority = ThreadPriority.Mode.AUTO;
 
         public Context conclude() {
             if (board == null) {
@@ -278,6 +281,12 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         return "host-manager";
     }
 
+    /** On the conductor thread, before its first duty cycle. */
+    @Override
+    public void onStart() {
+        ThreadPriority.applyToCurrentThread(ctx.priority, ThreadPriority.CONDUCTOR_NICE, "host manager conductor");
+    }
+
     @Override
     public int doWork() {
         final long startNs = clock.nanoTime();
@@ -341,6 +350,13 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             return SlotView.ABSENT;
         }
         ReplicaState st = r.state();
+        if (st == ReplicaState.READY && !r.prioritised && r.sandbox != null) {
+            // Ready means its agent thread runs: raise its priority from out here (a jailed replica
+            // has no privilege of its own), on the launcher thread since it reads /proc.
+            r.prioritised = true;
+            long pid = r.sandbox.pid();
+            launcherThread.execute(() -> ThreadPriority.applyToThread(ctx.priority, pid, "replica-" + s, ThreadPriority.REPLICA_NICE));
+        }
         boolean takeover = r.takeoverRequestedNs != Long.MIN_VALUE && now - r.takeoverRequestedNs < 10 * periodNs
                 && r.takeoverEpoch == gate.epoch();
         long drops = distributor.drops(s);

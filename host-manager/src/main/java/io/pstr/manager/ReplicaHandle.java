@@ -24,6 +24,8 @@ final class ReplicaHandle implements AutoCloseable {
     /** Set by the launcher thread once the process exists. */
     volatile SandboxLauncher.Sandbox sandbox;
     volatile String launchError;
+    /** The agent thread's priority has been raised, or tried (once per incarnation, when it is ready). */
+    boolean prioritised;
     /** When this replica last asked to take over, and under which epoch. */
     long takeoverRequestedNs = Long.MIN_VALUE;
     long takeoverEpoch = -1;

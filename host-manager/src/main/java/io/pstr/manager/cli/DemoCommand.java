@@ -116,7 +116,8 @@ public final class DemoCommand implements Callable<Integer> {
         if (!boardLink.equals("tcp") && !boardLink.equals("pty")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--board-link must be tcp or pty, not '" + boardLink + "'");
         }
-        List<String> boardArgs = new ArrayList<>(List.of("--failsafe-timeout-ms", Long.toString(failsafeTimeoutMs)));
+        List<String> boardArgs = new ArrayList<>(List.of("--failsafe-timeout-ms", Long.toString(failsafeTimeoutMs),
+                "--priority", options.priority()));
         if (options.signingKey() != null) {
             boardArgs.addAll(List.of("--signing-key", options.signingKey().toAbsolutePath().toString()));
         }

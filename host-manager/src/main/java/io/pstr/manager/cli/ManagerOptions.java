@@ -1,6 +1,7 @@
 package io.pstr.manager.cli;
 
 import io.pstr.core.link.Endpoint;
+import io.pstr.core.rt.ThreadPriority;
 import io.pstr.core.status.Waypoint;
 import io.pstr.manager.FailbackPolicy;
 import io.pstr.manager.FailoverConfig;
@@ -95,6 +96,17 @@ public final class ManagerOptions {
                     + "cgroup CPU and memory limits; needs root), process (a plain JVM process), or auto: a jail where "
                     + "the host allows it, else a process with a warning (default ${DEFAULT-VALUE}).")
     String sandbox;
+
+    @Option(names = "--priority", defaultValue = "auto", paramLabel = "auto|off",
+            description = "Raise the scheduling priority (nice -15/-10) of the threads that keep the control cycle: the "
+                    + "conductor, each replica's agent and the virtual board. auto: where the host allows it (root or "
+                    + "CAP_SYS_NICE), else a warning and normal priority; off: never (default ${DEFAULT-VALUE}).")
+    String priority;
+
+    /** The {@code --priority} value as given (checked when the context is built). */
+    String priority() {
+        return priority;
+    }
 
     @Option(names = "--replica-cpu", defaultValue = "1.0", paramLabel = "CORES",
             description = "Jail: CPU quota of each replica in cores, may be fractional; 0 for no quota (default ${DEFAULT-VALUE}).")
@@ -198,6 +210,7 @@ public final class ManagerOptions {
                 "--final-hold-ms", Integer.toString(finalHoldMs)));
         ctx.launcher = Sandboxes.forReplicas(Sandboxes.Mode.parse(sandbox), Classpaths.replica(), missionArgs,
                 new Cgroups.Limits(replicaCpus, ByteSize.parse(replicaMemory)));
+        ctx.priority = ThreadPriority.Mode.parse(priority);
         ctx.waypoints = squareWaypoints(takeoffAltitudeM, squareSideM);
         ctx.journal = journal;
         if (noTlog && tlog != null) {

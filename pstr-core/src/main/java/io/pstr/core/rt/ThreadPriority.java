@@ -1,0 +1,183 @@
+package io.pstr.core.rt;
+
+import com.sun.jna.Native;
+import com.sun.jna.Platform;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scheduling priority for the few threads that keep the control cycle: the host manager's conductor, each
+ * replica's agent and the virtual board. On a 2-core machine shared with compilers, collectors, a ground
+ * station and a build, a thread at the default weight that should send a tick every 20 ms is preempted for
+ * several milliseconds at a time. These threads get a high scheduler weight instead (a negative nice value,
+ * per thread): they run first when they wake, and as they sleep between polls they use little CPU.
+ *
+ * <p>Why not {@code SCHED_FIFO}: a real-time thread stopped at a safepoint waits for its JVM's VM thread,
+ * which runs at normal priority, as do the compilers and collectors; with several real-time threads on two
+ * cores those can be held back (priority inversion). A run here with every thread of the JVMs under
+ * {@code SCHED_FIFO} stopped the conductor for 300 ms and flew into the failsafe. A weight never starves
+ * anyone.
+ *
+ * <p>A negative nice value needs {@code CAP_SYS_NICE} (root) or a raised {@code RLIMIT_NICE}. The host
+ * manager sets the replicas' agent threads from outside, by thread name, so a replica in a jail (which
+ * keeps no capability) needs no privilege of its own.
+ */
+public final class ThreadPriority {
+
+    /** What to do about priority. */
+    public enum Mode {
+        /** Raise it where the host allows; otherwise say so (a warning) and carry on at normal priority. */
+        AUTO,
+        /** Never: every thread at normal priority. */
+        OFF;
+
+        /** Parses {@code auto} or {@code off} (any case), with a clear error. */
+        public static Mode parse(String text) {
+            try {
+                return valueOf(text.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("priority mode '" + text + "': expected auto or off", e);
+            }
+        }
+    }
+
+    /** Nice values, lower runs first: the board (a hardware stand-in) and the conductor, then the replicas. */
+    public static final int BOARD_NICE = -15;
+    public static final int CONDUCTOR_NICE = -15;
+    public static final int REPLICA_NICE = -10;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ThreadPriority.class);
+    private static final int PRIO_PROCESS = 0;
+    private static final int EPERM = 1;
+    private static final int EACCES = 13;
+    private static final int ESRCH = 3;
+    private static final boolean AVAILABLE;
+
+    static {
+        boolean ok = false;
+        if (Platform.isLinux()) {
+            try {
+                Native.register(ThreadPriority.class, Platform.C_LIBRARY_NAME);
+                ok = true;
+            } catch (UnsatisfiedLinkError | RuntimeException e) {
+                LOG.warn("thread priorities unavailable ({}): threads run at normal priority", e.getMessage());
+            }
+        }
+        AVAILABLE = ok;
+    }
+
+    private ThreadPriority() {
+    }
+
+    private static native int setpriority(int which, int who, int prio);
+
+    private static native int getpriority(int which, int who);
+
+    private static native int gettid();
+
+    /** The outcome of a request: applied, or why not. */
+    public record Result(boolean applied, String reason) {
+        static final Result OK = new Result(true, "");
+    }
+
+    /**
+     * Sets the nice value of thread {@code tid} (as this process's pid namespace numbers it; 0 for the
+     * calling thread) to {@code nice} (-20..19). On Linux the nice value is per thread.
+     */
+    public static Result nice(long tid, int nice) {
+        if (nice < -20 || nice > 19) {
+            throw new IllegalArgumentException("nice value must be -20..19, was " + nice);
+        }
+        if (!AVAILABLE) {
+            return new Result(false, "not on Linux or libc unavailable");
+        }
+        if (setpriority(PRIO_PROCESS, (int) tid, nice) == 0) {
+            return Result.OK;
+        }
+        int errno = Native.getLastError();
+        return new Result(false, switch (errno) {
+            case EPERM, EACCES -> "not permitted (needs root or CAP_SYS_NICE, or an RLIMIT_NICE allowing " + nice + ")";
+            case ESRCH -> "no thread " + tid;
+            default -> "setpriority failed, errno " + errno;
+        });
+    }
+
+    /** The nice value of thread {@code tid} (0: the calling thread); 0 where unavailable. */
+    public static int niceOf(long tid) {
+        if (!AVAILABLE) {
+            return 0;
+        }
+        // getpriority returns the nice value itself on Linux's libc; -1 may be a value or an error.
+        return getpriority(PRIO_PROCESS, tid == 0 ? gettid() : (int) tid);
+    }
+
+    /** Applies {@code mode} to the calling thread: {@code what} names it in the one log line. @return true when set */
+    public static boolean applyToCurrentThread(Mode mode, int nice, String what) {
+        if (mode == Mode.OFF) {
+            return false;
+        }
+        return report(nice(0, nice), nice, what);
+    }
+
+    /**
+     * Applies {@code mode} to every thread of process {@code pid} named {@code threadName} (the name Java
+     * gives the native thread, cut to 15 characters), e.g. a replica's agent thread seen from the host.
+     *
+     * @return true when at least one thread was found and every one found was set
+     */
+    public static boolean applyToThread(Mode mode, long pid, String threadName, int nice) {
+        if (mode == Mode.OFF) {
+            return false;
+        }
+        List<Long> tids = threadsNamed(pid, threadName);
+        String what = "thread " + threadName + " of pid " + pid;
+        if (tids.isEmpty()) {
+            return report(new Result(false, "no such thread"), nice, what);
+        }
+        boolean all = true;
+        for (long tid : tids) {
+            all &= report(nice(tid, nice), nice, what + " (tid " + tid + ")");
+        }
+        return all;
+    }
+
+    private static boolean report(Result r, int nice, String what) {
+        if (r.applied()) {
+            LOG.info("{}: nice {}", what, nice);
+            return true;
+        }
+        LOG.warn("{} runs at normal priority: nice {} {}; control-cycle timing will suffer on a busy machine",
+                what, nice, r.reason());
+        return false;
+    }
+
+    /** Thread ids of process {@code pid} whose name ({@code /proc/PID/task/TID/comm}) is {@code name} (cut to 15). */
+    public static List<Long> threadsNamed(long pid, String name) {
+        String wanted = name.length() > 15 ? name.substring(0, 15) : name;
+        List<Long> found = new ArrayList<>();
+        Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(tasks)) {
+            for (Path task : dir) {
+                try {
+                    String comm = Files.readString(task.resolve("comm"), StandardCharsets.UTF_8).strip();
+                    if (comm.equals(wanted)) {
+                        found.add(Long.parseLong(task.getFileName().toString()));
+                    }
+                } catch (IOException | NumberFormatException e) {
+                    LOG.trace("thread {} ended while listed: {}", task, e.toString());
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("cannot list threads of pid {}: {}", pid, e.toString());
+        }
+        return found;
+    }
+}
