@@ -51,6 +51,12 @@ public final class ReplicaAgent implements Agent {
     static final int MAX_BUFFERED_CYCLES = 500;
     /** Peer heartbeats missed (in cycles) before a shadow asks the host to take over. */
     static final int TAKEOVER_AFTER_MISSED_CYCLES = 3;
+    /**
+     * Heartbeats a shadow hears from a new peer before it judges its silence: the first cycles of a mission
+     * (or of a restarted peer) run code neither JVM has run before, on a machine where both are compiling
+     * it, and a 60 ms stall there is start-up, not a hang. The host's own hang timeout still applies.
+     */
+    static final int HEARTBEATS_BEFORE_JUDGING = 25;
     private static final int PEER_BATCH = 1024;
     /** Throwaway control steps run before READY (see {@link WarmUp}). */
     static final int WARM_UP_CYCLES = 500;
@@ -85,6 +91,8 @@ public final class ReplicaAgent implements Agent {
     private ChannelAddress peer;
     private boolean checkpointRequested;
     private long lastPeerHeartbeatCycle = -1;
+    /** Heartbeats heard from the current peer incarnation. */
+    private long peerHeartbeatsHeard;
     private long takeoverRequestedEpoch = -1;
     private long lastCycle;
     private long lastTickHostNs;
@@ -282,6 +290,7 @@ public final class ReplicaAgent implements Agent {
             peer = null;
             peerIncarnation = newPeerIncarnation;
             lastPeerHeartbeatCycle = -1;
+            peerHeartbeatsHeard = 0;
             if (!peerAddress.isEmpty()) {
                 try {
                     peer = ChannelAddress.parse(peerAddress);
@@ -433,6 +442,7 @@ public final class ReplicaAgent implements Agent {
                     return;
                 }
                 lastPeerHeartbeatCycle = buffer.getLong(index + Messages.HEARTBEAT_CYCLE);
+                peerHeartbeatsHeard++;
                 status.increment(Field.PEER_HEARTBEATS);
             }
             case MessageTypes.CHECKPOINT -> {
@@ -548,7 +558,7 @@ public final class ReplicaAgent implements Agent {
 
     /** Paper IV: the shadow watches the holder's heartbeats and asks the host to take over when they stop. */
     private void watchPeer() {
-        if (holder || state != ReplicaState.RUNNING || peer == null || lastPeerHeartbeatCycle < 0) {
+        if (holder || state != ReplicaState.RUNNING || peer == null || peerHeartbeatsHeard < HEARTBEATS_BEFORE_JUDGING) {
             return;
         }
         long missed = lastCycle - lastPeerHeartbeatCycle;
