@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * hierarchy per controller: {@code cpu/}, {@code memory/}) or version 2 (one unified hierarchy), whichever
  * this host has writable. Groups live under a {@code pstr} parent in each hierarchy.
  * <ul>
- * <li>v1: {@code cpu.cfs_period_us} = 100000, {@code cpu.cfs_quota_us} = CPUs × period, {@code cpu.shares} of
+ * <li>v1: {@code cpu.cfs_period_us} = 10000, {@code cpu.cfs_quota_us} = CPUs × period, {@code cpu.shares} of
  * the parent 2048;
  * {@code memory.limit_in_bytes} (and {@code memory.memsw.limit_in_bytes} where swap accounting is on).</li>
  * <li>v2: {@code cpu.max} = "quota period", {@code memory.max}, {@code memory.swap.max} = 0, {@code cpu.weight} of the parent 200; the
@@ -32,8 +32,14 @@ import org.slf4j.LoggerFactory;
 public final class Cgroups {
 
     private static final Logger LOG = LoggerFactory.getLogger(Cgroups.class);
-    /** The CFS period the CPU quota is a share of. */
-    public static final long CPU_PERIOD_US = 100_000;
+    /**
+     * The CFS period the CPU quota is a share of: 10 ms, not the kernel's default 100 ms. A group that has
+     * used its quota waits for the rest of the period; with 100 ms a replica whose JVM was compiling on two
+     * threads at mission start used a 1-core quota in 50 ms and its agent then stood still for ~50 ms, which
+     * its peer rightly took for a hang (3 silent 20 ms cycles). With 10 ms a throttled replica waits at most
+     * a few ms.
+     */
+    public static final long CPU_PERIOD_US = 10_000;
     static final String PARENT = "pstr";
     /**
      * The {@code pstr} parent competes with the host's other tasks as one scheduling entity: weighted as
@@ -49,8 +55,9 @@ public final class Cgroups {
     /** CPU (in cores, may be fractional) and memory (bytes) limits of one group. */
     public record Limits(double cpus, long memoryBytes) {
         public Limits {
-            if (!(cpus == 0 || cpus >= 0.01 && cpus <= 1024)) {
-                throw new IllegalArgumentException("replica CPU limit " + cpus + " is outside 0.01..1024 cores (0: no quota)");
+            if (!(cpus == 0 || cpus >= 0.1 && cpus <= 1024)) {
+                // 0.1 core: the kernel's smallest quota, 1 ms, in the 10 ms period
+                throw new IllegalArgumentException("replica CPU limit " + cpus + " is outside 0.1..1024 cores (0: no quota)");
             }
             if (memoryBytes < 32L << 20) {
                 throw new IllegalArgumentException("replica memory limit " + memoryBytes + " bytes is under 32 MiB: a JVM cannot start in it");
@@ -70,6 +77,39 @@ public final class Cgroups {
     }
 
     /** One group: a directory per hierarchy (two for v1, one for v2). */
+    /**
+     * Says how often a group was held back by its CPU quota (v1 and v2 both keep {@code nr_throttled} and
+     * a throttled time in {@code cpu.stat}): a replica held back for long looks hung to its peer.
+     */
+    static void reportThrottling(Path dir) {
+        Path stat = dir.resolve("cpu.stat");
+        if (!Files.isReadable(stat)) {
+            return;
+        }
+        try {
+            long throttled = 0;
+            long throttledUs = 0;
+            for (String line : Files.readAllLines(stat)) {
+                String[] kv = line.trim().split("\\s+");
+                if (kv.length != 2) {
+                    continue;
+                }
+                switch (kv[0]) {
+                    case "nr_throttled" -> throttled = Long.parseLong(kv[1]);
+                    case "throttled_time" -> throttledUs = Long.parseLong(kv[1]) / 1000; // v1: ns
+                    case "throttled_usec" -> throttledUs = Long.parseLong(kv[1]);
+                    default -> { }
+                }
+            }
+            if (throttled > 0) {
+                LOG.info("cgroup {}: held back by its CPU quota {} times, {} ms in all", dir.getFileName(), throttled,
+                        throttledUs / 1000);
+            }
+        } catch (IOException | NumberFormatException e) {
+            LOG.debug("cannot read {}: {}", stat, e.toString());
+        }
+    }
+
     public static final class Group implements AutoCloseable {
         private final List<Path> dirs;
 
@@ -90,6 +130,7 @@ public final class Cgroups {
         @Override
         public void close() {
             for (Path d : dirs) {
+                reportThrottling(d);
                 try {
                     Files.deleteIfExists(d);
                 } catch (DirectoryNotEmptyException e) {

@@ -34,6 +34,8 @@ public interface ReplicaCommand {
                     "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
                     "-XX:+UseSerialGC", "-Xms32m", "-Xmx96m", "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1", "-Xss512k",
                     "-XX:+PerfDisableSharedMem",
+                    // Its collections and safepoints, beside its log: a replica that went quiet says why.
+                    "-Xlog:gc,safepoint:file=" + files.dir().resolve("jvm.log") + ":time,uptime",
                     "-Dpstr.replica=" + slot + "-" + incarnation,
                     "-cp", classpath, "io.pstr.flightctl.ReplicaMain",
                     "--dir", files.dir().toString(), "--slot", slot.name()));

@@ -42,8 +42,8 @@ class CgroupsTest {
         assertEquals(Cgroups.Version.V1, cg.version());
 
         Cgroups.Group group = cg.create("pstr-1-A-1", new Cgroups.Limits(0.25, 200L << 20));
-        assertEquals("25000", read(cpu.resolve("pstr/pstr-1-A-1/cpu.cfs_quota_us")));
-        assertEquals("100000", read(cpu.resolve("pstr/pstr-1-A-1/cpu.cfs_period_us")));
+        assertEquals("2500", read(cpu.resolve("pstr/pstr-1-A-1/cpu.cfs_quota_us")));
+        assertEquals("10000", read(cpu.resolve("pstr/pstr-1-A-1/cpu.cfs_period_us")));
         assertEquals(Long.toString(200L << 20), read(memory.resolve("pstr/pstr-1-A-1/memory.limit_in_bytes")));
         assertEquals("2048", read(cpu.resolve("pstr/cpu.shares")), "the parent weighs as two processes");
         Files.writeString(cpu.resolve("pstr/cpu.shares"), "8192");
@@ -80,14 +80,14 @@ class CgroupsTest {
         Files.writeString(root.resolve("pstr/pstr-1-B-3/memory.swap.max"), "max");
         Cgroups.Group group = cg.create("pstr-1-B-3", new Cgroups.Limits(1.5, 256L << 20));
         Path dir = root.resolve("pstr/pstr-1-B-3");
-        assertEquals("150000 100000", read(dir.resolve("cpu.max")));
+        assertEquals("15000 10000", read(dir.resolve("cpu.max")));
         assertEquals(Long.toString(256L << 20), read(dir.resolve("memory.max")));
         assertEquals("0", read(dir.resolve("memory.swap.max")), "no swapping around the memory limit");
         assertEquals("+cpu +memory", read(root.resolve("cgroup.subtree_control")));
         assertEquals("+cpu +memory", read(root.resolve("pstr/cgroup.subtree_control")));
         assertEquals("200", read(root.resolve("pstr/cpu.weight")));
         cg.create("pstr-1-B-4", new Cgroups.Limits(0, 256L << 20));
-        assertEquals("max 100000", read(root.resolve("pstr/pstr-1-B-4/cpu.max")), "no quota");
+        assertEquals("max 10000", read(root.resolve("pstr/pstr-1-B-4/cpu.max")), "no quota");
         assertEquals(List.of(dir.resolve("cgroup.procs")), group.procsFiles());
     }
 
@@ -110,7 +110,8 @@ class CgroupsTest {
         assertEquals(-1, new Cgroups.Limits(0, 256L << 20).cpuQuotaUs(), "0: no quota");
         assertThrows(IllegalArgumentException.class, () -> new Cgroups.Limits(Double.NaN, 256L << 20));
         assertThrows(IllegalArgumentException.class, () -> new Cgroups.Limits(1, 1L << 20));
-        assertEquals(1_000, new Cgroups.Limits(0.01, 64L << 20).cpuQuotaUs());
+        assertThrows(IllegalArgumentException.class, () -> new Cgroups.Limits(0.01, 64L << 20), "under the 1 ms minimum quota");
+        assertEquals(1_000, new Cgroups.Limits(0.1, 64L << 20).cpuQuotaUs());
     }
 
     @Test

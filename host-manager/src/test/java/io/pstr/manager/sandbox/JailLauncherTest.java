@@ -163,11 +163,11 @@ class JailLauncherTest {
         assertTrue(cgroup.contains(group), "in its own cgroup: " + cgroup);
         Cgroups cg = cgroups.cgroups().orElseThrow();
         if (cg.version() == Cgroups.Version.V1) {
-            assertEquals("50000", Files.readString(cg.parents().get(0).resolve(group).resolve("cpu.cfs_quota_us")).trim());
+            assertEquals("5000", Files.readString(cg.parents().get(0).resolve(group).resolve("cpu.cfs_quota_us")).trim());
             assertEquals(Long.toString(128L << 20),
                     Files.readString(cg.parents().get(1).resolve(group).resolve("memory.limit_in_bytes")).trim());
         } else {
-            assertEquals("50000 100000", Files.readString(cg.parents().get(0).resolve(group).resolve("cpu.max")).trim());
+            assertEquals("5000 10000", Files.readString(cg.parents().get(0).resolve(group).resolve("cpu.max")).trim());
         }
 
         sandbox.stop();
