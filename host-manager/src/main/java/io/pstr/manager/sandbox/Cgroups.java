@@ -34,10 +34,9 @@ public final class Cgroups {
     private static final Logger LOG = LoggerFactory.getLogger(Cgroups.class);
     /**
      * The CFS period the CPU quota is a share of: 10 ms, not the kernel's default 100 ms. A group that has
-     * used its quota waits for the rest of the period; with 100 ms a replica whose JVM was compiling on two
-     * threads at mission start used a 1-core quota in 50 ms and its agent then stood still for ~50 ms, which
-     * its peer rightly took for a hang (3 silent 20 ms cycles). With 10 ms a throttled replica waits at most
-     * a few ms.
+     * used its quota waits for the rest of the period; with 100 ms a replica whose JVM compiles on two
+     * threads can use a 1-core quota in 50 ms and then stand still for ~50 ms, close to the 3 silent 20 ms
+     * cycles its peer takes for a hang. With 10 ms a throttled replica waits at most a few ms.
      */
     public static final long CPU_PERIOD_US = 10_000;
     static final String PARENT = "pstr";
