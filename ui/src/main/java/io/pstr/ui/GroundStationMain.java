@@ -19,8 +19,8 @@ import picocli.CommandLine.Spec;
                 "Opens the ground station: a window that shows both replicas (which one holds the I/O, with the epoch; "
                         + "state, heartbeat, counters, process CPU and memory), the aircraft (attitude, altitude, speed, "
                         + "track, mode, battery), live plots with failovers marked, the event timeline (filter, CSV/JSON "
-                        + "export), the board link's counters, fault injection buttons (each confirmed; Ctrl+1..6) and "
-                        + "the failback policy switch.",
+                        + "export), the board link's counters, fault injection buttons for every fault (each confirmed; "
+                        + "Ctrl+1..0, Ctrl+Shift+1..4) and the failback policy switch.",
                 "It connects to a running host manager (./pstr demo or ./pstr manager) through its status/control API "
                         + "and its push stream, shows a red banner while it cannot reach it, and reconnects by itself.",
                 "Needs a display (on a server: xvfb-run, see scripts/install-ui.sh)."},

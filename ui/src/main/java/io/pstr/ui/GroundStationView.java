@@ -133,12 +133,15 @@ public final class GroundStationView {
         }
         HBox.setHgrow(plots, Priority.ALWAYS);
         faults = new FaultPanel(model, this::inject, lastResult.getReadOnlyProperty());
-        HBox counters = new HBox(12, block("Board link", model.linkStateProperty(), model.linkCountersProperty()),
-                block("Output gate", model.gateCountersProperty()));
+        HBox counters = new HBox(12, block("board-link", "Board link", model.linkStateProperty(), model.linkCountersProperty()),
+                block("output-gate", "Output gate", model.gateCountersProperty()));
         VBox controls = new VBox(8, faults, counters);
         controls.getStyleClass().add("controls");
-        controls.setPrefWidth(430);
-        controls.setMinWidth(380);
+        // every fault group on one line: the plots give up the width
+        controls.setPrefWidth(590);
+        controls.setMinWidth(560);
+        // the buttons and the counters stay whole: the timeline below gives up the height they need
+        controls.setMinHeight(Region.USE_PREF_SIZE);
         HBox middle = new HBox(8, plots, controls);
         middle.getStyleClass().add("row");
 
@@ -238,14 +241,15 @@ public final class GroundStationView {
         return box;
     }
 
-    /** A titled block of multi-line texts. */
+    /** A titled block of multi-line texts, with ids {@code id-0}, {@code id-1}, ... */
     @SafeVarargs
-    private static VBox block(String title, ObservableValue<String>... texts) {
+    private static VBox block(String id, String title, ObservableValue<String>... texts) {
         Label t = new Label(title);
         t.getStyleClass().add("section-title");
         VBox box = new VBox(2, t);
         for (ObservableValue<String> text : texts) {
             Label v = new Label();
+            v.setId(id + "-" + (box.getChildren().size() - 1));
             v.textProperty().bind(text);
             v.getStyleClass().add("figure-value");
             v.setWrapText(true);
