@@ -42,14 +42,23 @@ public final class GroundStationView {
 
     private final StationModel model;
     private final StationConnection connection;
+    private final StationRecorder recorder;
+    private final Path recordDir;
     private final BorderPane root = new BorderPane();
     private final ReadOnlyStringWrapper lastResult = new ReadOnlyStringWrapper("");
     private final FaultPanel faults;
     private final List<CanvasPane> live;
 
-    public GroundStationView(StationModel model, StationConnection connection) {
+    /**
+     * @param recorder  what the Record button starts and stops; the connection's listener must pass through
+     *                  {@link StationRecorder#tee} for it to see anything
+     * @param recordDir where recordings go
+     */
+    public GroundStationView(StationModel model, StationConnection connection, StationRecorder recorder, Path recordDir) {
         this.model = model;
         this.connection = connection;
+        this.recorder = recorder;
+        this.recordDir = recordDir;
         root.getStyleClass().add("station");
         root.getStylesheets().add(GroundStationView.class.getResource("station.css").toExternalForm());
 
@@ -313,11 +322,45 @@ public final class GroundStationView {
         Label count = new Label();
         count.textProperty().bind(javafx.beans.binding.Bindings.size(model.filteredTimeline()).asString("%d shown"));
         count.getStyleClass().add("muted");
-        HBox bar = new HBox(8, title, group, filter, count, csv, json);
+        HBox bar = new HBox(8, title, group, filter, count, csv, json, recordSwitch());
         bar.getStyleClass().add("timeline-bar");
         VBox box = new VBox(4, bar, table);
         VBox.setVgrow(table, Priority.ALWAYS);
         box.getStyleClass().add("timeline");
+        return box;
+    }
+
+    /** The Record toggle and what it is writing: files are opened, written and closed on the recorder's thread. */
+    private HBox recordSwitch() {
+        ToggleButton record = new ToggleButton("Record");
+        record.setId("record-toggle");
+        record.getStyleClass().add("record-toggle");
+        record.setMinWidth(Region.USE_PREF_SIZE);
+        record.setTooltip(new javafx.scene.control.Tooltip("record every status and event received, with its receive time, "
+                + "as JSON lines in a new file in " + recordDir));
+        Label status = new Label(recorder.describe());
+        status.setId("record-status");
+        status.getStyleClass().add("muted");
+        status.setMinWidth(Region.USE_PREF_SIZE);
+        model.revisionProperty().addListener((o, was, now) -> status.setText(recorder.describe()));
+        record.setOnAction(e -> {
+            if (record.isSelected()) {
+                status.setText("opening a file ...");
+                recorder.start(recordDir).whenComplete((file, failure) -> Platform.runLater(() -> {
+                    if (failure != null) {
+                        record.setSelected(false);
+                        status.setText("cannot record: " + cause(failure).getMessage());
+                    } else {
+                        status.setText(recorder.describe());
+                    }
+                }));
+            } else {
+                recorder.stop().whenComplete((summary, failure) -> Platform.runLater(() -> status.setText(
+                        failure == null ? recorder.describe() : "stopping failed: " + cause(failure).getMessage())));
+            }
+        });
+        HBox box = new HBox(6, record, status);
+        box.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         return box;
     }
 

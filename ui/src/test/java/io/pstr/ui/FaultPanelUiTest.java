@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pstr.core.status.Fault;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,7 @@ class FaultPanelUiTest {
 
     private Stage stage;
     private StationConnection connection;
+    private final StationRecorder recorder = new StationRecorder();
 
     @Start
     void start(Stage stage) {
@@ -45,7 +47,7 @@ class FaultPanelUiTest {
         if (connection != null) {
             connection.close();
         }
-
+        recorder.close();
     }
 
     private static StationModel connectedModel() {
@@ -61,7 +63,7 @@ class FaultPanelUiTest {
         robot.interact(() -> {
             StationModel model = connectedModel();
             connection = new StationConnection("127.0.0.1:9", null, model.listener(), Duration.ofSeconds(3), Duration.ofSeconds(1));
-            GroundStationView view = new GroundStationView(model, connection);
+            GroundStationView view = new GroundStationView(model, connection, recorder, Path.of("target", "ui-recordings"));
             Scene scene = new Scene(view.root(), 1280, 800);
             view.install(scene);
             stage.setScene(scene);
@@ -104,7 +106,7 @@ class FaultPanelUiTest {
         robot.clickOn("#fault-board-unplug");
         WaitForAsyncUtils.waitForFxEvents();
         Snapshots.save(robot, scene, "fault-panel-confirm-1280x800");
-        for (String id : List.of("#confirm-inject", "#confirm-cancel", "#fault-kill-primary")) {
+        for (String id : List.of("#confirm-inject", "#confirm-cancel", "#record-toggle", "#fault-kill-primary")) {
             Node n = robot.lookup(id).query();
             Bounds at = n.localToScene(n.getBoundsInLocal());
             assertTrue(n.isVisible() && at.getMaxX() <= scene.getWidth() && at.getMaxY() <= scene.getHeight(), id + " at " + at);
