@@ -12,12 +12,13 @@ import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 
 /**
  * The fault injection buttons ({@link FaultActions}), one row per group, each with its keyboard shortcut;
- * every fault is confirmed in an inline bar (Enter injects, Escape cancels) so that no modal dialog ever
- * covers the display during a flight.
+ * every fault is confirmed in a bar laid over the buttons (Enter injects, Escape cancels) so that no modal
+ * dialog ever covers the display during a flight.
  */
 final class FaultPanel extends VBox {
 
@@ -76,7 +77,10 @@ final class FaultPanel extends VBox {
         cancel.setMinWidth(Button.USE_PREF_SIZE);
         confirmBar.getChildren().addAll(confirmText, inject, cancel);
         confirmBar.setVisible(false);
-        confirmBar.managedProperty().bind(confirmBar.visibleProperty());
+        // over the buttons, not below them: asking changes no height (the timeline's divider stays put) and
+        // covers the other buttons while a fault waits for its answer
+        confirmBar.setMaxSize(Double.MAX_VALUE, Double.MAX_VALUE);
+        StackPane body = new StackPane(groups, confirmBar);
         inject.setOnAction(e -> confirm());
         cancel.setOnAction(e -> dismiss());
         // Enter and Escape only act while a confirmation is up
@@ -90,7 +94,7 @@ final class FaultPanel extends VBox {
         title.setMinWidth(Label.USE_PREF_SIZE);
         HBox heading = new HBox(12, title, result);
         HBox.setHgrow(result, Priority.ALWAYS);
-        getChildren().addAll(heading, groups, confirmBar);
+        getChildren().addAll(heading, body);
     }
 
     /** Puts the shortcuts on the scene. */

@@ -103,8 +103,12 @@ class FaultPanelUiTest {
         }
         assertTrue(problems.isEmpty(), problems.toString());
 
+        Node timeline = robot.lookup("#timeline").query();
+        double timelineTop = timeline.localToScene(timeline.getBoundsInLocal()).getMinY();
         robot.clickOn("#fault-board-unplug");
         WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(timelineTop, timeline.localToScene(timeline.getBoundsInLocal()).getMinY(), 0.5,
+                "asking moves nothing: the timeline keeps its height");
         Snapshots.save(robot, scene, "fault-panel-confirm-1280x800");
         for (String id : List.of("#confirm-inject", "#confirm-cancel", "#record-toggle", "#fault-kill-primary")) {
             Node n = robot.lookup(id).query();
@@ -114,6 +118,9 @@ class FaultPanelUiTest {
             assertTrue(c.getWidth() + 0.5 >= c.prefWidth(-1), id + " cut short");
         }
         robot.clickOn("#confirm-cancel");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(robot.lookup("#fault-kill-primary").query().isVisible());
+        assertEquals(timelineTop, timeline.localToScene(timeline.getBoundsInLocal()).getMinY(), 0.5);
     }
 
     @Test
