@@ -342,21 +342,33 @@ public final class GroundStationView {
         status.setId("record-status");
         status.getStyleClass().add("muted");
         status.setMinWidth(Region.USE_PREF_SIZE);
-        model.revisionProperty().addListener((o, was, now) -> status.setText(recorder.describe()));
+        // the recorder's thread says when the count moved; one update of the label pending at a time
+        java.util.concurrent.atomic.AtomicBoolean pending = new java.util.concurrent.atomic.AtomicBoolean();
+        recorder.onChange(() -> {
+            if (pending.compareAndSet(false, true)) {
+                Platform.runLater(() -> {
+                    pending.set(false);
+                    status.setText(recorder.describe());
+                });
+            }
+        });
         record.setOnAction(e -> {
             if (record.isSelected()) {
                 status.setText("opening a file ...");
-                recorder.start(recordDir).whenComplete((file, failure) -> Platform.runLater(() -> {
+                recorder.start(recordDir).whenComplete((file, failure) -> {
                     if (failure != null) {
-                        record.setSelected(false);
-                        status.setText("cannot record: " + cause(failure).getMessage());
-                    } else {
-                        status.setText(recorder.describe());
+                        Platform.runLater(() -> {
+                            record.setSelected(false);
+                            status.setText("cannot record: " + cause(failure).getMessage());
+                        });
                     }
-                }));
+                });
             } else {
-                recorder.stop().whenComplete((summary, failure) -> Platform.runLater(() -> status.setText(
-                        failure == null ? recorder.describe() : "stopping failed: " + cause(failure).getMessage())));
+                recorder.stop().whenComplete((summary, failure) -> {
+                    if (failure != null) {
+                        Platform.runLater(() -> status.setText("stopping failed: " + cause(failure).getMessage()));
+                    }
+                });
             }
         });
         HBox box = new HBox(6, record, status);

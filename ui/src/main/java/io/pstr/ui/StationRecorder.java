@@ -83,6 +83,7 @@ public final class StationRecorder implements AutoCloseable {
     private volatile Session session;
     /** The last file started, kept after it is stopped so that the display can say what it holds. */
     private volatile Session last;
+    private volatile Runnable onChange = () -> { };
 
     public StationRecorder() {
         this(System::currentTimeMillis, ZoneId.systemDefault());
@@ -139,6 +140,9 @@ public final class StationRecorder implements AutoCloseable {
             int left = backlog.decrementAndGet();
             if (session == s) { // not one that came just as recording stopped
                 write(s, receivedMs, status, event, left == 0);
+                if (left == 0) {
+                    onChange.run();
+                }
             }
         });
     }
@@ -192,6 +196,7 @@ public final class StationRecorder implements AutoCloseable {
                         last = s;
                         session = s;
                         LOG.info("recording what the station receives to {}", file);
+                        onChange.run();
                         return file;
                     } catch (FileAlreadyExistsException e) {
                         // started twice within a second: the next number
@@ -224,8 +229,17 @@ public final class StationRecorder implements AutoCloseable {
                 LOG.warn("closing {} failed: {}", s.file, e.toString());
             }
             LOG.info("recorded {} records to {} ({} dropped)", s.written.get(), s.file, s.dropped.get());
+            onChange.run();
             return new Summary(s.file, s.written.get(), s.dropped.get());
         }, writer);
+    }
+
+    /**
+     * Called on the writer thread when what {@link #describe} says may have changed: a file opened or closed,
+     * records written with nothing more queued (so at most as often as records come, usually far less).
+     */
+    public void onChange(Runnable listener) {
+        this.onChange = listener;
     }
 
     /** Whether a file is open for recording. */

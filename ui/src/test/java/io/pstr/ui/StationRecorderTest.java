@@ -67,6 +67,8 @@ class StationRecorderTest {
         in.status(before);
         assertEquals("not recording", recorder.describe());
 
+        List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        recorder.onChange(() -> told.add(recorder.describe()));
         Path file = recorder.start(dir.resolve("recordings")).get(5, TimeUnit.SECONDS);
         assertEquals(dir.resolve("recordings").resolve("pstr-station-20231114-221320.jsonl"), file);
         assertTrue(recorder.recording());
@@ -91,6 +93,10 @@ class StationRecorderTest {
         assertFalse(recorder.recording());
         in.status(status(4_000_000_000L, "B", 2, 11, 250));
         assertEquals("recorded 4 records to pstr-station-20231114-221320.jsonl", recorder.describe());
+        assertEquals("recording to pstr-station-20231114-221320.jsonl · 0 records", told.get(0), "told when the file opened");
+        assertTrue(told.contains("recording to pstr-station-20231114-221320.jsonl · 4 records"),
+                "told once the last record was written, so a display never stays one behind: " + told);
+        assertEquals("recorded 4 records to pstr-station-20231114-221320.jsonl", told.get(told.size() - 1), "told when it closed");
 
         List<StationRecorder.Record> records = StationRecorder.read(file);
         assertEquals(List.of(
