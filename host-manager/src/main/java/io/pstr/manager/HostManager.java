@@ -59,6 +59,8 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HostManager.class);
     private static final long STATUS_EVERY_NS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** How long the board-unplug fault keeps the board link unplugged (its description says 3 s). */
+    static final long BOARD_UNPLUG_NS = TimeUnit.SECONDS.toNanos(3);
     /** The flight-control task's id inside its sandbox, the second half of its channel address. */
 
     /** Configuration, validated once by {@link #conclude()}. */
@@ -496,67 +498,85 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
 
     @Override
     public JournalEvent injectFault(Fault fault) {
-        return onConductor(() -> {
-            Slot primary = fsm.primary();
-            Slot target = switch (fault) {
-                case KILL_SHADOW -> primary.other();
-                default -> primary;
-            };
-            ReplicaHandle r = replicas.get(target);
-            if (r == null || r.sandbox == null) {
-                throw new IllegalArgumentException("cannot " + fault.wireName() + ": replica " + target + " is not running");
-            }
-            long now = clock.nanoTime();
-            switch (fault) {
-                case KILL_PRIMARY, KILL_SHADOW -> {
-                    fsm.faultInjected(now);
-                    r.sandbox.kill();
-                }
-                case HANG_PRIMARY -> {
-                    r.sandbox.stop();
-                    fsm.faultInjected(clock.nanoTime());
-                }
-                case RESUME_PRIMARY -> {
-                    ReplicaHandle stopped = findStopped();
-                    if (stopped == null) {
-                        throw new IllegalArgumentException("resume-primary: no stopped replica to resume");
-                    }
-                    stopped.sandbox.resume();
-                    r = stopped;
-                }
-                case KILL_BOTH -> {
-                    fsm.faultInjected(now);
-                    for (ReplicaHandle each : replicas.values()) {
-                        if (each.sandbox != null) {
-                            each.sandbox.kill();
-                        }
-                    }
-                }
-                case CORRUPT_PRIMARY -> replicaFault(target, MessageTypes.FAULT_CORRUPT_NAN, 50, now);
-                case RANGE_PRIMARY -> replicaFault(target, MessageTypes.FAULT_CORRUPT_RANGE, 50, now);
-                case FREEZE_PRIMARY -> replicaFault(target, MessageTypes.FAULT_CORRUPT_FROZEN, 50, now);
-                case STALL_PRIMARY -> replicaFault(target, MessageTypes.FAULT_STALL, 100, now);
-                case OOM_PRIMARY -> replicaFault(target, MessageTypes.FAULT_OOM, 0, now);
-                case DIVERGE_PRIMARY -> replicaFault(target, MessageTypes.FAULT_DIVERGE, 0, now);
-                case CUT_CHANNEL -> {
-                    fsm.faultInjected(now);
-                    for (Slot s : replicas.keySet()) {
-                        distributor.control(s, (m, ring) -> m.fault(ring, MessageTypes.FAULT_CUT_CHANNEL, 100));
-                    }
-                }
-                case BOARD_NOISE -> {
-                    fsm.faultInjected(now);
-                    byte[] noise = new byte[300];
-                    noiseRandom.nextBytes(noise);
-                    board.injectNoise(noise);
-                }
-            }
-            Map<String, Object> figures = new LinkedHashMap<>();
-            figures.put("pid", r.pid());
-            figures.put("faultMonoNs", now);
-            return journal.append("FAULT", Cause.OPERATOR.name(), fsm.state().name(), fsm.state().name(), fsm.epoch(),
-                    cycle, r.slot.name(), fault.wireName() + ": " + fault.description() + " (pid " + r.pid() + ")", figures);
+        return onConductor(() -> switch (fault) {
+            case BOARD_NOISE, BOARD_UNPLUG -> injectBoardFault(fault);
+            default -> injectReplicaFault(fault);
         });
+    }
+
+    /** A fault of the board link: it needs no replica, and names none. Conductor thread. */
+    private JournalEvent injectBoardFault(Fault fault) {
+        long now = clock.nanoTime();
+        fsm.faultInjected(now);
+        if (fault == Fault.BOARD_UNPLUG) {
+            board.unplug(BOARD_UNPLUG_NS);
+        } else {
+            byte[] noise = new byte[300];
+            noiseRandom.nextBytes(noise);
+            board.injectNoise(noise);
+        }
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("faultMonoNs", now);
+        return journal.append("FAULT", Cause.OPERATOR.name(), fsm.state().name(), fsm.state().name(), fsm.epoch(),
+                cycle, null, fault.wireName() + ": " + fault.description() + " (board " + ctx.board + ")", figures);
+    }
+
+    /** A fault of a replica (or both): it needs the replica it targets running. Conductor thread. */
+    private JournalEvent injectReplicaFault(Fault fault) {
+        Slot primary = fsm.primary();
+        Slot target = switch (fault) {
+            case KILL_SHADOW -> primary.other();
+            default -> primary;
+        };
+        ReplicaHandle r = replicas.get(target);
+        if (r == null || r.sandbox == null) {
+            throw new IllegalArgumentException("cannot " + fault.wireName() + ": replica " + target + " is not running");
+        }
+        long now = clock.nanoTime();
+        switch (fault) {
+            case KILL_PRIMARY, KILL_SHADOW -> {
+                fsm.faultInjected(now);
+                r.sandbox.kill();
+            }
+            case HANG_PRIMARY -> {
+                r.sandbox.stop();
+                fsm.faultInjected(clock.nanoTime());
+            }
+            case RESUME_PRIMARY -> {
+                ReplicaHandle stopped = findStopped();
+                if (stopped == null) {
+                    throw new IllegalArgumentException("resume-primary: no stopped replica to resume");
+                }
+                stopped.sandbox.resume();
+                r = stopped;
+            }
+            case KILL_BOTH -> {
+                fsm.faultInjected(now);
+                for (ReplicaHandle each : replicas.values()) {
+                    if (each.sandbox != null) {
+                        each.sandbox.kill();
+                    }
+                }
+            }
+            case CORRUPT_PRIMARY -> replicaFault(target, MessageTypes.FAULT_CORRUPT_NAN, 50, now);
+            case RANGE_PRIMARY -> replicaFault(target, MessageTypes.FAULT_CORRUPT_RANGE, 50, now);
+            case FREEZE_PRIMARY -> replicaFault(target, MessageTypes.FAULT_CORRUPT_FROZEN, 50, now);
+            case STALL_PRIMARY -> replicaFault(target, MessageTypes.FAULT_STALL, 100, now);
+            case OOM_PRIMARY -> replicaFault(target, MessageTypes.FAULT_OOM, 0, now);
+            case DIVERGE_PRIMARY -> replicaFault(target, MessageTypes.FAULT_DIVERGE, 0, now);
+            case CUT_CHANNEL -> {
+                fsm.faultInjected(now);
+                for (Slot s : replicas.keySet()) {
+                    distributor.control(s, (m, ring) -> m.fault(ring, MessageTypes.FAULT_CUT_CHANNEL, 100));
+                }
+            }
+            case BOARD_NOISE, BOARD_UNPLUG -> throw new IllegalStateException(fault + " is a board fault");
+        }
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("pid", r.pid());
+        figures.put("faultMonoNs", now);
+        return journal.append("FAULT", Cause.OPERATOR.name(), fsm.state().name(), fsm.state().name(), fsm.epoch(),
+                cycle, r.slot.name(), fault.wireName() + ": " + fault.description() + " (pid " + r.pid() + ")", figures);
     }
 
     @Override

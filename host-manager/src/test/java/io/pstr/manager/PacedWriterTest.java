@@ -54,6 +54,11 @@ class PacedWriterTest {
         }
 
         @Override
+        public void unplug(long durationNs) {
+            up = false;
+        }
+
+        @Override
         public LinkCounters counters() {
             return new LinkCounters();
         }

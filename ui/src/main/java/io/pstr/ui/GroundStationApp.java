@@ -17,9 +17,10 @@ import javafx.stage.Stage;
 public final class GroundStationApp extends Application {
 
     /** What {@code pstr ui} was asked for. */
-    public record Settings(String address, String token, Path screenshots, int width, int height) {
+    public record Settings(String address, String token, Path screenshots, int width, int height, Path recordDir) {
         public Settings {
             Objects.requireNonNull(address, "address");
+            Objects.requireNonNull(recordDir, "recordDir");
         }
     }
 
@@ -27,6 +28,7 @@ public final class GroundStationApp extends Application {
     private static volatile int exitCode;
 
     private StationConnection connection;
+    private StationRecorder recorder;
 
     static void configure(Settings s) {
         settings = s;
@@ -44,9 +46,10 @@ public final class GroundStationApp extends Application {
     public void start(Stage stage) {
         Settings s = settings;
         StationModel model = new StationModel();
-        connection = new StationConnection(s.address(), s.token(), model.listener(), Duration.ofSeconds(3),
+        recorder = new StationRecorder();
+        connection = new StationConnection(s.address(), s.token(), recorder.tee(model.listener()), Duration.ofSeconds(3),
                 Duration.ofSeconds(1));
-        GroundStationView view = new GroundStationView(model, connection);
+        GroundStationView view = new GroundStationView(model, connection, recorder, s.recordDir());
         Scene scene = new Scene(view.root(), s.width(), s.height());
         view.install(scene);
         stage.setTitle("PSTR ground station — " + connection.address());
@@ -70,6 +73,9 @@ public final class GroundStationApp extends Application {
     public void stop() {
         if (connection != null) {
             connection.close();
+        }
+        if (recorder != null) {
+            recorder.close(); // a recording in progress is closed whole
         }
     }
 }

@@ -19,8 +19,9 @@ import picocli.CommandLine.Spec;
                 "Opens the ground station: a window that shows both replicas (which one holds the I/O, with the epoch; "
                         + "state, heartbeat, counters, process CPU and memory), the aircraft (attitude, altitude, speed, "
                         + "track, mode, battery), live plots with failovers marked, the event timeline (filter, CSV/JSON "
-                        + "export), the board link's counters, fault injection buttons (each confirmed; Ctrl+1..6) and "
-                        + "the failback policy switch.",
+                        + "export), the board link's counters, fault injection buttons for every fault (each confirmed; "
+                        + "Ctrl+1..0, Ctrl+Shift+1..4), the failback policy switch, and a Record button that writes "
+                        + "everything received to a file.",
                 "It connects to a running host manager (./pstr demo or ./pstr manager) through its status/control API "
                         + "and its push stream, shows a red banner while it cannot reach it, and reconnects by itself.",
                 "Needs a display (on a server: xvfb-run, see scripts/install-ui.sh)."},
@@ -40,6 +41,12 @@ public final class GroundStationMain implements Callable<Integer> {
                     + "just after the first failover, failback.png after the failback — then quit. "
                     + "scripts/screenshots.sh runs a demo and this under Xvfb.")
     Path screenshots;
+
+    @Option(names = "--record-dir", paramLabel = "DIR", defaultValue = ".",
+            description = "Where the Record button writes (default: the current directory): one file per recording, "
+                    + "pstr-station-YYYYMMDD-HHMMSS.jsonl, a JSON line for every status and event received, with the "
+                    + "time it was received.")
+    Path recordDir;
 
     @Spec
     CommandSpec spec;
@@ -66,8 +73,11 @@ public final class GroundStationMain implements Callable<Integer> {
         if (width < 640 || height < 480 || width > 10_000 || height > 10_000) {
             throw new ParameterException(spec.commandLine(), "--size must be at least 640x480, was " + size);
         }
+        if (java.nio.file.Files.exists(recordDir) && !java.nio.file.Files.isDirectory(recordDir)) {
+            throw new ParameterException(spec.commandLine(), "--record-dir must be a directory, " + recordDir + " is a file");
+        }
         GroundStationApp.configure(new GroundStationApp.Settings(api.address(), api.token(),
-                screenshots == null ? null : screenshots.toAbsolutePath(), width, height));
+                screenshots == null ? null : screenshots.toAbsolutePath(), width, height, recordDir.toAbsolutePath().normalize()));
         try {
             Application.launch(GroundStationApp.class);
         } catch (RuntimeException | UnsatisfiedLinkError e) {

@@ -42,14 +42,23 @@ public final class GroundStationView {
 
     private final StationModel model;
     private final StationConnection connection;
+    private final StationRecorder recorder;
+    private final Path recordDir;
     private final BorderPane root = new BorderPane();
     private final ReadOnlyStringWrapper lastResult = new ReadOnlyStringWrapper("");
     private final FaultPanel faults;
     private final List<CanvasPane> live;
 
-    public GroundStationView(StationModel model, StationConnection connection) {
+    /**
+     * @param recorder  what the Record button starts and stops; the connection's listener must pass through
+     *                  {@link StationRecorder#tee} for it to see anything
+     * @param recordDir where recordings go
+     */
+    public GroundStationView(StationModel model, StationConnection connection, StationRecorder recorder, Path recordDir) {
         this.model = model;
         this.connection = connection;
+        this.recorder = recorder;
+        this.recordDir = recordDir;
         root.getStyleClass().add("station");
         root.getStylesheets().add(GroundStationView.class.getResource("station.css").toExternalForm());
 
@@ -133,12 +142,15 @@ public final class GroundStationView {
         }
         HBox.setHgrow(plots, Priority.ALWAYS);
         faults = new FaultPanel(model, this::inject, lastResult.getReadOnlyProperty());
-        HBox counters = new HBox(12, block("Board link", model.linkStateProperty(), model.linkCountersProperty()),
-                block("Output gate", model.gateCountersProperty()));
+        HBox counters = new HBox(12, block("board-link", "Board link", model.linkStateProperty(), model.linkCountersProperty()),
+                block("output-gate", "Output gate", model.gateCountersProperty()));
         VBox controls = new VBox(8, faults, counters);
         controls.getStyleClass().add("controls");
-        controls.setPrefWidth(430);
-        controls.setMinWidth(380);
+        // every fault group on one line: the plots give up the width
+        controls.setPrefWidth(590);
+        controls.setMinWidth(560);
+        // the buttons and the counters stay whole: the timeline below gives up the height they need
+        controls.setMinHeight(Region.USE_PREF_SIZE);
         HBox middle = new HBox(8, plots, controls);
         middle.getStyleClass().add("row");
 
@@ -238,14 +250,15 @@ public final class GroundStationView {
         return box;
     }
 
-    /** A titled block of multi-line texts. */
+    /** A titled block of multi-line texts, with ids {@code id-0}, {@code id-1}, ... */
     @SafeVarargs
-    private static VBox block(String title, ObservableValue<String>... texts) {
+    private static VBox block(String id, String title, ObservableValue<String>... texts) {
         Label t = new Label(title);
         t.getStyleClass().add("section-title");
         VBox box = new VBox(2, t);
         for (ObservableValue<String> text : texts) {
             Label v = new Label();
+            v.setId(id + "-" + (box.getChildren().size() - 1));
             v.textProperty().bind(text);
             v.getStyleClass().add("figure-value");
             v.setWrapText(true);
@@ -309,11 +322,57 @@ public final class GroundStationView {
         Label count = new Label();
         count.textProperty().bind(javafx.beans.binding.Bindings.size(model.filteredTimeline()).asString("%d shown"));
         count.getStyleClass().add("muted");
-        HBox bar = new HBox(8, title, group, filter, count, csv, json);
+        HBox bar = new HBox(8, title, group, filter, count, csv, json, recordSwitch());
         bar.getStyleClass().add("timeline-bar");
         VBox box = new VBox(4, bar, table);
         VBox.setVgrow(table, Priority.ALWAYS);
         box.getStyleClass().add("timeline");
+        return box;
+    }
+
+    /** The Record toggle and what it is writing: files are opened, written and closed on the recorder's thread. */
+    private HBox recordSwitch() {
+        ToggleButton record = new ToggleButton("Record");
+        record.setId("record-toggle");
+        record.getStyleClass().add("record-toggle");
+        record.setMinWidth(Region.USE_PREF_SIZE);
+        record.setTooltip(new javafx.scene.control.Tooltip("record every status and event received, with its receive time, "
+                + "as JSON lines in a new file in " + recordDir));
+        Label status = new Label(recorder.describe());
+        status.setId("record-status");
+        status.getStyleClass().add("muted");
+        status.setMinWidth(Region.USE_PREF_SIZE);
+        // the recorder's thread says when the count moved; one update of the label pending at a time
+        java.util.concurrent.atomic.AtomicBoolean pending = new java.util.concurrent.atomic.AtomicBoolean();
+        recorder.onChange(() -> {
+            if (pending.compareAndSet(false, true)) {
+                Platform.runLater(() -> {
+                    pending.set(false);
+                    status.setText(recorder.describe());
+                });
+            }
+        });
+        record.setOnAction(e -> {
+            if (record.isSelected()) {
+                status.setText("opening a file ...");
+                recorder.start(recordDir).whenComplete((file, failure) -> {
+                    if (failure != null) {
+                        Platform.runLater(() -> {
+                            record.setSelected(false);
+                            status.setText("cannot record: " + cause(failure).getMessage());
+                        });
+                    }
+                });
+            } else {
+                recorder.stop().whenComplete((summary, failure) -> {
+                    if (failure != null) {
+                        Platform.runLater(() -> status.setText("stopping failed: " + cause(failure).getMessage()));
+                    }
+                });
+            }
+        });
+        HBox box = new HBox(6, record, status);
+        box.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         return box;
     }
 

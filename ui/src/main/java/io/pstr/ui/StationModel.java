@@ -89,6 +89,7 @@ public final class StationModel {
     private final ReadOnlyBooleanWrapper armed = new ReadOnlyBooleanWrapper();
     private final ReadOnlyStringWrapper batteryText = new ReadOnlyStringWrapper("-");
     private final ReadOnlyStringWrapper linkState = new ReadOnlyStringWrapper("-");
+    private final ReadOnlyStringWrapper boardEndpoint = new ReadOnlyStringWrapper("-");
     private final ReadOnlyBooleanWrapper linkUp = new ReadOnlyBooleanWrapper();
     private final ReadOnlyStringWrapper linkCounters = new ReadOnlyStringWrapper("-");
     private final ReadOnlyStringWrapper gateCounters = new ReadOnlyStringWrapper("-");
@@ -357,6 +358,7 @@ public final class StationModel {
         LinkStatus l = st.board();
         if (l != null) {
             linkUp.set(l.up());
+            boardEndpoint.set(l.endpoint());
             linkState.set((l.up() ? "UP  " : "DOWN  ") + l.endpoint());
             linkCounters.set(String.format(Locale.ROOT,
                     "in  %,d B · %,d frames%nout %,d B · %,d frames%nCRC errors %,d · skipped %,d B%n"
@@ -474,6 +476,11 @@ public final class StationModel {
 
     public ReadOnlyStringProperty linkStateProperty() {
         return linkState.getReadOnlyProperty();
+    }
+
+    /** The host manager's board endpoint, e.g. {@code tcp:127.0.0.1:5760}. */
+    public ReadOnlyStringProperty boardEndpointProperty() {
+        return boardEndpoint.getReadOnlyProperty();
     }
 
     public ReadOnlyBooleanProperty linkUpProperty() {

@@ -1,5 +1,6 @@
 package io.pstr.ui;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import javafx.application.Platform;
 import javafx.scene.Scene;
@@ -9,12 +10,13 @@ import javafx.stage.Stage;
 final class StationFixture implements AutoCloseable {
 
     final StationModel model = new StationModel();
+    final StationRecorder recorder = new StationRecorder();
     final StationConnection connection;
     final GroundStationView view;
 
     StationFixture(Stage stage, String address) {
-        connection = new StationConnection(address, null, model.listener(), Duration.ofSeconds(3), Duration.ofMillis(300));
-        view = new GroundStationView(model, connection);
+        connection = new StationConnection(address, null, recorder.tee(model.listener()), Duration.ofSeconds(3), Duration.ofMillis(300));
+        view = new GroundStationView(model, connection, recorder, Path.of("target", "ui-recordings").toAbsolutePath());
         Scene scene = new Scene(view.root(), 1280, 800);
         view.install(scene);
         stage.setScene(scene);
@@ -26,5 +28,6 @@ final class StationFixture implements AutoCloseable {
     @Override
     public void close() {
         connection.close();
+        recorder.close();
     }
 }

@@ -17,6 +17,14 @@ public interface ByteLink extends AutoCloseable {
 
     boolean isUp();
 
+    /**
+     * Fault injection: drops the connection as a pulled cable would, and for {@code durationNs} takes no new
+     * one (no reconnect, no new client or peer, nothing read or written); then the link comes back the way it
+     * comes back after any loss. Returns at once; if the link was up, the listener hears
+     * {@link LinkListener#onDown} on the link's thread.
+     */
+    void unplug(long durationNs);
+
     /** Per-link byte counters, readable from any thread. */
     LinkCounters counters();
 

@@ -115,6 +115,17 @@ public final class FramedLink implements AutoCloseable {
         this.pendingNoise = noise.clone();
     }
 
+    /**
+     * Fault injection: pulls the cable for {@code durationNs} (see {@link ByteLink#unplug}); the listener hears
+     * the link go down, and up again once the link has reconnected after that time.
+     */
+    public void unplug(long durationNs) {
+        if (durationNs <= 0) {
+            throw new IllegalArgumentException("unplug duration must be positive");
+        }
+        link.unplug(durationNs);
+    }
+
     public void start(FrameListener listener) {
         boolean raw = endpoint.options().framing() == LinkOptions.Framing.RAW;
         link.start(new LinkListener() {

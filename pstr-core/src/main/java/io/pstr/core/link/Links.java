@@ -30,6 +30,11 @@ public final class Links {
         };
     }
 
+    /** Why a link went down when a fault unplugged it: the same words on every transport. */
+    static String unpluggedReason(long durationNs) {
+        return "unplugged for " + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(durationNs) + " ms (fault injection)";
+    }
+
     static long nextBackoffMs(long currentMs) {
         return Math.min(currentMs * 2, MAX_BACKOFF_MS);
     }

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
  * control (default 8N1, none), one reading thread.
  * When the device vanishes or {@code readBytes} returns -1 (jSerialComm reports a gone pty peer that way
  * while {@code isOpen()} stays true) the link is down: the port is closed and reopened with back-off.
+ * An {@link #unplug} closes the port at the reader's next read and keeps it closed until its time is up.
  */
 final class SerialLink implements ByteLink {
     private static final Logger LOG = LoggerFactory.getLogger(SerialLink.class);
@@ -27,6 +28,12 @@ final class SerialLink implements ByteLink {
     private final CountDownLatch closing = new CountDownLatch(1);
     private final Object writeLock = new Object();
     private volatile SerialPort port;
+    // Set by unplug(), read by the reader thread (the deadline before the flag).
+    private volatile boolean unplugged;
+    private volatile long unpluggedUntilNs;
+    private volatile long unplugDurationNs;
+    // Reader thread only.
+    private boolean flushOnOpen;
     private Thread reader;
 
     SerialLink(String path, int baudRate, LinkOptions options) {
@@ -46,6 +53,13 @@ final class SerialLink implements ByteLink {
         long backoffMs = Links.FIRST_BACKOFF_MS;
         byte[] buffer = new byte[4096];
         while (closing.getCount() > 0) {
+            long unpluggedNs = unpluggedLeftNs();
+            if (unpluggedNs > 0) {
+                if (waitClosing(Math.max(1, TimeUnit.NANOSECONDS.toMillis(unpluggedNs)))) {
+                    return;
+                }
+                continue;
+            }
             SerialPort p = openPort();
             if (p == null) {
                 if (waitClosing(backoffMs)) {
@@ -55,6 +69,11 @@ final class SerialLink implements ByteLink {
                 continue;
             }
             backoffMs = Links.FIRST_BACKOFF_MS;
+            if (flushOnOpen) {
+                // What the far end sent while unplugged would have been lost on a pulled cable; a pty keeps it.
+                flushOnOpen = false;
+                p.flushIOBuffers();
+            }
             synchronized (writeLock) {
                 port = p;
             }
@@ -122,6 +141,10 @@ final class SerialLink implements ByteLink {
 
     private String readUntilDown(SerialPort p, byte[] buffer, LinkListener listener) {
         while (closing.getCount() > 0) {
+            if (unpluggedLeftNs() > 0) {
+                flushOnOpen = true;
+                return Links.unpluggedReason(unplugDurationNs);
+            }
             int n = p.readBytes(buffer, buffer.length);
             if (n < 0) {
                 return "read failed (peer gone)";
@@ -146,6 +169,28 @@ final class SerialLink implements ByteLink {
             Thread.currentThread().interrupt();
             return true;
         }
+    }
+
+    /** The reader closes the port within one read timeout (50 ms) and reopens it once the time is up. */
+    @Override
+    public void unplug(long durationNs) {
+        LOG.warn("{} unplugged for {} ms", this, TimeUnit.NANOSECONDS.toMillis(durationNs));
+        unplugDurationNs = durationNs;
+        unpluggedUntilNs = System.nanoTime() + durationNs;
+        unplugged = true;
+    }
+
+    /** How long the current unplug still lasts; 0 when there is none. */
+    private long unpluggedLeftNs() {
+        if (!unplugged) {
+            return 0;
+        }
+        long leftNs = unpluggedUntilNs - System.nanoTime();
+        if (leftNs <= 0) {
+            unplugged = false;
+            return 0;
+        }
+        return leftNs;
     }
 
     @Override

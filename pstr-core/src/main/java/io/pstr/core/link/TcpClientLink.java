@@ -17,7 +17,10 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code tcp:host:port}: connects, and reconnects with back-off (100 ms doubling to 2 s) until closed. */
+/**
+ * {@code tcp:host:port}: connects, and reconnects with back-off (100 ms doubling to 2 s) until closed; an
+ * {@link #unplug} holds reconnection off until its time is up.
+ */
 final class TcpClientLink implements ByteLink {
     private static final Logger LOG = LoggerFactory.getLogger(TcpClientLink.class);
 
@@ -31,6 +34,9 @@ final class TcpClientLink implements ByteLink {
     private LinkListener listener;
     // Touched only on the event loop thread.
     private long backoffMs = Links.FIRST_BACKOFF_MS;
+    private boolean unplugged;
+    private long unpluggedUntilNs;
+    private String nextDownReason;
 
     TcpClientLink(String host, int port) {
         this.host = host;
@@ -65,7 +71,7 @@ final class TcpClientLink implements ByteLink {
     }
 
     private void connect() {
-        if (closed) {
+        if (closed || holdingUnplugged()) {
             return;
         }
         bootstrap.connect(host, port).addListener((ChannelFuture f) -> {
@@ -79,6 +85,10 @@ final class TcpClientLink implements ByteLink {
                 ch.close();
                 return;
             }
+            if (holdingUnplugged()) {
+                ch.close(); // connected while being unplugged: never announced, so no down either
+                return;
+            }
             channel = ch;
             backoffMs = Links.FIRST_BACKOFF_MS;
             counters.connects.incrementAndGet();
@@ -87,10 +97,46 @@ final class TcpClientLink implements ByteLink {
             ch.closeFuture().addListener(c -> {
                 channel = null;
                 counters.disconnects.incrementAndGet();
-                LOG.info("tcp:{}:{} disconnected", host, port);
-                listener.onDown("connection closed");
+                String reason = nextDownReason == null ? "connection closed" : nextDownReason;
+                nextDownReason = null;
+                LOG.info("tcp:{}:{} disconnected: {}", host, port, reason);
+                listener.onDown(reason);
                 retryLater();
             });
+        });
+    }
+
+    /**
+     * While an unplug lasts, schedules the next attempt for its end and says so; after it, clears it. Event loop.
+     */
+    private boolean holdingUnplugged() {
+        if (!unplugged) {
+            return false;
+        }
+        long leftNs = unpluggedUntilNs - System.nanoTime();
+        if (leftNs > 0) {
+            group.schedule(this::connect, leftNs, TimeUnit.NANOSECONDS);
+            return true;
+        }
+        unplugged = false;
+        LOG.info("tcp:{}:{} plugged back in: reconnecting", host, port);
+        return false;
+    }
+
+    @Override
+    public void unplug(long durationNs) {
+        if (closed || group.isShuttingDown()) {
+            return;
+        }
+        group.execute(() -> {
+            unplugged = true;
+            unpluggedUntilNs = System.nanoTime() + durationNs;
+            LOG.warn("tcp:{}:{} unplugged for {} ms", host, port, TimeUnit.NANOSECONDS.toMillis(durationNs));
+            Channel ch = channel;
+            if (ch != null) {
+                nextDownReason = Links.unpluggedReason(durationNs);
+                ch.close();
+            }
         });
     }
 

@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code tcp-listen:port}: listens on 127.0.0.1 and serves one client at a time; a new client replaces
- * the old one (a restarted host must not be locked out by its own half-dead previous connection).
+ * the old one (a restarted host must not be locked out by its own half-dead previous connection). While
+ * {@link #unplug unplugged} it drops its client and turns new ones away; the client's own back-off brings
+ * it back afterwards.
  */
 final class TcpListenLink implements ListeningLink {
     private static final Logger LOG = LoggerFactory.getLogger(TcpListenLink.class);
@@ -33,6 +35,10 @@ final class TcpListenLink implements ListeningLink {
     private volatile Channel client;
     private volatile Channel server;
     private volatile int boundPort = -1;
+    // Touched only on the event loop thread.
+    private boolean unplugged;
+    private long unpluggedUntilNs;
+    private String nextDownReason;
 
     TcpListenLink(String bindHost, int port) {
         this.bindHost = bindHost;
@@ -51,6 +57,12 @@ final class TcpListenLink implements ListeningLink {
                         ch.pipeline().addLast(new SimpleChannelInboundHandler<ByteBuf>() {
                             @Override
                             public void channelActive(ChannelHandlerContext ctx) {
+                                if (unplugged && unpluggedUntilNs - System.nanoTime() > 0) {
+                                    LOG.debug("tcp-listen:{} unplugged: client {} turned away", boundPort, ctx.channel().remoteAddress());
+                                    ctx.close();
+                                    return;
+                                }
+                                unplugged = false;
                                 Channel old = client;
                                 client = ctx.channel();
                                 counters.connects.incrementAndGet();
@@ -68,8 +80,10 @@ final class TcpListenLink implements ListeningLink {
                                 if (client == ctx.channel()) {
                                     client = null;
                                     counters.disconnects.incrementAndGet();
-                                    LOG.info("tcp-listen:{} client {} gone", boundPort, ctx.channel().remoteAddress());
-                                    listener.onDown("client disconnected");
+                                    String reason = nextDownReason == null ? "client disconnected" : nextDownReason;
+                                    nextDownReason = null;
+                                    LOG.info("tcp-listen:{} client {} gone: {}", boundPort, ctx.channel().remoteAddress(), reason);
+                                    listener.onDown(reason);
                                 }
                             }
 
@@ -101,6 +115,23 @@ final class TcpListenLink implements ListeningLink {
     @Override
     public int boundPort() {
         return boundPort;
+    }
+
+    @Override
+    public void unplug(long durationNs) {
+        if (group.isShuttingDown()) {
+            return;
+        }
+        group.execute(() -> {
+            unplugged = true;
+            unpluggedUntilNs = System.nanoTime() + durationNs;
+            LOG.warn("tcp-listen:{} unplugged for {} ms", boundPort, TimeUnit.NANOSECONDS.toMillis(durationNs));
+            Channel c = client;
+            if (c != null) {
+                nextDownReason = Links.unpluggedReason(durationNs);
+                c.close();
+            }
+        });
     }
 
     @Override

@@ -21,6 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code udp:host:port} sends to the peer and takes datagrams only from it;
  * {@code udp-listen:port} binds 127.0.0.1 and replies to whoever sent last (up once someone has sent).
+ * UDP has no connection to pull: while {@link #unplug unplugged} the link drops every datagram both ways
+ * and reports itself down; {@code udp:} is up again when the time is over, {@code udp-listen:} when the
+ * next datagram comes after it.
  */
 final class UdpLink implements ListeningLink {
     private static final Logger LOG = LoggerFactory.getLogger(UdpLink.class);
@@ -36,6 +39,10 @@ final class UdpLink implements ListeningLink {
     private volatile Channel channel;
     private volatile InetSocketAddress peer;
     private volatile int boundPort = -1;
+    private volatile boolean unplugged;
+    // Touched only on the event loop thread.
+    private long unpluggedUntilNs;
+    private LinkListener listener;
 
     UdpLink(String host, int port, boolean listen) {
         this.host = host;
@@ -52,6 +59,7 @@ final class UdpLink implements ListeningLink {
                 throw new IllegalArgumentException("udp:" + host + ":" + port + ": cannot resolve host");
             }
         }
+        this.listener = listener;
         NettyInbound inbound = new NettyInbound(counters, listener);
         Bootstrap b = new Bootstrap().group(group).channel(NioDatagramChannel.class)
                 .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER_BYTES)
@@ -59,6 +67,12 @@ final class UdpLink implements ListeningLink {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
                         InetSocketAddress sender = packet.sender();
+                        if (unplugged) {
+                            if (!listen || unpluggedUntilNs - System.nanoTime() > 0) {
+                                return;
+                            }
+                            unplugged = false; // udp-listen: the first datagram after the unplug brings it back
+                        }
                         if (listen) {
                             InetSocketAddress last = peer;
                             if (!sender.equals(last)) {
@@ -103,7 +117,7 @@ final class UdpLink implements ListeningLink {
     public boolean write(byte[] buffer, int offset, int length) {
         Channel ch = channel;
         InetSocketAddress to = peer;
-        if (ch == null || !ch.isActive() || to == null) {
+        if (ch == null || !ch.isActive() || to == null || unplugged) {
             counters.refused(length);
             return false;
         }
@@ -115,7 +129,45 @@ final class UdpLink implements ListeningLink {
     @Override
     public boolean isUp() {
         Channel ch = channel;
-        return ch != null && ch.isActive() && peer != null;
+        return ch != null && ch.isActive() && peer != null && !unplugged;
+    }
+
+    @Override
+    public void unplug(long durationNs) {
+        if (channel == null || group.isShuttingDown()) {
+            return;
+        }
+        group.execute(() -> {
+            boolean wasUp = isUp();
+            unpluggedUntilNs = System.nanoTime() + durationNs;
+            unplugged = true;
+            LOG.warn("{} unplugged for {} ms", this, TimeUnit.NANOSECONDS.toMillis(durationNs));
+            if (listen) {
+                peer = null;
+            } else {
+                group.schedule(this::plugBackIn, durationNs, TimeUnit.NANOSECONDS);
+            }
+            if (wasUp) {
+                counters.disconnects.incrementAndGet();
+                listener.onDown(Links.unpluggedReason(durationNs));
+            }
+        });
+    }
+
+    /** {@code udp:} at the end of an unplug (a later unplug may have moved the end). Event loop. */
+    private void plugBackIn() {
+        long leftNs = unpluggedUntilNs - System.nanoTime();
+        if (!unplugged) {
+            return;
+        }
+        if (leftNs > 0) {
+            group.schedule(this::plugBackIn, leftNs, TimeUnit.NANOSECONDS);
+            return;
+        }
+        unplugged = false;
+        counters.connects.incrementAndGet();
+        LOG.info("{} plugged back in", this);
+        listener.onUp(toString());
     }
 
     @Override

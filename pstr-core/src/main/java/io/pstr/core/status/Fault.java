@@ -17,8 +17,9 @@ public enum Fault {
     STALL_PRIMARY("make each of the primary's steps take 1.5 control periods for 100 cycles (alive, heartbeat beating, deadlines missed)"),
     OOM_PRIMARY("make the primary allocate until its heap is exhausted (the replica JVM exits on OutOfMemoryError)"),
     DIVERGE_PRIMARY("perturb the primary's state once (a counter in its ODS): the replicas' state hashes differ"),
-    CUT_CHANNEL("cut the direct channel between the replicas (heartbeats, checkpoints) for 100 cycles"),
-    BOARD_NOISE("feed 300 random bytes into the board link's receive path, between two reads");
+    CUT_CHANNEL("cut the direct channel between the replicas both ways (heartbeats, checkpoints, request notices) for 100 cycles"),
+    BOARD_NOISE("feed 300 random bytes into the board link's receive path, between two reads"),
+    BOARD_UNPLUG("unplug the board link for 3 s: the host closes it and does not reconnect before the 3 s are over");
 
     private final String description;
 

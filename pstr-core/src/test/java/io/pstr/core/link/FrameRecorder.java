@@ -14,6 +14,7 @@ final class FrameRecorder implements FramedLink.FrameListener {
     private final List<Frame> frames = new ArrayList<>();
     final AtomicInteger ups = new AtomicInteger();
     final AtomicInteger downs = new AtomicInteger();
+    volatile long lastUpNs;
 
     @Override
     public synchronized void onFrame(byte[] frame, int offset, int length, int messageId, long firstNs, long lastNs) {
@@ -22,6 +23,7 @@ final class FrameRecorder implements FramedLink.FrameListener {
 
     @Override
     public void onUp(String description) {
+        lastUpNs = System.nanoTime();
         ups.incrementAndGet();
     }
 

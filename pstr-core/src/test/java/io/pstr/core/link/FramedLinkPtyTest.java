@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link FramedLink} on real socat pty pairs: framing, bad input, stamps, signing, unplug and replug. */
+/** {@link FramedLink} on real socat pty pairs: framing, bad input, stamps, signing, unplug and replug, injected unplug. */
 @Timeout(60)
 class FramedLinkPtyTest {
 
@@ -247,6 +247,38 @@ class FramedLinkPtyTest {
                 await().atMost(WAIT).until(() -> host.count() == 1);
                 assertArrayEquals(again, host.frames().get(0).bytes());
             }
+        }
+    }
+
+    @Test
+    void shouldCloseThePortOnUnplugKeepItClosedForItsTimeAndDropWhatCameMeanwhile() {
+        FrameRecorder host = new FrameRecorder();
+        Duration unplug = Duration.ofMillis(800);
+        try (SocatPty pty = SocatPty.create(dir);
+             ByteLink board = Links.open(Endpoint.parse("pty:" + pty.pathA()));
+             FramedLink link = FramedLink.open(Endpoint.parse("serial:" + pty.pathB() + ":115200"))) {
+            startBoth(board, link, host);
+            write(board, position(-1f, 0));
+            await().atMost(WAIT).until(() -> host.count() == 1);
+
+            long unpluggedNs = System.nanoTime();
+            link.unplug(unplug.toNanos());
+            await("down within a read timeout").atMost(Duration.ofSeconds(1)).until(() -> host.downs.get() == 1 && !link.isUp());
+            assertTrue(link.lastDownReason().startsWith("unplugged for 800 ms"), link.lastDownReason());
+            byte[] lost = position(-2f, 1);
+            assertEquals(-1, link.write(lost, 0, lost.length, System.nanoTime()));
+            assertEquals(lost.length, link.byteCounters().bytesUnwritable.get(), "counted, not silently lost");
+            write(board, position(-3f, 2)); // the pty keeps it; a pulled cable would not
+            await("not reopened while unplugged").during(unplug.dividedBy(2)).atMost(unplug)
+                    .until(() -> !link.isUp() && host.ups.get() == 1);
+
+            await("reopened when the time is up").atMost(WAIT).until(() -> link.isUp() && host.ups.get() == 2);
+            assertTrue(host.lastUpNs - unpluggedNs >= unplug.toNanos(),
+                    "reopened " + (host.lastUpNs - unpluggedNs) / 1_000_000 + " ms after the unplug");
+            byte[] again = position(-4f, 3);
+            write(board, again);
+            await().atMost(WAIT).until(() -> host.count() == 2);
+            assertArrayEquals(again, host.frames().get(1).bytes(), "what the board sent while unplugged never arrives");
         }
     }
 }

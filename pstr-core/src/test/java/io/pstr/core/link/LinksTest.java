@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 class LinksTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
+    private static final Duration UNPLUG = Duration.ofMillis(800);
 
     private static boolean send(ByteLink link, String text) {
         byte[] b = text.getBytes(US_ASCII);
@@ -111,6 +112,91 @@ class LinksTest {
                 assertTrue(board.isUp());
                 assertTrue(send(board, "attitude"));
                 await().atMost(WAIT).until(() -> hostSide.text().equals("attitude"));
+            }
+        }
+    }
+
+    @Test
+    void shouldDropTheConnectionOnUnplugAndReconnectOnlyWhenItsTimeIsUp() {
+        RecordingListener serverSide = new RecordingListener();
+        RecordingListener clientSide = new RecordingListener();
+        try (ListeningLink server = (ListeningLink) Links.open(Endpoint.parse("tcp-listen:0"))) {
+            server.start(serverSide);
+            try (ByteLink client = Links.open(Endpoint.parse("tcp:127.0.0.1:" + server.boundPort()))) {
+                client.start(clientSide);
+                await().atMost(WAIT).until(() -> client.isUp() && server.isUp());
+
+                long unpluggedNs = System.nanoTime();
+                client.unplug(UNPLUG.toNanos());
+                await("down at once").atMost(WAIT).until(() -> clientSide.downs.get() == 1 && serverSide.downs.get() == 1);
+                assertTrue(clientSide.lastDownReason.startsWith("unplugged for 800 ms"), clientSide.lastDownReason);
+                assertFalse(send(client, "lost"));
+                assertEquals(4, client.counters().bytesUnwritable.get(), "counted, not silently lost");
+                await("no reconnection while unplugged").during(UNPLUG.dividedBy(2)).atMost(UNPLUG)
+                        .until(() -> !client.isUp() && serverSide.ups.get() == 1);
+
+                await("back by itself").atMost(WAIT).until(() -> client.isUp() && clientSide.ups.get() == 2 && server.isUp());
+                assertTrue(clientSide.lastUpNs - unpluggedNs >= UNPLUG.toNanos(),
+                        "up again " + (clientSide.lastUpNs - unpluggedNs) / 1_000_000 + " ms after the unplug");
+                assertEquals(1, client.counters().disconnects.get());
+                assertTrue(send(client, "back"));
+                await().atMost(WAIT).until(() -> serverSide.text().equals("back"));
+            }
+        }
+    }
+
+    @Test
+    void shouldTurnClientsAwayWhileTheListenerIsUnplugged() {
+        RecordingListener serverSide = new RecordingListener();
+        RecordingListener clientSide = new RecordingListener();
+        try (ListeningLink server = (ListeningLink) Links.open(Endpoint.parse("tcp-listen:0"))) {
+            server.start(serverSide);
+            try (ByteLink client = Links.open(Endpoint.parse("tcp:127.0.0.1:" + server.boundPort()))) {
+                client.start(clientSide);
+                await().atMost(WAIT).until(() -> client.isUp() && server.isUp());
+
+                long unpluggedNs = System.nanoTime();
+                server.unplug(UNPLUG.toNanos());
+                await("down at once").atMost(WAIT).until(() -> serverSide.downs.get() == 1 && clientSide.downs.get() >= 1);
+                assertTrue(serverSide.lastDownReason.startsWith("unplugged"), serverSide.lastDownReason);
+                assertFalse(send(server, "lost"));
+                await("the reconnecting client is turned away").during(UNPLUG.dividedBy(2)).atMost(UNPLUG)
+                        .until(() -> !server.isUp() && serverSide.ups.get() == 1);
+
+                await("the client's back-off brings it back").atMost(WAIT).until(() -> server.isUp() && serverSide.ups.get() == 2);
+                assertTrue(serverSide.lastUpNs - unpluggedNs >= UNPLUG.toNanos());
+                await().atMost(WAIT).until(client::isUp);
+                assertTrue(send(server, "back"));
+                await().atMost(WAIT).until(() -> clientSide.text().equals("back"));
+            }
+        }
+    }
+
+    @Test
+    void shouldDropDatagramsBothWaysWhileAUdpLinkIsUnplugged() {
+        RecordingListener boardSide = new RecordingListener();
+        RecordingListener hostSide = new RecordingListener();
+        try (ListeningLink board = (ListeningLink) Links.open(Endpoint.parse("udp-listen:0"))) {
+            board.start(boardSide);
+            try (ByteLink host = Links.open(Endpoint.parse("udp:127.0.0.1:" + board.boundPort()))) {
+                host.start(hostSide);
+                assertTrue(send(host, "hello"));
+                await().atMost(WAIT).until(() -> board.isUp() && boardSide.text().equals("hello"));
+
+                long unpluggedNs = System.nanoTime();
+                host.unplug(UNPLUG.toNanos());
+                await("down at once").atMost(WAIT).until(() -> hostSide.downs.get() == 1 && !host.isUp());
+                assertFalse(send(host, "lost"));
+                assertTrue(send(board, "unheard"));
+                await("nothing gets through while unplugged").during(UNPLUG.dividedBy(2)).atMost(UNPLUG)
+                        .until(() -> hostSide.text().isEmpty() && !host.isUp());
+
+                await("up when the time is over").atMost(WAIT).until(() -> host.isUp() && hostSide.ups.get() == 2);
+                assertTrue(hostSide.lastUpNs - unpluggedNs >= UNPLUG.toNanos());
+                assertTrue(send(board, "heard"));
+                await().atMost(WAIT).until(() -> hostSide.text().equals("heard"));
+                assertTrue(send(host, "again"));
+                await().atMost(WAIT).until(() -> boardSide.text().equals("helloagain"));
             }
         }
     }

@@ -8,6 +8,8 @@ final class RecordingListener implements LinkListener {
     private final ByteArrayOutputStream received = new ByteArrayOutputStream();
     final AtomicInteger ups = new AtomicInteger();
     final AtomicInteger downs = new AtomicInteger();
+    volatile long lastUpNs;
+    volatile String lastDownReason;
 
     @Override
     public synchronized void onBytes(byte[] buffer, int offset, int length, long rxNs) {
@@ -16,11 +18,13 @@ final class RecordingListener implements LinkListener {
 
     @Override
     public void onUp(String description) {
+        lastUpNs = System.nanoTime();
         ups.incrementAndGet();
     }
 
     @Override
     public void onDown(String reason) {
+        lastDownReason = reason;
         downs.incrementAndGet();
     }
 
