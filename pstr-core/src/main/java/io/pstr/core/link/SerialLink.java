@@ -1,6 +1,7 @@
 package io.pstr.core.link;
 
 import com.fazecast.jSerialComm.SerialPort;
+import io.pstr.core.rt.ThreadPriority;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -50,6 +51,7 @@ final class SerialLink implements ByteLink {
     }
 
     private void run(LinkListener listener) {
+        ThreadPriority.raiseLinkThread(Thread.currentThread().getName());
         long backoffMs = Links.FIRST_BACKOFF_MS;
         byte[] buffer = new byte[4096];
         while (closing.getCount() > 0) {

@@ -12,6 +12,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.pstr.core.rt.ThreadPriority;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +32,7 @@ final class TcpListenLink implements ListeningLink {
     private final int port;
     private final LinkCounters counters = new LinkCounters();
     // One thread for accept and I/O: listener calls never overlap.
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, ThreadPriority.linkThreads("link-tcp-listen"), NioIoHandler.newFactory());
     private volatile Channel client;
     private volatile Channel server;
     private volatile int boundPort = -1;

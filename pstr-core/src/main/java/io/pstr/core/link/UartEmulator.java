@@ -1,5 +1,6 @@
 package io.pstr.core.link;
 
+import io.pstr.core.rt.ThreadPriority;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -81,6 +82,7 @@ public final class UartEmulator implements AutoCloseable {
     }
 
     private void run() {
+        ThreadPriority.raiseLinkThread(Thread.currentThread().getName());
         ArrayDeque<Submitted> queue = new ArrayDeque<>();
         ByteArrayOutputStream due = new ByteArrayOutputStream(4096);
         long[] doneIds = new long[256];

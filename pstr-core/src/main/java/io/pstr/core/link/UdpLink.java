@@ -11,6 +11,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.pstr.core.rt.ThreadPriority;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +36,7 @@ final class UdpLink implements ListeningLink {
     private final boolean listen;
     private final LinkCounters counters = new LinkCounters();
     private final AtomicLong datagramsFromStrangers = new AtomicLong();
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, ThreadPriority.linkThreads("link-udp"), NioIoHandler.newFactory());
     private volatile Channel channel;
     private volatile InetSocketAddress peer;
     private volatile int boundPort = -1;
