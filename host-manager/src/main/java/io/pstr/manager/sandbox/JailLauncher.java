@@ -221,7 +221,7 @@ public final class JailLauncher implements SandboxLauncher {
         }
         LOG.info("replica {} incarnation {} launched in a jail as pid {} ({}, {})", slot, incarnation, pid, limits,
                 cgroups.describe());
-        return new SignalledProcess(process, pid, cleanup);
+        return new SignalledProcess(process, pid, cleanup, group::running);
     }
 
     /** Reads the script's one line ("jail-ready PID"): the jail is complete and PID is about to become the JVM. */

@@ -1,5 +1,6 @@
 package io.pstr.manager.sandbox;
 
+import io.pstr.core.rt.ThreadPriority;
 import io.pstr.manager.SandboxLauncher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,11 +19,21 @@ public final class SignalledProcess implements SandboxLauncher.Sandbox {
     private final long targetPid;
     private final Optional<ProcessHandle> target;
     private volatile boolean exited;
+    private final Runnable onRunning;
 
     /**
      * @param onExit runs once the wrapper has exited (cleanup of cgroups, mount points)
      */
     public SignalledProcess(Process wrapper, long targetPid, Runnable onExit) {
+        this(wrapper, targetPid, onExit, () -> { });
+    }
+
+    /**
+     * @param onExit    runs once the wrapper has exited (cleanup of cgroups, mount points)
+     * @param onRunning runs when the replica is ready and priorities apply (a jail's group weight)
+     */
+    public SignalledProcess(Process wrapper, long targetPid, Runnable onExit, Runnable onRunning) {
+        this.onRunning = onRunning;
         this.wrapper = wrapper;
         this.targetPid = targetPid;
         this.target = targetPid == wrapper.pid() ? Optional.of(wrapper.toHandle()) : ProcessHandle.of(targetPid);
@@ -30,6 +41,14 @@ public final class SignalledProcess implements SandboxLauncher.Sandbox {
             exited = true;
             onExit.run();
         });
+    }
+
+    @Override
+    public void running(ThreadPriority.Mode mode, String agentThread) {
+        if (mode != ThreadPriority.Mode.OFF) {
+            onRunning.run();
+        }
+        SandboxLauncher.Sandbox.super.running(mode, agentThread);
     }
 
     @Override
