@@ -76,6 +76,7 @@ public final class BoardMain implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage(), e);
         }
+        ThreadPriority.processMode(ctx.priority());
         RunningBoard board = RunningBoard.start(endpoint, ctx, record, tapEndpoint);
         Runtime.getRuntime().addShutdownHook(new Thread(board::close, "board-shutdown"));
         if (board.hostPtyPath() != null) {

@@ -114,6 +114,7 @@ public final class RunningBoard implements AutoCloseable {
             @Override
             public void onStart() {
                 ThreadPriority.applyToCurrentThread(ctx.priority(), ThreadPriority.BOARD_NICE, "virtual board");
+                ThreadPriority.applyToOwnVmThread(ctx.priority(), ThreadPriority.BOARD_NICE);
             }
         };
         // Telemetry is at most 250 Hz: sleeping 1 ms between idle polls keeps a core free for the replicas.

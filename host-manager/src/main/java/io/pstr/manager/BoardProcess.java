@@ -50,6 +50,7 @@ public final class BoardProcess implements AutoCloseable {
         Path record = dir.resolve("board.csv");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx128m",
+                "-Xlog:gc,safepoint:file=" + dir.resolve("board-jvm.log") + ":time,uptime",
                 "-cp", classpath, "io.pstr.hilrig.BoardMain", "--link", pty ? "pty:" : "tcp-listen:0", "--record", record.toString()));
         command.addAll(extraArgs);
         Path log = dir.resolve("board.log");

@@ -191,6 +191,8 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         this.periodNs = TimeUnit.MILLISECONDS.toNanos(ctx.periodMs);
         this.clock = ctx.clock;
         this.journal = ctx.journal;
+        // Before the board link opens: its I/O threads take the process's priority policy.
+        ThreadPriority.processMode(ctx.priority);
         SharedFiles.privateDirectory(ctx.runDir);
         this.channels = new ChannelRegistry(ReplicaFiles.channelDirOf(ctx.runDir));
         this.board = FramedLink.open(ctx.board);
@@ -287,6 +289,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
     @Override
     public void onStart() {
         ThreadPriority.applyToCurrentThread(ctx.priority, ThreadPriority.CONDUCTOR_NICE, "host manager conductor");
+        ThreadPriority.applyToOwnVmThread(ctx.priority, ThreadPriority.CONDUCTOR_NICE);
     }
 
     @Override
@@ -356,8 +359,8 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             // Ready means its agent thread runs: raise its priority from out here (a jailed replica
             // has no privilege of its own), on the launcher thread since it reads /proc.
             r.prioritised = true;
-            long pid = r.sandbox.pid();
-            launcherThread.execute(() -> ThreadPriority.applyToThread(ctx.priority, pid, "replica-" + s, ThreadPriority.REPLICA_NICE));
+            SandboxLauncher.Sandbox sandbox = r.sandbox;
+            launcherThread.execute(() -> sandbox.running(ctx.priority, "replica-" + s));
         }
         boolean takeover = r.takeoverRequestedNs != Long.MIN_VALUE && now - r.takeoverRequestedNs < 10 * periodNs
                 && r.takeoverEpoch == gate.epoch();
@@ -508,6 +511,11 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
     private JournalEvent injectBoardFault(Fault fault) {
         long now = clock.nanoTime();
         fsm.faultInjected(now);
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("faultMonoNs", now);
+        // Journalled before it acts: the link's own thread reports the LINK_DOWN it causes at once.
+        JournalEvent event = journal.append("FAULT", Cause.OPERATOR.name(), fsm.state().name(), fsm.state().name(),
+                fsm.epoch(), cycle, null, fault.wireName() + ": " + fault.description() + " (board " + ctx.board + ")", figures);
         if (fault == Fault.BOARD_UNPLUG) {
             board.unplug(BOARD_UNPLUG_NS);
         } else {
@@ -515,10 +523,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             noiseRandom.nextBytes(noise);
             board.injectNoise(noise);
         }
-        Map<String, Object> figures = new LinkedHashMap<>();
-        figures.put("faultMonoNs", now);
-        return journal.append("FAULT", Cause.OPERATOR.name(), fsm.state().name(), fsm.state().name(), fsm.epoch(),
-                cycle, null, fault.wireName() + ": " + fault.description() + " (board " + ctx.board + ")", figures);
+        return event;
     }
 
     /** A fault of a replica (or both): it needs the replica it targets running. Conductor thread. */
