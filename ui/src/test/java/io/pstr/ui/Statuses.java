@@ -24,7 +24,8 @@ final class Statuses {
                 new LinkStatus("tcp:127.0.0.1:5760", true, "mavlink", false, 1000, 500, 40, 20, 1, 0, 0, 2, 3,
                         Map.of("1/1", 2L), 0, 0, 0, 0, 0, 0, 0, 0, 1, null, 120, 900, 1_500),
                 new AircraftStatus(altitudeM, 3, 4, 4.0, 0.1, 0.05, -0.02, 1.0, true, "OFFBOARD", 12.4, 20),
-                List.of(new Waypoint(20, 0, 10), new Waypoint(20, 20, 10), new Waypoint(0, 20, 10), new Waypoint(0, 0, 10)));
+                List.of(new Waypoint(20, 0, 10), new Waypoint(20, 20, 10), new Waypoint(0, 20, 10), new Waypoint(0, 0, 10)),
+                null);
     }
 
     static ReplicaStatus replica(String slot, String role, boolean holder) {
