@@ -4,6 +4,7 @@ import io.pstr.core.link.Endpoint;
 import io.pstr.core.link.FramedLink;
 import io.pstr.core.link.LinkCounters;
 import io.pstr.core.channel.ChannelAddress;
+import io.pstr.core.channel.ChannelDelay;
 import io.pstr.core.channel.ChannelRegistry;
 import io.pstr.core.mavlink.FrameCounters;
 import io.pstr.core.mavlink.ClientRequests;
@@ -170,6 +171,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
     private final OutputRouter router;
     private final MavlinkCodec requestCodec = new MavlinkCodec();
     private final ProcessSampler processes = new ProcessSampler(1_000);
+    private final CommandGaps commandGaps = new CommandGaps((int) TimeUnit.NANOSECONDS.toMillis(STATUS_EVERY_NS));
     private final java.util.Random noiseRandom = new java.util.Random();
 
     private long cycle;
@@ -323,6 +325,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         if (now >= nextStatusNs) {
             nextStatusNs = now + STATUS_EVERY_NS;
             reportTlogDrops();
+            commandGaps.endPeriod(now, writer.lastOutputNs(), writer.takeMaxOutputIntervalNs());
             snapshot = buildStatus(now);
         }
         return work;
@@ -722,7 +725,8 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
                     r.status.get(Field.DEADLINE_MISSES), r.status.get(Field.ACCEPTANCE_FAILURES),
                     gate.divergentCycles(s), distributor.drops(s), phaseName(r.status.get(Field.MISSION_PHASE)),
                     r.status.get(Field.INPUT_FRAMES), r.status.get(Field.BOARD_LINK_UP) == 1, r.status.get(Field.BOARD_LINK_DOWNS),
-                    usage.cpuPercent(), usage.rssKb(), ctx.launcher.kind(), channels.counters(r.address)));
+                    usage.cpuPercent(), usage.rssKb(), ctx.launcher.kind(), channels.counters(r.address),
+                    channelDelay(r, replicas.get(s.other()))));
         }
         processes.watch(pids);
         GateStatus g = new GateStatus(gate.outputsSent(), gate.fallbackOutputs(), gate.fencedAtGate(), writer.staleDropped(),
@@ -731,7 +735,12 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         Slot holder = gate.holder();
         return new SystemStatus(now, fsm.state().name(), fsm.state().code(), fsm.epoch(), holder == null ? null : holder.name(),
                 fsm.primary().name(), cycle, ctx.periodMs, policyName(fsm.config().policy()), list, g, l, telemetry.snapshot(now),
-                ctx.waypoints);
+                ctx.waypoints, commandGaps.status());
+    }
+
+    /** The delays of what a replica sent its peer over the direct channel, from the peer's phase log. */
+    private ChannelDelay channelDelay(ReplicaHandle from, ReplicaHandle peer) {
+        return peer == null ? ChannelDelay.NONE : channels.delays(from.address, peer.address);
     }
 
     /** The board link's counters now (conductor thread: the queue-delay histogram is its own). */

@@ -42,6 +42,10 @@ public final class PacedWriter {
     private long bytesRefused;
     private long staleDropped;
     private long queueDrops;
+    /** When the last control output (a replica's, not the host's own frame) went onto the link; MIN_VALUE none yet. */
+    private long lastOutputNs = Long.MIN_VALUE;
+    /** Largest interval between two consecutive control outputs since {@link #takeMaxOutputIntervalNs}; -1 none. */
+    private long maxOutputIntervalNs = -1;
     private WriteListener listener = (cycle, from, epoch, nowNs) -> { };
     private WriteTap tap = (bytes, length, nowNs) -> { };
 
@@ -135,6 +139,10 @@ public final class PacedWriter {
                 queueDelayNs.recordValue(Math.max(0, nowNs - p.enqueuedNs()));
                 tap.wrote(p.bytes(), p.bytes().length, nowNs);
                 if (p.from() != null) {
+                    if (lastOutputNs != Long.MIN_VALUE) {
+                        maxOutputIntervalNs = Math.max(maxOutputIntervalNs, nowNs - lastOutputNs);
+                    }
+                    lastOutputNs = nowNs;
                     listener.written(p.cycle(), p.from(), p.epoch(), nowNs);
                 }
             } else {
@@ -179,6 +187,24 @@ public final class PacedWriter {
     /** Outputs dropped because more than a second of wire time was queued. */
     public long queueDrops() {
         return queueDrops;
+    }
+
+    /**
+     * When the last control output went onto the link (the time {@link #poll} was given), or
+     * {@link Long#MIN_VALUE} when none has. Outputs the link refused and the host's own frames do not count.
+     */
+    public long lastOutputNs() {
+        return lastOutputNs;
+    }
+
+    /**
+     * The largest interval between two consecutive control outputs written since the last call (the command gap
+     * at the link), or -1 when no interval ended since; starts the next measurement.
+     */
+    public long takeMaxOutputIntervalNs() {
+        long max = maxOutputIntervalNs;
+        maxOutputIntervalNs = -1;
+        return max;
     }
 
     public int queued() {

@@ -286,6 +286,37 @@ class PacedWriterTest {
     }
 
     @Test
+    void shouldMeasureTheLargestIntervalBetweenControlOutputsWrittenAndStartAgainWhenTaken() {
+        long periodNs = 20_000_000;
+        assertEquals(Long.MIN_VALUE, writer.lastOutputNs());
+        assertEquals(-1, writer.takeMaxOutputIntervalNs(), "nothing written");
+        nowNs = 1_000_000;
+        offer(1, Slot.A, 1, 51);
+        assertEquals(-1, writer.takeMaxOutputIntervalNs(), "one write is no interval");
+        nowNs += periodNs;
+        offer(2, Slot.A, 1, 51);
+        nowNs += 3 * periodNs;
+        offer(3, Slot.B, 2, 51); // a failover: three periods without an output at the link
+        nowNs += periodNs;
+        offer(4, Slot.B, 2, 51);
+        assertEquals(3 * periodNs, writer.takeMaxOutputIntervalNs());
+        assertEquals(nowNs, writer.lastOutputNs());
+        assertEquals(-1, writer.takeMaxOutputIntervalNs(), "taken: the next measurement starts empty");
+
+        // The host's own frame is not a control output, and a write the link refused reached nothing.
+        nowNs += periodNs / 2;
+        writer.offerOwn(new byte[] {1, 2, 3}, nowNs);
+        link.up = false;
+        nowNs += periodNs / 2;
+        offer(5, Slot.B, 2, 51);
+        link.up = true;
+        nowNs += periodNs;
+        offer(6, Slot.B, 2, 51);
+        assertEquals(2 * periodNs, writer.takeMaxOutputIntervalNs());
+        assertEquals(nowNs, writer.lastOutputNs());
+    }
+
+    @Test
     void shouldRejectImpossibleLinkSettings() {
         assertThrows(IllegalArgumentException.class, () -> new PacedWriter(link, 0, 10, (f, e) -> false));
         assertThrows(IllegalArgumentException.class, () -> new PacedWriter(link, 115_200, 6, (f, e) -> false));

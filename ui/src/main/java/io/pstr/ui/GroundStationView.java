@@ -25,6 +25,7 @@ import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.control.ToggleGroup;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
@@ -130,12 +131,27 @@ public final class GroundStationView {
 
         // ---- plots and controls
         List<StationModel.Marker> markers = model.markers();
-        StripChart altitudePlot = new StripChart("altitude", model.plots(), markers, 2, 0);
-        StripChart attitudePlot = new StripChart("attitude", model.plots(), markers, 4, 1, 2);
-        StripChart ratePlot = new StripChart("setpoints sent to the board per second (a dip is a command gap)",
-                model.plots(), markers, 10, 3);
-        VBox plots = new VBox(4, altitudePlot, attitudePlot, ratePlot);
-        for (CanvasPane p : List.of(altitudePlot, attitudePlot, ratePlot)) {
+        // one time axis: only the lowest plot labels it
+        StripChart altitudePlot = new StripChart("altitude", model.plots(), markers, 2, 0).withoutTimeLabels();
+        StripChart attitudePlot = new StripChart("attitude", model.plots(), markers, 4, 1, 2).withoutTimeLabels();
+        StripChart gapPlot = new StripChart("command gap at the board link (ms)", model.commandGaps(), markers, 10, 0)
+                .withoutTimeLabels()
+                .fromZero()
+                .reference("period %.0f ms", () -> model.controlPeriodMsProperty().get());
+        StripChart latencyPlot = new StripChart("channel latency (µs)", model.channelLatency(), markers, 50, 0, 1)
+                .fromZero();
+        altitudePlot.setId("plot-altitude");
+        attitudePlot.setId("plot-attitude");
+        gapPlot.setId("plot-command-gap");
+        latencyPlot.setId("plot-channel-latency");
+        Tooltip.install(gapPlot, new Tooltip("The host's command gap, one point per 50 ms status period: the largest "
+                + "interval between two consecutive control outputs its paced writer handed to the board link in the "
+                + "period, or the time since the last one if that is longer. The dashed line is the control period."));
+        Tooltip.install(latencyPlot, new Tooltip("Direct-channel latency of each replica's packets to its peer "
+                + "(heartbeats every cycle): the paper's AVG_delay over the last packets the peer's phase log holds "
+                + "(up to 63), in µs. No line while a replica's peer logs no new packet of it."));
+        VBox plots = new VBox(4, altitudePlot, attitudePlot, gapPlot, latencyPlot);
+        for (CanvasPane p : List.of(altitudePlot, attitudePlot, gapPlot, latencyPlot)) {
             VBox.setVgrow(p, Priority.ALWAYS);
             p.setPrefHeight(90);
             p.setMinHeight(60);
@@ -161,7 +177,7 @@ public final class GroundStationView {
         split.setDividerPositions(0.7);
         root.setCenter(split);
 
-        live = List.of(altitudePlot, attitudePlot, ratePlot, attitude, track);
+        live = List.of(altitudePlot, attitudePlot, gapPlot, latencyPlot, attitude, track);
         model.revisionProperty().addListener((o, was, now) -> live.forEach(CanvasPane::redraw));
     }
 

@@ -1,6 +1,8 @@
 package io.pstr.ui;
 
+import io.pstr.core.channel.ChannelDelay;
 import io.pstr.core.status.AircraftStatus;
+import io.pstr.core.status.CommandGapStatus;
 import io.pstr.core.status.GateStatus;
 import io.pstr.core.status.JournalEvent;
 import io.pstr.core.status.LinkStatus;
@@ -19,6 +21,8 @@ import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyDoubleProperty;
 import javafx.beans.property.ReadOnlyDoubleWrapper;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyIntegerWrapper;
 import javafx.beans.property.ReadOnlyLongProperty;
 import javafx.beans.property.ReadOnlyLongWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -95,7 +99,12 @@ public final class StationModel {
     private final ReadOnlyStringWrapper gateCounters = new ReadOnlyStringWrapper("-");
     private final ReadOnlyLongWrapper revision = new ReadOnlyLongWrapper();
     private final ReadOnlyObjectWrapper<List<Waypoint>> waypoints = new ReadOnlyObjectWrapper<>(List.of());
-    private final TimeSeries plots = new TimeSeries(WINDOW_S, "altitude m", "roll °", "pitch °", "setpoints/s");
+    private final TimeSeries plots = new TimeSeries(WINDOW_S, "altitude m", "roll °", "pitch °");
+    /** One point per status period of the host: its command gap at the board link. */
+    private final TimeSeries commandGaps = new TimeSeries(WINDOW_S, "gap ms");
+    /** One point per status that brought new channel delays, per replica; NaN (no line) otherwise. */
+    private final TimeSeries channelLatency = new TimeSeries(WINDOW_S, "replica A", "replica B");
+    private final ReadOnlyIntegerWrapper controlPeriodMs = new ReadOnlyIntegerWrapper();
     private final TimeSeries track = new TimeSeries(TRACK_WINDOW_S, "north m", "east m");
     private final ObservableList<Marker> markers = FXCollections.observableArrayList();
     private final ObservableList<TimelineEntry> timeline = FXCollections.observableArrayList();
@@ -108,6 +117,10 @@ public final class StationModel {
     private long originNs = Long.MIN_VALUE;
     private SystemStatus lastStatus;
     private boolean everConnected;
+    /** End of the last status period plotted: the statuses' periods overlap, each is plotted once. */
+    private long lastGapPeriodEndNs = Long.MIN_VALUE;
+    /** Per slot (A, B), where in its peer's phase log the last delay plotted was: a repeat is not new. */
+    private final long[] lastDelaySeq = new long[2];
 
     public StationModel() {
         this(ZoneId.systemDefault(), System::currentTimeMillis);
@@ -197,7 +210,9 @@ public final class StationModel {
             addEntry(TimelineEntry.note("CONNECTION", "MANAGER_RESTARTED",
                     "the host manager restarted: a new journal begins", timeS(lastStatus == null ? Long.MIN_VALUE
                             : lastStatus.monoNs()), restartedAt, zone));
-            lastStatus = null; // counters start again
+            lastStatus = null; // a new manager: its statuses start again
+            lastGapPeriodEndNs = Long.MIN_VALUE;
+            java.util.Arrays.fill(lastDelaySeq, 0);
             changed = true;
         }
         if (originNs == Long.MIN_VALUE) {
@@ -295,24 +310,40 @@ public final class StationModel {
         }
     }
 
-    /** Every status is a point on the plots. */
+    /** Every status is a point on the plots; every status period of the host a point of the command gap. */
     private void sample(SystemStatus st) {
         double t = timeS(st.monoNs());
         AircraftStatus ac = st.aircraft();
-        double rate = Double.NaN;
-        if (lastStatus != null && st.gate() != null && lastStatus.gate() != null && st.monoNs() > lastStatus.monoNs()) {
-            long sent = st.gate().outputsSent() - lastStatus.gate().outputsSent();
-            if (sent >= 0) {
-                rate = sent / ((st.monoNs() - lastStatus.monoNs()) / 1e9);
-            }
-        }
         if (ac != null) {
-            plots.add(t, ac.altitudeM(), Math.toDegrees(ac.rollRad()), Math.toDegrees(ac.pitchRad()), rate);
+            plots.add(t, ac.altitudeM(), Math.toDegrees(ac.rollRad()), Math.toDegrees(ac.pitchRad()));
             if (Double.isFinite(ac.northM()) && Double.isFinite(ac.eastM())) {
                 track.add(t, ac.northM(), ac.eastM());
             }
         }
+        for (CommandGapStatus.Period p : st.commandGap().recent()) {
+            if (p.endMonoNs() > lastGapPeriodEndNs) {
+                lastGapPeriodEndNs = p.endMonoNs();
+                commandGaps.add(timeS(p.endMonoNs()), p.gapMs() < 0 ? Double.NaN : p.gapMs());
+            }
+        }
+        channelLatency.add(t, newDelayUs(st, "A", 0), newDelayUs(st, "B", 1));
         lastStatus = st;
+    }
+
+    /** The replica's AVG_delay to its peer if the status brought new packets of it, else NaN. */
+    private double newDelayUs(SystemStatus st, String slot, int index) {
+        if (st.replicas() == null) {
+            return Double.NaN;
+        }
+        for (ReplicaStatus r : st.replicas()) {
+            if (slot.equals(r.slot())) {
+                ChannelDelay d = r.channelDelay();
+                boolean fresh = d.samples() > 0 && d.newestSeq() != lastDelaySeq[index];
+                lastDelaySeq[index] = d.newestSeq();
+                return fresh ? d.avgDelayUs() : Double.NaN;
+            }
+        }
+        return Double.NaN;
     }
 
     /** The latest status sets every property. */
@@ -322,6 +353,7 @@ public final class StationModel {
         epoch.set(st.epoch());
         failbackPolicy.set(st.failbackPolicy() == null ? "-" : st.failbackPolicy());
         primarySlot.set(st.primary() == null ? "-" : st.primary());
+        controlPeriodMs.set(st.controlPeriodMs());
         summary.set(String.format(Locale.ROOT, "cycle %,d · %d ms period (%d Hz)", st.cycle(), st.controlPeriodMs(),
                 st.controlPeriodMs() > 0 ? 1000 / st.controlPeriodMs() : 0));
         if (st.replicas() != null) {
@@ -507,6 +539,21 @@ public final class StationModel {
 
     public TimeSeries plots() {
         return plots;
+    }
+
+    /** The host's command gap at the board link, ms: one point per status period (50 ms). */
+    public TimeSeries commandGaps() {
+        return commandGaps;
+    }
+
+    /** Each replica's channel latency to its peer (AVG_delay, µs); channel 0 is A, 1 is B. */
+    public TimeSeries channelLatency() {
+        return channelLatency;
+    }
+
+    /** The control period of the host manager, ms (0 before the first status). */
+    public ReadOnlyIntegerProperty controlPeriodMsProperty() {
+        return controlPeriodMs.getReadOnlyProperty();
     }
 
     public TimeSeries track() {

@@ -2,6 +2,7 @@ package io.pstr.ui;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.function.DoubleSupplier;
 import javafx.geometry.VPos;
 import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.paint.Color;
@@ -18,6 +19,7 @@ final class StripChart extends CanvasPane {
     static final Color FAILBACK = Color.web("#30a46c");
     static final Color FAULT = Color.web("#f5a524");
     private static final Color[] COLOURS = {Color.web("#4cc2ff"), Color.web("#c084fc"), Color.web("#fbbf24")};
+    private static final Color REFERENCE = Color.web("#e6edf3");
     private static final Font FONT = Font.font("System", 11);
 
     private final String title;
@@ -25,6 +27,10 @@ final class StripChart extends CanvasPane {
     private final int[] channels;
     private final List<StationModel.Marker> markers;
     private final double minSpan;
+    private boolean fromZero;
+    private boolean timeLabels = true;
+    private String referenceLabel;
+    private DoubleSupplier reference;
 
     StripChart(String title, TimeSeries series, List<StationModel.Marker> markers, double minSpan, int... channels) {
         this.title = title;
@@ -35,12 +41,40 @@ final class StripChart extends CanvasPane {
         getStyleClass().add("strip-chart");
     }
 
+    /** Without the seconds under the time axis: plots stacked on one time axis label only the lowest. */
+    StripChart withoutTimeLabels() {
+        this.timeLabels = false;
+        return this;
+    }
+
+    /** The value axis always takes in 0 (for magnitudes: a gap, a delay). */
+    StripChart fromZero() {
+        this.fromZero = true;
+        return this;
+    }
+
+    /**
+     * A dashed horizontal line at {@code value} (read at each redraw; not drawn while it is not positive and
+     * finite), always inside the value axis, with {@code label} formatted with the value in the legend.
+     */
+    StripChart reference(String label, DoubleSupplier value) {
+        this.referenceLabel = label;
+        this.reference = value;
+        return this;
+    }
+
+    /** The reference line's value now, or NaN when there is none to draw. */
+    double referenceValue() {
+        double v = reference == null ? Double.NaN : reference.getAsDouble();
+        return Double.isFinite(v) && v > 0 ? v : Double.NaN;
+    }
+
     @Override
     void draw(GraphicsContext g, double w, double h) {
         double left = 44;
         double right = 8;
         double top = 18;
-        double bottom = 16;
+        double bottom = timeLabels ? 16 : 4;
         double pw = w - left - right;
         double ph = h - top - bottom;
         g.setFill(Color.web("#11161d"));
@@ -52,6 +86,12 @@ final class StripChart extends CanvasPane {
         g.fillText(title, 6, 3);
         g.setTextAlign(TextAlignment.RIGHT);
         double x = w - right;
+        double ref = referenceValue();
+        if (!Double.isNaN(ref)) {
+            g.setFill(REFERENCE);
+            g.fillText("- - " + String.format(Locale.ROOT, referenceLabel, ref), x, 3);
+            x -= 110;
+        }
         for (int i = channels.length - 1; i >= 0; i--) {
             g.setFill(COLOURS[i % COLOURS.length]);
             g.fillText("■ " + series.name(channels[i]), x, 3);
@@ -78,13 +118,21 @@ final class StripChart extends CanvasPane {
             lo = 0;
             hi = minSpan;
         }
+        if (!Double.isNaN(ref)) {
+            lo = Math.min(lo, ref);
+            hi = Math.max(hi, ref);
+        }
+        if (fromZero) {
+            lo = Math.min(lo, 0);
+            hi = Math.max(hi, lo + minSpan);
+        }
         if (hi - lo < minSpan) {
             double mid = (hi + lo) / 2;
             lo = mid - minSpan / 2;
             hi = mid + minSpan / 2;
         }
         double pad = (hi - lo) * 0.08;
-        lo -= pad;
+        lo = fromZero && lo >= 0 ? 0 : lo - pad;
         hi += pad;
         // grid and labels
         g.setStroke(Color.web("#263040"));
@@ -92,9 +140,11 @@ final class StripChart extends CanvasPane {
         g.setFill(Color.web("#8b949e"));
         g.setTextAlign(TextAlignment.RIGHT);
         g.setTextBaseline(VPos.CENTER);
-        for (int i = 0; i <= 4; i++) {
-            double v = lo + (hi - lo) * i / 4;
-            double y = top + ph - ph * i / 4;
+        // a label every 14 px at least, or they run into each other on a short plot
+        int divisions = ph >= 56 ? 4 : 2;
+        for (int i = 0; i <= divisions; i++) {
+            double v = lo + (hi - lo) * i / divisions;
+            double y = top + ph - ph * i / divisions;
             g.strokeLine(left, y, left + pw, y);
             g.fillText(String.format(Locale.ROOT, Math.abs(hi - lo) < 10 ? "%.1f" : "%.0f", v), left - 4, y);
         }
@@ -103,7 +153,9 @@ final class StripChart extends CanvasPane {
         for (double t = Math.ceil(tStart / 10) * 10; t <= tEnd; t += 10) {
             double px = left + (t - tStart) / (tEnd - tStart) * pw;
             g.strokeLine(px, top, px, top + ph);
-            g.fillText(String.format(Locale.ROOT, "%.0f s", t), px, top + ph + 2);
+            if (timeLabels) {
+                g.fillText(String.format(Locale.ROOT, "%.0f s", t), px, top + ph + 2);
+            }
         }
         // markers
         for (StationModel.Marker m : markers) {
@@ -120,6 +172,14 @@ final class StripChart extends CanvasPane {
             g.setFill(c);
             g.setTextAlign(TextAlignment.LEFT);
             g.fillText(m.label(), px + 3, top + 2 + ("FAULT".equals(m.type()) ? 12 : 0));
+        }
+        if (!Double.isNaN(ref)) {
+            double py = top + ph - (ref - lo) / (hi - lo) * ph;
+            g.setStroke(REFERENCE);
+            g.setLineWidth(1);
+            g.setLineDashes(6, 4);
+            g.strokeLine(left, py, left + pw, py);
+            g.setLineDashes((double[]) null);
         }
         // series
         g.setLineWidth(1.6);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pstr.core.channel.ChannelDelay;
 import io.pstr.core.status.Fault;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,10 +59,33 @@ class FaultPanelUiTest {
         return model;
     }
 
+    /** Ten seconds of flight with a failover at 6 s, so that every plot has something to draw (for the snapshot). */
+    private static void fly(StationModel model) {
+        long ms = 1_000_000;
+        StationConnection.Listener in = model.listener();
+        in.event(Statuses.event(1, 6_000 * ms, "FAULT", "OPERATOR", "A", "kill-primary: SIGKILL the primary's process", java.util.Map.of()));
+        in.event(Statuses.event(2, 6_022 * ms, "FAILOVER", "PROCESS_EXIT", "A", "replica A process exited: B takes the I/O",
+                java.util.Map.of("detectMs", 22.1)));
+        for (long t = 1_200; t <= 11_000; t += 200) {
+            long[] periods = new long[8];
+            for (int k = 0; k < 4; k++) {
+                long end = t - 150 + 50 * k;
+                periods[2 * k] = end * ms;
+                periods[2 * k + 1] = end >= 6_000 && end < 6_150 ? 20 + (end - 5_990) : 20 + (end / 50) % 3;
+            }
+            boolean afterKill = t > 6_000;
+            in.status(Statuses.status(t * ms, afterKill ? "B" : "A", afterKill ? 2 : 1, 10 + t / 1000.0, t / 20,
+                    Statuses.gaps(periods), new ChannelDelay(63, 40, 38 + (t / 200) % 5, 22, afterKill && t < 8_000 ? 1 : t),
+                    new ChannelDelay(63, 35, 31 + (t / 200) % 4, 20, t)));
+        }
+        model.flush();
+    }
+
     @Test
     void everyFaultButtonShouldShowWholeInsideTheWindowAt1280x800(FxRobot robot) {
         robot.interact(() -> {
             StationModel model = connectedModel();
+            fly(model);
             connection = new StationConnection("127.0.0.1:9", null, model.listener(), Duration.ofSeconds(3), Duration.ofSeconds(1));
             GroundStationView view = new GroundStationView(model, connection, recorder, Path.of("target", "ui-recordings"));
             Scene scene = new Scene(view.root(), 1280, 800);
@@ -99,6 +123,17 @@ class FaultPanelUiTest {
             Label counters = robot.lookup(id).queryAs(Label.class);
             if (counters.getHeight() + 0.5 < counters.prefHeight(counters.getWidth())) {
                 problems.add(id + " cut short: " + counters.getHeight() + " < " + counters.prefHeight(counters.getWidth()));
+            }
+        }
+        // the four plots keep a usable height, side by side with the buttons, inside the window
+        for (String id : List.of("#plot-altitude", "#plot-attitude", "#plot-command-gap", "#plot-channel-latency")) {
+            javafx.scene.layout.Region plot = robot.lookup(id).queryAs(javafx.scene.layout.Region.class);
+            Bounds at = plot.localToScene(plot.getBoundsInLocal());
+            if (!plot.isVisible() || plot.getHeight() + 0.5 < plot.getMinHeight() || plot.getWidth() < 400) {
+                problems.add(id + " too small: " + plot.getWidth() + "x" + plot.getHeight());
+            }
+            if (at.getMinX() < 0 || at.getMinY() < 0 || at.getMaxX() > scene.getWidth() || at.getMaxY() > scene.getHeight()) {
+                problems.add(id + " outside the window: " + at);
             }
         }
         assertTrue(problems.isEmpty(), problems.toString());

@@ -31,7 +31,8 @@ import org.testfx.util.WaitForAsyncUtils;
  * The ground station against the real system: the virtual board in its own JVM, the host manager here
  * with its API on an ephemeral port, two replica JVMs. The operator presses "Kill primary" and confirms;
  * the primary's process really gets SIGKILL, and the window must show the shadow holding the I/O and the
- * failover, with its detection time, in the timeline.
+ * failover, with its detection time, in the timeline. Before that, the plots must have the host's command gap
+ * at the board link (about one period) and both replicas' channel latency.
  */
 @ExtendWith(ApplicationExtension.class)
 class KillPrimaryUiTest {
@@ -97,6 +98,21 @@ class KillPrimaryUiTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertTrue(text(robot, "#holder-" + primary).startsWith("HOLDS THE I/O"), text(robot, "#holder-" + primary));
         assertTrue(text(robot, "#process-" + primary).contains("pid " + primaryPid), text(robot, "#process-" + primary));
+        // the host's command gap at the board link, one point per 50 ms period, and both replicas' channel latency
+        await("the command gap and both replicas' channel latency plotted").atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> onFx(robot, () -> finite(station.model.commandGaps(), 0).size() >= 20
+                        && !finite(station.model.channelLatency(), 0).isEmpty()
+                        && !finite(station.model.channelLatency(), 1).isEmpty()));
+        List<Double> gaps = onFx(robot, () -> finite(station.model.commandGaps(), 0));
+        double medianGapMs = gaps.stream().sorted().toList().get(gaps.size() / 2);
+        assertTrue(medianGapMs >= PERIOD_MS / 2.0 && medianGapMs <= 2.5 * PERIOD_MS,
+                "one output a period at the board link: median gap " + medianGapMs + " ms of " + gaps);
+        for (int replica = 0; replica < 2; replica++) {
+            int channel = replica;
+            List<Double> latencyUs = onFx(robot, () -> finite(station.model.channelLatency(), channel));
+            assertTrue(latencyUs.stream().allMatch(us -> us > 0), "channel latency of replica " + replica + ": " + latencyUs);
+        }
 
         robot.clickOn("#fault-kill-primary");
         await("the confirmation").atMost(Duration.ofSeconds(20)).until(() -> robot.lookup("#confirm-bar").query().isVisible());
@@ -116,6 +132,25 @@ class KillPrimaryUiTest {
         assertTrue(ProcessHandle.of(primaryPid).map(h -> !h.isAlive()).orElse(true), "the primary's process is really gone");
         assertTrue(station.model.markers().stream().anyMatch(m -> "FAILOVER".equals(m.type())), "marked on the plots' time axis");
         Snapshots.save(robot, station.view.root().getScene(), "real-system-after-kill");
+    }
+
+    /** The finite values of one channel of a plot's series. */
+    private static List<Double> finite(TimeSeries series, int channel) {
+        List<Double> values = new java.util.ArrayList<>();
+        for (int k = 0; k < series.size(); k++) {
+            double v = series.value(channel, k);
+            if (Double.isFinite(v)) {
+                values.add(v);
+            }
+        }
+        return values;
+    }
+
+    /** Reads the view model on the FX thread, which owns it. */
+    private static <T> T onFx(FxRobot robot, java.util.function.Supplier<T> read) {
+        java.util.concurrent.atomic.AtomicReference<T> value = new java.util.concurrent.atomic.AtomicReference<>();
+        robot.interact(() -> value.set(read.get()));
+        return value.get();
     }
 
     private static boolean primaryHoldsAndShadowInStep(SystemStatus s) {

@@ -1,11 +1,13 @@
 package io.pstr.ui;
 
 import static io.pstr.ui.Statuses.event;
+import static io.pstr.ui.Statuses.gaps;
 import static io.pstr.ui.Statuses.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pstr.core.channel.ChannelDelay;
 import java.time.ZoneOffset;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -32,7 +34,8 @@ class StationModelTest {
         assertEquals("80 MiB", model.replicaA().memoryProperty().get());
         assertEquals("pid 4242 (#1)", model.replicaA().processProperty().get());
         assertEquals(2, model.plots().size(), "every status is a point on the plots");
-        assertEquals(50.0, model.plots().value(3, 1), 1e-9, "10 setpoints in 0.2 s");
+        assertEquals(6.0, model.plots().value(0, 1), 1e-9);
+        assertEquals(20, model.controlPeriodMsProperty().get(), "the command gap's reference line");
         assertEquals(4, model.waypointsProperty().get().size());
         assertEquals(20.0, model.waypointsProperty().get().get(1).eastM());
         assertFalse(model.flush(), "nothing new");
@@ -99,8 +102,63 @@ class StationModelTest {
         assertTrue(model.connectedProperty().get());
         assertEquals(java.util.List.of("LOST", "MANAGER_RESTARTED", "RECONNECTED"),
                 model.timeline().stream().map(TimelineEntry::cause).toList());
-        assertTrue(Double.isNaN(model.plots().value(3, model.plots().size() - 1)),
-                "no setpoint rate across a restart (the counters started again)");
+    }
+
+    @Test
+    void shouldPlotEveryStatusPeriodsCommandGapOnceThoughStatusesCarrySeveral() {
+        long ms = 1_000_000;
+        // the stream sends a status every 200 ms; each carries the host's last few 50 ms periods
+        in.status(status(1_000 * ms, "A", 1, 10, 50, gaps(850 * ms, 20, 900 * ms, 21, 950 * ms, 20, 1_000 * ms, 20), null, null));
+        in.status(status(1_200 * ms, "A", 1, 10, 60, gaps(950 * ms, 20, 1_000 * ms, 20, 1_050 * ms, 20, 1_100 * ms, 45,
+                1_150 * ms, 95, 1_200 * ms, 105), null, null));
+        model.flush();
+        TimeSeries g = model.commandGaps();
+        assertEquals(8, g.size(), "periods 850 to 1200 ms, each once");
+        assertEquals(-0.15, g.time(0), 1e-9, "at the end of its period, on the plots' time axis");
+        assertEquals(0.2, g.time(7), 1e-9);
+        assertEquals(java.util.List.of(20.0, 21.0, 20.0, 20.0, 20.0, 45.0, 95.0, 105.0),
+                java.util.stream.IntStream.range(0, g.size()).mapToObj(k -> g.value(0, k)).toList());
+        // a status repeating what was plotted adds nothing; an older host manager says nothing
+        in.status(status(1_250 * ms, "B", 2, 10, 70, gaps(1_200 * ms, 105), null, null));
+        in.status(status(1_450 * ms, "B", 2, 10, 80));
+        model.flush();
+        assertEquals(8, g.size());
+    }
+
+    @Test
+    void shouldPlotEachReplicasChannelLatencyOnlyWhenItsPeerLoggedNewPackets() {
+        long ms = 1_000_000;
+        in.status(status(1_000 * ms, "A", 1, 10, 50, null, new ChannelDelay(63, 41, 38, 22, 1_000), new ChannelDelay(63, 35, 30, 20, 990)));
+        in.status(status(1_200 * ms, "A", 1, 10, 60, null, new ChannelDelay(63, 52, 40, 22, 1_010), new ChannelDelay(63, 35, 30, 20, 990)));
+        in.status(status(1_400 * ms, "A", 1, 10, 70, null, new ChannelDelay(63, 44, 39, 21, 1_020), ChannelDelay.NONE));
+        in.status(status(1_600 * ms, "A", 1, 10, 80, null, new ChannelDelay(12, 90, 70, 30, 12), new ChannelDelay(3, 61, 60, 55, 1_023)));
+        model.flush();
+        TimeSeries l = model.channelLatency();
+        assertEquals(4, l.size(), "a point per status");
+        assertEquals("replica A", l.name(0));
+        assertEquals("replica B", l.name(1));
+        assertEquals(java.util.List.of(38.0, 40.0, 39.0, 70.0), values(l, 0), "A's AVG_delay, µs; its restarted peer logs afresh");
+        assertEquals(30.0, l.value(1, 0));
+        assertTrue(Double.isNaN(l.value(1, 1)), "B's peer logged nothing new (B hung, or the channel cut): no point");
+        assertTrue(Double.isNaN(l.value(1, 2)), "none at all");
+        assertEquals(60.0, l.value(1, 3));
+    }
+
+    @Test
+    void shouldStartTheNewPlotsAfreshWithARestartedHostManager() {
+        long ms = 1_000_000;
+        in.status(status(5_000 * ms, "A", 1, 10, 50, gaps(5_000 * ms, 20), new ChannelDelay(63, 41, 38, 22, 500), null));
+        model.flush();
+        in.managerRestarted();
+        // the new manager's phase logs and periods start again: equal figures are new ones
+        in.status(status(9_000 * ms, "A", 1, 0, 3, gaps(9_000 * ms, 20), new ChannelDelay(63, 41, 38, 22, 500), null));
+        model.flush();
+        assertEquals(2, model.commandGaps().size());
+        assertEquals(38.0, model.channelLatency().value(0, 1));
+    }
+
+    private static java.util.List<Double> values(TimeSeries s, int channel) {
+        return java.util.stream.IntStream.range(0, s.size()).mapToObj(k -> s.value(channel, k)).toList();
     }
 
     @Test

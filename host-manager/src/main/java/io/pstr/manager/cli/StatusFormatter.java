@@ -1,6 +1,8 @@
 package io.pstr.manager.cli;
 
+import io.pstr.core.channel.ChannelDelay;
 import io.pstr.core.status.AircraftStatus;
+import io.pstr.core.status.CommandGapStatus;
 import io.pstr.core.status.GateStatus;
 import io.pstr.core.status.JournalEvent;
 import io.pstr.core.status.LinkStatus;
@@ -52,6 +54,15 @@ public final class StatusFormatter {
                     g.fencedReachedBoard() != 0 ? " (MUST BE 0)" : "", g.lateDropped(), g.missedCycles(),
                     g.acceptanceRejected(), g.divergentCycles()));
         }
+        CommandGapStatus w = s.commandGap();
+        if (w.gapMs() < 0) {
+            out.append("writes   no control output written to the board yet\n");
+        } else {
+            out.append(String.format(Locale.ROOT,
+                    "writes   command gap %s ms  largest interval %s ms  (last %d ms)  last write %s ms before this status%n",
+                    number(w.gapMs(), 1), w.maxIntervalMs() < 0 ? "-" : number(w.maxIntervalMs(), 1), w.statusPeriodMs(),
+                    number((s.monoNs() - w.lastWriteMonoNs()) / 1e6, 1)));
+        }
         if (s.replicas() != null) {
             for (ReplicaStatus r : s.replicas()) {
                 io.pstr.core.channel.ChannelCounters c = r.channel();
@@ -59,6 +70,11 @@ public final class StatusFormatter {
                         "channel  %s sent %d  received %d  refused %d  late %d  fast %d  overflow %d  fallback %d  unreachable %d%n",
                         r.slot(), c.sent(), c.received(), c.refused(), c.late(), c.fastPath(), c.overflow(), c.fallbacks(),
                         c.unreachable()));
+                ChannelDelay d = r.channelDelay();
+                out.append(d.samples() == 0
+                        ? String.format(Locale.ROOT, "         %s to its peer: no packet delivered%n", r.slot())
+                        : String.format(Locale.ROOT, "         %s to its peer: delay avg %d us  min %d us  last %d us  (%d packets)%n",
+                                r.slot(), d.avgDelayUs(), d.minDelayUs(), d.lastUs(), d.samples()));
             }
         }
         LinkStatus l = s.board();

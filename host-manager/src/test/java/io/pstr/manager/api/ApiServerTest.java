@@ -2,6 +2,9 @@ package io.pstr.manager.api;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pstr.core.channel.ChannelDelay;
+import io.pstr.core.status.CommandGapStatus;
 import io.pstr.core.status.Fault;
 import io.pstr.core.status.JournalEvent;
 import io.pstr.core.status.SystemStatus;
@@ -24,6 +27,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -97,6 +101,40 @@ class ApiServerTest {
         assertEquals(200, status.statusCode());
         assertEquals(FakeControlPlane.sampleStatus(), ApiJson.MAPPER.readValue(status.body(), SystemStatus.class));
         assertEquals("PRIMARY_ACTIVE", json(status).get("state").asText());
+    }
+
+    @Test
+    void shouldNameTheCommandGapAndTheChannelDelaysClearlyInTheStatusJson() throws Exception {
+        JsonNode status = json(get("/status"));
+        JsonNode gap = status.get("commandGap");
+        assertEquals(50, gap.get("statusPeriodMs").asInt());
+        assertEquals(20.6, gap.get("maxIntervalMs").asDouble());
+        assertEquals(20.6, gap.get("gapMs").asDouble());
+        assertEquals(119_656_789L, gap.get("lastWriteMonoNs").asLong());
+        assertEquals(2, gap.get("recent").size());
+        assertEquals(41.2, gap.get("recent").get(0).get("gapMs").asDouble());
+        assertEquals(73_456_789L, gap.get("recent").get(0).get("endMonoNs").asLong());
+        JsonNode delay = status.get("replicas").get(0).get("channelDelay");
+        assertEquals(List.of("samples", "lastUs", "avgDelayUs", "minDelayUs", "newestSeq"), fieldNames(delay));
+        assertEquals(38, delay.get("avgDelayUs").asLong());
+        assertEquals(22, delay.get("minDelayUs").asLong());
+        assertEquals(-1, status.get("replicas").get(1).get("channelDelay").get("avgDelayUs").asLong(), "none: -1");
+    }
+
+    @Test
+    void shouldReadAStatusOfAnOlderHostManagerWithoutTheNewFields() throws Exception {
+        ObjectNode old = ApiJson.MAPPER.valueToTree(FakeControlPlane.sampleStatus());
+        old.remove("commandGap");
+        ((ObjectNode) old.get("replicas").get(0)).remove("channelDelay");
+        SystemStatus read = ApiJson.MAPPER.treeToValue(old, SystemStatus.class);
+        assertEquals(CommandGapStatus.NONE, read.commandGap());
+        assertEquals(ChannelDelay.NONE, read.replicas().get(0).channelDelay());
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     @Test

@@ -29,7 +29,10 @@ class StatusFormatterTest {
         assertEquals(List.of("B", "shadow", "SUSPECT", "4343", "2", "never", "4100", "4099", "3", "1", "0", "7", "HOVER", "process"),
                 List.of(lines[4].trim().split("\\s+")));
         assertTrue(text.contains("gate     sent 4200  fallback 2  fenced 5  fenced-at-board 0  late 1  missed 0  rejected 1  divergent 0\n"), text);
-        assertTrue(text.contains("channel  A sent 4200  received 4100  refused 0  late 1  fast 0  overflow 0  fallback 0  unreachable 2\n"), text);
+        assertTrue(text.contains("writes   command gap 20.6 ms  largest interval 20.6 ms  (last 50 ms)  last write 3.8 ms before this status\n"), text);
+        assertTrue(text.contains("channel  A sent 4200  received 4100  refused 0  late 1  fast 0  overflow 0  fallback 0  unreachable 2\n"
+                + "         A to its peer: delay avg 38 us  min 22 us  last 41 us  (63 packets)\n"), text);
+        assertTrue(text.contains("         B to its peer: no packet delivered\n"), text);
         assertTrue(text.contains("link     tcp:127.0.0.1:5760 UP mavlink  in 100000 B/2000 frames  out 50000 B/1000 frames  crc 1  skipped 17 B  gaps 2 (lost 3)\n"), text);
         assertTrue(text.contains("         downs 1 (last: connection closed)  refused 0 writes/0 B  queue drops 0  queue delay p50 120 us p99 900 us max 1500 us\n"), text);
         assertTrue(text.contains("         gaps by sys/comp {1/1=2}\n"), text);
@@ -39,11 +42,12 @@ class StatusFormatterTest {
     @Test
     void shouldTolerateAManagerThatIsStillStarting() {
         SystemStatus starting = new SystemStatus(0, "STARTING", 0, 0, null, null, 0, 20, null, null, null, null,
-                new AircraftStatus(Double.NaN, 0, 0, 0, 0, 0, 0, 0, false, null, Double.NaN, -1), null);
+                new AircraftStatus(Double.NaN, 0, 0, 0, 0, 0, 0, 0, false, null, Double.NaN, -1), null, null);
         String text = StatusFormatter.format(starting);
         assertTrue(text.startsWith("state STARTING (0)  epoch 0  holder -  primary -"), text);
         assertTrue(text.contains("(no replicas)"), text);
         assertTrue(text.contains("gate     -"), text);
+        assertTrue(text.contains("writes   no control output written to the board yet\n"), text);
         assertTrue(text.contains("link     -"), text);
         assertTrue(text.contains("aircraft alt n/a m"), text);
         assertTrue(text.contains("telemetry never old"), text);
@@ -54,7 +58,7 @@ class StatusFormatterTest {
         SystemStatus s = FakeControlPlane.sampleStatus();
         SystemStatus bad = new SystemStatus(s.monoNs(), s.state(), s.stateCode(), s.epoch(), s.holder(), s.primary(),
                 s.cycle(), s.controlPeriodMs(), s.failbackPolicy(), s.replicas(), new GateStatus(1, 0, 0, 2, 0, 0, 0, 0),
-                s.board(), s.aircraft(), s.waypoints());
+                s.board(), s.aircraft(), s.waypoints(), s.commandGap());
         assertTrue(StatusFormatter.format(bad).contains("fenced-at-board 2 (MUST BE 0)"));
     }
 

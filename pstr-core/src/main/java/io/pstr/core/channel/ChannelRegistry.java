@@ -2,6 +2,7 @@ package io.pstr.core.channel;
 
 import io.pstr.core.shm.SharedFiles;
 import java.io.IOException;
+import java.lang.invoke.VarHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -21,11 +22,18 @@ import org.slf4j.LoggerFactory;
 public final class ChannelRegistry implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChannelRegistry.class);
+    /**
+     * Phase records a reader can take from an endpoint's log: one fewer than the log holds, since the oldest
+     * slot is the one the receiver overwrites next.
+     */
+    public static final int DELAY_WINDOW = ShmEndpointFile.LOG_ENTRIES - 1;
 
     private final Path dir;
     private final int fastBytes;
     private final int normalBytes;
     private final Map<ChannelAddress, ShmEndpointFile> endpoints = new LinkedHashMap<>();
+    /** Reused by {@link #delays}: the paper's estimates over what the log holds. */
+    private final DelayDatabase window = new DelayDatabase(DELAY_WINDOW);
 
     public ChannelRegistry(Path dir) {
         this(dir, ShmEndpointFile.DEFAULT_FAST_BYTES, ShmEndpointFile.DEFAULT_NORMAL_BYTES);
@@ -112,6 +120,48 @@ public final class ChannelRegistry implements AutoCloseable {
     public ChannelCounters counters(ChannelAddress address) {
         ShmEndpointFile f = endpoints.get(address);
         return f == null ? ChannelCounters.ZERO : Channel.readCounters(f.header, ShmEndpointFile.COUNTERS);
+    }
+
+    /**
+     * The delays of {@code sender}'s packets to {@code receiver}, from the phase log the receiver keeps in its
+     * endpoint file (the one its senders read to fill their {@link DelayDatabase}): the same records, read the
+     * same way, so the figures are the sender's own MIN_delay and AVG_delay over the packets the log still holds.
+     * {@link ChannelDelay#NONE} when the receiver is not registered here or holds no packet of the sender.
+     */
+    public ChannelDelay delays(ChannelAddress sender, ChannelAddress receiver) {
+        ShmEndpointFile f = receiver == null ? null : endpoints.get(receiver);
+        if (f == null || sender == null) {
+            return ChannelDelay.NONE;
+        }
+        UnsafeBuffer h = f.header;
+        long seq = h.getLongVolatile(ShmEndpointFile.LOG_SEQ);
+        window.clear();
+        long newest = 0;
+        long lastNs = -1;
+        for (long i = Math.max(0, seq - DELAY_WINDOW); i < seq; i++) {
+            int at = ShmEndpointFile.LOG_RECORDS + (int) (i % ShmEndpointFile.LOG_ENTRIES) * ShmEndpointFile.LOG_RECORD_BYTES;
+            long g = h.getLong(at + ShmEndpointFile.LOG_G);
+            long q = h.getLong(at + ShmEndpointFile.LOG_Q);
+            long p = h.getLong(at + ShmEndpointFile.LOG_P);
+            long t = h.getLong(at + ShmEndpointFile.LOG_T);
+            long msb = h.getLong(at + ShmEndpointFile.LOG_SRC_MSB);
+            long lsb = h.getLong(at + ShmEndpointFile.LOG_SRC_LSB);
+            long taskLate = h.getLong(at + ShmEndpointFile.LOG_SRC_TASK_LATE);
+            VarHandle.loadLoadFence();
+            if (h.getLongVolatile(ShmEndpointFile.LOG_SEQ) - i >= ShmEndpointFile.LOG_ENTRIES) {
+                continue; // overwritten while we read it
+            }
+            if (sender.is(msb, lsb, (int) taskLate) && g >= 0 && q >= 0 && p >= 0 && t >= 0) {
+                window.record(g, q, p, t);
+                newest = i + 1;
+                lastNs = g + q + p + t;
+            }
+        }
+        if (window.size() == 0) {
+            return ChannelDelay.NONE;
+        }
+        return new ChannelDelay(window.size(), lastNs / 1_000, window.avgDelayNs() / 1_000, window.minDelayNs() / 1_000,
+                newest);
     }
 
     private ShmEndpointFile endpoint(ChannelAddress address) {

@@ -1,6 +1,7 @@
 package io.pstr.core.status;
 
 import io.pstr.core.channel.ChannelCounters;
+import io.pstr.core.channel.ChannelDelay;
 
 /**
  * One replica as the management module sees it.
@@ -18,6 +19,8 @@ import io.pstr.core.channel.ChannelCounters;
  * @param rssKb              resident memory of its process in KiB; -1 unknown
  * @param sandbox            what the replica runs in: {@code jail} (Linux namespaces and cgroup limits) or {@code process}
  * @param channel            counters of its endpoint on the direct channel
+ * @param channelDelay       one-way delays of the packets it sent its peer over the direct channel (heartbeats
+ *                           mostly), from the peer's phase log; {@link ChannelDelay#NONE} when none or no peer
  */
 public record ReplicaStatus(
         String slot,
@@ -40,12 +43,26 @@ public record ReplicaStatus(
         double cpuPercent,
         long rssKb,
         String sandbox,
-        ChannelCounters channel) {
+        ChannelCounters channel,
+        ChannelDelay channelDelay) {
 
     public ReplicaStatus {
         if (channel == null) {
             channel = ChannelCounters.ZERO;
         }
+        if (channelDelay == null) {
+            channelDelay = ChannelDelay.NONE;
+        }
+    }
+
+    /** Without channel delays (nothing delivered to a peer). */
+    public ReplicaStatus(String slot, String role, boolean holder, String health, long pid, int incarnation,
+            long heartbeatAgeMs, long cyclesRun, long lastCycle, long deadlineMisses, long acceptanceFailures,
+            long divergentCycles, long inputRingDrops, String missionPhase, long inputFrames, boolean boardLinkUp,
+            long boardLinkDowns, double cpuPercent, long rssKb, String sandbox, ChannelCounters channel) {
+        this(slot, role, holder, health, pid, incarnation, heartbeatAgeMs, cyclesRun, lastCycle, deadlineMisses,
+                acceptanceFailures, divergentCycles, inputRingDrops, missionPhase, inputFrames, boardLinkUp, boardLinkDowns,
+                cpuPercent, rssKb, sandbox, channel, ChannelDelay.NONE);
     }
 
     /** Without channel counters (a replica that has no endpoint). */
@@ -55,6 +72,6 @@ public record ReplicaStatus(
             long boardLinkDowns, double cpuPercent, long rssKb, String sandbox) {
         this(slot, role, holder, health, pid, incarnation, heartbeatAgeMs, cyclesRun, lastCycle, deadlineMisses,
                 acceptanceFailures, divergentCycles, inputRingDrops, missionPhase, inputFrames, boardLinkUp, boardLinkDowns,
-                cpuPercent, rssKb, sandbox, ChannelCounters.ZERO);
+                cpuPercent, rssKb, sandbox, ChannelCounters.ZERO, ChannelDelay.NONE);
     }
 }

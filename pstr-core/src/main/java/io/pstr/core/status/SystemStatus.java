@@ -14,6 +14,8 @@ import java.util.List;
  * @param primary      slot of the designated primary
  * @param cycle        last control cycle the host ticked
  * @param waypoints    the mission's waypoints as the host manager gave them to the replicas; empty when unknown
+ * @param commandGap   the command gap at the board link as the host sees it; {@link CommandGapStatus#NONE} when
+ *                     nothing was written yet (or the host manager does not say)
  */
 public record SystemStatus(
         long monoNs,
@@ -29,9 +31,13 @@ public record SystemStatus(
         GateStatus gate,
         LinkStatus board,
         AircraftStatus aircraft,
-        List<Waypoint> waypoints) {
+        List<Waypoint> waypoints,
+        CommandGapStatus commandGap) {
 
     public SystemStatus {
         waypoints = waypoints == null ? List.of() : List.copyOf(waypoints);
+        if (commandGap == null) {
+            commandGap = CommandGapStatus.NONE;
+        }
     }
 }

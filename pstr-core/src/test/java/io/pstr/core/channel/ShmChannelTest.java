@@ -91,6 +91,39 @@ class ShmChannelTest {
     }
 
     @Test
+    void shouldShowTheHostEachSendersDelaysFromTheReceiversPhaseLog() {
+        open(1 << 16, 1 << 20);
+        assertEquals(ChannelDelay.NONE, registry.delays(a, b), "nothing delivered yet");
+        learnDelay(3, 2_000);
+        learnDelay(1, 6_000);
+        // T only (the clock stands still while sending): 2, 2, 2 and 6 µs
+        ChannelDelay d = registry.delays(a, b);
+        assertEquals(new ChannelDelay(4, 6, 3, 2, 4), d);
+        assertEquals(sender.avgDelayNs(b) / 1_000, d.avgDelayUs(), "the sender's own AVG_delay");
+        assertEquals(sender.minDelayNs(b) / 1_000, d.minDelayUs(), "the sender's own MIN_delay");
+        assertEquals(ChannelDelay.NONE, registry.delays(b, a), "b sent nothing");
+        assertEquals(ChannelDelay.NONE, registry.delays(a, new ChannelAddress(UUID.randomUUID(), 1)), "no such receiver");
+
+        // Another sender's packets in the same log are not a's; the window holds what the log still has.
+        ChannelAddress c = new ChannelAddress(UUID.randomUUID(), 1);
+        registry.register(c);
+        registry.grant(c, b);
+        try (ShmChannel third = ShmChannel.open(registry.dir(), c, () -> nowNs)) {
+            payload.putInt(0, 5);
+            assertEquals(SendResult.SENT, third.send(b, 5, payload, 0, 16, Long.MAX_VALUE, DeadlineKind.SOFT));
+            nowNs += 100_000;
+            assertEquals(1, drain().size());
+            assertEquals(d, registry.delays(a, b), "c's 100 µs packet is c's");
+            assertEquals(new ChannelDelay(1, 100, 100, 100, 5), registry.delays(c, b));
+        }
+        learnDelay(100, 1_000);
+        ChannelDelay full = registry.delays(a, b);
+        assertEquals(ChannelRegistry.DELAY_WINDOW, full.samples());
+        assertEquals(new ChannelDelay(ChannelRegistry.DELAY_WINDOW, 1, 1, 1, 105), full);
+        assertEquals(sender.avgDelayNs(b) / 1_000, full.avgDelayUs());
+    }
+
+    @Test
     void shouldRefuseAHardDeadlineTheEstimateCannotMeetAndQueueNothing() {
         open(1 << 16, 1 << 20);
         learnDelay(4, 1_000);
