@@ -2,7 +2,6 @@ package io.pstr.core.channel;
 
 import io.pstr.core.shm.SharedFiles;
 import java.io.IOException;
-import java.lang.invoke.VarHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -136,32 +135,19 @@ public final class ChannelRegistry implements AutoCloseable {
         UnsafeBuffer h = f.header;
         long seq = h.getLongVolatile(ShmEndpointFile.LOG_SEQ);
         window.clear();
-        long newest = 0;
-        long lastNs = -1;
-        for (long i = Math.max(0, seq - DELAY_WINDOW); i < seq; i++) {
-            int at = ShmEndpointFile.LOG_RECORDS + (int) (i % ShmEndpointFile.LOG_ENTRIES) * ShmEndpointFile.LOG_RECORD_BYTES;
-            long g = h.getLong(at + ShmEndpointFile.LOG_G);
-            long q = h.getLong(at + ShmEndpointFile.LOG_Q);
-            long p = h.getLong(at + ShmEndpointFile.LOG_P);
-            long t = h.getLong(at + ShmEndpointFile.LOG_T);
-            long msb = h.getLong(at + ShmEndpointFile.LOG_SRC_MSB);
-            long lsb = h.getLong(at + ShmEndpointFile.LOG_SRC_LSB);
-            long taskLate = h.getLong(at + ShmEndpointFile.LOG_SRC_TASK_LATE);
-            VarHandle.loadLoadFence();
-            if (h.getLongVolatile(ShmEndpointFile.LOG_SEQ) - i >= ShmEndpointFile.LOG_ENTRIES) {
-                continue; // overwritten while we read it
-            }
+        long[] newestAndLast = {0, -1};
+        ShmEndpointFile.readLog(h, Math.max(0, seq - DELAY_WINDOW), seq, (i, g, q, p, t, msb, lsb, taskLate) -> {
             if (sender.is(msb, lsb, (int) taskLate) && g >= 0 && q >= 0 && p >= 0 && t >= 0) {
                 window.record(g, q, p, t);
-                newest = i + 1;
-                lastNs = g + q + p + t;
+                newestAndLast[0] = i + 1;
+                newestAndLast[1] = g + q + p + t;
             }
-        }
+        });
         if (window.size() == 0) {
             return ChannelDelay.NONE;
         }
-        return new ChannelDelay(window.size(), lastNs / 1_000, window.avgDelayNs() / 1_000, window.minDelayNs() / 1_000,
-                newest);
+        return new ChannelDelay(window.size(), newestAndLast[1] / 1_000, window.avgDelayNs() / 1_000, window.minDelayNs() / 1_000,
+                newestAndLast[0]);
     }
 
     private ShmEndpointFile endpoint(ChannelAddress address) {

@@ -162,6 +162,7 @@ public final class ShmChannel extends Channel {
         private final ShmEndpointFile dest;
         private final long futexAddress;
         private long logSeen;
+        private ShmEndpointFile.LogRecordSink ownPackets;
 
         ShmRoute(ChannelAddress address, ShmEndpointFile dest, int window) {
             super(address, window);
@@ -224,23 +225,15 @@ public final class ShmChannel extends Channel {
                 return;
             }
             long from = Math.max(logSeen, seq - ShmEndpointFile.LOG_ENTRIES + 1);
-            for (long i = from; i < seq; i++) {
-                int at = ShmEndpointFile.LOG_RECORDS + (int) (i % ShmEndpointFile.LOG_ENTRIES) * ShmEndpointFile.LOG_RECORD_BYTES;
-                long g = h.getLong(at + ShmEndpointFile.LOG_G);
-                long q = h.getLong(at + ShmEndpointFile.LOG_Q);
-                long p = h.getLong(at + ShmEndpointFile.LOG_P);
-                long t = h.getLong(at + ShmEndpointFile.LOG_T);
-                long msb = h.getLong(at + ShmEndpointFile.LOG_SRC_MSB);
-                long lsb = h.getLong(at + ShmEndpointFile.LOG_SRC_LSB);
-                long taskLate = h.getLong(at + ShmEndpointFile.LOG_SRC_TASK_LATE);
-                VarHandle.loadLoadFence();
-                if (h.getLongVolatile(ShmEndpointFile.LOG_SEQ) - i >= ShmEndpointFile.LOG_ENTRIES) {
-                    continue; // overwritten while we read it
-                }
-                if (owner.self.is(msb, lsb, (int) taskLate)) {
-                    owner.recordPhases(this, g, q, p, t, (taskLate >>> 32) != 0);
-                }
+            if (ownPackets == null) {
+                // made once: a route belongs to one channel, and the send path must not allocate
+                ownPackets = (i, g, q, p, t, msb, lsb, taskLate) -> {
+                    if (owner.self.is(msb, lsb, (int) taskLate)) {
+                        owner.recordPhases(this, g, q, p, t, (taskLate >>> 32) != 0);
+                    }
+                };
             }
+            ShmEndpointFile.readLog(h, from, seq, ownPackets);
             logSeen = seq;
         }
 

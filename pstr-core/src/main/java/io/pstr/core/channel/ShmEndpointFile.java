@@ -1,6 +1,7 @@
 package io.pstr.core.channel;
 
 import io.pstr.core.shm.SharedFiles;
+import java.lang.invoke.VarHandle;
 import java.nio.MappedByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,5 +137,36 @@ final class ShmEndpointFile implements AutoCloseable {
     @Override
     public void close() {
         IoUtil.unmap(mapped);
+    }
+
+    /** One record of an endpoint's phase log, as {@link #readLog} hands it over. */
+    interface LogRecordSink {
+        /**
+         * @param seq         the record's sequence number
+         * @param srcTaskLate the source's task id in the low 32 bits, the late flag in bit 32
+         */
+        void record(long seq, long g, long q, long p, long t, long srcMsb, long srcLsb, long srcTaskLate);
+    }
+
+    /**
+     * Reads the phase-log records {@code [from, to)} of the endpoint whose header is {@code h}, skipping any
+     * the receiver overwrote while they were read (the log is a ring its owner writes without a lock).
+     */
+    static void readLog(UnsafeBuffer h, long from, long to, LogRecordSink sink) {
+        for (long i = from; i < to; i++) {
+            int at = LOG_RECORDS + (int) (i % LOG_ENTRIES) * LOG_RECORD_BYTES;
+            long g = h.getLong(at + LOG_G);
+            long q = h.getLong(at + LOG_Q);
+            long p = h.getLong(at + LOG_P);
+            long t = h.getLong(at + LOG_T);
+            long msb = h.getLong(at + LOG_SRC_MSB);
+            long lsb = h.getLong(at + LOG_SRC_LSB);
+            long taskLate = h.getLong(at + LOG_SRC_TASK_LATE);
+            VarHandle.loadLoadFence();
+            if (h.getLongVolatile(LOG_SEQ) - i >= LOG_ENTRIES) {
+                continue; // overwritten while we read it
+            }
+            sink.record(i, g, q, p, t, msb, lsb, taskLate);
+        }
     }
 }
