@@ -533,7 +533,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
     private JournalEvent injectReplicaFault(Fault fault) {
         Slot primary = fsm.primary();
         Slot target = switch (fault) {
-            case KILL_SHADOW -> primary.other();
+            case KILL_SHADOW, HANG_SHADOW, STALL_SHADOW -> primary.other();
             default -> primary;
         };
         ReplicaHandle r = replicas.get(target);
@@ -542,18 +542,22 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         }
         long now = clock.nanoTime();
         switch (fault) {
-            case KILL_PRIMARY, KILL_SHADOW -> {
+            case KILL_PRIMARY -> {
                 fsm.faultInjected(now);
                 r.sandbox.kill();
             }
+            // Faults of the shadow change no holder: they start no detection clock.
+            case KILL_SHADOW -> r.sandbox.kill();
+            case HANG_SHADOW -> r.sandbox.stop();
+            case STALL_SHADOW -> distributor.control(target, (m, ring) -> m.fault(ring, MessageTypes.FAULT_STALL, 100));
             case HANG_PRIMARY -> {
                 r.sandbox.stop();
                 fsm.faultInjected(clock.nanoTime());
             }
-            case RESUME_PRIMARY -> {
+            case RESUME_PRIMARY, RESUME_SHADOW -> {
                 ReplicaHandle stopped = findStopped();
                 if (stopped == null) {
-                    throw new IllegalArgumentException("resume-primary: no stopped replica to resume");
+                    throw new IllegalArgumentException(fault.wireName() + ": no stopped replica to resume");
                 }
                 stopped.sandbox.resume();
                 r = stopped;

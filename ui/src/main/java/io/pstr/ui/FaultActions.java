@@ -10,7 +10,7 @@ import javafx.scene.input.KeyCombination;
  * The fault buttons the ground station offers: one for every fault the host manager applies, in groups by
  * what they hit, each with a keyboard shortcut. Ctrl+1..6 keep the meaning they had before the panel grew
  * (an operator's fingers should not find a different fault under a known key); the others follow on Ctrl+7..0
- * and Ctrl+Shift+1..4. No scene graph here, so that tests can check the table without a display.
+ * and Ctrl+Shift+1..7. No scene graph here, so that tests can check the table without a display.
  */
 final class FaultActions {
 
@@ -47,6 +47,9 @@ final class FaultActions {
             new Action(Fault.FREEZE_PRIMARY, Group.PRIMARY_OUTPUT, "Freeze", ctrl(KeyCode.DIGIT0)),
             new Action(Fault.DIVERGE_PRIMARY, Group.PRIMARY_OUTPUT, "Diverge", ctrlShift(KeyCode.DIGIT1)),
             new Action(Fault.KILL_SHADOW, Group.SHADOW_AND_CHANNEL, "Kill shadow", ctrl(KeyCode.DIGIT5)),
+            new Action(Fault.HANG_SHADOW, Group.SHADOW_AND_CHANNEL, "Hang shadow", ctrlShift(KeyCode.DIGIT5)),
+            new Action(Fault.RESUME_SHADOW, Group.SHADOW_AND_CHANNEL, "Resume shadow", ctrlShift(KeyCode.DIGIT6)),
+            new Action(Fault.STALL_SHADOW, Group.SHADOW_AND_CHANNEL, "Stall shadow", ctrlShift(KeyCode.DIGIT7)),
             new Action(Fault.KILL_BOTH, Group.SHADOW_AND_CHANNEL, "Kill both", ctrl(KeyCode.DIGIT6)),
             new Action(Fault.CUT_CHANNEL, Group.SHADOW_AND_CHANNEL, "Cut channel", ctrlShift(KeyCode.DIGIT2)),
             new Action(Fault.BOARD_NOISE, Group.BOARD_LINK, "Noise", ctrlShift(KeyCode.DIGIT3)),
@@ -83,7 +86,7 @@ final class FaultActions {
      */
     static String question(Fault fault, String primary, String shadow, String board) {
         String target = switch (fault) {
-            case KILL_SHADOW -> "shadow " + shadow;
+            case KILL_SHADOW, HANG_SHADOW, RESUME_SHADOW, STALL_SHADOW -> "shadow " + shadow;
             case KILL_BOTH -> "primary " + primary + " and shadow " + shadow;
             case CUT_CHANNEL -> "between primary " + primary + " and shadow " + shadow;
             case BOARD_NOISE, BOARD_UNPLUG -> "board link " + board;

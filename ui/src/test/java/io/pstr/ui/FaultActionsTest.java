@@ -72,5 +72,7 @@ class FaultActionsTest {
         assertTrue(FaultActions.question(Fault.CUT_CHANNEL, primary, shadow, board)
                 .endsWith("— between primary A, pid 4242 and shadow B, pid 4343. Inject?"));
         assertTrue(FaultActions.question(Fault.STALL_PRIMARY, primary, shadow, board).endsWith("— primary A, pid 4242. Inject?"));
+        assertTrue(FaultActions.question(Fault.HANG_SHADOW, primary, shadow, board).endsWith("— shadow B, pid 4343. Inject?"));
+        assertTrue(FaultActions.question(Fault.STALL_SHADOW, primary, shadow, board).endsWith("— shadow B, pid 4343. Inject?"));
     }
 }

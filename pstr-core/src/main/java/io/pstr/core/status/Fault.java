@@ -19,7 +19,10 @@ public enum Fault {
     DIVERGE_PRIMARY("perturb the primary's state once (a counter in its ODS): the replicas' state hashes differ"),
     CUT_CHANNEL("cut the direct channel between the replicas both ways (heartbeats, checkpoints, request notices) for 100 cycles"),
     BOARD_NOISE("feed 300 random bytes into the board link's receive path, between two reads"),
-    BOARD_UNPLUG("unplug the board link for 3 s: the host closes it and does not reconnect before the 3 s are over");
+    BOARD_UNPLUG("unplug the board link for 3 s: the host closes it and does not reconnect before the 3 s are over"),
+    HANG_SHADOW("SIGSTOP the shadow's process: the primary keeps the I/O; the shadow is fenced out until resumed"),
+    RESUME_SHADOW("SIGCONT a stopped shadow: it rejoins and is brought back in step"),
+    STALL_SHADOW("make each of the shadow's steps take 1.5 control periods for 100 cycles (alive, beating, late)");
 
     private final String description;
 
