@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /** The near end of one transport's ping-pong: starts the peer process and times round trips to it. */
@@ -124,7 +125,14 @@ abstract class PingPong implements AutoCloseable {
         /** Leaves the peer idle for {@code idleMs}; returns its receiving thread's CPU ns, process CPU ns and wall ns. */
         long[] idle(long idleMs) throws InterruptedException {
             send(Wire.IDLE_BEGIN, 0);
-            Thread.sleep(idleMs); // the benchmark's idle period itself, not a wait for something
+            // The benchmark's idle period itself, measured on the clock (not a wait for something).
+            long idleEndNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(idleMs);
+            for (long left = idleEndNs - System.nanoTime(); left > 0; left = idleEndNs - System.nanoTime()) {
+                LockSupport.parkNanos(left);
+                if (Thread.interrupted()) {
+                    throw new InterruptedException("idle period interrupted");
+                }
+            }
             idle[2] = 0;
             send(Wire.IDLE_END, 0);
             long start = System.nanoTime();
