@@ -44,8 +44,8 @@ public record MissionPlan(
     public static MissionPlan square(double takeoffAltitudeM, double sideM, double cruiseSpeedMps) {
         double altM = takeoffAltitudeM;
         return new MissionPlan(true, altM,
-                List.of(new Waypoint(sideM, 0, altM), new Waypoint(sideM, sideM, altM),
-                        new Waypoint(0, sideM, altM), new Waypoint(0, 0, altM)),
+                io.pstr.core.status.Waypoint.square(altM, sideM).stream()
+                        .map(w -> new Waypoint(w.northM(), w.eastM(), w.altitudeM())).toList(),
                 cruiseSpeedMps, 0.6, 1500, 2000);
     }
 

@@ -176,12 +176,6 @@ public final class ManagerOptions {
         };
     }
 
-    /** The square the replicas fly with these options (app-flightctl's MissionPlan.square): N, E, S, W back over the origin. */
-    static List<Waypoint> squareWaypoints(double altitudeM, double sideM) {
-        return List.of(new Waypoint(sideM, 0, altitudeM), new Waypoint(sideM, sideM, altitudeM),
-                new Waypoint(0, sideM, altitudeM), new Waypoint(0, 0, altitudeM));
-    }
-
     /** Builds a validated host-manager context; replicas get the same mission options. */
     public HostManager.Context context(Endpoint board, Path dir, Journal journal) {
         finite("--grace-ms", graceMs);
@@ -211,7 +205,7 @@ public final class ManagerOptions {
         ctx.launcher = Sandboxes.forReplicas(Sandboxes.Mode.parse(sandbox), Classpaths.replica(), missionArgs,
                 new Cgroups.Limits(replicaCpus, ByteSize.parse(replicaMemory)));
         ctx.priority = ThreadPriority.Mode.parse(priority);
-        ctx.waypoints = squareWaypoints(takeoffAltitudeM, squareSideM);
+        ctx.waypoints = Waypoint.square(takeoffAltitudeM, squareSideM);
         ctx.journal = journal;
         if (noTlog && tlog != null) {
             throw new IllegalArgumentException("--tlog and --no-tlog contradict each other");
