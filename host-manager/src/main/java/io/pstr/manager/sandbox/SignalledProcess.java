@@ -87,6 +87,12 @@ public final class SignalledProcess implements SandboxLauncher.Sandbox {
     }
 
     private void signal(String name) {
+        signal(targetPid, name);
+    }
+
+    /** Sends signal {@code name} (STOP, CONT) to {@code pid} with kill(1). */
+    public static void signal(long pid, String name) {
+        long targetPid = pid;
         try {
             Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(targetPid)).start();
             if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {

@@ -60,6 +60,23 @@ public final class ChannelRegistry implements AutoCloseable {
         endpoints.put(address, ShmEndpointFile.create(dir, address, fastBytes, normalBytes));
     }
 
+    /**
+     * Takes over the existing endpoint of {@code address}, which a host manager that is gone registered (its
+     * replica still runs and owns it): its grants and queues stay as they are.
+     *
+     * @throws IllegalStateException when there is no such endpoint file, or it belongs to another address
+     */
+    public void adopt(ChannelAddress address) {
+        if (endpoints.containsKey(address)) {
+            throw new IllegalArgumentException("channel address " + address + " is already registered");
+        }
+        ShmEndpointFile f = ShmEndpointFile.openIfExists(dir, address);
+        if (f == null) {
+            throw new IllegalStateException("no channel endpoint file for " + address + " in " + dir);
+        }
+        endpoints.put(address, f);
+    }
+
     public boolean registered(ChannelAddress address) {
         return endpoints.containsKey(address);
     }
