@@ -28,13 +28,41 @@ public final class ProcessSandboxLauncher implements SandboxLauncher {
         this(ReplicaCommand.replica(classpath, replicaArgs), replicaArgs);
     }
 
+    /**
+     * @param replicaArgs     mission options given to every replica (both must get the same)
+     * @param outliveManager  true: the replicas keep running when the host manager's process exits, for a new
+     *                        manager to re-attach to ({@code --survive-restart})
+     */
+    public ProcessSandboxLauncher(String classpath, List<String> replicaArgs, boolean outliveManager) {
+        this(ReplicaCommand.replica(classpath, outliveManager ? withNoExitWithParent(replicaArgs) : replicaArgs), replicaArgs,
+                outliveManager);
+    }
+
     public ProcessSandboxLauncher(ReplicaCommand command) {
-        this(command, List.of());
+        this(command, List.of(), false);
     }
 
     private ProcessSandboxLauncher(ReplicaCommand command, List<String> replicaArgs) {
+        this(command, replicaArgs, false);
+    }
+
+    private ProcessSandboxLauncher(ReplicaCommand command, List<String> replicaArgs, boolean outliveManager) {
         this.command = command;
         this.replicaArgs = List.copyOf(replicaArgs);
+        this.outliveManager = outliveManager;
+    }
+
+    private final boolean outliveManager;
+
+    private static List<String> withNoExitWithParent(List<String> args) {
+        List<String> all = new java.util.ArrayList<>(args);
+        all.add("--no-exit-with-parent");
+        return all;
+    }
+
+    @Override
+    public boolean outlivesManager() {
+        return outliveManager;
     }
 
     @Override

@@ -17,6 +17,14 @@ public interface SandboxLauncher {
         return java.util.List.of();
     }
 
+    /**
+     * True when the replicas it starts outlive the host manager's process (they do not exit with their parent, and
+     * a jail's wrapper gets no parent-death signal), so that a new manager can re-attach to them.
+     */
+    default boolean outlivesManager() {
+        return false;
+    }
+
     /** What the replicas run in, as the status shows it: {@code process} or {@code jail}. */
     String kind();
 

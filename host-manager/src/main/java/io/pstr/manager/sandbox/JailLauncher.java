@@ -145,6 +145,22 @@ public final class JailLauncher implements SandboxLauncher {
     }
 
     /**
+     * True: the jail's wrapper gets no parent-death signal, so the replica outlives the host manager's process
+     * (for a new manager to re-attach to); false (default): the replica dies with the manager.
+     */
+    public JailLauncher outliveManager(boolean outlive) {
+        this.outliveManager = outlive;
+        return this;
+    }
+
+    private volatile boolean outliveManager;
+
+    @Override
+    public boolean outlivesManager() {
+        return outliveManager;
+    }
+
+    /**
      * The directories the replica's JVM needs to start: its java binary's home and its classpath. The jail
      * hides {@code /tmp} and {@code /dev/shm} behind private ones, so those of them that live there (a
      * checkout under /tmp, say) are bound back in, read-only.
@@ -194,6 +210,7 @@ public final class JailLauncher implements SandboxLauncher {
         env.put("PSTR_JAIL_OWN", own.toString());
         env.put("PSTR_JAIL_PEER", peer.toString());
         env.put("PSTR_JAIL_KEEP", String.join("\n", keptDirectories(replica)));
+        env.put("PSTR_JAIL_PDEATHSIG", outliveManager ? "none" : "KILL");
         env.put("PSTR_JAIL_CGROUPS", group.procsFiles().stream().map(Path::toString).collect(Collectors.joining("\n")));
         Runnable cleanup = () -> {
             group.close();

@@ -42,16 +42,27 @@ public final class Sandboxes {
      * @param replicaArgs mission options every replica gets
      */
     public static SandboxLauncher forReplicas(Mode mode, String classpath, List<String> replicaArgs, Cgroups.Limits limits) {
+        return forReplicas(mode, classpath, replicaArgs, limits, false);
+    }
+
+    /**
+     * The launcher for the replica JVMs.
+     *
+     * @param outliveManager true: the replicas keep running when the host manager's process goes (no exit with
+     *                       the parent, no parent-death signal for a jail), for a new manager to re-attach to
+     */
+    public static SandboxLauncher forReplicas(Mode mode, String classpath, List<String> replicaArgs, Cgroups.Limits limits,
+            boolean outliveManager) {
         if (mode == Mode.PROCESS) {
-            return new ProcessSandboxLauncher(classpath, replicaArgs);
+            return new ProcessSandboxLauncher(classpath, replicaArgs, outliveManager);
         }
         List<String> jailed = new ArrayList<>(replicaArgs);
         // In its PID namespace a replica cannot see the host manager's process: its wrapper gets SIGKILL
         // when the host manager goes (parent-death signal) and takes the replica with it.
         jailed.add("--no-exit-with-parent");
-        SandboxLauncher chosen = choose(mode, ReplicaCommand.replica(classpath, jailed), new ProcessSandboxLauncher(classpath, replicaArgs),
-                limits);
-        return chosen instanceof JailLauncher jail ? jail.withReplicaArgs(replicaArgs) : chosen;
+        SandboxLauncher chosen = choose(mode, ReplicaCommand.replica(classpath, jailed),
+                new ProcessSandboxLauncher(classpath, replicaArgs, outliveManager), limits);
+        return chosen instanceof JailLauncher jail ? jail.withReplicaArgs(replicaArgs).outliveManager(outliveManager) : chosen;
     }
 
     /** A jail running {@code jailed}, or {@code fallback} (AUTO only) where the host does not allow jails. */

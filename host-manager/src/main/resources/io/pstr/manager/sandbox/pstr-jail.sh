@@ -8,6 +8,8 @@
 #   PSTR_JAIL_RUN       the run directory: hidden inside the jail except for the two directories below
 #   PSTR_JAIL_OWN       the replica's own directory (rings, status, log): writable
 #   PSTR_JAIL_PEER      the run directory's channel directory (the direct channel's endpoint files): writable
+#   PSTR_JAIL_PDEATHSIG KILL (default): the wrapper dies with the host manager; none: it outlives it
+#                       (pstr manager --survive-restart, for a new manager to re-attach to the replica)
 #   PSTR_JAIL_CGROUPS   cgroup.procs files to join, separated by newlines (may be empty)
 #   PSTR_JAIL_KEEP      directories the replica's JVM needs (java home, classpath), separated by newlines:
 #                       those under /tmp or /dev/shm are bound back in, read-only, over the private ones
@@ -33,6 +35,9 @@ outer)
     # --pdeathsig: this wrapper dies with the host manager (it cannot be seen from inside the PID
     # namespace); --kill-child: the replica dies with this wrapper; the JVM is PID 1 of its namespace, so
     # nothing it starts outlives it.
+    if [ "${PSTR_JAIL_PDEATHSIG:-KILL}" = none ]; then
+        exec unshare --net --pid --mount --ipc --uts --fork --kill-child -- /bin/sh "$0" inner "$@"
+    fi
     exec setpriv --pdeathsig KILL -- unshare --net --pid --mount --ipc --uts --fork --kill-child -- /bin/sh "$0" inner "$@"
     ;;
 inner) ;;
@@ -99,7 +104,7 @@ cd "$root"
 pivot_root . .
 umount -l .
 cd /
-unset PSTR_JAIL_ROOT PSTR_JAIL_RUN PSTR_JAIL_OWN PSTR_JAIL_PEER PSTR_JAIL_CGROUPS PSTR_JAIL_KEEP
+unset PSTR_JAIL_ROOT PSTR_JAIL_RUN PSTR_JAIL_OWN PSTR_JAIL_PEER PSTR_JAIL_CGROUPS PSTR_JAIL_KEEP PSTR_JAIL_PDEATHSIG
 echo "jail-ready $hostpid"
 # From here on the replica's output goes where ours did: its log.
 exec 1>&2
