@@ -13,5 +13,7 @@ public enum Cause {
     FAILBACK,
     START,
     HANG_TIMEOUT,
-    OPERATOR
+    OPERATOR,
+    /** A new host manager re-attached to the replicas the previous one left running. */
+    MANAGER_RESTART
 }

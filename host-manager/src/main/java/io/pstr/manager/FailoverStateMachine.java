@@ -76,6 +76,51 @@ public final class FailoverStateMachine {
         }
     }
 
+    /**
+     * A new host manager takes over replicas its predecessor left running (instead of {@link #begin}). The mission
+     * has started. The I/O goes, at an epoch above {@code highestEpochSeen}, to the former holder if it is still
+     * in step, else to a surviving in-step replica, else to nobody (the board's failsafe flies until a replica
+     * is back, as after losing both). A surviving replica that does not hold is brought back in step from the
+     * holder's checkpoint (its last inputs before the manager went may differ from the holder's); a slot with
+     * no surviving replica is launched anew.
+     *
+     * @param inStep replicas alive and running the mission; @param alive replicas alive at all
+     */
+    public void resume(long nowNs, long highestEpochSeen, Slot formerHolder, Slot formerPrimary,
+            java.util.Set<Slot> inStep, java.util.Set<Slot> alive, String message) {
+        started = true;
+        startRequestedNs = nowNs;
+        epoch = Math.max(epoch, highestEpochSeen);
+        primary = formerPrimary;
+        Slot newHolder = formerHolder != null && inStep.contains(formerHolder) ? formerHolder
+                : inStep.contains(primary) ? primary : inStep.contains(primary.other()) ? primary.other() : null;
+        for (Slot s : Slot.values()) {
+            health.put(s, s == newHolder ? ReplicaHealth.RUNNING : alive.contains(s) ? ReplicaHealth.READY : ReplicaHealth.DOWN);
+        }
+        String who = newHolder == null ? "nobody holds the I/O (no surviving replica is in step)"
+                : newHolder == formerHolder ? newHolder + " keeps the I/O" : newHolder + " takes the I/O (" + formerHolder + " is gone)";
+        assignHolder(newHolder, nowNs, Cause.MANAGER_RESTART, "ATTACH", message + ": " + who);
+        for (Slot s : Slot.values()) {
+            if (s == newHolder) {
+                continue;
+            }
+            if (alive.contains(s) && newHolder != null) {
+                syncing(s, nowNs);
+                event("REPLICA", Cause.MANAGER_RESTART, s, "replica " + s + " re-attached: bringing it back in step from "
+                        + newHolder + "'s checkpoint", Map.of());
+                actions.start(s, StartMode.FROM_CHECKPOINT);
+            } else if (alive.contains(s)) {
+                // Nobody holds: the survivor starts cold and lands, as the first replica back after losing both.
+                admit(s, nowNs);
+            } else {
+                event("REPLICA", Cause.PROCESS_EXIT, s, "replica " + s + " did not survive the manager's restart: launching it",
+                        Map.of());
+                launch(s, nowNs);
+            }
+        }
+        publishState(nowNs, null, null);
+    }
+
     /** An operator or test injected a fault at {@code nowNs}: detection times are measured from here. */
     public void faultInjected(long nowNs) {
         lastFaultNs = nowNs;

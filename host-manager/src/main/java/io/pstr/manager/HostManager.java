@@ -97,6 +97,17 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         public List<io.pstr.core.status.Waypoint> waypoints = List.of();
         /** Scheduling priority for the conductor and the replicas' agent threads (see {@link ThreadPriority}). */
         public ThreadPriority.Mode priority = ThreadPriority.Mode.AUTO;
+        /**
+         * The replicas outlive this manager's process (the launcher must start them so), and the manager keeps
+         * {@link ManagerState} in the run directory for a new manager to re-attach to them; the run directory is
+         * locked to one manager at a time.
+         */
+        public boolean surviveRestart;
+        /**
+         * Re-attach to the replicas that a manager now gone left running in {@link #runDir} (from its
+         * {@link ManagerState}) instead of launching new ones. Implies {@link #surviveRestart}.
+         */
+        public boolean attach;
 
         public Context conclude() {
             if (board == null) {
@@ -140,6 +151,13 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
                 throw new IllegalArgumentException("request loss timeout must be positive");
             }
             waypoints = waypoints == null ? List.of() : List.copyOf(waypoints);
+            if (attach) {
+                surviveRestart = true;
+            }
+            if (surviveRestart && !launcher.outlivesManager()) {
+                throw new IllegalArgumentException("surviving a restart needs replicas that outlive the host manager: "
+                        + "this " + launcher.kind() + " launcher starts them to exit with it");
+            }
             return this;
         }
     }
@@ -187,6 +205,15 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
     private long armingWithheld;
     private int ownSequence;
     private volatile CompletableFuture<String> landAck;
+    /** Held for this manager's life when it survives restarts: one manager per run directory. */
+    private final ManagerLock lock;
+    /** The state of the manager that is gone, when this one re-attaches to its replicas; null otherwise. */
+    private final ManagerState attachedFrom;
+    /** Writes {@link ManagerState} off the conductor; null unless the manager survives restarts. */
+    private final ExecutorService stateWriter;
+    private boolean stateDirty;
+    private long stateWrittenNs;
+    private static final long STATE_EVERY_NS = TimeUnit.SECONDS.toNanos(1);
 
     public HostManager(Context context) {
         this.ctx = context.conclude();
@@ -196,6 +223,20 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         // Before the board link opens: its I/O threads take the process's priority policy.
         ThreadPriority.processMode(ctx.priority);
         SharedFiles.privateDirectory(ctx.runDir);
+        this.lock = ctx.surviveRestart ? ManagerLock.acquire(ctx.runDir) : null;
+        try {
+            this.attachedFrom = ctx.attach ? checkedPriorState() : null;
+        } catch (RuntimeException e) {
+            if (lock != null) {
+                lock.close();
+            }
+            throw e;
+        }
+        this.stateWriter = ctx.surviveRestart ? Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "manager-state-writer");
+            t.setDaemon(true);
+            return t;
+        }) : null;
         this.channels = new ChannelRegistry(ReplicaFiles.channelDirOf(ctx.runDir));
         this.board = FramedLink.open(ctx.board);
         this.requests = new RequestLedger(ctx.requestLostAfterNs);
@@ -217,8 +258,153 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         for (Slot s : Slot.values()) {
             incarnations.put(s, 0);
         }
+        if (attachedFrom != null) {
+            adoptReplicas(attachedFrom);
+        }
         this.snapshot = buildStatus(clock.nanoTime());
     }
+
+    /** The state file of the manager that is gone, checked against this manager's settings. */
+    private ManagerState checkedPriorState() {
+        ManagerState prior = ManagerState.read(ctx.runDir);
+        Path file = ManagerState.fileIn(ctx.runDir);
+        if (prior.periodMs() != ctx.periodMs) {
+            throw new IllegalArgumentException(file + " was written by a manager with a " + prior.periodMs()
+                    + " ms control period: attach with --period-ms " + prior.periodMs());
+        }
+        if (!prior.replicaArgs().equals(ctx.launcher.replicaArgs())) {
+            throw new IllegalArgumentException(file + ": the replicas fly the mission " + String.join(" ", prior.replicaArgs())
+                    + "; attach with the same mission options (now " + String.join(" ", ctx.launcher.replicaArgs()) + ")");
+        }
+        if (!prior.sandbox().equals(ctx.launcher.kind())) {
+            throw new IllegalArgumentException(file + ": the replicas run in a " + prior.sandbox() + " sandbox; attach with --sandbox "
+                    + prior.sandbox());
+        }
+        return prior;
+    }
+
+    /**
+     * Maps the files of every replica of {@code prior} that is still the same process (pid and start time), and
+     * takes over its channel endpoint. One that is gone is left for the state machine to launch anew.
+     */
+    private void adoptReplicas(ManagerState prior) {
+        for (ManagerState.Replica r : prior.replicas()) {
+            incarnations.put(r.slot(), Math.max(incarnations.get(r.slot()), r.incarnation()));
+            ProcessIdentity id = r.identity();
+            if (!id.alive()) {
+                LOG.warn("replica {} (pid {}, incarnation {}) did not survive: it will be launched anew", r.slot(), r.pid(), r.incarnation());
+                continue;
+            }
+            ReplicaFiles files = new ReplicaFiles(ctx.runDir.resolve(r.dir()));
+            ReplicaHandle handle;
+            try {
+                handle = ReplicaHandle.attach(r.slot(), r.incarnation(), files, r.channelAddress(), channels);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("cannot re-attach replica " + r.slot() + " (pid " + r.pid() + ") in "
+                        + files.dir() + ": " + e.getMessage(), e);
+            }
+            handle.identity = id;
+            handle.sandbox = new AttachedSandbox(id);
+            // Its agent thread's priority was raised by the manager that started it.
+            handle.prioritised = true;
+            replicas.put(r.slot(), handle);
+        }
+    }
+
+    /**
+     * Takes over the replicas found running (instead of launching new ones): a new epoch above every epoch seen
+     * (the journal, the state file, each replica's status), the cycle count continued after the last cycle any
+     * replica ran, every slot fenced below the new epoch, and nothing from the manager that is gone ever
+     * reaches the board (the board link is this manager's, opened just now).
+     */
+    private void resumeAttached(long now) {
+        ManagerState prior = attachedFrom;
+        long highestEpoch = prior.epoch();
+        long journalEpoch = 0;
+        for (JournalEvent e : journal.events(0, Integer.MAX_VALUE)) {
+            journalEpoch = Math.max(journalEpoch, e.epoch());
+        }
+        highestEpoch = Math.max(highestEpoch, journalEpoch);
+        long lastCycle = prior.cycle();
+        java.util.EnumSet<Slot> alive = java.util.EnumSet.noneOf(Slot.class);
+        java.util.EnumSet<Slot> inStep = java.util.EnumSet.noneOf(Slot.class);
+        List<String> found = new ArrayList<>();
+        Map<String, Object> figures = new LinkedHashMap<>();
+        for (ReplicaHandle r : replicas.values()) {
+            long replicaEpoch = r.status.get(Field.EPOCH);
+            highestEpoch = Math.max(highestEpoch, replicaEpoch);
+            lastCycle = Math.max(lastCycle, r.status.get(Field.LAST_CYCLE));
+            alive.add(r.slot);
+            if (r.state() == ReplicaState.RUNNING) {
+                inStep.add(r.slot);
+            }
+            found.add(r.slot + " pid " + r.pid() + " (" + r.state() + ", epoch " + replicaEpoch + ", cycle "
+                    + r.status.get(Field.LAST_CYCLE) + ")");
+            figures.put("pid" + r.slot, r.pid());
+        }
+        figures.put("previousManagerPid", prior.managerPid());
+        figures.put("stateEpoch", prior.epoch());
+        figures.put("journalEpoch", journalEpoch);
+        figures.put("highestEpochSeen", highestEpoch);
+        figures.put("resumedAfterCycle", lastCycle);
+        journal.append("MANAGER", Cause.MANAGER_RESTART.name(), FailoverState.STARTING.name(), FailoverState.STARTING.name(),
+                highestEpoch, lastCycle, null, "re-attaching to the replicas of host manager pid " + prior.managerPid() + ": "
+                        + (found.isEmpty() ? "none survived" : String.join(", ", found)) + "; highest epoch seen " + highestEpoch
+                        + ", resuming after cycle " + lastCycle, figures);
+        cycle = lastCycle;
+        gate.resume(lastCycle, 0);
+        distributor.locked(d -> {
+            for (ReplicaHandle r : replicas.values()) {
+                d.attach(r.slot, r.input);
+                d.control(r.slot, (m, ring) -> m.link(ring, linkUp, clock.nanoTime()));
+            }
+        });
+        fsm.resume(now, highestEpoch, prior.holder(), prior.primary(), inStep, alive,
+                "host manager re-attached to " + alive.size() + " running replica(s)");
+        // The holder too: what it wrote before it read the new epoch belongs to the manager that is gone.
+        gate.resume(lastCycle, fsm.epoch());
+        if (!alive.isEmpty() && !ticking) {
+            ticking = true;
+            distributor.distributing(true, now);
+            nextTickNs = now + periodNs;
+        }
+        stateDirty = true;
+    }
+
+    /** Hands the re-attach state to its writer thread when something changed, and once a second for the cycle. */
+    private void saveStateIfDue(long now) {
+        if (stateWriter == null || (!stateDirty && now - stateWrittenNs < STATE_EVERY_NS)) {
+            return;
+        }
+        stateDirty = false;
+        stateWrittenNs = now;
+        List<ManagerState.Replica> list = new ArrayList<>();
+        for (ReplicaHandle r : replicas.values()) {
+            ProcessIdentity id = r.identity;
+            if (id != null && r.alive()) {
+                list.add(new ManagerState.Replica(r.slot, r.incarnation, id.pid(), id.startTicks(), r.files.dir().getFileName().toString(),
+                        r.address));
+            }
+        }
+        Slot holder = gate.holder();
+        ManagerState state = new ManagerState(ProcessHandle.current().pid(), self.startTicks(), ctx.periodMs, ctx.launcher.kind(),
+                ctx.launcher.replicaArgs(), fsm.epoch(), holder != null && replicas.containsKey(holder) ? holder : null,
+                fsm.primary(), cycle, fsm.state() != FailoverState.STARTING, System.currentTimeMillis(), list);
+        try {
+            stateWriter.execute(() -> {
+                try {
+                    state.write(ctx.runDir);
+                } catch (UncheckedIOException e) {
+                    LOG.error("re-attach state not saved: {}", e.getMessage());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("re-attach state not saved: closing");
+        }
+    }
+
+    private final ProcessIdentity self = ProcessIdentity.of(ProcessHandle.current().pid())
+            .orElse(new ProcessIdentity(ProcessHandle.current().pid(), 0));
 
     /** The gate's chosen output: acknowledgements to whoever asked, the rest to the board's paced writer. */
     private void writerOffer(long cycle, Slot from, long epoch, DirectBuffer frames, int offset, int length, long nowNs) {
@@ -276,10 +462,15 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             gcs.start(this::onGcsRequest);
         }
         journal.append("START", Cause.START.name(), null, FailoverState.STARTING.name(), 0, 0, null,
-                "host manager starting: board " + ctx.board + " paced at " + ctx.linkRateBitsPerSec + " bit/s"
+                "host manager " + (attachedFrom != null ? "re-attaching" : "starting") + ": board " + ctx.board + " paced at " + ctx.linkRateBitsPerSec + " bit/s"
                         + (board.signing() ? ", signed" : "") + ", period " + ctx.periodMs + " ms, policy "
-                        + ctx.failover.policy(), Map.of("periodMs", ctx.periodMs, "linkRateBitsPerSec", ctx.linkRateBitsPerSec));
-        fsm.begin(now);
+                        + ctx.failover.policy() + (ctx.surviveRestart ? ", replicas survive a restart of the manager" : ""),
+                Map.of("periodMs", ctx.periodMs, "linkRateBitsPerSec", ctx.linkRateBitsPerSec));
+        if (attachedFrom != null) {
+            resumeAttached(now);
+        } else {
+            fsm.begin(now);
+        }
     }
 
     @Override
@@ -327,6 +518,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             reportTlogDrops();
             commandGaps.endPeriod(now, writer.lastOutputNs(), writer.takeMaxOutputIntervalNs());
             snapshot = buildStatus(now);
+            saveStateIfDue(now);
         }
         return work;
     }
@@ -397,9 +589,15 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             ReplicaHandle handle = ReplicaHandle.create(slot, incarnation, files, channels);
             replicas.put(slot, handle);
             gate.resetStreak(slot);
+            stateDirty = true;
             launcherThread.execute(() -> {
                 try {
-                    handle.sandbox = ctx.launcher.launch(slot, incarnation, files);
+                    SandboxLauncher.Sandbox sandbox = ctx.launcher.launch(slot, incarnation, files);
+                    handle.identity = ProcessIdentity.of(sandbox.pid()).orElse(null);
+                    handle.sandbox = sandbox;
+                    if (stateWriter != null) {
+                        commands.add(() -> stateDirty = true);
+                    }
                 } catch (RuntimeException e) {
                     handle.launchError = e.getMessage();
                     LOG.error("cannot launch replica {}: {}", slot, e.getMessage());
@@ -417,6 +615,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
 
         @Override
         public void assign(long epoch, Slot holder) {
+            stateDirty = true;
             gate.assign(epoch, holder, clock.nanoTime());
             distributor.holder(holder);
             sendRoles(epoch, holder);
@@ -905,12 +1104,28 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
     @Override
     public void close() {
         launcherThread.shutdownNow();
+        if (stateWriter != null) {
+            stateWriter.shutdown();
+            try {
+                stateWriter.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         processes.close();
         for (ReplicaHandle r : replicas.values()) {
             SandboxLauncher.Sandbox sb = r.sandbox;
             if (sb != null && sb.isAlive()) {
                 sb.resume();
                 sb.kill();
+            }
+        }
+        if (stateWriter != null) {
+            // Closed on purpose, replicas stopped: there is nothing left to re-attach to.
+            try {
+                ManagerState.remove(ctx.runDir);
+            } catch (UncheckedIOException e) {
+                LOG.warn("{}", e.getMessage());
             }
         }
         board.close();
@@ -936,5 +1151,8 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             LOG.debug("request summary not journalled: {}", e.getMessage());
         }
         journal.close();
+        if (lock != null) {
+            lock.close();
+        }
     }
 }

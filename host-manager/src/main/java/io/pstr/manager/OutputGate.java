@@ -99,6 +99,19 @@ public final class OutputGate {
         }
     }
 
+    /**
+     * A host manager re-attached to running replicas: cycles up to {@code lastServedCycle} belong to the manager
+     * that is gone (served or not, they are stale now), and every slot, the holder included, is fenced below
+     * {@code fenceEpoch}: whatever a replica wrote before it heard the new epoch never reaches the board.
+     */
+    public void resume(long lastServedCycle, long fenceEpoch) {
+        lastSentCycle = Math.max(lastSentCycle, lastServedCycle);
+        for (Slot s : Slot.values()) {
+            fence[s.ordinal()] = Math.max(fence[s.ordinal()], fenceEpoch);
+            candidates.get(s).cycle = -1;
+        }
+    }
+
     /** A replica wrote its output for a cycle. */
     public void onOutput(Slot from, long cycle, long outputEpoch, long hash, long odsHash, boolean accepted,
             DirectBuffer frames, int offset, int length, long nowNs) {

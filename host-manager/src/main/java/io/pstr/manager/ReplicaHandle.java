@@ -23,6 +23,8 @@ final class ReplicaHandle implements AutoCloseable {
     final ReplicaStatusFile status;
     /** Set by the launcher thread once the process exists. */
     volatile SandboxLauncher.Sandbox sandbox;
+    /** The replica process for good (pid and start time), once known: what a re-attaching manager checks. */
+    volatile ProcessIdentity identity;
     volatile String launchError;
     /** The agent thread's priority has been raised, or tried (once per incarnation, when it is ready). */
     boolean prioritised;
@@ -32,13 +34,45 @@ final class ReplicaHandle implements AutoCloseable {
     long dropsSeen;
 
     ReplicaHandle(Slot slot, int incarnation, ReplicaFiles files, ChannelAddress address) {
+        this(slot, incarnation, files, address, RingFile.create(files.input(), ReplicaFiles.INPUT_RING_BYTES),
+                RingFile.create(files.output(), ReplicaFiles.OUTPUT_RING_BYTES), ReplicaStatusFile.create(files.status()));
+    }
+
+    private ReplicaHandle(Slot slot, int incarnation, ReplicaFiles files, ChannelAddress address, RingFile input, RingFile output,
+            ReplicaStatusFile status) {
         this.slot = slot;
         this.incarnation = incarnation;
         this.files = files;
-        this.input = RingFile.create(files.input(), ReplicaFiles.INPUT_RING_BYTES);
-        this.output = RingFile.create(files.output(), ReplicaFiles.OUTPUT_RING_BYTES);
+        this.input = input;
+        this.output = output;
         this.address = address;
-        this.status = ReplicaStatusFile.create(files.status());
+        this.status = status;
+    }
+
+    /**
+     * A running incarnation a host manager now gone started: its existing rings, status file and channel endpoint
+     * are mapped again, nothing is created or cleared.
+     */
+    static ReplicaHandle attach(Slot slot, int incarnation, ReplicaFiles files, ChannelAddress address,
+            io.pstr.core.channel.ChannelRegistry channels) {
+        RingFile input = RingFile.open(files.input());
+        RingFile output = null;
+        ReplicaStatusFile status = null;
+        try {
+            output = RingFile.open(files.output());
+            status = ReplicaStatusFile.open(files.status());
+            channels.adopt(address);
+            return new ReplicaHandle(slot, incarnation, files, address, input, output, status);
+        } catch (RuntimeException e) {
+            input.close();
+            if (output != null) {
+                output.close();
+            }
+            if (status != null) {
+                status.close();
+            }
+            throw e;
+        }
     }
 
     /**

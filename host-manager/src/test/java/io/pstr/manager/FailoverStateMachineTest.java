@@ -661,4 +661,36 @@ class FailoverStateMachineTest {
         assertThrows(IllegalArgumentException.class, () -> new FailoverStateMachine(bad, actions));
         assertFalse(actions.calls.contains("launch A"));
     }
+    @Test
+    void shouldKeepTheFormerHolderAtAnEpochAboveAnySeenWhenANewManagerReattaches() {
+        fsm.resume(nowNs, 7, Slot.A, Slot.A, Set.of(Slot.A, Slot.B), Set.of(Slot.A, Slot.B), "re-attached");
+
+        assertEquals(List.of(new Assign(8, Slot.A)), actions.assigns, "one assignment, strictly above epoch 7");
+        assertEquals(Slot.A, fsm.holder());
+        assertEquals(0, actions.count("launch A") + actions.count("launch B"), "both replicas kept");
+        assertEquals(1, actions.count("start B FROM_CHECKPOINT"), "the shadow is brought back in step from the holder");
+        assertEquals(ReplicaHealth.SYNCING, fsm.health(Slot.B));
+        poll(running(), synced());
+        assertEquals(FailoverState.PRIMARY_ACTIVE, fsm.state());
+        assertEquals(ReplicaHealth.RUNNING, fsm.health(Slot.B));
+    }
+
+    @Test
+    void shouldHandTheIoToTheSurvivorAndLaunchTheOtherWhenTheHolderDiedWhileNoManagerRan() {
+        fsm.resume(nowNs, 3, Slot.A, Slot.A, Set.of(Slot.B), Set.of(Slot.B), "re-attached");
+
+        assertEquals(List.of(new Assign(4, Slot.B)), actions.assigns);
+        assertEquals(1, actions.count("launch A"));
+        assertEquals(FailoverState.PRIMARY_RECOVERING, fsm.state());
+    }
+
+    @Test
+    void shouldLetTheBoardFailsafeFlyAndRecoverColdWhenNoSurvivorIsInStep() {
+        fsm.resume(nowNs, 2, Slot.A, Slot.A, Set.of(), Set.of(), "re-attached");
+
+        assertEquals(new Assign(3, null), actions.assigns.get(0), "nobody holds, at a new epoch");
+        assertEquals(FailoverState.FAILSAFE, fsm.state());
+        assertEquals(1, actions.count("launch A"));
+        assertEquals(1, actions.count("launch B"));
+    }
 }

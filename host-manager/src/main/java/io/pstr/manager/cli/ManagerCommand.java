@@ -22,6 +22,21 @@ public final class ManagerCommand implements Callable<Integer> {
             description = "Board link: " + Endpoint.SYNTAX + " (see docs/links.md; default ${DEFAULT-VALUE}).")
     String board;
 
+    @Option(names = "--survive-restart",
+            description = "Replicas keep running when this host manager's process dies (crash, SIGKILL), and it keeps "
+                    + "what a new manager needs in RUN_DIR/manager-state.json, so that 'pstr manager --attach RUN_DIR' can "
+                    + "take them over: same holder, a higher epoch, nothing stale to the board. While no manager runs the "
+                    + "board gets no setpoints (its offboard-loss failsafe applies). A clean stop (Ctrl-C) still stops the "
+                    + "replicas.")
+    boolean surviveRestart;
+
+    @Option(names = "--attach", paramLabel = "RUN_DIR",
+            description = "Take over the replicas that a host manager started with --survive-restart left running in "
+                    + "RUN_DIR (that manager must be gone): same replica processes, a new epoch above any seen, the journal "
+                    + "continued, the board link opened again. Give the same --period-ms, mission and --sandbox options as "
+                    + "that manager. This manager survives restarts too.")
+    Path attach;
+
     @Mixin
     ManagerOptions options = new ManagerOptions();
 
@@ -36,11 +51,29 @@ public final class ManagerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        Path dir = options.resolveRunDir("manager");
+        if (attach != null) {
+            if (options.runDirOption() != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--attach RUN_DIR is the run directory: leave out --run-dir");
+            }
+            if (!java.nio.file.Files.isDirectory(attach)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--attach " + attach + ": no such directory");
+            }
+        }
+        Path dir = attach != null ? attach.toAbsolutePath() : options.resolveRunDir("manager");
         Journal journal = new Journal(dir.resolve("journal.jsonl"), System::nanoTime, System::currentTimeMillis);
-        RunningManager running = start(() -> options.context(endpoint, dir, journal), options, spec);
-        System.out.println("host manager running: board " + endpoint + ", API http://" + running.api().address()
-                + ", run directory " + dir);
+        RunningManager running;
+        try {
+            running = start(() -> options.context(endpoint, dir, journal, surviveRestart, attach != null), options, spec);
+        } catch (RuntimeException e) {
+            journal.close();
+            throw e;
+        }
+        System.out.println("host manager " + (attach != null ? "re-attached" : "running") + ": board " + endpoint + ", API http://"
+                + running.api().address() + ", run directory " + dir);
+        if (surviveRestart || attach != null) {
+            System.out.println("replicas survive a restart of this manager: ./pstr manager --attach " + dir
+                    + " --board ... takes them over");
+        }
         if (options.gcs != null) {
             System.out.println("ground station link " + options.gcs + ": board telemetry forwarded, its requests go to both replicas");
         }

@@ -132,6 +132,11 @@ public final class ManagerOptions {
             description = "Mission: hover at the last waypoint this long before landing (default ${DEFAULT-VALUE} ms).")
     int finalHoldMs;
 
+    /** The --run-dir option as given, or null. */
+    Path runDirOption() {
+        return runDir;
+    }
+
     public Path resolveRunDir(String prefix) {
         return resolveRunDir(runDir, prefix);
     }
@@ -178,6 +183,16 @@ public final class ManagerOptions {
 
     /** Builds a validated host-manager context; replicas get the same mission options. */
     public HostManager.Context context(Endpoint board, Path dir, Journal journal) {
+        return context(board, dir, journal, false, false);
+    }
+
+    /**
+     * Builds a validated host-manager context; replicas get the same mission options.
+     *
+     * @param surviveRestart the replicas outlive the manager's process and it keeps their state for a new manager
+     * @param attach         take over the replicas a manager now gone left running in {@code dir}
+     */
+    public HostManager.Context context(Endpoint board, Path dir, Journal journal, boolean surviveRestart, boolean attach) {
         finite("--grace-ms", graceMs);
         finite("--takeoff-alt-m", takeoffAltitudeM);
         finite("--square-m", squareSideM);
@@ -203,7 +218,9 @@ public final class ManagerOptions {
                 "--laps", Integer.toString(laps),
                 "--final-hold-ms", Integer.toString(finalHoldMs)));
         ctx.launcher = Sandboxes.forReplicas(Sandboxes.Mode.parse(sandbox), Classpaths.replica(), missionArgs,
-                new Cgroups.Limits(replicaCpus, ByteSize.parse(replicaMemory)));
+                new Cgroups.Limits(replicaCpus, ByteSize.parse(replicaMemory)), surviveRestart || attach);
+        ctx.surviveRestart = surviveRestart || attach;
+        ctx.attach = attach;
         ctx.priority = ThreadPriority.Mode.parse(priority);
         ctx.waypoints = Waypoint.square(takeoffAltitudeM, squareSideM);
         ctx.journal = journal;
