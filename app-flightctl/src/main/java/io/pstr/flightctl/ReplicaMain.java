@@ -31,7 +31,8 @@ public final class ReplicaMain implements Callable<Integer> {
     @Option(names = "--idle-us", defaultValue = "200", description = "Sleep between empty polls of the rings (default ${DEFAULT-VALUE} µs).")
     long idleUs;
 
-    @Option(names = "--exit-with-parent", defaultValue = "true", negatable = true,
+    // fallbackValue: without it picocli reads --no-exit-with-parent of a default-true option as true.
+    @Option(names = "--exit-with-parent", defaultValue = "true", fallbackValue = "true", negatable = true,
             description = "Exit when the host manager's process exits (default ${DEFAULT-VALUE}).")
     boolean exitWithParent;
 
