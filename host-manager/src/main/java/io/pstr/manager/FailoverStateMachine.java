@@ -121,6 +121,14 @@ public final class FailoverStateMachine {
         publishState(nowNs, null, null);
     }
 
+    /**
+     * Epochs continue from {@code highestSeen} (a manager re-attaching to running replicas): the next one handed
+     * out is above it, and events until then carry it, so the journal's epochs never go backwards.
+     */
+    public void continueEpochsFrom(long highestSeen) {
+        epoch = Math.max(epoch, highestSeen);
+    }
+
     /** An operator or test injected a fault at {@code nowNs}: detection times are measured from here. */
     public void faultInjected(long nowNs) {
         lastFaultNs = nowNs;

@@ -260,6 +260,12 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         }
         if (attachedFrom != null) {
             adoptReplicas(attachedFrom);
+            fsm.continueEpochsFrom(highestEpochSeen(attachedFrom));
+            // Events before the re-attach proper carry the cycle the replicas reached too.
+            cycle = attachedFrom.cycle();
+            for (ReplicaHandle r : replicas.values()) {
+                cycle = Math.max(cycle, r.status.get(Field.LAST_CYCLE));
+            }
         }
         this.snapshot = buildStatus(clock.nanoTime());
     }
@@ -319,12 +325,8 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
      */
     private void resumeAttached(long now) {
         ManagerState prior = attachedFrom;
-        long highestEpoch = prior.epoch();
-        long journalEpoch = 0;
-        for (JournalEvent e : journal.events(0, Integer.MAX_VALUE)) {
-            journalEpoch = Math.max(journalEpoch, e.epoch());
-        }
-        highestEpoch = Math.max(highestEpoch, journalEpoch);
+        long highestEpoch = highestEpochSeen(prior);
+        long journalEpoch = journalEpoch();
         long lastCycle = prior.cycle();
         java.util.EnumSet<Slot> alive = java.util.EnumSet.noneOf(Slot.class);
         java.util.EnumSet<Slot> inStep = java.util.EnumSet.noneOf(Slot.class);
@@ -332,7 +334,6 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         Map<String, Object> figures = new LinkedHashMap<>();
         for (ReplicaHandle r : replicas.values()) {
             long replicaEpoch = r.status.get(Field.EPOCH);
-            highestEpoch = Math.max(highestEpoch, replicaEpoch);
             lastCycle = Math.max(lastCycle, r.status.get(Field.LAST_CYCLE));
             alive.add(r.slot);
             if (r.state() == ReplicaState.RUNNING) {
@@ -369,6 +370,23 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             nextTickNs = now + periodNs;
         }
         stateDirty = true;
+    }
+
+    /** The highest epoch the journal, the state file and the re-attached replicas' status files know of. */
+    private long highestEpochSeen(ManagerState prior) {
+        long highest = Math.max(prior.epoch(), journalEpoch());
+        for (ReplicaHandle r : replicas.values()) {
+            highest = Math.max(highest, r.status.get(Field.EPOCH));
+        }
+        return highest;
+    }
+
+    private long journalEpoch() {
+        long highest = 0;
+        for (JournalEvent e : journal.events(0, Integer.MAX_VALUE)) {
+            highest = Math.max(highest, e.epoch());
+        }
+        return highest;
     }
 
     /** Hands the re-attach state to its writer thread when something changed, and once a second for the cycle. */
@@ -461,7 +479,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         if (gcs != null) {
             gcs.start(this::onGcsRequest);
         }
-        journal.append("START", Cause.START.name(), null, FailoverState.STARTING.name(), 0, 0, null,
+        journal.append("START", Cause.START.name(), null, FailoverState.STARTING.name(), fsm.epoch(), cycle, null,
                 "host manager " + (attachedFrom != null ? "re-attaching" : "starting") + ": board " + ctx.board + " paced at " + ctx.linkRateBitsPerSec + " bit/s"
                         + (board.signing() ? ", signed" : "") + ", period " + ctx.periodMs + " ms, policy "
                         + ctx.failover.policy() + (ctx.surviveRestart ? ", replicas survive a restart of the manager" : ""),
