@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.pstr.core.record.BoardRecord;
 import io.pstr.core.shm.ReplicaStatusFile;
@@ -17,6 +18,8 @@ import io.pstr.manager.ManagerState;
 import io.pstr.manager.api.ApiClient;
 import io.pstr.manager.cli.Classpaths;
 import io.pstr.manager.journal.Journal;
+import io.pstr.manager.sandbox.Cgroups;
+import io.pstr.manager.sandbox.JailLauncher;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,6 +30,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -49,14 +53,25 @@ class ManagerRestartSystemTest {
 
     @Test
     void shouldReattachToTheSurvivingReplicasWithOneHolderAndNoEpochGoingBackwards() throws Exception {
+        killManagerAndReattach("process");
+    }
+
+    @Test
+    void shouldReattachToSurvivingJailedReplicas() throws Exception {
+        Optional<String> reason = JailLauncher.unavailableReason(Cgroups.detect());
+        assumeTrue(reason.isEmpty(), () -> "namespace jails are not possible on this host: " + reason.orElse(""));
+        killManagerAndReattach("jail");
+    }
+
+    private static void killManagerAndReattach(String sandbox) throws Exception {
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss-SSS"));
-        Path dir = Path.of("target", "system-runs", "manager-restart-" + stamp).toAbsolutePath();
+        Path dir = Path.of("target", "system-runs", "manager-restart-" + sandbox + "-" + stamp).toAbsolutePath();
         // A board whose offboard-loss failsafe (PX4's COM_OF_LOSS_T) outlasts the manager's restart: the aircraft
         // holds its last setpoint meanwhile. With the default 0.5 s the board's failsafe would fly the gap.
         BoardProcess board = BoardProcess.start(Classpaths.board(), dir, List.of("--failsafe-timeout-ms", "30000"), 60_000);
         try {
             List<String> common = List.of("--board", board.endpoint(), "--api-port", "0", "--period-ms", Integer.toString(PERIOD_MS),
-                    "--holdoff-ms", "1000", "--hang-timeout-ms", "2000", "--sandbox", "process", "--laps", "30");
+                    "--holdoff-ms", "1000", "--hang-timeout-ms", "2000", "--sandbox", sandbox, "--laps", "30");
 
             Process first = startManager(dir, "manager-1", common, List.of("--run-dir", dir.toString(), "--survive-restart"));
             SystemStatus before;
