@@ -143,7 +143,7 @@ public final class SerialBench implements Callable<Integer> {
             run.loadAfter = loadAverage();
             return report(run, console);
         } finally {
-            deleteTree(work);
+            SharedFiles.deleteTree(work);
         }
     }
 
@@ -572,14 +572,6 @@ public final class SerialBench implements Callable<Integer> {
             return f[16];
         } catch (IOException | RuntimeException e) {
             return "unknown";
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }
