@@ -74,6 +74,9 @@ public final class Links {
      */
     static void tcpOptions(io.netty.channel.Channel ch, int keepaliveS) {
         ch.config().setOption(io.netty.channel.ChannelOption.TCP_NODELAY, true);
+        // A board link carries kilobytes a second: a small kernel send buffer keeps a peer that stops reading from
+        // holding megabytes of stale outputs (loopback autotuning would grow it to 4 MB) and lets the watchdog see it.
+        ch.config().setOption(io.netty.channel.ChannelOption.SO_SNDBUF, SEND_BUFFER_BYTES);
         if (keepaliveS <= 0) {
             return;
         }
@@ -85,6 +88,9 @@ public final class Links {
                     LinkOptions.KEEPALIVE_PROBES);
         }
     }
+
+    /** Kernel send buffer of a TCP link (Linux doubles it for its own bookkeeping). */
+    static final int SEND_BUFFER_BYTES = 64 << 10;
 
     /** Whether this platform lets a socket set its own keepalive times. */
     static final boolean SHORT_KEEPALIVE = shortKeepaliveSupported();
