@@ -177,7 +177,7 @@ public final class SerialBench implements Callable<Integer> {
 
         void execute(int trafficS, int saturationS) throws Exception {
             try (SocatPty pty = SocatPty.create(work.resolve("pty"));
-                 ByteLink boardLink = Links.open(Endpoint.parse("pty:" + pty.pathA()));
+                 ByteLink boardLink = Links.open(Endpoint.parse("pty:" + pty.pathA() + ",silence-ms=0"));
                  FramedLink host = FramedLink.open(Endpoint.parse("serial:" + pty.pathB() + ":" + rate));
                  RingFile ringA = RingFile.create(SharedFiles.privateDirectory(work.resolve("A")).resolve("input.ring"), ReplicaFiles.INPUT_RING_BYTES);
                  RingFile ringB = RingFile.create(work.resolve("A").resolveSibling("B-input.ring"), ReplicaFiles.INPUT_RING_BYTES);

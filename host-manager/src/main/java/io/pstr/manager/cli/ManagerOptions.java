@@ -95,7 +95,8 @@ public final class ManagerOptions {
     @Option(names = "--gcs", paramLabel = "ENDPOINT",
             description = "Ground station on the side, e.g. udp:127.0.0.1:14550 (QGroundControl's port): board telemetry "
                     + "is forwarded to it, its COMMAND_LONG / MISSION_ITEM_INT requests go to both replicas, and each gets "
-                    + "one COMMAND_ACK / MISSION_ACK back. Any endpoint kind works. Default: none.")
+                    + "one COMMAND_ACK / MISSION_ACK back. Any endpoint kind works; a silent ground station is not a link "
+                    + "down unless ,silence-ms=N is given. Default: none.")
     String gcs;
 
     @Option(names = "--sandbox", defaultValue = "auto", paramLabel = "KIND",
