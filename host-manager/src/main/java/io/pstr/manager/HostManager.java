@@ -1,5 +1,6 @@
 package io.pstr.manager;
 
+import io.pstr.core.status.MissionPhase;
 import io.pstr.core.link.Endpoint;
 import io.pstr.core.link.FramedLink;
 import io.pstr.core.link.LinkCounters;
@@ -784,11 +785,16 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         return board;
     }
 
-    /** Mission phase names by the codes replicas publish (app-flightctl's MissionPhase). */
-    private static final String[] PHASES = {"-", "PREFLIGHT", "TAKEOFF", "WAYPOINT", "HOLD", "LAND", "LANDED", "IDLE"};
-
+    /** A replica's published mission phase by name: "-" before its first cycle, PHASE_n for a code no phase has. */
     static String phaseName(long code) {
-        return code >= 0 && code < PHASES.length ? PHASES[(int) code] : "PHASE_" + code;
+        if (code == 0) {
+            return "-";
+        }
+        try {
+            return MissionPhase.fromCode(Math.toIntExact(code)).name();
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            return "PHASE_" + code;
+        }
     }
 
     /** Reads the board link on its own thread: frames are cut, stamped and fanned out at once. */
