@@ -110,6 +110,8 @@ public final class FailoverBench implements Callable<Integer> {
         SystemSampler faultCpu;
         long steadyFromNs;
         long steadyToNs;
+        long faultsFromNs;
+        long faultsToNs;
         List<DrillMeasure.Row> rows;
         List<BoardRecord> record;
         long tickOverruns;
@@ -145,6 +147,7 @@ public final class FailoverBench implements Callable<Integer> {
             steadyCpu.sample(steadyToNs);
             current.set(faultCpu);
             long t0 = System.nanoTime();
+            faultsFromNs = t0;
             long budgetEndNs = budgetMin == null ? Long.MAX_VALUE : t0 + (long) (budgetMin * 60e9);
             // Round robin over the kinds, so a budget cut leaves every kind with as many samples as the others.
             rounds:
@@ -162,7 +165,8 @@ public final class FailoverBench implements Callable<Integer> {
                     }
                 }
             }
-            faultCpu.sample(System.nanoTime());
+            faultsToNs = System.nanoTime();
+            faultCpu.sample(faultsToNs);
             sampler.shutdownNow();
             tickOverruns = flight.running().manager().tickOverruns();
             rows = flight.finish();
@@ -239,7 +243,7 @@ public final class FailoverBench implements Callable<Integer> {
                 Map.of("setpoint interval", intervals.toArray(new double[0][])));
         figures.csv("system", List.of("phase", "seconds", "cpuCores", "rssMeanMb", "rssMaxMb"), List.of(
                 List.of("quiet-flight", (steadyToNs - steadyFromNs) / 1e9, steadyCpu.cpuCores(), steadyCpu.rssMeanMb(), steadyCpu.rssMaxMb()),
-                List.of("faults", Double.NaN, faultCpu.cpuCores(), faultCpu.rssMeanMb(), faultCpu.rssMaxMb())));
+                List.of("faults", (faultsToNs - faultsFromNs) / 1e9, faultCpu.cpuCores(), faultCpu.rssMeanMb(), faultCpu.rssMaxMb())));
 
         pw.println();
         pw.println(String.join(",", "fault", "samples", "detectP50", "detectP99", "gapP50", "gapP99", "gapMax", "fenced", "dup", "lost"));

@@ -143,7 +143,7 @@ public final class SerialBench implements Callable<Integer> {
             run.loadAfter = loadAverage();
             return report(run, console);
         } finally {
-            deleteTree(work);
+            SharedFiles.deleteTree(work);
         }
     }
 
@@ -177,7 +177,7 @@ public final class SerialBench implements Callable<Integer> {
 
         void execute(int trafficS, int saturationS) throws Exception {
             try (SocatPty pty = SocatPty.create(work.resolve("pty"));
-                 ByteLink boardLink = Links.open(Endpoint.parse("pty:" + pty.pathA()));
+                 ByteLink boardLink = Links.open(Endpoint.parse("pty:" + pty.pathA() + ",silence-ms=0"));
                  FramedLink host = FramedLink.open(Endpoint.parse("serial:" + pty.pathB() + ":" + rate));
                  RingFile ringA = RingFile.create(SharedFiles.privateDirectory(work.resolve("A")).resolve("input.ring"), ReplicaFiles.INPUT_RING_BYTES);
                  RingFile ringB = RingFile.create(work.resolve("A").resolveSibling("B-input.ring"), ReplicaFiles.INPUT_RING_BYTES);
@@ -572,14 +572,6 @@ public final class SerialBench implements Callable<Integer> {
             return f[16];
         } catch (IOException | RuntimeException e) {
             return "unknown";
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

@@ -23,7 +23,8 @@ public final class BoardMain implements Callable<Integer> {
     @Option(names = "--link", defaultValue = "tcp-listen:5760", paramLabel = "ENDPOINT",
             description = "Link to serve: tcp-listen:PORT (127.0.0.1; 0 = any free port), tcp:HOST:PORT, udp-listen:PORT, "
                     + "udp:HOST:PORT, serial:/dev/X:BAUD, pty:/dev/pts/N, or 'pty:' to make a socat pty pair and print "
-                    + "'board pty: PATH' for the host to open; options as in docs/links.md (e.g. ,signing-key=FILE). "
+                    + "'board pty: PATH' for the host to open; options as in docs/links.md (e.g. ,signing-key=FILE; the "
+                    + "board's end drops a silent host only with ,silence-ms=N). "
                     + "Default: ${DEFAULT-VALUE}")
     String link;
 

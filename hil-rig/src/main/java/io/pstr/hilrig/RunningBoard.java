@@ -71,8 +71,10 @@ public final class RunningBoard implements AutoCloseable {
         }
         BoardRecordWriter record = recordFile == null ? null : new BoardRecordWriter(recordFile);
         ctx.recordWriter(record);
-        FramedLink link = FramedLink.open(boardSide);
-        ByteLink tap = tapEndpoint == null ? null : Links.open(tapEndpoint);
+        // The board's end: the host sends nothing until its replicas fly, so no silence bound unless the endpoint
+        // sets one; the tap only sends.
+        FramedLink link = FramedLink.open(boardSide.withOptions(boardSide.options().silenceUnlessGiven(0)));
+        ByteLink tap = tapEndpoint == null ? null : Links.open(tapEndpoint.withOptions(tapEndpoint.options().silenceUnlessGiven(0)));
         if (tap != null) {
             tap.start((buffer, offset, length, rxNs) -> { });
         }

@@ -45,7 +45,8 @@ public final class GroundStationLink implements AutoCloseable {
 
     public GroundStationLink(Endpoint endpoint) {
         this.endpoint = endpoint;
-        this.link = Links.open(endpoint);
+        // A ground station need not talk all the time: no silence bound unless the endpoint sets one.
+        this.link = Links.open(endpoint.withOptions(endpoint.options().silenceUnlessGiven(0)));
     }
 
     public void start(RequestSink sink) {

@@ -1,5 +1,6 @@
 package io.pstr.manager;
 
+import io.pstr.core.status.MissionPhase;
 import io.pstr.core.link.Endpoint;
 import io.pstr.core.link.FramedLink;
 import io.pstr.core.link.LinkCounters;
@@ -29,7 +30,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -44,6 +47,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
@@ -68,6 +72,13 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
     public static final class Context {
         public Endpoint board;
         public Path runDir;
+        /**
+         * The replicas' shared-memory files (rings, status, channel endpoints) and their logs while they run;
+         * null = {@link SharedFiles#tmpfsDirectoryFor} the run directory. When it is not the run directory, the
+         * run directory gets a symbolic link {@code shm} to it, and {@link #close()} moves the replicas' logs
+         * into the run directory and removes it.
+         */
+        public Path shmDir;
         public int periodMs = 20;
         public long graceNs = TimeUnit.MILLISECONDS.toNanos(3);
         /** Rate the output is paced to; 0 = the serial endpoint's baud rate, or 115200 for other links. */
@@ -116,6 +127,8 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             if (runDir == null) {
                 throw new IllegalArgumentException("no run directory");
             }
+            runDir = runDir.toAbsolutePath();
+            shmDir = shmDir == null ? SharedFiles.tmpfsDirectoryFor(runDir) : shmDir.toAbsolutePath();
             if (periodMs < 2 || periodMs > 1000) {
                 throw new IllegalArgumentException("control period " + periodMs + " ms is outside 2..1000 ms");
             }
@@ -237,7 +250,11 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             t.setDaemon(true);
             return t;
         }) : null;
-        this.channels = new ChannelRegistry(ReplicaFiles.channelDirOf(ctx.runDir));
+        SharedFiles.privateDirectory(ctx.shmDir);
+        if (!ctx.shmDir.equals(ctx.runDir)) {
+            linkSharedMemory(ctx.runDir, ctx.shmDir);
+        }
+        this.channels = new ChannelRegistry(ReplicaFiles.channelDirOf(ctx.shmDir));
         this.board = FramedLink.open(ctx.board);
         this.requests = new RequestLedger(ctx.requestLostAfterNs);
         this.gcs = ctx.gcs == null ? null : new GroundStationLink(ctx.gcs);
@@ -282,6 +299,10 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             throw new IllegalArgumentException(file + ": the replicas fly the mission " + String.join(" ", prior.replicaArgs())
                     + "; attach with the same mission options (now " + String.join(" ", ctx.launcher.replicaArgs()) + ")");
         }
+        if (!prior.shmDir().equals(ctx.shmDir.toString())) {
+            throw new IllegalArgumentException(file + ": the replicas' shared-memory files are in " + prior.shmDir()
+                    + "; attach with --shm-dir " + prior.shmDir());
+        }
         if (!prior.sandbox().equals(ctx.launcher.kind())) {
             throw new IllegalArgumentException(file + ": the replicas run in a " + prior.sandbox() + " sandbox; attach with --sandbox "
                     + prior.sandbox());
@@ -301,7 +322,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
                 LOG.warn("replica {} (pid {}, incarnation {}) did not survive: it will be launched anew", r.slot(), r.pid(), r.incarnation());
                 continue;
             }
-            ReplicaFiles files = new ReplicaFiles(ctx.runDir.resolve(r.dir()));
+            ReplicaFiles files = new ReplicaFiles(ctx.shmDir.resolve(r.dir()));
             ReplicaHandle handle;
             try {
                 handle = ReplicaHandle.attach(r.slot(), r.incarnation(), files, r.channelAddress(), channels);
@@ -405,7 +426,8 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             }
         }
         Slot holder = gate.holder();
-        ManagerState state = new ManagerState(ProcessHandle.current().pid(), self.startTicks(), ctx.periodMs, ctx.launcher.kind(),
+        ManagerState state = new ManagerState(ProcessHandle.current().pid(), self.startTicks(), ctx.shmDir.toString(),
+                ctx.periodMs, ctx.launcher.kind(),
                 ctx.launcher.replicaArgs(), fsm.epoch(), holder != null && replicas.containsKey(holder) ? holder : null,
                 fsm.primary(), cycle, fsm.state() != FailoverState.STARTING, System.currentTimeMillis(), list);
         try {
@@ -601,9 +623,12 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
                 old.close();
                 // Its peer's sends now say CLOSED; the grant to it goes with the next ROLE.
                 channels.withdraw(old.address);
+                // Its rings are of no use to anyone now (its log and status stay for a post-mortem).
+                ReplicaFiles retired = old.files;
+                launcherThread.execute(() -> deleteRings(retired));
             }
             int incarnation = incarnations.merge(slot, 1, Integer::sum);
-            ReplicaFiles files = new ReplicaFiles(SharedFiles.privateDirectory(ctx.runDir.resolve(slot + "-" + incarnation)));
+            ReplicaFiles files = new ReplicaFiles(SharedFiles.privateDirectory(ctx.shmDir.resolve(slot + "-" + incarnation)));
             ReplicaHandle handle = ReplicaHandle.create(slot, incarnation, files, channels);
             replicas.put(slot, handle);
             gate.resetStreak(slot);
@@ -982,11 +1007,16 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         return board;
     }
 
-    /** Mission phase names by the codes replicas publish (app-flightctl's MissionPhase). */
-    private static final String[] PHASES = {"-", "PREFLIGHT", "TAKEOFF", "WAYPOINT", "HOLD", "LAND", "LANDED", "IDLE"};
-
+    /** A replica's published mission phase by name: "-" before its first cycle, PHASE_n for a code no phase has. */
     static String phaseName(long code) {
-        return code >= 0 && code < PHASES.length ? PHASES[(int) code] : "PHASE_" + code;
+        if (code == 0) {
+            return "-";
+        }
+        try {
+            return MissionPhase.fromCode(Math.toIntExact(code)).name();
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            return "PHASE_" + code;
+        }
     }
 
     /** Reads the board link on its own thread: frames are cut, stamped and fanned out at once. */
@@ -1168,9 +1198,58 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         } catch (IllegalStateException e) {
             LOG.debug("request summary not journalled: {}", e.getMessage());
         }
+        if (!ctx.shmDir.equals(ctx.runDir)) {
+            retireSharedMemory(ctx.runDir, ctx.shmDir);
+        }
         journal.close();
         if (lock != null) {
             lock.close();
+        }
+    }
+
+    private static void deleteRings(ReplicaFiles files) {
+        try {
+            Files.deleteIfExists(files.input());
+            Files.deleteIfExists(files.output());
+        } catch (IOException e) {
+            LOG.warn("rings of the retired replica in {} left: {}", files.dir(), e.getMessage());
+        }
+    }
+
+    /** The run directory's link {@code shm} to the shared-memory directory, where a run's live files are found. */
+    private static void linkSharedMemory(Path runDir, Path shmDir) {
+        Path link = runDir.resolve("shm");
+        try {
+            Files.deleteIfExists(link);
+            Files.createSymbolicLink(link, shmDir);
+        } catch (IOException e) {
+            LOG.warn("no link {} to the shared-memory directory {}: {}", link, shmDir, e.getMessage());
+        }
+    }
+
+    /**
+     * Copies what each replica incarnation leaves for a post-mortem (its log, JVM log, status file; not its rings)
+     * from the shared-memory directory into the run directory, then removes the shared-memory directory.
+     */
+    private static void retireSharedMemory(Path runDir, Path shmDir) {
+        Path channelDir = ReplicaFiles.channelDirOf(shmDir);
+        try (Stream<Path> dirs = Files.list(shmDir)) {
+            for (Path dir : dirs.filter(d -> Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)).toList()) {
+                if (dir.getFileName().toString().startsWith(".") || dir.equals(channelDir)) {
+                    continue;
+                }
+                Path target = SharedFiles.privateDirectory(runDir.resolve(dir.getFileName().toString()));
+                try (Stream<Path> files = Files.list(dir)) {
+                    for (Path f : files.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)
+                            && !f.getFileName().toString().endsWith(".ring")).toList()) {
+                        Files.copy(f, target.resolve(f.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+            SharedFiles.deleteTree(shmDir);
+            Files.deleteIfExists(runDir.resolve("shm"));
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("shared-memory directory {} not fully retired into {}: {}", shmDir, runDir, e.getMessage());
         }
     }
 }

@@ -20,22 +20,23 @@ import java.util.List;
 
 /**
  * What a host manager started with {@code --survive-restart} keeps in its run directory ({@value #FILE_NAME})
- * so that a new manager can re-attach to the replicas it leaves running: which replica incarnation runs in
- * each slot (pid and start time, its directory, its channel address), the epoch, the holder, the primary, the
+ * so that a new manager can re-attach to the replicas it leaves running: where the replicas' shared-memory
+ * files are, which replica incarnation runs in each slot (pid and start time, its directory there, its channel
+ * address), the epoch, the holder, the primary, the
  * cycle, and the settings a re-attaching manager must share (control period, mission options, sandbox kind).
  * <p>
  * Written whole to a temporary file and renamed over the old one, so a reader sees one complete state or
  * the previous one. Read as outside input: every field is checked, and a bad file is refused with a message
  * that names it.
  */
-public record ManagerState(long managerPid, long managerStartTicks, int periodMs, String sandbox, List<String> replicaArgs,
+public record ManagerState(long managerPid, long managerStartTicks, String shmDir, int periodMs, String sandbox, List<String> replicaArgs,
         long epoch, Slot holder, Slot primary, long cycle, boolean started, long writtenAtMs, List<Replica> replicas) {
 
     public static final String FILE_NAME = "manager-state.json";
     static final String FORMAT = "pstr-manager-state/1";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One running replica incarnation; {@code dir} is its directory's name in the run directory. */
+    /** One running replica incarnation; {@code dir} is its directory's name in the shared-memory directory. */
     public record Replica(Slot slot, int incarnation, long pid, long startTicks, String dir, ChannelAddress channelAddress) {
 
         public ProcessIdentity identity() {
@@ -63,6 +64,7 @@ public record ManagerState(long managerPid, long managerStartTicks, int periodMs
         root.put("format", FORMAT);
         root.put("managerPid", managerPid);
         root.put("managerStartTicks", managerStartTicks);
+        root.put("shmDir", shmDir);
         root.put("periodMs", periodMs);
         root.put("sandbox", sandbox);
         ArrayNode args = root.putArray("replicaArgs");
@@ -151,6 +153,10 @@ public record ManagerState(long managerPid, long managerStartTicks, int periodMs
         }
         long managerPid = number(root, "managerPid", 2, Long.MAX_VALUE);
         long managerStartTicks = number(root, "managerStartTicks", 0, Long.MAX_VALUE);
+        String shmDir = text(root, "shmDir");
+        if (!shmDir.startsWith("/") || shmDir.contains("/../") || shmDir.endsWith("/..")) {
+            throw new IllegalArgumentException("shmDir '" + shmDir + "' is not an absolute, normal path");
+        }
         int periodMs = (int) number(root, "periodMs", 2, 1000);
         String sandbox = text(root, "sandbox");
         if (!sandbox.equals("process") && !sandbox.equals("jail")) {
@@ -196,7 +202,7 @@ public record ManagerState(long managerPid, long managerStartTicks, int periodMs
             long ticks = number(n, "startTicks", 0, Long.MAX_VALUE);
             String dir = text(n, "dir");
             if (!dir.equals(dirName(slot, incarnation))) {
-                // Never a path of its own: the directory is where this manager would have made it, in the run directory.
+                // Never a path of its own: the directory is where this manager would have made it.
                 throw new IllegalArgumentException("replica " + slot + " dir '" + dir + "', expected " + dirName(slot, incarnation));
             }
             ChannelAddress address;
@@ -210,7 +216,7 @@ public record ManagerState(long managerPid, long managerStartTicks, int periodMs
         if (holder != null && !seen.contains(holder)) {
             throw new IllegalArgumentException("holder " + holder + " has no replica entry");
         }
-        return new ManagerState(managerPid, managerStartTicks, periodMs, sandbox, args, epoch, holder, primary, cycle,
+        return new ManagerState(managerPid, managerStartTicks, shmDir, periodMs, sandbox, args, epoch, holder, primary, cycle,
                 startedNode.asBoolean(), writtenAtMs, replicas);
     }
 

@@ -1,10 +1,12 @@
 package io.pstr.manager;
 
+import io.pstr.core.rt.ThreadPriority;
 import io.pstr.core.shm.ReplicaFiles;
 import io.pstr.manager.sandbox.ReplicaCommand;
 import io.pstr.manager.sandbox.SignalledProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +74,10 @@ public final class ProcessSandboxLauncher implements SandboxLauncher {
 
     @Override
     public Sandbox launch(Slot slot, int incarnation, ReplicaFiles files) {
-        ProcessBuilder builder = new ProcessBuilder(command.command(slot, incarnation, files))
+        // Started at low priority, settled by Sandbox.running once it is ready.
+        List<String> cmd = new ArrayList<>(ThreadPriority.startingPrefix(ThreadPriority.processMode()));
+        cmd.addAll(command.command(slot, incarnation, files));
+        ProcessBuilder builder = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(files.log().toFile()));
         try {

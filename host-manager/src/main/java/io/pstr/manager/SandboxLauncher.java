@@ -54,14 +54,12 @@ public interface SandboxLauncher {
         }
 
         /**
-         * The replica says it is ready, so its agent thread runs: raise that thread's priority (and, in a
-         * jail, its group's CPU weight), from outside, where {@code mode} allows. Reads {@code /proc}: call
-         * it off the conductor.
+         * The replica says it is ready, so its agent thread runs: the whole JVM leaves the low priority it
+         * started at and its agent thread and VM thread are raised (and, in a jail, its group's CPU weight),
+         * from outside, where {@code mode} allows. Reads {@code /proc}: call it off the conductor.
          */
         default void running(io.pstr.core.rt.ThreadPriority.Mode mode, String agentThread) {
-            io.pstr.core.rt.ThreadPriority.applyToThread(mode, pid(), agentThread, io.pstr.core.rt.ThreadPriority.REPLICA_NICE);
-            io.pstr.core.rt.ThreadPriority.applyToThread(mode, pid(), io.pstr.core.rt.ThreadPriority.VM_THREAD,
-                    io.pstr.core.rt.ThreadPriority.REPLICA_NICE);
+            io.pstr.core.rt.ThreadPriority.settle(mode, pid(), agentThread);
         }
     }
 }

@@ -20,7 +20,7 @@ class ManagerStateTest {
     Path dir;
 
     private static ManagerState state() {
-        return new ManagerState(4242, 1234, 20, "process", List.of("--laps", "3"), 5, Slot.B, Slot.A, 900, true, 1_700_000_000_000L,
+        return new ManagerState(4242, 1234, "/dev/shm/pstr-test", 20, "process", List.of("--laps", "3"), 5, Slot.B, Slot.A, 900, true, 1_700_000_000_000L,
                 List.of(new ManagerState.Replica(Slot.A, 2, 5001, 777, "A-2", new ChannelAddress(UUID.randomUUID(), 1)),
                         new ManagerState.Replica(Slot.B, 1, 5002, 778, "B-1", new ChannelAddress(UUID.randomUUID(), 1))));
     }
@@ -60,6 +60,8 @@ class ManagerStateTest {
                 good.replace("\"pid\" : 5001", "\"pid\" : 1"),
                 good.replace("\"pid\" : 5001", "\"pid\" : \"5001\""),
                 good.replace("\"periodMs\" : 20", "\"periodMs\" : 0"),
+                good.replace("/dev/shm/pstr-test", "relative/dir"),
+                good.replace("/dev/shm/pstr-test", "/dev/shm/../etc"),
                 good.replace("\"sandbox\" : \"process\"", "\"sandbox\" : \"vm\""),
                 good.replace("\"started\" : true", "\"started\" : \"yes\""),
                 good.replaceAll("\"channelAddress\" : \"[^\"]*\"", "\"channelAddress\" : \"not-an-address\""));

@@ -35,6 +35,8 @@ class JailedFlightSystemTest {
     @Test
     void shouldFlyWithJailedReplicasAndFailOverWhenTheJailedPrimaryIsKilled() throws Exception {
         Map<String, Object> report;
+        Path shm;
+        Path runDir;
         try (FlyingSystem system = new FlyingSystem("jail-kill", 1000, Sandboxes.Mode.JAIL)) {
             system.awaitCruising();
             for (ReplicaStatus r : system.status().replicas()) {
@@ -44,6 +46,11 @@ class JailedFlightSystemTest {
                 assertTrue(nsPid.trim().endsWith("\t1") || nsPid.trim().endsWith(" 1"),
                         "replica " + r.slot() + " is PID 1 of its own namespace: " + nsPid);
             }
+            // The rings and status files live on a tmpfs, linked from the run directory.
+            runDir = system.dir;
+            shm = Files.readSymbolicLink(system.dir.resolve("shm"));
+            assertEquals("tmpfs", Files.getFileStore(shm).type(), "shared-memory files on a tmpfs: " + shm);
+            assertTrue(Files.exists(shm.resolve("A-1").resolve("input.ring")), "A-1's input ring in " + shm);
             long primaryPid = system.status().replicas().get(0).pid();
             system.running.manager().injectFault(Fault.KILL_PRIMARY);
             await("shadow holds the I/O").atMost(Duration.ofSeconds(20)).until(() -> "B".equals(system.status().holder()));
@@ -51,8 +58,17 @@ class JailedFlightSystemTest {
             await("primary restarted in a new jail, in step, and holding again").atMost(Duration.ofSeconds(90))
                     .until(() -> "A".equals(system.status().holder()) && "PRIMARY_ACTIVE".equals(system.status().state()));
             assertEquals("jail", system.status().replicas().get(0).sandbox());
+            Path retired = shm.resolve("A-1");
+            await("the killed incarnation's rings removed").atMost(Duration.ofSeconds(10))
+                    .until(() -> !Files.exists(retired.resolve("input.ring")) && !Files.exists(retired.resolve("output.ring")));
             assertTrue(system.status().aircraft().altitudeM() > 8, "the aircraft kept flying");
             report = system.stopAndReport();
+        }
+        assertTrue(Files.notExists(shm), "shared-memory directory removed at the end: " + shm);
+        for (String incarnation : List.of("A-1", "A-2", "B-1")) {
+            Path logs = runDir.resolve(incarnation);
+            assertTrue(Files.isRegularFile(logs.resolve("replica.log")), incarnation + "'s log kept in the run directory");
+            assertTrue(Files.notExists(logs.resolve("input.ring")), "no ring copied into the run directory");
         }
         List<FailoverReport.Failover> changes = FlyingSystem.failovers(report);
         // On a loaded machine a slow cycle can cause an extra failover before the fault; this test is about

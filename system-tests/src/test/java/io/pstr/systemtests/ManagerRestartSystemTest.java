@@ -103,8 +103,10 @@ class ManagerRestartSystemTest {
 
             List<ReplicaStatusFile> statusFiles = new ArrayList<>();
             Map<String, Long> heartbeats = new TreeMap<>();
+            // The replicas' shared-memory files: on tmpfs, linked from the run directory as 'shm', where there is one.
+            Path shm = Files.isDirectory(dir.resolve("shm")) ? dir.resolve("shm") : dir;
             for (ReplicaStatus r : before.replicas()) {
-                ReplicaStatusFile f = ReplicaStatusFile.open(dir.resolve(r.slot() + "-" + r.incarnation()).resolve("status.dat"));
+                ReplicaStatusFile f = ReplicaStatusFile.open(shm.resolve(r.slot() + "-" + r.incarnation()).resolve("status.dat"));
                 statusFiles.add(f);
                 heartbeats.put(r.slot(), f.get(Field.HEARTBEAT_NS));
             }

@@ -1,5 +1,6 @@
 package io.pstr.flightctl.task;
 
+import io.pstr.core.status.MissionPhase;
 import io.dronefleet.mavlink.common.Attitude;
 import io.dronefleet.mavlink.common.AttitudeTargetTypemask;
 import io.dronefleet.mavlink.common.CommandAck;

@@ -1,5 +1,6 @@
 package io.pstr.flightctl.task;
 
+import io.pstr.core.status.MissionPhase;
 import java.util.List;
 
 /**

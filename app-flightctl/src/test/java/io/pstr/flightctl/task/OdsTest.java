@@ -1,5 +1,6 @@
 package io.pstr.flightctl.task;
 
+import io.pstr.core.status.MissionPhase;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -1,5 +1,6 @@
 package io.pstr.bench.channel;
 
+import io.pstr.core.shm.SharedFiles;
 import io.pstr.bench.FigureWriter;
 import io.pstr.bench.Machine;
 import java.io.IOException;
@@ -92,7 +93,7 @@ public final class ChannelBench implements Callable<Integer> {
                 run("uds", uds, n, np, pacedSizes);
             }
         } finally {
-            deleteTree(work);
+            SharedFiles.deleteTree(work);
         }
         Path csv = figures.csv("channel", HEADER, rows);
         String loadAfter = loadAverage();
@@ -170,16 +171,5 @@ public final class ChannelBench implements Callable<Integer> {
 
     private static double us(long ns) {
         return ns / 1000.0;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

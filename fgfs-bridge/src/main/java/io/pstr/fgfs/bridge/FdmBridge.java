@@ -144,7 +144,8 @@ public final class FdmBridge implements AutoCloseable {
         this.fgControls = new InetSocketAddress(fgAddress, config.controlsPort());
         this.fgWatch = new PeerWatch("FlightGear", TimeUnit.MILLISECONDS.toNanos(config.peerTimeoutMs()), events);
         this.udp = new FgUdp(fgAddress.isLoopbackAddress() ? "127.0.0.1" : "0.0.0.0", config.statePort(), this::onDatagram);
-        this.boardLink = Links.open(config.board());
+        // The board's end: the host need not talk before it flies, so no silence bound unless the endpoint sets one.
+        this.boardLink = Links.open(config.board().withOptions(config.board().options().silenceUnlessGiven(0)));
     }
 
     /** The protocol file shipped in this module, {@code Protocol/NAME.xml}. */

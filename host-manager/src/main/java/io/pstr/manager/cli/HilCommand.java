@@ -27,7 +27,9 @@ public final class HilCommand implements Callable<Integer> {
 
     @Option(names = "--board", required = true, paramLabel = "ENDPOINT",
             description = "The board: serial:/dev/ttyACM0:921600 (USB), serial:/dev/ttyAMA0:921600 (TELEM port), "
-                    + "udp-listen:14540 (PX4 SITL offboard port), tcp:127.0.0.1:5762 (ArduPilot SITL)...")
+                    + "udp-listen:14540 (PX4 SITL offboard port), tcp:127.0.0.1:5762 (ArduPilot SITL)... "
+                    + "A board silent for 3 s (,silence-ms=N; 0 = off) is a link down and the link reconnects; "
+                    + "tcp keepalive probes after ,keepalive-s=N (default 2). See docs/links.md.")
     String board;
 
     @Option(names = "--arm", description = "Let the replicas arm the board and fly the mission. Props off on the bench!")

@@ -61,9 +61,16 @@ public final class ManagerOptions {
     Path signingKey;
 
     @Option(names = "--run-dir", paramLabel = "DIR",
-            description = "Private directory for the replicas' shared-memory files, logs and the journal "
+            description = "Private directory for the journal, the flight log and every log of the run "
                     + "(default .pstr/run/<time>).")
     Path runDir;
+
+    @Option(names = "--shm-dir", paramLabel = "DIR",
+            description = "Private directory for the replicas' shared-memory files (rings, status, direct channel), "
+                    + "which are written every control cycle and belong on a tmpfs (default: under /dev/shm, named after "
+                    + "the run directory, or the run directory itself where /dev/shm is not a tmpfs). The run directory "
+                    + "links to it as 'shm'; at the end the replicas' logs are moved into the run directory and it is removed.")
+    Path shmDir;
 
     @Option(names = "--tlog", paramLabel = "FILE",
             description = "Record the board link (both directions) to this MAVLink telemetry log; its cycle boundaries go "
@@ -88,7 +95,8 @@ public final class ManagerOptions {
     @Option(names = "--gcs", paramLabel = "ENDPOINT",
             description = "Ground station on the side, e.g. udp:127.0.0.1:14550 (QGroundControl's port): board telemetry "
                     + "is forwarded to it, its COMMAND_LONG / MISSION_ITEM_INT requests go to both replicas, and each gets "
-                    + "one COMMAND_ACK / MISSION_ACK back. Any endpoint kind works. Default: none.")
+                    + "one COMMAND_ACK / MISSION_ACK back. Any endpoint kind works; a silent ground station is not a link "
+                    + "down unless ,silence-ms=N is given. Default: none.")
     String gcs;
 
     @Option(names = "--sandbox", defaultValue = "auto", paramLabel = "KIND",
@@ -201,6 +209,7 @@ public final class ManagerOptions {
         HostManager.Context ctx = new HostManager.Context();
         ctx.board = withSigning(board);
         ctx.runDir = dir;
+        ctx.shmDir = shmDir;
         ctx.periodMs = periodMs;
         ctx.graceNs = (long) (graceMs * 1_000_000);
         ctx.linkRateBitsPerSec = linkRateBitsPerSec;

@@ -1,5 +1,6 @@
 package io.pstr.manager.sandbox;
 
+import io.pstr.core.rt.ThreadPriority;
 import io.pstr.core.shm.ReplicaFiles;
 import io.pstr.core.shm.SharedFiles;
 import io.pstr.manager.SandboxLauncher;
@@ -199,6 +200,8 @@ public final class JailLauncher implements SandboxLauncher {
         Cgroups.Group group = cgroups.create(groupPrefix + "-" + slot + "-" + incarnation, limits);
         List<String> replica = command.command(slot, incarnation, files);
         List<String> cmd = new ArrayList<>(List.of("/bin/sh", script.toString(), "outer"));
+        // Started at low priority, settled by Sandbox.running once it is ready.
+        cmd.addAll(ThreadPriority.startingPrefix(ThreadPriority.processMode()));
         cmd.addAll(replica);
         ProcessBuilder builder = new ProcessBuilder(cmd)
                 .redirectError(ProcessBuilder.Redirect.appendTo(files.log().toFile()))

@@ -24,7 +24,8 @@ public record Endpoint(Kind kind, String host, int port, String path, int baudRa
     /** What {@code --help} texts quote. */
     public static final String SYNTAX = "serial:DEVICE[:BAUD], pty:PATH, tcp:HOST:PORT, tcp-listen:PORT, udp:HOST:PORT or "
             + "udp-listen:PORT, then options ,format=8N1 ,flow=none|rtscts|xonxoff (serial) ,framing=mavlink|raw "
-            + ",signing-key=FILE ,link-id=N";
+            + ",signing-key=FILE ,link-id=N ,silence-ms=N (no byte for N ms = link down; default 3000 with mavlink "
+            + "framing, 0 = off) ,keepalive-s=N (tcp, default 2, 0 = off)";
 
     public enum Kind { SERIAL, PTY, TCP, TCP_LISTEN, UDP, UDP_LISTEN }
 
@@ -74,7 +75,8 @@ public record Endpoint(Kind kind, String host, int port, String path, int baudRa
             default -> throw new IllegalArgumentException("endpoint '" + s + "': unknown kind '" + kind
                     + "' (expected serial, pty, tcp, tcp-listen, udp or udp-listen)");
         };
-        return base.withOptions(LinkOptions.parse(optionTexts, serial, s));
+        boolean tcp = kind.equals("tcp") || kind.equals("tcp-listen");
+        return base.withOptions(LinkOptions.parse(optionTexts, serial, tcp, s));
     }
 
     private static Endpoint serial(Kind k, String rest, String whole) {

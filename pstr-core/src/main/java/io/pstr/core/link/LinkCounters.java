@@ -12,6 +12,12 @@ public final class LinkCounters {
     public final AtomicLong bytesUnwritable = new AtomicLong();
     public final AtomicLong connects = new AtomicLong();
     public final AtomicLong disconnects = new AtomicLong();
+    /** Times the link went down because the peer sent nothing for the endpoint's {@code silence-ms}. */
+    public final AtomicLong silences = new AtomicLong();
+    /** Times a connection was dropped because what was written to it did not drain within the silence bound. */
+    public final AtomicLong sendStalls = new AtomicLong();
+    /** Writes refused because the connection's send buffer was full (a subset of {@link #writesRefused}). */
+    public final AtomicLong writesBlocked = new AtomicLong();
 
     /** Counts a write of {@code length} bytes that did not happen. */
     public void refused(int length) {

@@ -14,10 +14,30 @@ import java.util.Locale;
  *   <li>{@code framing=mavlink|raw}: cut MAVLink 1/2 frames (default) or pass bytes through in time-stamped chunks</li>
  *   <li>{@code signing-key=FILE}: MAVLink 2 signing with the 32-byte secret in FILE (64 hex digits or 32 raw bytes)</li>
  *   <li>{@code link-id=N}: the signature's link id, 0..255; default 0</li>
+ *   <li>{@code silence-ms=N}: the receive-silence watchdog: no byte for N ms takes the link down (0 = off); default
+ *       {@value #DEFAULT_SILENCE_MS} with {@code framing=mavlink} (a board sends HEARTBEAT at 1 Hz), off with
+ *       {@code framing=raw}</li>
+ *   <li>{@code keepalive-s=N}: TCP keepalive idle time in seconds, probes every second, {@value #KEEPALIVE_PROBES}
+ *       probes (0 = off); default {@value #DEFAULT_KEEPALIVE_S}; {@code tcp} and {@code tcp-listen} only</li>
  * </ul>
+ *
+ * @param silenceMs   as written, or {@link #UNSET} when not given: see {@link #effectiveSilenceMs()}
+ * @param keepaliveS  as written, or {@link #UNSET} when not given: see {@link #effectiveKeepaliveS()}
  */
 public record LinkOptions(int dataBits, Parity parity, StopBits stopBits, Flow flow, Framing framing, Path signingKey,
-        int signingLinkId) {
+        int signingLinkId, int silenceMs, int keepaliveS) {
+
+    /** {@code silenceMs} or {@code keepaliveS} not given in the endpoint. */
+    public static final int UNSET = -1;
+    /** Three HEARTBEATs of a 1 Hz board missed. */
+    public static final int DEFAULT_SILENCE_MS = 3_000;
+    /** Largest {@code silence-ms}: a day. */
+    public static final int MAX_SILENCE_MS = 86_400_000;
+    public static final int DEFAULT_KEEPALIVE_S = 2;
+    /** Largest {@code keepalive-s} Linux takes for TCP_KEEPIDLE. */
+    public static final int MAX_KEEPALIVE_S = 32_767;
+    /** Unanswered keepalive probes, one a second, before the kernel gives the connection up. */
+    public static final int KEEPALIVE_PROBES = 3;
 
     public enum Parity {
         NONE('N'), EVEN('E'), ODD('O'), MARK('M'), SPACE('S');
@@ -45,7 +65,8 @@ public record LinkOptions(int dataBits, Parity parity, StopBits stopBits, Flow f
 
     public enum Framing { MAVLINK, RAW }
 
-    public static final LinkOptions DEFAULTS = new LinkOptions(8, Parity.NONE, StopBits.ONE, Flow.NONE, Framing.MAVLINK, null, 0);
+    public static final LinkOptions DEFAULTS = new LinkOptions(8, Parity.NONE, StopBits.ONE, Flow.NONE, Framing.MAVLINK, null, 0,
+            UNSET, UNSET);
 
     public LinkOptions {
         if (dataBits < 5 || dataBits > 8) {
@@ -54,6 +75,34 @@ public record LinkOptions(int dataBits, Parity parity, StopBits stopBits, Flow f
         if (signingLinkId < 0 || signingLinkId > 255) {
             throw new IllegalArgumentException("link-id " + signingLinkId + " outside 0..255");
         }
+        if (silenceMs != UNSET && (silenceMs < 0 || silenceMs > MAX_SILENCE_MS)) {
+            throw new IllegalArgumentException("silence-ms " + silenceMs + " outside 0.." + MAX_SILENCE_MS);
+        }
+        if (keepaliveS != UNSET && (keepaliveS < 0 || keepaliveS > MAX_KEEPALIVE_S)) {
+            throw new IllegalArgumentException("keepalive-s " + keepaliveS + " outside 0.." + MAX_KEEPALIVE_S);
+        }
+    }
+
+    /** The receive-silence bound in ms, 0 when off: as written, else 3000 with MAVLink framing and off with raw. */
+    public int effectiveSilenceMs() {
+        if (silenceMs != UNSET) {
+            return silenceMs;
+        }
+        return framing == Framing.MAVLINK ? DEFAULT_SILENCE_MS : 0;
+    }
+
+    /** TCP keepalive idle time in s, 0 when off. */
+    public int effectiveKeepaliveS() {
+        return keepaliveS == UNSET ? DEFAULT_KEEPALIVE_S : keepaliveS;
+    }
+
+    /**
+     * These options with the silence watchdog at {@code ms} unless the endpoint set it: for ends whose peer need not
+     * talk (the virtual board's end of the link to the host, a send-only tap, a ground station).
+     */
+    public LinkOptions silenceUnlessGiven(int ms) {
+        return silenceMs != UNSET ? this : new LinkOptions(dataBits, parity, stopBits, flow, framing, signingKey,
+                signingLinkId, ms, keepaliveS);
     }
 
     /** Bits one byte occupies on the wire: start bit, data bits, parity bit if any, stop bits (rounded up). */
@@ -67,11 +116,11 @@ public record LinkOptions(int dataBits, Parity parity, StopBits stopBits, Flow f
     }
 
     public LinkOptions withSigning(Path key, int linkId) {
-        return new LinkOptions(dataBits, parity, stopBits, flow, framing, key, linkId);
+        return new LinkOptions(dataBits, parity, stopBits, flow, framing, key, linkId, silenceMs, keepaliveS);
     }
 
     /** Parses {@code key=value} options; {@code serial} says whether serial-only options are allowed. */
-    static LinkOptions parse(List<String> options, boolean serial, String whole) {
+    static LinkOptions parse(List<String> options, boolean serial, boolean tcp, String whole) {
         int dataBits = DEFAULTS.dataBits;
         Parity parity = DEFAULTS.parity;
         StopBits stop = DEFAULTS.stopBits;
@@ -79,11 +128,13 @@ public record LinkOptions(int dataBits, Parity parity, StopBits stopBits, Flow f
         Framing framing = DEFAULTS.framing;
         Path key = null;
         int linkId = 0;
+        int silenceMs = UNSET;
+        int keepaliveS = UNSET;
         for (String option : options) {
             int eq = option.indexOf('=');
             if (eq <= 0) {
                 throw new IllegalArgumentException("endpoint '" + whole + "': option '" + option + "' is not key=value "
-                        + "(known: format=8N1, flow=none|rtscts|xonxoff, framing=mavlink|raw, signing-key=FILE, link-id=N)");
+                        + "(known: format=8N1, flow=none|rtscts|xonxoff, framing=mavlink|raw, signing-key=FILE, link-id=N, silence-ms=N, keepalive-s=N)");
             }
             String name = option.substring(0, eq).trim().toLowerCase(Locale.ROOT);
             String value = option.substring(eq + 1).trim();
@@ -141,14 +192,36 @@ public record LinkOptions(int dataBits, Parity parity, StopBits stopBits, Flow f
                         throw new IllegalArgumentException("endpoint '" + whole + "': link-id " + linkId + " is outside 0..255");
                     }
                 }
+                case "silence-ms" -> silenceMs = boundedInt(value, name, 0, MAX_SILENCE_MS, "0 = off", whole);
+                case "keepalive-s" -> {
+                    if (!tcp) {
+                        throw new IllegalArgumentException("endpoint '" + whole + "': option 'keepalive-s' applies to tcp: and tcp-listen: only");
+                    }
+                    keepaliveS = boundedInt(value, name, 0, MAX_KEEPALIVE_S, "0 = off", whole);
+                }
                 default -> throw new IllegalArgumentException("endpoint '" + whole + "': unknown option '" + name
-                        + "' (known: format, flow, framing, signing-key, link-id)");
+                        + "' (known: format, flow, framing, signing-key, link-id, silence-ms, keepalive-s)");
             }
         }
         if (framing == Framing.RAW && key != null) {
             throw new IllegalArgumentException("endpoint '" + whole + "': signing needs framing=mavlink");
         }
-        return new LinkOptions(dataBits, parity, stop, flow, framing, key, linkId);
+        return new LinkOptions(dataBits, parity, stop, flow, framing, key, linkId, silenceMs, keepaliveS);
+    }
+
+    private static int boundedInt(String value, String name, int min, int max, String note, String whole) {
+        long v;
+        try {
+            v = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("endpoint '" + whole + "': " + name + " '" + value
+                    + "' is not a whole number (" + min + ".." + max + ", " + note + ")", e);
+        }
+        if (v < min || v > max) {
+            throw new IllegalArgumentException("endpoint '" + whole + "': " + name + " " + v + " is outside "
+                    + min + ".." + max + " (" + note + ")");
+        }
+        return (int) v;
     }
 
     private static void requireSerial(boolean serial, String name, String whole) {
@@ -174,6 +247,12 @@ public record LinkOptions(int dataBits, Parity parity, StopBits stopBits, Flow f
         }
         if (signingLinkId != 0) {
             parts.add("link-id=" + signingLinkId);
+        }
+        if (silenceMs != UNSET) {
+            parts.add("silence-ms=" + silenceMs);
+        }
+        if (keepaliveS != UNSET) {
+            parts.add("keepalive-s=" + keepaliveS);
         }
         return parts.isEmpty() ? "" : "," + String.join(",", parts);
     }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +16,9 @@ import org.slf4j.LoggerFactory;
  * When the device vanishes or {@code readBytes} returns -1 (jSerialComm reports a gone pty peer that way
  * while {@code isOpen()} stays true) the link is down: the port is closed and reopened with back-off.
  * An {@link #unplug} closes the port at the reader's next read and keeps it closed until its time is up.
+ * No byte for the endpoint's {@code silence-ms} (checked at every 50 ms read timeout, on the link's clock) is a
+ * link down too: the port is closed and reopened the same way, and the back-off starts again from 100 ms only once
+ * the reopened port has brought a byte.
  */
 final class SerialLink implements ByteLink {
     private static final Logger LOG = LoggerFactory.getLogger(SerialLink.class);
@@ -24,6 +28,7 @@ final class SerialLink implements ByteLink {
     private final String path;
     private final int baudRate;
     private final LinkOptions options;
+    private final LongSupplier nanoClock;
     private final LinkCounters counters = new LinkCounters();
     // Counted down by close(): wakes the reader out of a back-off wait at once.
     private final CountDownLatch closing = new CountDownLatch(1);
@@ -35,12 +40,15 @@ final class SerialLink implements ByteLink {
     private volatile long unplugDurationNs;
     // Reader thread only.
     private boolean flushOnOpen;
+    private boolean heardSinceOpen;
     private Thread reader;
 
-    SerialLink(String path, int baudRate, LinkOptions options) {
+    /** @param nanoClock monotonic ns for the silence bound ({@code System::nanoTime}; tests pass their own) */
+    SerialLink(String path, int baudRate, LinkOptions options, LongSupplier nanoClock) {
         this.path = path;
         this.baudRate = baudRate;
         this.options = options;
+        this.nanoClock = nanoClock;
     }
 
     @Override
@@ -54,6 +62,7 @@ final class SerialLink implements ByteLink {
         ThreadPriority.raiseLinkThread(Thread.currentThread().getName());
         long backoffMs = Links.FIRST_BACKOFF_MS;
         byte[] buffer = new byte[4096];
+        SilenceWatchdog silence = new SilenceWatchdog(options.effectiveSilenceMs());
         while (closing.getCount() > 0) {
             long unpluggedNs = unpluggedLeftNs();
             if (unpluggedNs > 0) {
@@ -70,7 +79,6 @@ final class SerialLink implements ByteLink {
                 backoffMs = Links.nextBackoffMs(backoffMs);
                 continue;
             }
-            backoffMs = Links.FIRST_BACKOFF_MS;
             if (flushOnOpen) {
                 // What the far end sent while unplugged would have been lost on a pulled cable; a pty keeps it.
                 flushOnOpen = false;
@@ -82,7 +90,14 @@ final class SerialLink implements ByteLink {
             counters.connects.incrementAndGet();
             LOG.info("{} open at {} bit/s {}", this, baudRate, options.format());
             listener.onUp(toString());
-            String reason = readUntilDown(p, buffer, listener);
+            silence.heard(nanoClock.getAsLong());
+            heardSinceOpen = false;
+            String reason = readUntilDown(p, buffer, listener, silence);
+            if (heardSinceOpen) {
+                backoffMs = Links.FIRST_BACKOFF_MS;
+            } else {
+                backoffMs = Links.nextBackoffMs(backoffMs);
+            }
             synchronized (writeLock) {
                 port = null;
                 p.closePort();
@@ -141,7 +156,7 @@ final class SerialLink implements ByteLink {
         };
     }
 
-    private String readUntilDown(SerialPort p, byte[] buffer, LinkListener listener) {
+    private String readUntilDown(SerialPort p, byte[] buffer, LinkListener listener, SilenceWatchdog silence) {
         while (closing.getCount() > 0) {
             if (unpluggedLeftNs() > 0) {
                 flushOnOpen = true;
@@ -156,10 +171,18 @@ final class SerialLink implements ByteLink {
                 if (!Files.exists(Path.of(path))) {
                     return "device vanished";
                 }
+                long nowNs = nanoClock.getAsLong();
+                if (silence.expired(nowNs)) {
+                    counters.silences.incrementAndGet();
+                    return silence.reasonAt(nowNs);
+                }
                 continue;
             }
+            long rxNs = System.nanoTime();
+            silence.heard(nanoClock.getAsLong());
+            heardSinceOpen = true;
             counters.bytesIn.addAndGet(n);
-            listener.onBytes(buffer, 0, n, System.nanoTime());
+            listener.onBytes(buffer, 0, n, rxNs);
         }
         return "closed";
     }

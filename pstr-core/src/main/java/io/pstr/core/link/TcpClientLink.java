@@ -20,13 +20,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code tcp:host:port}: connects, and reconnects with back-off (100 ms doubling to 2 s) until closed; an
- * {@link #unplug} holds reconnection off until its time is up.
+ * {@link #unplug} holds reconnection off until its time is up. A connection whose peer is silent for the
+ * endpoint's {@code silence-ms}, or that does not drain what is written for as long, is closed and reconnected
+ * ({@link ConnectionWatchdog}). The back-off starts again from 100 ms only once a connection has brought a
+ * byte: a peer that accepts and then says nothing (a frozen board) is retried ever more slowly, not hammered.
  */
 final class TcpClientLink implements ByteLink {
     private static final Logger LOG = LoggerFactory.getLogger(TcpClientLink.class);
 
     private final String host;
     private final int port;
+    private final LinkOptions options;
     private final LinkCounters counters = new LinkCounters();
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, ThreadPriority.linkThreads("link-tcp"), NioIoHandler.newFactory());
     private volatile Channel channel;
@@ -38,10 +42,12 @@ final class TcpClientLink implements ByteLink {
     private boolean unplugged;
     private long unpluggedUntilNs;
     private String nextDownReason;
+    private boolean heardOnThisConnection;
 
-    TcpClientLink(String host, int port) {
+    TcpClientLink(String host, int port, LinkOptions options) {
         this.host = host;
         this.port = port;
+        this.options = options;
     }
 
     @Override
@@ -49,14 +55,18 @@ final class TcpClientLink implements ByteLink {
         this.listener = listener;
         NettyInbound inbound = new NettyInbound(counters, listener);
         bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
-                .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Links.MAX_BACKOFF_MS)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        Links.tcpOptions(ch, options.effectiveKeepaliveS());
                         ch.pipeline().addLast(new SimpleChannelInboundHandler<ByteBuf>() {
                             @Override
                             protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
+                                if (!heardOnThisConnection && ctx.channel() == channel) {
+                                    heardOnThisConnection = true;
+                                    backoffMs = Links.FIRST_BACKOFF_MS;
+                                }
                                 inbound.deliver(msg);
                             }
 
@@ -65,6 +75,13 @@ final class TcpClientLink implements ByteLink {
                                 LOG.debug("tcp:{}:{} error, closing: {}", host, port, cause.toString());
                                 ctx.close();
                             }
+                        });
+                        ConnectionWatchdog.install(ch.pipeline(), options.effectiveSilenceMs(), counters, (c, reason) -> {
+                            if (c == channel) {
+                                nextDownReason = reason;
+                                LOG.warn("tcp:{}:{} {}: closing and reconnecting", host, port, reason);
+                            }
+                            c.close();
                         });
                     }
                 });
@@ -91,7 +108,7 @@ final class TcpClientLink implements ByteLink {
                 return;
             }
             channel = ch;
-            backoffMs = Links.FIRST_BACKOFF_MS;
+            heardOnThisConnection = false;
             counters.connects.incrementAndGet();
             LOG.info("tcp:{}:{} connected", host, port);
             listener.onUp("tcp:" + host + ":" + port);

@@ -5,7 +5,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -23,13 +22,15 @@ import org.slf4j.LoggerFactory;
  * {@code tcp-listen:port}: listens on 127.0.0.1 and serves one client at a time; a new client replaces
  * the old one (a restarted host must not be locked out by its own half-dead previous connection). While
  * {@link #unplug unplugged} it drops its client and turns new ones away; the client's own back-off brings
- * it back afterwards.
+ * it back afterwards. A client silent for the endpoint's {@code silence-ms}, or that does not drain what is written
+ * for as long, is dropped ({@link ConnectionWatchdog}) and the link waits for the next one.
  */
 final class TcpListenLink implements ListeningLink {
     private static final Logger LOG = LoggerFactory.getLogger(TcpListenLink.class);
 
     private final String bindHost;
     private final int port;
+    private final LinkOptions options;
     private final LinkCounters counters = new LinkCounters();
     // One thread for accept and I/O: listener calls never overlap.
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, ThreadPriority.linkThreads("link-tcp-listen"), NioIoHandler.newFactory());
@@ -41,9 +42,10 @@ final class TcpListenLink implements ListeningLink {
     private long unpluggedUntilNs;
     private String nextDownReason;
 
-    TcpListenLink(String bindHost, int port) {
+    TcpListenLink(String bindHost, int port, LinkOptions options) {
         this.bindHost = bindHost;
         this.port = port;
+        this.options = options;
     }
 
     /** Binds before returning so that {@link #boundPort()} is valid; throws if the port is taken. */
@@ -51,10 +53,10 @@ final class TcpListenLink implements ListeningLink {
     public void start(LinkListener listener) {
         NettyInbound inbound = new NettyInbound(counters, listener);
         ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        Links.tcpOptions(ch, options.effectiveKeepaliveS());
                         ch.pipeline().addLast(new SimpleChannelInboundHandler<ByteBuf>() {
                             @Override
                             public void channelActive(ChannelHandlerContext ctx) {
@@ -100,6 +102,13 @@ final class TcpListenLink implements ListeningLink {
                                 LOG.debug("tcp-listen:{} client error, closing: {}", boundPort, cause.toString());
                                 ctx.close();
                             }
+                        });
+                        ConnectionWatchdog.install(ch.pipeline(), options.effectiveSilenceMs(), counters, (c, reason) -> {
+                            if (c == client) {
+                                nextDownReason = reason;
+                                LOG.warn("tcp-listen:{} client {} {}: dropping it", boundPort, c.remoteAddress(), reason);
+                            }
+                            c.close();
                         });
                     }
                 });

@@ -102,6 +102,41 @@ public final class ThreadPriority {
         processMode = mode;
     }
 
+    /** This process's policy, as {@link #processMode(Mode)} set it. */
+    public static Mode processMode() {
+        return processMode;
+    }
+
+    /**
+     * A new replica JVM starts at this nice value, every thread of it (class loading, warm-up, its compiler
+     * threads), so that its start takes only CPU time the flying replicas and the host do not want; once it
+     * says it is ready, {@link #settle} gives it normal priority.
+     */
+    public static final int STARTING_NICE = 19;
+
+    /** The command prefix that starts a replica at {@link #STARTING_NICE} under {@code mode}: none when off. */
+    public static List<String> startingPrefix(Mode mode) {
+        return mode == Mode.OFF ? List.of() : List.of("nice", "-n", Integer.toString(STARTING_NICE));
+    }
+
+    /**
+     * A replica that started at {@link #STARTING_NICE} is ready: every thread of {@code pid} back to nice 0,
+     * then its {@code agentThread} and {@link #VM_THREAD} raised to {@link #REPLICA_NICE}. Reads {@code /proc}.
+     */
+    public static boolean settle(Mode mode, long pid, String agentThread) {
+        if (mode == Mode.OFF) {
+            return false;
+        }
+        for (long tid : threadsOf(pid)) {
+            Result r = nice(tid, 0);
+            if (!r.applied()) {
+                LOG.debug("thread {} of pid {} stays at its starting priority: {}", tid, pid, r.reason());
+            }
+        }
+        boolean agent = applyToThread(mode, pid, agentThread, REPLICA_NICE);
+        return applyToThread(mode, pid, VM_THREAD, REPLICA_NICE) && agent;
+    }
+
     /**
      * A thread factory for a link's I/O threads (Netty event loops, serial readers): each thread raises its
      * own priority to {@link #LINK_NICE} when it starts, if this process's policy says so.
@@ -205,16 +240,20 @@ public final class ThreadPriority {
         return false;
     }
 
-    /** Thread ids of process {@code pid} whose name ({@code /proc/PID/task/TID/comm}) is {@code name} (cut to 15). */
+    /** Thread ids of process {@code pid}. */
+    public static List<Long> threadsOf(long pid) {
+        return threadsNamed(pid, null);
+    }
+
+    /** Thread ids of process {@code pid} whose name ({@code /proc/PID/task/TID/comm}) is {@code name} (cut to 15); null: all. */
     public static List<Long> threadsNamed(long pid, String name) {
-        String wanted = name.length() > 15 ? name.substring(0, 15) : name;
+        String wanted = name == null || name.length() <= 15 ? name : name.substring(0, 15);
         List<Long> found = new ArrayList<>();
         Path tasks = Path.of("/proc", Long.toString(pid), "task");
         try (DirectoryStream<Path> dir = Files.newDirectoryStream(tasks)) {
             for (Path task : dir) {
                 try {
-                    String comm = Files.readString(task.resolve("comm"), StandardCharsets.UTF_8).strip();
-                    if (comm.equals(wanted)) {
+                    if (wanted == null || Files.readString(task.resolve("comm"), StandardCharsets.UTF_8).strip().equals(wanted)) {
                         found.add(Long.parseLong(task.getFileName().toString()));
                     }
                 } catch (IOException | NumberFormatException e) {

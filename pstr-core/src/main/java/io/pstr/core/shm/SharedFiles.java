@@ -5,10 +5,13 @@ import java.io.UncheckedIOException;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.LinkOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /** Creates and maps the shared-memory files of a run directory, readable by their owner only. */
 public final class SharedFiles {
@@ -24,6 +27,40 @@ public final class SharedFiles {
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create private directory " + dir, e);
+        }
+    }
+
+    /**
+     * Where a run's shared-memory files (rings, status files, channel endpoints) belong: a private directory on
+     * the tmpfs at {@code /dev/shm}, named after {@code runDir}, or {@code runDir} itself where there is no such
+     * tmpfs. Files mapped and written every control cycle must not live on a journalling disk file system: a
+     * write to a mapped page that writeback has just cleaned waits there for the file system's journal (tens of
+     * milliseconds on a busy disk), in the middle of a replica's cycle.
+     */
+    public static Path tmpfsDirectoryFor(Path runDir) {
+        Path shm = Path.of("/dev/shm");
+        try {
+            if (!Files.isDirectory(shm) || !Files.isWritable(shm) || !"tmpfs".equals(Files.getFileStore(shm).type())) {
+                return runDir;
+            }
+        } catch (IOException e) {
+            return runDir;
+        }
+        Path absolute = runDir.toAbsolutePath().normalize();
+        String name = absolute.getFileName() == null ? "root" : absolute.getFileName().toString();
+        return shm.resolve("pstr-" + System.getProperty("user.name", "user") + "-" + name + "-"
+                + Integer.toHexString(absolute.toString().hashCode()));
+    }
+
+    /** Deletes {@code dir} and everything under it (symbolic links themselves, not what they point to); no-op if absent. */
+    public static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 

@@ -51,6 +51,35 @@ class EndpointTest {
     }
 
     @Test
+    void shouldBoundSilenceByDefaultForMavlinkOnlyAndParseSilenceAndKeepalive() {
+        assertEquals(LinkOptions.DEFAULT_SILENCE_MS, Endpoint.parse("tcp:h:5760").options().effectiveSilenceMs());
+        assertEquals(0, Endpoint.parse("tcp:h:5760,framing=raw").options().effectiveSilenceMs(), "raw: off unless given");
+        assertEquals(500, Endpoint.parse("serial:/dev/ttyUSB0,framing=raw,silence-ms=500").options().effectiveSilenceMs());
+        assertEquals(0, Endpoint.parse("udp:h:14550,silence-ms=0").options().effectiveSilenceMs());
+        assertEquals(LinkOptions.DEFAULT_KEEPALIVE_S, Endpoint.parse("tcp-listen:5760").options().effectiveKeepaliveS());
+        assertEquals(0, Endpoint.parse("tcp:h:5760,keepalive-s=0").options().effectiveKeepaliveS());
+        Endpoint e = Endpoint.parse("tcp:h:5760,silence-ms=1500,keepalive-s=5");
+        assertEquals("tcp:h:5760,silence-ms=1500,keepalive-s=5", e.toString());
+        assertEquals(e, Endpoint.parse(e.toString()), "toString parses back to the same endpoint");
+        assertEquals(0, Endpoint.parse("tcp-listen:5760").options().silenceUnlessGiven(0).effectiveSilenceMs());
+        assertEquals(700, Endpoint.parse("tcp-listen:5760,silence-ms=700").options().silenceUnlessGiven(0).effectiveSilenceMs(),
+                "a bound the endpoint gives is kept");
+    }
+
+    @Test
+    void shouldRefuseBadSilenceAndKeepaliveValuesNamingTheOption() {
+        assertMessage("tcp:h:5760,silence-ms=abc", "silence-ms 'abc' is not a whole number");
+        assertMessage("tcp:h:5760,silence-ms=-5", "silence-ms -5 is outside 0..86400000");
+        assertMessage("tcp:h:5760,silence-ms=1.5", "silence-ms '1.5' is not a whole number");
+        assertMessage("tcp:h:5760,silence-ms=", "silence-ms '' is not a whole number");
+        assertMessage("serial:/dev/ttyUSB0,silence-ms=99999999999", "silence-ms 99999999999 is outside");
+        assertMessage("tcp:h:5760,keepalive-s=x", "keepalive-s 'x' is not a whole number");
+        assertMessage("tcp-listen:5760,keepalive-s=40000", "keepalive-s 40000 is outside 0..32767");
+        assertMessage("udp:h:14550,keepalive-s=2", "option 'keepalive-s' applies to tcp: and tcp-listen: only");
+        assertMessage("serial:/dev/ttyUSB0,keepalive-s=2", "applies to tcp: and tcp-listen: only");
+    }
+
+    @Test
     void shouldExplainBadEndpoints() {
         assertMessage("ttyUSB0", "has no kind");
         assertMessage("serial:", "names no device");

@@ -2,11 +2,14 @@ package io.pstr.core.link;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,6 +74,34 @@ class SerialLinkTest {
                 await().atMost(Duration.ofSeconds(5)).until(() -> a.isUp() && aSide.ups.get() == 2);
                 assertTrue(second.isAlive());
             }
+        }
+    }
+
+    @Test
+    void shouldCloseAndReopenAPtyWhosePeerIsSilentForTheBoundOnTheLinksClock() {
+        RecordingListener hostSide = new RecordingListener();
+        AtomicLong clockNs = new AtomicLong();
+        try (SocatPty pty = SocatPty.create(dir);
+             ByteLink board = Links.open(Endpoint.parse("pty:" + pty.pathA() + ",silence-ms=0"));
+             ByteLink host = new SerialLink(pty.pathB().toString(), Endpoint.DEFAULT_BAUD,
+                     Endpoint.parse("pty:" + pty.pathB() + ",silence-ms=3000").options(), clockNs::get)) {
+            board.start(new RecordingListener());
+            host.start(hostSide);
+            await().atMost(Duration.ofSeconds(5)).until(() -> host.isUp() && board.isUp());
+            clockNs.addAndGet(TimeUnit.MILLISECONDS.toNanos(2_900));
+            await("within the bound on the link's clock").during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                    .until(() -> hostSide.downs.get() == 0);
+            assertTrue(send(board, "hb"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> hostSide.text().equals("hb"));
+            clockNs.addAndGet(TimeUnit.MILLISECONDS.toNanos(2_900));
+            await("a byte restarted the bound").during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                    .until(() -> hostSide.downs.get() == 0);
+            clockNs.addAndGet(TimeUnit.MILLISECONDS.toNanos(200));
+            await().atMost(Duration.ofSeconds(5)).until(() -> hostSide.downs.get() == 1);
+            assertEquals("silent for 3100 ms", hostSide.lastDownReason);
+            assertEquals(1, host.counters().silences.get());
+            // Closed and reopened by the usual back-off path: the pty is still there.
+            await().atMost(Duration.ofSeconds(5)).until(() -> host.isUp() && hostSide.ups.get() == 2);
         }
     }
 }

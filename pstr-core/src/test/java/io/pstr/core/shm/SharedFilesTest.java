@@ -2,6 +2,8 @@ package io.pstr.core.shm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
@@ -64,5 +66,33 @@ class SharedFilesTest {
     void shouldRefuseToMapAnEmptyFile() throws IOException {
         Path empty = Files.createFile(temp.resolve("empty.ring"));
         assertThrows(IllegalStateException.class, () -> SharedFiles.mapExisting(empty));
+    }
+
+    @Test
+    void shouldPutTheSharedMemoryFilesOfARunOnTheTmpfsAndNameThemAfterTheRun() throws IOException {
+        Path run = temp.resolve("demo-1");
+        Path shm = SharedFiles.tmpfsDirectoryFor(run);
+        Path devShm = Path.of("/dev/shm");
+        if (Files.isDirectory(devShm) && "tmpfs".equals(Files.getFileStore(devShm).type())) {
+            assertEquals(devShm, shm.getParent());
+            assertTrue(shm.getFileName().toString().contains("demo-1"), shm.toString());
+            assertEquals(shm, SharedFiles.tmpfsDirectoryFor(run), "the same run, the same directory");
+            assertNotEquals(shm, SharedFiles.tmpfsDirectoryFor(temp.resolve("other").resolve("demo-1")),
+                    "two runs of one name in different places do not share one");
+        } else {
+            assertEquals(run, shm, "no tmpfs: the run directory itself");
+        }
+    }
+
+    @Test
+    void shouldDeleteATreeButNotWhatItsLinksPointTo() throws IOException {
+        Path kept = Files.writeString(temp.resolve("kept.txt"), "x");
+        Path tree = SharedFiles.privateDirectory(temp.resolve("tree").resolve("A-1"));
+        Files.writeString(tree.resolve("replica.log"), "log");
+        Files.createSymbolicLink(tree.resolve("link"), kept);
+        SharedFiles.deleteTree(temp.resolve("tree"));
+        assertFalse(Files.exists(temp.resolve("tree")));
+        assertTrue(Files.exists(kept));
+        SharedFiles.deleteTree(temp.resolve("tree"));
     }
 }

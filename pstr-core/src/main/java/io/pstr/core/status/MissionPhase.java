@@ -1,4 +1,4 @@
-package io.pstr.flightctl.task;
+package io.pstr.core.status;
 
 /**
  * Phases of the flight mission. The numeric codes are published: they travel in the ODS checkpoint and

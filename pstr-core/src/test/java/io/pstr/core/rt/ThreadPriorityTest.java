@@ -1,0 +1,48 @@
+package io.pstr.core.rt;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.sun.jna.Platform;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A replica starts at the lowest priority and is settled once ready; "off" leaves every priority alone. */
+class ThreadPriorityTest {
+
+    @Test
+    void shouldStartAtTheLowestPriorityOnlyWhenPrioritiesAreManaged() {
+        assertEquals(List.of(), ThreadPriority.startingPrefix(ThreadPriority.Mode.OFF));
+        assertEquals(List.of("nice", "-n", "19"), ThreadPriority.startingPrefix(ThreadPriority.Mode.AUTO));
+        assertFalse(ThreadPriority.settle(ThreadPriority.Mode.OFF, ProcessHandle.current().pid(), "main"));
+    }
+
+    @Test
+    void shouldSettleAProcessStartedAtTheLowestPriority() throws IOException {
+        assumeTrue(Platform.isLinux(), "nice values per thread are Linux's");
+        List<String> cmd = new ArrayList<>(ThreadPriority.startingPrefix(ThreadPriority.Mode.AUTO));
+        // A real process that waits for its standard input: one thread, named "sh".
+        cmd.addAll(List.of("/bin/sh", "-c", "read line"));
+        Process p = new ProcessBuilder(cmd).start();
+        try {
+            await("the shell replaced nice").atMost(Duration.ofSeconds(10))
+                    .until(() -> !ThreadPriority.threadsNamed(p.pid(), "sh").isEmpty());
+            assertEquals(List.of(p.pid()), ThreadPriority.threadsOf(p.pid()));
+            assertEquals(ThreadPriority.STARTING_NICE, ThreadPriority.niceOf(p.pid()), "started at the lowest priority");
+            // Raising a priority needs root or CAP_SYS_NICE; without it the process keeps its starting value.
+            assumeTrue(ThreadPriority.nice(p.pid(), 10).applied(), "not permitted to raise priorities here");
+            // The shell has no VM thread: settled all the same, only that thread is reported missing.
+            assertFalse(ThreadPriority.settle(ThreadPriority.Mode.AUTO, p.pid(), "sh"));
+            assertEquals(ThreadPriority.REPLICA_NICE, ThreadPriority.niceOf(p.pid()));
+        } finally {
+            p.destroyForcibly();
+        }
+        assertTrue(ThreadPriority.threadsOf(ProcessHandle.current().pid()).size() > 1, "this JVM has threads");
+    }
+}
