@@ -330,6 +330,11 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
                 throw new IllegalArgumentException("cannot re-attach replica " + r.slot() + " (pid " + r.pid() + ") in "
                         + files.dir() + ": " + e.getMessage(), e);
             }
+            // A record the killed manager claimed and never committed would block the replica's reading for good:
+            // its writer is dead and nothing has been written since, so it can be turned into padding now.
+            if (handle.input.ring().unblock()) {
+                LOG.warn("replica {}: a message the previous manager left half-written in its input ring was skipped", r.slot());
+            }
             handle.identity = id;
             handle.sandbox = new AttachedSandbox(id);
             // Its agent thread's priority was raised by the manager that started it.
