@@ -511,9 +511,15 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
                         + (board.signing() ? ", signed" : "") + ", period " + ctx.periodMs + " ms, policy "
                         + ctx.failover.policy() + (ctx.surviveRestart ? ", replicas survive a restart of the manager" : ""),
                 Map.of("periodMs", ctx.periodMs, "linkRateBitsPerSec", ctx.linkRateBitsPerSec));
-        if (attachedFrom != null) {
+        if (attachedFrom != null && attachedFrom.started()) {
             resumeAttached(now);
         } else {
+            if (attachedFrom != null) {
+                // Nothing flew yet: the mission starts afresh (launching replaces, and kills, what was found).
+                journal.append("MANAGER", Cause.MANAGER_RESTART.name(), FailoverState.STARTING.name(), FailoverState.STARTING.name(),
+                        fsm.epoch(), cycle, null, "the host manager pid " + attachedFrom.managerPid()
+                                + " was gone before the mission started: starting it afresh", Map.of());
+            }
             fsm.begin(now);
         }
     }
