@@ -116,13 +116,22 @@ public final class ThreadPriority {
      */
     public static final int STARTING_NICE = 19;
 
+    /**
+     * The nice value this process was started with: its first thread's (the one whose id is the process id,
+     * which the JVM's launcher keeps and this class never changes).
+     */
+    public static int baselineNice() {
+        return niceOf(ProcessHandle.current().pid());
+    }
+
     /** The command prefix that starts a replica at {@link #STARTING_NICE} under {@code mode}: none when off. */
     public static List<String> startingPrefix(Mode mode) {
         return mode == Mode.OFF ? List.of() : List.of("nice", "-n", Integer.toString(STARTING_NICE));
     }
 
     /**
-     * A replica that started at {@link #STARTING_NICE} is ready: every thread of {@code pid} back to nice 0,
+     * A replica that started at {@link #STARTING_NICE} is ready: every thread of {@code pid} back to the nice
+     * value this process was started with ({@link #baselineNice()}: 0, or what {@code nice} gave the host),
      * then its {@code agentThread} and {@link #VM_THREAD} raised to {@link #REPLICA_NICE}. Reads {@code /proc}.
      */
     public static boolean settle(Mode mode, long pid, String agentThread) {
@@ -130,11 +139,12 @@ public final class ThreadPriority {
             return false;
         }
         Map<Long, String> threads = threadNames(pid);
+        int baseline = baselineNice();
         String agent = comm(agentThread);
         String vm = comm(VM_THREAD);
         for (Map.Entry<Long, String> t : threads.entrySet()) {
             if (!t.getValue().equals(agent) && !t.getValue().equals(vm)) {
-                Result r = nice(t.getKey(), 0);
+                Result r = nice(t.getKey(), baseline);
                 if (!r.applied()) {
                     LOG.debug("thread {} of pid {} stays at its starting priority: {}", t.getKey(), pid, r.reason());
                 }
