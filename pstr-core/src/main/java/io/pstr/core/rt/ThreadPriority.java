@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -114,27 +116,42 @@ public final class ThreadPriority {
      */
     public static final int STARTING_NICE = 19;
 
+    /**
+     * The nice value this process was started with: its first thread's (the one whose id is the process id,
+     * which the JVM's launcher keeps and this class never changes).
+     */
+    public static int baselineNice() {
+        return niceOf(ProcessHandle.current().pid());
+    }
+
     /** The command prefix that starts a replica at {@link #STARTING_NICE} under {@code mode}: none when off. */
     public static List<String> startingPrefix(Mode mode) {
         return mode == Mode.OFF ? List.of() : List.of("nice", "-n", Integer.toString(STARTING_NICE));
     }
 
     /**
-     * A replica that started at {@link #STARTING_NICE} is ready: every thread of {@code pid} back to nice 0,
+     * A replica that started at {@link #STARTING_NICE} is ready: every thread of {@code pid} back to the nice
+     * value this process was started with ({@link #baselineNice()}: 0, or what {@code nice} gave the host),
      * then its {@code agentThread} and {@link #VM_THREAD} raised to {@link #REPLICA_NICE}. Reads {@code /proc}.
      */
     public static boolean settle(Mode mode, long pid, String agentThread) {
         if (mode == Mode.OFF) {
             return false;
         }
-        for (long tid : threadsOf(pid)) {
-            Result r = nice(tid, 0);
-            if (!r.applied()) {
-                LOG.debug("thread {} of pid {} stays at its starting priority: {}", tid, pid, r.reason());
+        Map<Long, String> threads = threadNames(pid);
+        int baseline = baselineNice();
+        String agent = comm(agentThread);
+        String vm = comm(VM_THREAD);
+        for (Map.Entry<Long, String> t : threads.entrySet()) {
+            if (!t.getValue().equals(agent) && !t.getValue().equals(vm)) {
+                Result r = nice(t.getKey(), baseline);
+                if (!r.applied()) {
+                    LOG.debug("thread {} of pid {} stays at its starting priority: {}", t.getKey(), pid, r.reason());
+                }
             }
         }
-        boolean agent = applyToThread(mode, pid, agentThread, REPLICA_NICE);
-        return applyToThread(mode, pid, VM_THREAD, REPLICA_NICE) && agent;
+        boolean agentSet = apply(pid, agentThread, named(threads, agent), REPLICA_NICE);
+        return apply(pid, VM_THREAD, named(threads, vm), REPLICA_NICE) && agentSet;
     }
 
     /**
@@ -218,7 +235,10 @@ public final class ThreadPriority {
         if (mode == Mode.OFF) {
             return false;
         }
-        List<Long> tids = threadsNamed(pid, threadName);
+        return apply(pid, threadName, threadsNamed(pid, threadName), nice);
+    }
+
+    private static boolean apply(long pid, String threadName, List<Long> tids, int nice) {
         String what = "thread " + threadName + " of pid " + pid;
         if (tids.isEmpty()) {
             return report(new Result(false, "no such thread"), nice, what);
@@ -242,20 +262,23 @@ public final class ThreadPriority {
 
     /** Thread ids of process {@code pid}. */
     public static List<Long> threadsOf(long pid) {
-        return threadsNamed(pid, null);
+        return new ArrayList<>(threadNames(pid).keySet());
     }
 
-    /** Thread ids of process {@code pid} whose name ({@code /proc/PID/task/TID/comm}) is {@code name} (cut to 15); null: all. */
+    /** Thread ids of process {@code pid} whose name ({@code /proc/PID/task/TID/comm}) is {@code name} (cut to 15). */
     public static List<Long> threadsNamed(long pid, String name) {
-        String wanted = name == null || name.length() <= 15 ? name : name.substring(0, 15);
-        List<Long> found = new ArrayList<>();
+        return named(threadNames(pid), comm(name));
+    }
+
+    /** Every thread of process {@code pid} with its name, read from {@code /proc} in one pass; empty if it is gone. */
+    static Map<Long, String> threadNames(long pid) {
+        Map<Long, String> found = new TreeMap<>();
         Path tasks = Path.of("/proc", Long.toString(pid), "task");
         try (DirectoryStream<Path> dir = Files.newDirectoryStream(tasks)) {
             for (Path task : dir) {
                 try {
-                    if (wanted == null || Files.readString(task.resolve("comm"), StandardCharsets.UTF_8).strip().equals(wanted)) {
-                        found.add(Long.parseLong(task.getFileName().toString()));
-                    }
+                    found.put(Long.parseLong(task.getFileName().toString()),
+                            Files.readString(task.resolve("comm"), StandardCharsets.UTF_8).strip());
                 } catch (IOException | NumberFormatException e) {
                     LOG.trace("thread {} ended while listed: {}", task, e.toString());
                 }
@@ -264,5 +287,20 @@ public final class ThreadPriority {
             LOG.debug("cannot list threads of pid {}: {}", pid, e.toString());
         }
         return found;
+    }
+
+    /** A thread name as the kernel keeps it (15 characters). */
+    private static String comm(String name) {
+        return name.length() > 15 ? name.substring(0, 15) : name;
+    }
+
+    private static List<Long> named(Map<Long, String> threads, String comm) {
+        List<Long> tids = new ArrayList<>();
+        threads.forEach((tid, n) -> {
+            if (n.equals(comm)) {
+                tids.add(tid);
+            }
+        });
+        return tids;
     }
 }

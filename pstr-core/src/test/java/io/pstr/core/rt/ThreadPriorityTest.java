@@ -40,6 +40,8 @@ class ThreadPriorityTest {
             // The shell has no VM thread: settled all the same, only that thread is reported missing.
             assertFalse(ThreadPriority.settle(ThreadPriority.Mode.AUTO, p.pid(), "sh"));
             assertEquals(ThreadPriority.REPLICA_NICE, ThreadPriority.niceOf(p.pid()));
+            // A test run under nice keeps its own baseline for everything but the raised threads.
+            assertTrue(ThreadPriority.baselineNice() >= -20 && ThreadPriority.baselineNice() <= 19);
         } finally {
             p.destroyForcibly();
         }
