@@ -134,6 +134,17 @@ public final class FaultDrill {
             case OOM -> inject(Fault.OOM_PRIMARY);
             case DIVERGE -> inject(Fault.DIVERGE_PRIMARY);
             case KILL_SHADOW -> inject(Fault.KILL_SHADOW);
+            case STALL_SHADOW -> {
+                inject(Fault.STALL_SHADOW);
+                holdFor(110);
+            }
+            case HANG_SHADOW -> {
+                String shadow = "A".equals(manager.status().holder()) ? "B" : "A";
+                if (!hangThenResume(Fault.HANG_SHADOW, Fault.RESUME_SHADOW, "the hung shadow fenced",
+                        () -> hasEventText(afterSeq, "REPLICA", "replica " + shadow), deadline)) {
+                    return "the hung shadow was killed and restarted, not kept fenced";
+                }
+            }
             case FROZEN -> {
                 inject(Fault.FREEZE_PRIMARY);
                 holdFor(60);
@@ -147,13 +158,8 @@ public final class FaultDrill {
                 holdFor(25);
             }
             case HANG -> {
-                inject(Fault.HANG_PRIMARY);
-                await("failover from the hung primary", () -> hasEvent(afterSeq, "FAILOVER"), deadline);
-                long resumeAt = clock.getAsLong() + TimeUnit.MILLISECONDS.toNanos(500);
-                await("0.5 s of hang", () -> clock.getAsLong() >= resumeAt, deadline);
-                try {
-                    inject(Fault.RESUME_PRIMARY);
-                } catch (IllegalArgumentException e) {
+                if (!hangThenResume(Fault.HANG_PRIMARY, Fault.RESUME_PRIMARY, "failover from the hung primary",
+                        () -> hasEvent(afterSeq, "FAILOVER"), deadline)) {
                     // Its deadline misses were counted before its heartbeat looked old: it was killed and restarted.
                     return "the hung primary was killed and restarted, not kept fenced";
                 }
@@ -178,6 +184,24 @@ public final class FaultDrill {
             }
         }
         return "";
+    }
+
+    /**
+     * SIGSTOP by {@code hang}, waits for the system's reaction, then SIGCONT by {@code resume} 0.5 s later.
+     *
+     * @return false when the stopped replica was no longer there to resume (it had been killed and restarted)
+     */
+    private boolean hangThenResume(Fault hang, Fault resume, String reaction, BooleanSupplier reacted, long deadline) {
+        inject(hang);
+        await(reaction, reacted, deadline);
+        long resumeAt = clock.getAsLong() + TimeUnit.MILLISECONDS.toNanos(500);
+        await("0.5 s of hang", () -> clock.getAsLong() >= resumeAt, deadline);
+        try {
+            inject(resume);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private void inject(Fault fault) {

@@ -16,6 +16,8 @@ public enum FaultKind {
     DIVERGE("diverge", "primary's state perturbed once: the replicas' hashes differ", false),
     CHANNEL("channel", "direct channel between the replicas cut for 100 cycles", false),
     KILL_SHADOW("kill-shadow", "shadow SIGKILL while the primary flies", false),
+    HANG_SHADOW("hang-shadow", "shadow SIGSTOP while the primary flies, SIGCONT 0.5 s later (fenced, then back in step)", false),
+    STALL_SHADOW("stall-shadow", "shadow's steps take 1.5 periods for 100 cycles (alive and beating, late)", false),
     FLAPPING("flapping", "primary SIGKILL, then its restarted incarnation twice more while it recovers", true),
     NOISE("noise", "300 random bytes fed into the board link's receive path", false),
     KILL_BOTH("kill-both", "both replicas SIGKILL: board failsafe, cold recovery lands, both back", true);
