@@ -253,6 +253,8 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         SharedFiles.privateDirectory(ctx.shmDir);
         if (!ctx.shmDir.equals(ctx.runDir)) {
             linkSharedMemory(ctx.runDir, ctx.shmDir);
+            // The journal, the flight log and the logs are no replica's business.
+            ctx.launcher.hide(ctx.runDir);
         }
         this.channels = new ChannelRegistry(ReplicaFiles.channelDirOf(ctx.shmDir));
         this.board = FramedLink.open(ctx.board);

@@ -28,6 +28,14 @@ public interface SandboxLauncher {
     /** What the replicas run in, as the status shows it: {@code process} or {@code jail}. */
     String kind();
 
+    /**
+     * A directory no replica may see at all (the run directory on disk: journal, flight log, every log),
+     * for replicas launched from now on. A jail covers it with an empty read-only file system; a plain
+     * process cannot be kept out of anything and ignores it.
+     */
+    default void hide(java.nio.file.Path dir) {
+    }
+
     /** A running sandbox. */
     interface Sandbox {
         /** The replica JVM's process id as the host sees it: the one that gets the signals. */

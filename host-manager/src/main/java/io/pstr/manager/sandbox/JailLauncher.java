@@ -56,6 +56,7 @@ public final class JailLauncher implements SandboxLauncher {
     private final Cgroups cgroups;
     private final Cgroups.Limits limits;
     private List<String> replicaArgs = List.of();
+    private final java.util.Set<Path> hidden = new java.util.concurrent.CopyOnWriteArraySet<>();
     private static final String GROUP_PREFIX = "pstr";
     private final String groupPrefix = GROUP_PREFIX + "-" + ProcessHandle.current().pid();
 
@@ -132,6 +133,20 @@ public final class JailLauncher implements SandboxLauncher {
 
     public Cgroups cgroups() {
         return cgroups;
+    }
+
+    @Override
+    public void hide(Path dir) {
+        hidden.add(dir.toAbsolutePath().normalize());
+    }
+
+    /**
+     * The hidden directories a jail around {@code run} can cover: not one that holds the run directory (whose
+     * own directory and channel directory are bound back in) nor one inside it (covered already).
+     */
+    static List<String> coverable(java.util.Collection<Path> hidden, Path run) {
+        Path r = run.toAbsolutePath().normalize();
+        return hidden.stream().filter(h -> !r.startsWith(h) && !h.startsWith(r)).map(Path::toString).sorted().toList();
     }
 
     /** The mission options every replica gets, as {@link ProcessSandboxLauncher#replicaArgs()} (for the flight log). */
@@ -212,6 +227,7 @@ public final class JailLauncher implements SandboxLauncher {
         env.put("PSTR_JAIL_RUN", run.toString());
         env.put("PSTR_JAIL_OWN", own.toString());
         env.put("PSTR_JAIL_PEER", peer.toString());
+        env.put("PSTR_JAIL_HIDE", String.join("\n", coverable(hidden, run)));
         env.put("PSTR_JAIL_KEEP", String.join("\n", keptDirectories(replica)));
         env.put("PSTR_JAIL_PDEATHSIG", outliveManager ? "none" : "KILL");
         env.put("PSTR_JAIL_CGROUPS", group.procsFiles().stream().map(Path::toString).collect(Collectors.joining("\n")));

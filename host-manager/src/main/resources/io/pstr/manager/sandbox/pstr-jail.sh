@@ -10,6 +10,8 @@
 #   PSTR_JAIL_PEER      the run directory's channel directory (the direct channel's endpoint files): writable
 #   PSTR_JAIL_PDEATHSIG KILL (default): the wrapper dies with the host manager; none: it outlives it
 #                       (pstr manager --survive-restart, for a new manager to re-attach to the replica)
+#   PSTR_JAIL_HIDE      directories covered with an empty read-only tmpfs (the run directory on disk),
+#                       separated by newlines (may be empty)
 #   PSTR_JAIL_CGROUPS   cgroup.procs files to join, separated by newlines (may be empty)
 #   PSTR_JAIL_KEEP      directories the replica's JVM needs (java home, classpath), separated by newlines:
 #                       those under /tmp or /dev/shm are bound back in, read-only, over the private ones
@@ -83,6 +85,11 @@ printf '%s\n' "${PSTR_JAIL_KEEP:-}" | while IFS= read -r keep; do
         ;;
     esac
 done
+# Directories the replica must not see at all: the run directory on disk (journal, flight log, logs).
+printf '%s\n' "${PSTR_JAIL_HIDE:-}" | while IFS= read -r hide; do
+    [ -n "$hide" ] && [ -d "$root$hide" ] || continue
+    mount -t tmpfs -o mode=0700,size=4k,ro,nosuid,nodev pstr-hidden "$root$hide" || fail "cannot hide $hide"
+done
 # The run directory: an empty read-only tmpfs with only this replica's directory and the direct
 # channel's directory bound in.
 mkdir -p "$root$run"
@@ -104,7 +111,7 @@ cd "$root"
 pivot_root . .
 umount -l .
 cd /
-unset PSTR_JAIL_ROOT PSTR_JAIL_RUN PSTR_JAIL_OWN PSTR_JAIL_PEER PSTR_JAIL_CGROUPS PSTR_JAIL_KEEP PSTR_JAIL_PDEATHSIG
+unset PSTR_JAIL_ROOT PSTR_JAIL_RUN PSTR_JAIL_OWN PSTR_JAIL_PEER PSTR_JAIL_CGROUPS PSTR_JAIL_KEEP PSTR_JAIL_HIDE PSTR_JAIL_PDEATHSIG
 echo "jail-ready $hostpid"
 # From here on the replica's output goes where ours did: its log.
 exec 1>&2

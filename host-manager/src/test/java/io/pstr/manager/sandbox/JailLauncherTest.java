@@ -146,6 +146,29 @@ class JailLauncherTest {
     }
 
     @Test
+    void shouldHideTheRunDirectoryOnDiskFromAJailedReplica() throws Exception {
+        ReplicaFiles a = replicaFiles(Slot.A, 4);
+        // The shared-memory directory (here: run) lives on tmpfs; the journal stays in the run directory on disk.
+        Path disk = SharedFiles.privateDirectory(run.resolveSibling(run.getFileName() + "-disk"));
+        Path journal = Files.writeString(disk.resolve("journal.jsonl"), "the host's business");
+        JailLauncher launcher = probeLauncherWithPeer(journal.toString());
+        launcher.hide(disk);
+        sandboxes.add(launcher.launch(Slot.A, 4, a));
+        Map<String, String> result = awaitProbe(a);
+        assertTrue(result.get("other").startsWith("failed java.nio.file.NoSuchFileException"),
+                "the run directory on disk is hidden: " + result);
+        assertEquals("written", result.get("peer"), "its own channel still works: " + result);
+        assertTrue(Files.exists(journal), "and the host's file is untouched");
+    }
+
+    @Test
+    void shouldCoverOnlyHiddenDirectoriesThatNeitherHoldNorSitInTheSharedMemoryDirectory() {
+        Path shm = Path.of("/dev/shm/pstr-run");
+        assertEquals(List.of("/srv/flight/.pstr/run/demo"), JailLauncher.coverable(
+                List.of(Path.of("/srv/flight/.pstr/run/demo"), Path.of("/dev/shm"), Path.of("/dev/shm/pstr-run/A-1")), shm));
+    }
+
+    @Test
     void shouldSignalTheJailedJvmItselfAndSeeItDieWithinItsCgroup() throws Exception {
         ReplicaFiles a = replicaFiles(Slot.A, 2);
         JailLauncher launcher = probeLauncherWithPeer();
@@ -209,12 +232,17 @@ class JailLauncherTest {
 
     /** A launcher of probes (half a CPU, 128 MiB) for slot A, with a ring in the channel's directory as its peer's. */
     private JailLauncher probeLauncherWithPeer() {
+        return probeLauncherWithPeer("/nonexistent");
+    }
+
+    /** The same, its probe trying to read {@code other}. */
+    private JailLauncher probeLauncherWithPeer(String other) {
         open.add(channelRing());
         Cgroups.Limits limits = new Cgroups.Limits(0.5, 128L << 20);
         String peerPath = channelRingPath().toString();
         return new JailLauncher((slot, incarnation, files) -> List.of(ReplicaCommand.javaBinary(), "-Xmx32m",
                 "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-cp", probeClasspath(), JailProbe.class.getName(),
-                files.dir().toString(), "9", "/nonexistent", peerPath), cgroups.cgroups().orElseThrow(), limits);
+                files.dir().toString(), "9", other, peerPath), cgroups.cgroups().orElseThrow(), limits);
     }
 
     private static char state(Path proc) throws IOException {
