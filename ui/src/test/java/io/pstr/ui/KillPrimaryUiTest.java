@@ -116,6 +116,8 @@ class KillPrimaryUiTest {
 
         robot.clickOn("#fault-kill-primary");
         await("the confirmation").atMost(Duration.ofSeconds(20)).until(() -> robot.lookup("#confirm-bar").query().isVisible());
+        // The bar is shown; let its layout pass run before the robot computes where its button is.
+        WaitForAsyncUtils.waitForFxEvents();
         robot.clickOn("#confirm-inject");
 
         await("the holder panel switched to the shadow").atMost(Duration.ofSeconds(30))

@@ -117,6 +117,8 @@ class ReconnectionUiTest {
         WaitForAsyncUtils.waitForFxEvents();
         robot.clickOn("#fault-hang-primary");
         await("a fault asks first").atMost(WAIT).until(() -> visible(robot, "#confirm-bar"));
+        // The bar is shown; let its layout pass run before the robot computes where its buttons are.
+        WaitForAsyncUtils.waitForFxEvents();
         assertTrue(robot.lookup("#confirm-text").queryAs(Label.class).getText().contains("SIGSTOP"));
         robot.clickOn("#confirm-cancel");
         WaitForAsyncUtils.waitForFxEvents();
@@ -124,6 +126,7 @@ class ReconnectionUiTest {
 
         robot.clickOn("#fault-kill-primary");
         await().atMost(WAIT).until(() -> visible(robot, "#confirm-bar"));
+        WaitForAsyncUtils.waitForFxEvents();
         robot.clickOn("#confirm-inject");
         await().atMost(WAIT).until(() -> plane.faults.equals(List.of(Fault.KILL_PRIMARY)));
         await().atMost(WAIT).until(() -> station.model.timeline().stream().anyMatch(e -> "FAULT".equals(e.type())));
