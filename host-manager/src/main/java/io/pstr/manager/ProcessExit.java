@@ -38,16 +38,11 @@ public final class ProcessExit {
 
     /** Parses one {@code /proc/PID/stat} line; an unreadable line says nothing (false). */
     static boolean dying(String stat) {
-        int close = stat.lastIndexOf(')');
-        if (close < 0 || close + 2 >= stat.length()) {
-            return false;
-        }
-        String[] f = stat.substring(close + 2).trim().split(" ");
+        String[] f = ProcStat.fields(stat);
         if (f.length <= PENDING) {
             return false;
         }
-        char state = f[0].isEmpty() ? '?' : f[0].charAt(0);
-        if (state == 'Z' || state == 'X' || state == 'x') {
+        if (ProcStat.exited(ProcStat.state(f))) {
             return true;
         }
         try {

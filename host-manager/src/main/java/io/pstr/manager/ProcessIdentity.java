@@ -36,9 +36,9 @@ public record ProcessIdentity(long pid, long startTicks) {
         } catch (IOException e) {
             return Optional.empty();
         }
-        long ticks = startTicks(stat);
-        char state = state(stat);
-        if (ticks < 0 || state == 'Z' || state == 'X' || state == 'x') {
+        String[] f = ProcStat.fields(stat);
+        long ticks = startTicks(f);
+        if (ticks < 0 || ProcStat.exited(ProcStat.state(f))) {
             return Optional.empty();
         }
         return Optional.of(new ProcessIdentity(pid, ticks));
@@ -51,7 +51,10 @@ public record ProcessIdentity(long pid, long startTicks) {
 
     /** The start time from one {@code /proc/PID/stat} line, or -1 when the line cannot be read. */
     static long startTicks(String stat) {
-        String[] f = fields(stat);
+        return startTicks(ProcStat.fields(stat));
+    }
+
+    private static long startTicks(String[] f) {
         if (f.length <= START_TIME) {
             return -1;
         }
@@ -60,18 +63,5 @@ public record ProcessIdentity(long pid, long startTicks) {
         } catch (NumberFormatException e) {
             return -1;
         }
-    }
-
-    private static char state(String stat) {
-        String[] f = fields(stat);
-        return f.length == 0 || f[0].isEmpty() ? '?' : f[0].charAt(0);
-    }
-
-    private static String[] fields(String stat) {
-        int close = stat.lastIndexOf(')');
-        if (close < 0 || close + 2 >= stat.length()) {
-            return new String[0];
-        }
-        return stat.substring(close + 2).trim().split(" ");
     }
 }
