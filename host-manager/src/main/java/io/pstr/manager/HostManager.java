@@ -224,6 +224,8 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
     private final ManagerState attachedFrom;
     /** Writes {@link ManagerState} off the conductor; null unless the manager survives restarts. */
     private final ExecutorService stateWriter;
+    /** The highest epoch the manager that is gone, its journal and its replicas knew of; set when re-attaching. */
+    private long attachedEpoch;
     private boolean stateDirty;
     private long stateWrittenNs;
     private static final long STATE_EVERY_NS = TimeUnit.SECONDS.toNanos(1);
@@ -279,7 +281,8 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         }
         if (attachedFrom != null) {
             adoptReplicas(attachedFrom);
-            fsm.continueEpochsFrom(highestEpochSeen(attachedFrom));
+            attachedEpoch = highestEpochSeen(attachedFrom);
+            fsm.continueEpochsFrom(attachedEpoch);
             // Events before the re-attach proper carry the cycle the replicas reached too.
             cycle = attachedFrom.cycle();
             for (ReplicaHandle r : replicas.values()) {
@@ -353,16 +356,15 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
      */
     private void resumeAttached(long now) {
         ManagerState prior = attachedFrom;
-        long highestEpoch = highestEpochSeen(prior);
-        long journalEpoch = journalEpoch();
-        long lastCycle = prior.cycle();
+        long highestEpoch = attachedEpoch;
+        // The constructor took the cycle on from the state and the replicas; with no manager they ran none since.
+        long lastCycle = cycle;
         java.util.EnumSet<Slot> alive = java.util.EnumSet.noneOf(Slot.class);
         java.util.EnumSet<Slot> inStep = java.util.EnumSet.noneOf(Slot.class);
         List<String> found = new ArrayList<>();
         Map<String, Object> figures = new LinkedHashMap<>();
         for (ReplicaHandle r : replicas.values()) {
             long replicaEpoch = r.status.get(Field.EPOCH);
-            lastCycle = Math.max(lastCycle, r.status.get(Field.LAST_CYCLE));
             alive.add(r.slot);
             if (r.state() == ReplicaState.RUNNING) {
                 inStep.add(r.slot);
@@ -373,7 +375,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         }
         figures.put("previousManagerPid", prior.managerPid());
         figures.put("stateEpoch", prior.epoch());
-        figures.put("journalEpoch", journalEpoch);
+        figures.put("journalEpoch", journalEpoch());
         figures.put("highestEpochSeen", highestEpoch);
         figures.put("resumedAfterCycle", lastCycle);
         journal.append("MANAGER", Cause.MANAGER_RESTART.name(), FailoverState.STARTING.name(), FailoverState.STARTING.name(),
