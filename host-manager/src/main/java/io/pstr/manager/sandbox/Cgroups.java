@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Stream;
+import io.pstr.core.rt.ThreadPriority;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,14 +111,14 @@ public final class Cgroups {
     }
 
     /**
-     * A replica's group weighs little while its JVM starts and warms up, and much once the replica runs:
+     * v2: a replica's group weighs little while its JVM starts and warms up, and much once the replica runs
+     * (on v1 the replica joins its cpu group only once it runs, {@link Group#running(long)}):
      * the replicas' groups are siblings under {@code pstr}, so without this a replica that restarts (a JVM
      * loading and compiling on every core its quota allows) gets as much CPU as the one flying the aircraft,
      * whose agent thread's own priority counts only inside its group. Measured before this: command gaps of
      * 40-100 ms at the board while the killed primary's successor started, against 25-30 ms when the
      * replicas were plain processes.
      */
-    static final long STARTING_CPU_SHARES_V1 = 256;
     static final long RUNNING_CPU_SHARES_V1 = 8192;
     static final long STARTING_CPU_WEIGHT_V2 = 25;
     static final long RUNNING_CPU_WEIGHT_V2 = 800;
@@ -127,27 +128,50 @@ public final class Cgroups {
         /** {@code cpu.shares} (v1) or {@code cpu.weight} (v2) of the group, and its value once running. */
         private final Path weightFile;
         private final long runningWeight;
+        /**
+         * v1: the cpu hierarchy's group, which the replica joins only once it runs ({@link #running(long)});
+         * null on v2, where one group holds every controller and the replica is in it from its launch.
+         */
+        private final Path cpuDir;
 
         Group(List<Path> dirs) {
-            this(dirs, null, 0);
+            this(dirs, null, 0, null);
         }
 
-        Group(List<Path> dirs, Path weightFile, long runningWeight) {
+        Group(List<Path> dirs, Path weightFile, long runningWeight, Path cpuDir) {
             this.dirs = List.copyOf(dirs);
             this.weightFile = weightFile;
             this.runningWeight = runningWeight;
+            this.cpuDir = cpuDir;
         }
 
-        /** The replica in this group runs: give the group its full CPU weight. */
-        public void running() {
-            if (weightFile == null) {
-                return;
+        /**
+         * The replica {@code pid} in this group runs: the group gets its full CPU weight and, on v1, the
+         * replica (every thread of it) joins the group's cpu hierarchy, so its quota and weight apply from
+         * now on. Until then a v1 replica is scheduled in the host manager's own cpu group, where its
+         * starting priority (nice 19, see {@code ThreadPriority.startingPrefix}) is weighed against the
+         * flying threads directly. Why: groups are scheduled as entities of their parent first, and a
+         * successor starting inside {@code pstr/<replica>} held a CPU for 50-100 ms at a time while the
+         * flying replica's agent (nice -10) or the virtual board (nice -15) waited; started outside, five
+         * jailed demos in a row kept the crash gap within two periods (docs/timing.md).
+         */
+        public void running(long pid) {
+            if (weightFile != null) {
+                try {
+                    write(weightFile, Long.toString(runningWeight));
+                    LOG.info("cgroup {}: running, CPU weight {}", weightFile.getParent().getFileName(), runningWeight);
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("cannot raise the CPU weight of cgroup {}: {}", weightFile.getParent(), e.getMessage());
+                }
             }
-            try {
-                write(weightFile, Long.toString(runningWeight));
-                LOG.info("cgroup {}: running, CPU weight {}", weightFile.getParent().getFileName(), runningWeight);
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("cannot raise the CPU weight of cgroup {}: {}", weightFile.getParent(), e.getMessage());
+            if (cpuDir != null) {
+                try {
+                    write(cpuDir.resolve("cgroup.procs"), Long.toString(pid));
+                    LOG.info("cgroup {}: replica pid {} joined, its CPU quota applies", cpuDir.getFileName(), pid);
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("replica pid {} could not join cgroup {} and runs without its CPU quota: {}", pid, cpuDir,
+                            e.getMessage());
+                }
             }
         }
 
@@ -155,9 +179,12 @@ public final class Cgroups {
             return dirs;
         }
 
-        /** The files a process writes its pid to, to join the group. */
+        /**
+         * The files a replica writes its pid to when it is launched: every hierarchy of the group but a v1
+         * cpu hierarchy, which it joins once it runs ({@link #running(long)}).
+         */
         public List<Path> procsFiles() {
-            return dirs.stream().map(d -> d.resolve("cgroup.procs")).toList();
+            return dirs.stream().filter(d -> !d.equals(cpuDir)).map(d -> d.resolve("cgroup.procs")).toList();
         }
 
         /** Removes the group; the kernel refuses while a process is still in it, which is logged and left. */
@@ -179,10 +206,17 @@ public final class Cgroups {
     private final Version version;
     /** v1: the cpu and memory hierarchies' pstr parents; v2: the unified hierarchy's pstr parent. */
     private final List<Path> parents;
+    /**
+     * v1: the {@code tasks} file of the cpu group this host manager runs in, which a running replica's
+     * timing threads join ({@link #joinHostCpuGroup}); empty on v2 (a thread cannot leave its process's
+     * group there) or when that file is not found.
+     */
+    private final Optional<Path> hostCpuTasks;
 
-    private Cgroups(Version version, List<Path> parents) {
+    private Cgroups(Version version, List<Path> parents, Optional<Path> hostCpuTasks) {
         this.version = version;
         this.parents = List.copyOf(parents);
+        this.hostCpuTasks = hostCpuTasks;
     }
 
     public Version version() {
@@ -207,13 +241,18 @@ public final class Cgroups {
      * writable by creating (and removing) a probe group with limits.
      */
     public static Result detect(Path root) {
+        return detect(root, Path.of("/proc/self/cgroup"));
+    }
+
+    /** As {@link #detect(Path)}, with this process's groups read from {@code ownGroups} (lines {@code N:controllers:path}). */
+    static Result detect(Path root, Path ownGroups) {
         List<String> problems = new ArrayList<>();
         Path unified = root.resolve("cgroup.controllers");
         Cgroups found = null;
         if (Files.isRegularFile(unified)) {
             List<String> controllers = words(unified);
             if (controllers.contains("cpu") && controllers.contains("memory")) {
-                found = new Cgroups(Version.V2, List.of(root.resolve(PARENT)));
+                found = new Cgroups(Version.V2, List.of(root.resolve(PARENT)), Optional.empty());
             } else {
                 problems.add("cgroup v2 at " + root + " has no cpu and memory controllers (has " + controllers + ")");
             }
@@ -221,7 +260,8 @@ public final class Cgroups {
             Optional<Path> cpu = v1Hierarchy(root, "cpu", "cpu.cfs_quota_us");
             Optional<Path> memory = v1Hierarchy(root, "memory", "memory.limit_in_bytes");
             if (cpu.isPresent() && memory.isPresent()) {
-                found = new Cgroups(Version.V1, List.of(cpu.get().resolve(PARENT), memory.get().resolve(PARENT)));
+                found = new Cgroups(Version.V1, List.of(cpu.get().resolve(PARENT), memory.get().resolve(PARENT)),
+                        ownCpuTasks(cpu.get(), ownGroups));
             } else {
                 problems.add("no cgroup v2 (" + unified + ") and no cgroup v1 cpu and memory hierarchies under " + root);
             }
@@ -236,6 +276,66 @@ public final class Cgroups {
         } catch (RuntimeException e) {
             return new Result(Optional.empty(), "cgroup " + found.version + " under " + root + " is not writable: " + e.getMessage());
         }
+    }
+
+    /**
+     * The {@code tasks} file of this process's group in the v1 cpu hierarchy mounted at {@code cpuHierarchy},
+     * from {@code ownGroups} ({@code /proc/self/cgroup}: lines {@code N:cpu,cpuacct:/path}).
+     */
+    static Optional<Path> ownCpuTasks(Path cpuHierarchy, Path ownGroups) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(ownGroups, StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            LOG.debug("cannot read {}: {}", ownGroups, e.toString());
+            return Optional.empty();
+        }
+        for (String line : lines) {
+            String[] f = line.split(":", 3);
+            if (f.length == 3 && Arrays.asList(f[1].split(",")).contains("cpu") && f[2].startsWith("/")) {
+                Path tasks = cpuHierarchy.resolve(f[2].substring(1)).normalize().resolve("tasks");
+                if (tasks.startsWith(cpuHierarchy) && Files.isWritable(tasks)) {
+                    return Optional.of(tasks);
+                }
+                LOG.debug("this process's cpu group {} has no writable {}", f[2], tasks);
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A running replica's timing threads ({@code threads}, by name: its agent and its VM thread) are
+     * scheduled in the host manager's own cpu group (v1 only), where they compete with the conductor, the
+     * board and the host JVMs' compilers by their nice value alone, as a plain process's would; the rest of
+     * the replica (compilers, the other JVM threads) stays under its group's quota and weight, and the
+     * memory limit and every other wall of the jail stay. Why: a group is scheduled as one entity of its
+     * parent, and the holder's agent (nice -10) inside {@code pstr/<replica>} waited 43-71 ms at a time
+     * while the host manager's and the board's compiler threads (nice 0, the host's group) ran
+     * (scheduler trace of the jailed demo, docs/timing.md).
+     *
+     * @return how many threads moved
+     */
+    public int joinHostCpuGroup(long pid, List<String> threads) {
+        if (hostCpuTasks.isEmpty()) {
+            return 0;
+        }
+        int moved = 0;
+        for (String name : threads) {
+            for (long tid : ThreadPriority.threadsNamed(pid, name)) {
+                try {
+                    write(hostCpuTasks.get(), Long.toString(tid));
+                    moved++;
+                } catch (IOException e) {
+                    LOG.warn("thread {} ({}) of replica pid {} stays in its group's CPU share: {}", tid, name, pid, e.getMessage());
+                }
+            }
+        }
+        if (moved > 0) {
+            LOG.info("replica pid {}: {} thread(s) of {} scheduled beside the host manager ({})", pid, moved, threads,
+                    hostCpuTasks.get().getParent());
+        }
+        return moved;
     }
 
     private static Optional<Path> v1Hierarchy(Path root, String controller, String probeFile) {
@@ -274,7 +374,7 @@ public final class Cgroups {
                 if (Files.exists(dir.resolve("memory.swap.max"))) {
                     write(dir.resolve("memory.swap.max"), "0");
                 }
-                return new Group(dirs, dir.resolve("cpu.weight"), RUNNING_CPU_WEIGHT_V2);
+                return new Group(dirs, dir.resolve("cpu.weight"), RUNNING_CPU_WEIGHT_V2, null);
             } else {
                 Path cpu = parents.get(0).resolve(name);
                 Path memory = parents.get(1).resolve(name);
@@ -285,12 +385,12 @@ public final class Cgroups {
                 dirs.add(memory);
                 write(cpu.resolve("cpu.cfs_period_us"), Long.toString(CPU_PERIOD_US));
                 write(cpu.resolve("cpu.cfs_quota_us"), Long.toString(limits.cpuQuotaUs()));
-                write(cpu.resolve("cpu.shares"), Long.toString(STARTING_CPU_SHARES_V1));
+                write(cpu.resolve("cpu.shares"), Long.toString(RUNNING_CPU_SHARES_V1));
                 write(memory.resolve("memory.limit_in_bytes"), Long.toString(limits.memoryBytes()));
                 if (Files.exists(memory.resolve("memory.memsw.limit_in_bytes"))) {
                     write(memory.resolve("memory.memsw.limit_in_bytes"), Long.toString(limits.memoryBytes()));
                 }
-                return new Group(dirs, cpu.resolve("cpu.shares"), RUNNING_CPU_SHARES_V1);
+                return new Group(dirs, null, 0, cpu);
             }
         } catch (IOException | RuntimeException e) {
             new Group(dirs).close();

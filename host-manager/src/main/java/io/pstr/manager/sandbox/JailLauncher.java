@@ -257,7 +257,10 @@ public final class JailLauncher implements SandboxLauncher {
         }
         LOG.info("replica {} incarnation {} launched in a jail as pid {} ({}, {})", slot, incarnation, pid, limits,
                 cgroups.describe());
-        return new SignalledProcess(process, pid, cleanup, group::running);
+        return new SignalledProcess(process, pid, cleanup, agentThread -> {
+            group.running(pid);
+            cgroups.joinHostCpuGroup(pid, List.of(agentThread, ThreadPriority.VM_THREAD));
+        });
     }
 
     /** Reads the script's one line ("jail-ready PID"): the jail is complete and PID is about to become the JVM. */

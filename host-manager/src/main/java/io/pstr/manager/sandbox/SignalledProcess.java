@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A sandbox whose replica is a process the host can signal. The host started {@code wrapper}; the
@@ -19,20 +20,21 @@ public final class SignalledProcess implements SandboxLauncher.Sandbox {
     private final long targetPid;
     private final Optional<ProcessHandle> target;
     private volatile boolean exited;
-    private final Runnable onRunning;
+    private final Consumer<String> onRunning;
 
     /**
      * @param onExit runs once the wrapper has exited (cleanup of cgroups, mount points)
      */
     public SignalledProcess(Process wrapper, long targetPid, Runnable onExit) {
-        this(wrapper, targetPid, onExit, () -> { });
+        this(wrapper, targetPid, onExit, agentThread -> { });
     }
 
     /**
      * @param onExit    runs once the wrapper has exited (cleanup of cgroups, mount points)
-     * @param onRunning runs when the replica is ready and priorities apply (a jail's group weight)
+     * @param onRunning runs with the agent thread's name once the replica is ready and its priorities are
+     *                  settled (a jail's cpu group)
      */
-    public SignalledProcess(Process wrapper, long targetPid, Runnable onExit, Runnable onRunning) {
+    public SignalledProcess(Process wrapper, long targetPid, Runnable onExit, Consumer<String> onRunning) {
         this.onRunning = onRunning;
         this.wrapper = wrapper;
         this.targetPid = targetPid;
@@ -45,10 +47,11 @@ public final class SignalledProcess implements SandboxLauncher.Sandbox {
 
     @Override
     public void running(ThreadPriority.Mode mode, String agentThread) {
-        if (mode != ThreadPriority.Mode.OFF) {
-            onRunning.run();
-        }
+        // Priorities first, then the group: a replica joins its cpu group with its threads already settled.
         SandboxLauncher.Sandbox.super.running(mode, agentThread);
+        if (mode != ThreadPriority.Mode.OFF) {
+            onRunning.accept(agentThread);
+        }
     }
 
     @Override

@@ -1,14 +1,17 @@
 package io.pstr.manager.sandbox;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pstr.core.rt.ThreadPriority;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,8 +52,11 @@ class CgroupsTest {
         Files.writeString(cpu.resolve("pstr/cpu.shares"), "8192");
         cg.create("pstr-1-A-2", new Cgroups.Limits(0.25, 200L << 20));
         assertEquals("8192", read(cpu.resolve("pstr/cpu.shares")), "an operator's higher weight is kept");
-        assertEquals(List.of(cpu.resolve("pstr/pstr-1-A-1/cgroup.procs"), memory.resolve("pstr/pstr-1-A-1/cgroup.procs")),
-                group.procsFiles());
+        assertEquals(List.of(memory.resolve("pstr/pstr-1-A-1/cgroup.procs")), group.procsFiles(),
+                "launched into the memory group only: the cpu group is joined once the replica runs");
+        assertEquals("8192", read(cpu.resolve("pstr/pstr-1-A-1/cpu.shares")));
+        group.running(4242);
+        assertEquals("4242", read(cpu.resolve("pstr/pstr-1-A-1/cgroup.procs")), "running: the replica joins its cpu group");
     }
 
     @Test
@@ -88,7 +94,46 @@ class CgroupsTest {
         assertEquals("200", read(root.resolve("pstr/cpu.weight")));
         cg.create("pstr-1-B-4", new Cgroups.Limits(0, 256L << 20));
         assertEquals("max 10000", read(root.resolve("pstr/pstr-1-B-4/cpu.max")), "no quota");
-        assertEquals(List.of(dir.resolve("cgroup.procs")), group.procsFiles());
+        assertEquals(List.of(dir.resolve("cgroup.procs")), group.procsFiles(), "one group for every controller, joined at launch");
+        assertEquals("25", read(dir.resolve("cpu.weight")), "light while starting");
+        group.running(4242);
+        assertEquals("800", read(dir.resolve("cpu.weight")), "full weight once running");
+        assertFalse(Files.exists(dir.resolve("cgroup.procs")), "already in it: nothing to join");
+    }
+
+    @Test
+    void shouldMoveOnlyTheNamedThreadsIntoTheHostManagersOwnCpuGroup() throws Exception {
+        Path cpu = v1Hierarchy("cpu,cpuacct", "cpu.cfs_quota_us");
+        v1Hierarchy("memory", "memory.limit_in_bytes");
+        Path hostGroup = Files.createDirectories(cpu.resolve("flight/host"));
+        Files.writeString(hostGroup.resolve("tasks"), "");
+        Path own = root.resolve("self-cgroup");
+        Files.writeString(own, "9:name=systemd:/\n4:memory:/elsewhere\n1:cpu,cpuacct:/flight/host\n0::/\n");
+        Cgroups cg = Cgroups.detect(root, own).cgroups().orElseThrow();
+
+        CountDownLatch done = new CountDownLatch(1);
+        Thread agent = new Thread(() -> {
+            try {
+                done.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "replica-T");
+        agent.start();
+        try {
+            long pid = ProcessHandle.current().pid();
+            await().until(() -> !ThreadPriority.threadsNamed(pid, "replica-T").isEmpty());
+            long tid = ThreadPriority.threadsNamed(pid, "replica-T").get(0);
+            assertEquals(1, cg.joinHostCpuGroup(pid, List.of("replica-T", "no such thread")));
+            assertEquals(Long.toString(tid), read(hostGroup.resolve("tasks")), "the agent's thread id, and no other");
+        } finally {
+            done.countDown();
+            agent.join();
+        }
+
+        Files.writeString(own, "1:cpu,cpuacct:/../../outside\n");
+        assertEquals(0, Cgroups.detect(root, own).cgroups().orElseThrow().joinHostCpuGroup(ProcessHandle.current().pid(),
+                List.of("main")), "a group path that leaves the hierarchy is not followed");
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.pstr.core.rt.ThreadPriority;
 import io.pstr.core.shm.ReplicaFiles;
 import io.pstr.core.shm.ReplicaStatusFile;
 import io.pstr.core.shm.RingFile;
@@ -22,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -168,6 +170,12 @@ class JailLauncherTest {
                 List.of(Path.of("/srv/flight/.pstr/run/demo"), Path.of("/dev/shm"), Path.of("/dev/shm/pstr-run/A-1")), shm));
     }
 
+    /** The v1 cpu hierarchy's line of {@code /proc/PID/cgroup}. */
+    private static String cpuLine(Path proc) throws IOException {
+        return Files.readString(proc.resolve("cgroup")).lines()
+                .filter(l -> Arrays.asList(l.split(":", 3)[1].split(",")).contains("cpu")).findFirst().orElse("");
+    }
+
     @Test
     void shouldSignalTheJailedJvmItselfAndSeeItDieWithinItsCgroup() throws Exception {
         ReplicaFiles a = replicaFiles(Slot.A, 2);
@@ -186,6 +194,14 @@ class JailLauncherTest {
         assertTrue(cgroup.contains(group), "in its own cgroup: " + cgroup);
         Cgroups cg = cgroups.cgroups().orElseThrow();
         if (cg.version() == Cgroups.Version.V1) {
+            assertFalse(cpuLine(proc).contains(group), "starting: scheduled beside the host, not yet in its cpu group");
+            sandbox.running(ThreadPriority.Mode.AUTO, "main");
+            assertTrue(cpuLine(proc).contains(group), "running: in its cpu group, under its quota");
+            // The replica's timing threads (here its VM thread) are scheduled beside this (host) process's threads.
+            List<Long> vm = ThreadPriority.threadsNamed(pid, ThreadPriority.VM_THREAD);
+            assertEquals(1, vm.size(), "one VM thread");
+            assertEquals(cpuLine(Path.of("/proc/self")), cpuLine(proc.resolve("task").resolve(Long.toString(vm.get(0)))),
+                    "the VM thread beside the host");
             assertEquals("5000", Files.readString(cg.parents().get(0).resolve(group).resolve("cpu.cfs_quota_us")).trim());
             assertEquals(Long.toString(128L << 20),
                     Files.readString(cg.parents().get(1).resolve(group).resolve("memory.limit_in_bytes")).trim());
