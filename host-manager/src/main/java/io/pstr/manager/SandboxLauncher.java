@@ -63,8 +63,10 @@ public interface SandboxLauncher {
 
         /**
          * The replica says it is ready, so its agent thread runs: the whole JVM leaves the low priority it
-         * started at and its agent thread and VM thread are raised (and, in a jail, its group's CPU weight),
-         * from outside, where {@code mode} allows. Reads {@code /proc}: call it off the conductor.
+         * started at and its agent thread and VM thread are raised, from outside, where {@code mode} allows;
+         * a jailed replica also joins its cpu group (cgroup v1: its quota applies from now on, whatever the
+         * mode) with its agent and VM thread scheduled beside the host's. Reads {@code /proc}: call it off
+         * the conductor.
          */
         default void running(io.pstr.core.rt.ThreadPriority.Mode mode, String agentThread) {
             io.pstr.core.rt.ThreadPriority.settle(mode, pid(), agentThread);

@@ -257,9 +257,11 @@ public final class JailLauncher implements SandboxLauncher {
         }
         LOG.info("replica {} incarnation {} launched in a jail as pid {} ({}, {})", slot, incarnation, pid, limits,
                 cgroups.describe());
-        return new SignalledProcess(process, pid, cleanup, agentThread -> {
-            group.running(pid);
-            cgroups.joinHostCpuGroup(pid, List.of(agentThread, ThreadPriority.VM_THREAD));
+        return new SignalledProcess(process, pid, cleanup, (mode, agentThread) -> {
+            group.running(pid); // the quota applies whatever the priority mode
+            if (mode != ThreadPriority.Mode.OFF) {
+                cgroups.joinHostCpuGroup(pid, List.of(agentThread, ThreadPriority.VM_THREAD));
+            }
         });
     }
 

@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * A sandbox whose replica is a process the host can signal. The host started {@code wrapper}; the
@@ -20,21 +20,21 @@ public final class SignalledProcess implements SandboxLauncher.Sandbox {
     private final long targetPid;
     private final Optional<ProcessHandle> target;
     private volatile boolean exited;
-    private final Consumer<String> onRunning;
+    private final BiConsumer<ThreadPriority.Mode, String> onRunning;
 
     /**
      * @param onExit runs once the wrapper has exited (cleanup of cgroups, mount points)
      */
     public SignalledProcess(Process wrapper, long targetPid, Runnable onExit) {
-        this(wrapper, targetPid, onExit, agentThread -> { });
+        this(wrapper, targetPid, onExit, (mode, agentThread) -> { });
     }
 
     /**
      * @param onExit    runs once the wrapper has exited (cleanup of cgroups, mount points)
-     * @param onRunning runs with the agent thread's name once the replica is ready and its priorities are
-     *                  settled (a jail's cpu group)
+     * @param onRunning runs with the priority mode and the agent thread's name once the replica is ready and
+     *                  its priorities are settled (a jail's cpu group)
      */
-    public SignalledProcess(Process wrapper, long targetPid, Runnable onExit, Consumer<String> onRunning) {
+    public SignalledProcess(Process wrapper, long targetPid, Runnable onExit, BiConsumer<ThreadPriority.Mode, String> onRunning) {
         this.onRunning = onRunning;
         this.wrapper = wrapper;
         this.targetPid = targetPid;
@@ -49,9 +49,7 @@ public final class SignalledProcess implements SandboxLauncher.Sandbox {
     public void running(ThreadPriority.Mode mode, String agentThread) {
         // Priorities first, then the group: a replica joins its cpu group with its threads already settled.
         SandboxLauncher.Sandbox.super.running(mode, agentThread);
-        if (mode != ThreadPriority.Mode.OFF) {
-            onRunning.accept(agentThread);
-        }
+        onRunning.accept(mode, agentThread);
     }
 
     @Override
