@@ -51,13 +51,13 @@ public final class FgfsMain implements Callable<Integer> {
     Display display;
 
     @Option(names = "--mavlink", defaultValue = "udp-listen:14560", paramLabel = "ENDPOINT",
-            description = "view: where the board's telemetry comes from (udp-listen:PORT for a board's --tap, or tcp:, udp:, serial:). "
-                    + "Default ${DEFAULT-VALUE}.")
+            description = "view: where the board's telemetry comes from (udp-listen:PORT for a board's --tap, or tcp:, udp:, serial:): "
+                    + Endpoint.SYNTAX + " (see docs/links.md). Default ${DEFAULT-VALUE}.")
     String mavlink;
 
     @Option(names = "--board", defaultValue = "tcp-listen:5760", paramLabel = "ENDPOINT",
-            description = "fdm: the MAVLink endpoint the bridge serves as the board (connect ./pstr manager --board tcp:127.0.0.1:5760). "
-                    + "Default ${DEFAULT-VALUE}.")
+            description = "fdm: the MAVLink endpoint the bridge serves as the board (connect ./pstr manager --board tcp:127.0.0.1:5760): "
+                    + Endpoint.SYNTAX + ". Default ${DEFAULT-VALUE}.")
     String board;
 
     @Option(names = "--fg-host", defaultValue = "127.0.0.1", description = "Where FlightGear runs (default ${DEFAULT-VALUE}).")

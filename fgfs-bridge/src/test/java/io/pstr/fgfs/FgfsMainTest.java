@@ -21,6 +21,15 @@ class FgfsMainTest {
     }
 
     @Test
+    void shouldExplainTheEndpointOptionsInItsHelp() {
+        Run r = run("--help");
+        assertEquals(0, r.code(), r.err());
+        for (String o : new String[] {"--mavlink=ENDPOINT", "--board=ENDPOINT", "framing=mavlink|raw", "silence-ms=N", "keepalive-s=N"}) {
+            assertTrue(r.out().contains(o), o + " in " + r.out());
+        }
+    }
+
+    @Test
     void shouldPrintTheViewModeCommandForADataOnlyFlightGear() {
         Run r = run("--print-fg-command", "--display", "headless", "--fg-home", "/tmp/x/home");
         assertEquals(0, r.code(), r.err());

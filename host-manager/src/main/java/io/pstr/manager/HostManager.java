@@ -1014,7 +1014,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
                 fc.bytesSkipped(), fc.unknownMessages(), fc.sequenceGaps(), fc.framesLostToGaps(), fc.sequenceGapsBySource(),
                 writer.queueDrops(), bc.writesRefused.get(), bc.bytesUnwritable.get(), board.unsignedRefused(),
                 board.badSignatures(), board.replayedRefused(), board.unsignableOut(), bc.disconnects.get(), bc.connects.get(),
-                board.lastDownReason(), q.getValueAtPercentile(50) / 1000, q.getValueAtPercentile(99) / 1000, q.getMaxValue() / 1000);
+                bc.silences.get(), bc.sendStalls.get(), bc.writesBlocked.get(), board.lastDownReason(), q.getValueAtPercentile(50) / 1000, q.getValueAtPercentile(99) / 1000, q.getMaxValue() / 1000);
     }
 
     /** The board link, e.g. to tap what crosses it. */

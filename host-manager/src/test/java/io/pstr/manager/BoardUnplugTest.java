@@ -12,6 +12,7 @@ import io.pstr.core.link.ListeningLink;
 import io.pstr.core.shm.ReplicaFiles;
 import io.pstr.core.status.Fault;
 import io.pstr.core.status.JournalEvent;
+import io.pstr.core.status.LinkStatus;
 import io.pstr.manager.api.ApiClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -129,6 +130,27 @@ class BoardUnplugTest {
                         "up again " + (up.monoNs() - faultNs) / 1_000_000 + " ms after the fault");
                 assertEquals(1, api.status().board().downs());
                 assertTrue(running.manager().boardLink().write(frame, 0, frame.length, System.nanoTime()) > 0);
+            }
+        }
+    }
+
+    @Test
+    void shouldReportABoardThatSaysNothingAsSilentInTheStatus() {
+        BoardEnd boardEnd = new BoardEnd(); // accepts the host and never sends a byte
+        try (ListeningLink board = (ListeningLink) Links.open(Endpoint.parse("tcp-listen:0"))) {
+            board.start(boardEnd);
+            HostManager.Context ctx = new HostManager.Context();
+            ctx.board = Endpoint.parse("tcp:127.0.0.1:" + board.boundPort() + ",silence-ms=300");
+            ctx.runDir = dir.resolve("run");
+            ctx.launcher = new IdleLauncher();
+            try (RunningManager running = RunningManager.start(ctx, "127.0.0.1", 0, null)) {
+                ApiClient api = new ApiClient(ApiClient.parseAddress(running.api().address()), null, ApiClient.DEFAULT_TIMEOUT);
+                await("a silence counted in the status").atMost(WAIT).until(() -> api.status().board().silences() >= 1);
+                LinkStatus link = api.status().board();
+                assertTrue(link.downs() >= link.silences(), "a silence is a down: " + link);
+                assertTrue(link.lastDownReason() != null && link.lastDownReason().contains("silent for"), link.toString());
+                assertEquals(0, link.sendStalls(), "the board reads what it is sent");
+                await("reconnected after the silence").atMost(WAIT).until(() -> boardEnd.ups.get() >= 2);
             }
         }
     }

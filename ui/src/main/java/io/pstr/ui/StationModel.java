@@ -394,10 +394,11 @@ public final class StationModel {
             linkState.set((l.up() ? "UP  " : "DOWN  ") + l.endpoint());
             linkCounters.set(String.format(Locale.ROOT,
                     "in  %,d B · %,d frames%nout %,d B · %,d frames%nCRC errors %,d · skipped %,d B%n"
-                            + "gaps %,d (%,d lost) · refused %,d%ndowns %,d · queue drops %,d · queue p99 %,d us%n"
-                            + "%s",
+                            + "gaps %,d (%,d lost) · refused %,d (blocked %,d)%ndowns %,d (silent %,d · send stalls %,d)%n"
+                            + "queue drops %,d · queue p99 %,d us%n%s",
                     l.bytesIn(), l.framesIn(), l.bytesOut(), l.framesOut(), l.crcErrors(), l.bytesSkipped(),
-                    l.sequenceGaps(), l.framesLostToGaps(), l.writesRefused(), l.downs(), l.queueDrops(),
+                    l.sequenceGaps(), l.framesLostToGaps(), l.writesRefused(), l.writesBlocked(), l.downs(), l.silences(),
+                    l.sendStalls(), l.queueDrops(),
                     l.queueDelayP99Us(), l.signing()
                             ? String.format(Locale.ROOT, "signed · refused unsigned %,d · bad %,d · replayed %,d",
                                     l.unsignedRefused(), l.badSignatures(), l.replayedRefused())

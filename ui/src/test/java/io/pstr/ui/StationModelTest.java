@@ -38,6 +38,8 @@ class StationModelTest {
         assertEquals(20, model.controlPeriodMsProperty().get(), "the command gap's reference line");
         assertEquals(4, model.waypointsProperty().get().size());
         assertEquals(20.0, model.waypointsProperty().get().get(1).eastM());
+        String link = model.linkCountersProperty().get();
+        assertTrue(link.contains("refused 5 (blocked 5)") && link.contains("downs 3 (silent 2 · send stalls 1)"), link);
         assertFalse(model.flush(), "nothing new");
     }
 

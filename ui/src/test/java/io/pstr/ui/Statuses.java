@@ -31,7 +31,7 @@ final class Statuses {
                 List.of(replica("A", "primary", "A".equals(holder), delayA), replica("B", "shadow", "B".equals(holder), delayB)),
                 new GateStatus(outputsSent, 0, 0, 0, 0, 0, 0, 0),
                 new LinkStatus("tcp:127.0.0.1:5760", true, "mavlink", false, 1000, 500, 40, 20, 1, 0, 0, 2, 3,
-                        Map.of("1/1", 2L), 0, 0, 0, 0, 0, 0, 0, 0, 1, null, 120, 900, 1_500),
+                        Map.of("1/1", 2L), 0, 5, 300, 0, 0, 0, 0, 3, 4, 2, 1, 5, "silent for 3000 ms", 120, 900, 1_500),
                 new AircraftStatus(altitudeM, 3, 4, 4.0, 0.1, 0.05, -0.02, 1.0, true, "OFFBOARD", 12.4, 20),
                 List.of(new Waypoint(20, 0, 10), new Waypoint(20, 20, 10), new Waypoint(0, 20, 10), new Waypoint(0, 0, 10)),
                 commandGap);

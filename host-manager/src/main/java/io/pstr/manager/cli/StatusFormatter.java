@@ -87,9 +87,10 @@ public final class StatusFormatter {
                     l.bytesIn(), l.framesIn(), l.bytesOut(), l.framesOut(),
                     l.crcErrors(), l.bytesSkipped(), l.sequenceGaps(), l.framesLostToGaps()));
             out.append(String.format(Locale.ROOT,
-                    "         downs %d%s  refused %d writes/%d B  queue drops %d  queue delay p50 %d us p99 %d us max %d us%n",
-                    l.downs(), l.lastDownReason() == null ? "" : " (last: " + l.lastDownReason() + ")", l.writesRefused(),
-                    l.bytesUnwritable(), l.queueDrops(), l.queueDelayP50Us(), l.queueDelayP99Us(), l.queueDelayMaxUs()));
+                    "         downs %d%s  silent %d  send stalls %d  refused %d writes (%d blocked)/%d B  queue drops %d  queue delay p50 %d us p99 %d us max %d us%n",
+                    l.downs(), l.lastDownReason() == null ? "" : " (last: " + l.lastDownReason() + ")", l.silences(), l.sendStalls(),
+                    l.writesRefused(), l.writesBlocked(), l.bytesUnwritable(), l.queueDrops(), l.queueDelayP50Us(),
+                    l.queueDelayP99Us(), l.queueDelayMaxUs()));
             if (l.signing()) {
                 out.append(String.format(Locale.ROOT, "         signing refused: unsigned %d  bad signature %d  replayed %d  unsignable out %d%n",
                         l.unsignedRefused(), l.badSignatures(), l.replayedRefused(), l.unsignableOut()));

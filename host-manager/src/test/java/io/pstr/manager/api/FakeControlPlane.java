@@ -34,7 +34,7 @@ public final class FakeControlPlane implements ControlPlane {
                         new ReplicaStatus("B", "shadow", false, "SUSPECT", 4343, 2, -1, 4_100, 4_099, 3, 1, 0, 7, "HOVER", 8_990, false, 1, -1, -1, "process")),
                 new GateStatus(4_200, 2, 5, 0, 1, 0, 1, 0),
                 new LinkStatus("tcp:127.0.0.1:5760", true, "mavlink", false, 100_000, 50_000, 2_000, 1_000, 1, 17, 0, 2, 3,
-                        java.util.Map.of("1/1", 2L), 0, 0, 0, 0, 0, 0, 0, 1, 2, "connection closed", 120, 900, 1_500),
+                        java.util.Map.of("1/1", 2L), 0, 0, 0, 0, 0, 0, 0, 1, 2, 1, 0, 0, "connection closed", 120, 900, 1_500),
                 new AircraftStatus(9.87, 1, 2, 0.5, -0.1, 0, 0, 1.57, true, "OFFBOARD", 12.4, 35),
                 List.of(new Waypoint(20, 0, 10), new Waypoint(20, 20, 10)),
                 new CommandGapStatus(50, 119_656_789L, 20.6, 20.6, List.of(

@@ -34,7 +34,7 @@ class StatusFormatterTest {
                 + "         A to its peer: delay avg 38 us  min 22 us  last 41 us  (63 packets)\n"), text);
         assertTrue(text.contains("         B to its peer: no packet delivered\n"), text);
         assertTrue(text.contains("link     tcp:127.0.0.1:5760 UP mavlink  in 100000 B/2000 frames  out 50000 B/1000 frames  crc 1  skipped 17 B  gaps 2 (lost 3)\n"), text);
-        assertTrue(text.contains("         downs 1 (last: connection closed)  refused 0 writes/0 B  queue drops 0  queue delay p50 120 us p99 900 us max 1500 us\n"), text);
+        assertTrue(text.contains("         downs 1 (last: connection closed)  silent 1  send stalls 0  refused 0 writes (0 blocked)/0 B  queue drops 0  queue delay p50 120 us p99 900 us max 1500 us\n"), text);
         assertTrue(text.contains("         gaps by sys/comp {1/1=2}\n"), text);
         assertTrue(text.contains("aircraft alt 9.87 m  climb -0.10 m/s  speed 0.50 m/s  mode OFFBOARD  ARMED  battery 12.4 V  telemetry 35 ms old\n"), text);
     }

@@ -23,6 +23,9 @@ import java.util.Map;
  * @param unsignableOut        outbound frames a signing link could not sign (not written)
  * @param downs                times the link went down
  * @param connects             times the link came up
+ * @param silences             times it went down because the peer sent nothing for the endpoint's {@code silence-ms}
+ * @param sendStalls           times a connection was dropped because what was written to it did not drain
+ * @param writesBlocked        writes refused because a connection's send buffer was full (part of {@code writesRefused})
  * @param lastDownReason       why it last went down, or null
  * @param queueDelayP50Us      output queueing delay (gate to wire), median, µs
  */
@@ -50,6 +53,9 @@ public record LinkStatus(
         long unsignableOut,
         long downs,
         long connects,
+        long silences,
+        long sendStalls,
+        long writesBlocked,
         String lastDownReason,
         long queueDelayP50Us,
         long queueDelayP99Us,
