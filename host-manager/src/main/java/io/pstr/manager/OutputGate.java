@@ -80,11 +80,17 @@ public final class OutputGate {
     /**
      * A new epoch and holder (null: nobody). Every slot but the new holder is fenced at the new epoch:
      * what it wrote before it heard of the change never reaches the board. The new holder's outputs
-     * of the old epoch stay good (it was a healthy shadow), and a waiting one goes at once.
+     * of the old epoch stay good (it was a healthy shadow), and a waiting one goes at once. The new
+     * holder's missed deadlines start from zero: those of an earlier turn (say, the hang it was failed
+     * over for, before it recovered and got the I/O back) were judged then, and counted again they made
+     * the host fail over in the same millisecond as a failback (seen in the jailed demo).
      */
     public void assign(long newEpoch, Slot newHolder, long nowNs) {
         epoch = newEpoch;
         holder = newHolder;
+        if (newHolder != null) {
+            holderMissStreak[newHolder.ordinal()] = 0;
+        }
         for (Slot s : Slot.values()) {
             if (s != newHolder) {
                 fence[s.ordinal()] = newEpoch;

@@ -134,6 +134,29 @@ class OutputGateTest {
     }
 
     @Test
+    void shouldJudgeAHolderGivenTheIoBackOnlyByWhatItMissesFromThen() {
+        gate.assign(1, Slot.A, nowNs);
+        for (long cycle = 1; cycle <= 5; cycle++) { // A hangs: B's outputs go at their deadlines
+            out(Slot.B, cycle, 1);
+            advance(GRACE_NS);
+            gate.poll(nowNs);
+            advance(PERIOD_NS - GRACE_NS);
+        }
+        assertEquals(5, gate.holderMissStreak(Slot.A));
+        gate.assign(2, Slot.B, nowNs); // failover
+        for (long cycle = 6; cycle <= 8; cycle++) {
+            out(Slot.B, cycle, 2);
+            advance(PERIOD_NS);
+        }
+        gate.assign(3, Slot.A, nowNs); // failback: the misses of its last turn are not held against it again
+        assertEquals(0, gate.holderMissStreak(Slot.A));
+        out(Slot.B, 9, 3);
+        advance(GRACE_NS);
+        gate.poll(nowNs);
+        assertEquals(1, gate.holderMissStreak(Slot.A), "a miss of its new turn counts");
+    }
+
+    @Test
     void shouldDropLateHolderOutputAfterFallbackAndNotSendItTwice() {
         gate.assign(1, Slot.A, nowNs);
         out(Slot.B, 3, 1);
