@@ -152,8 +152,8 @@ public final class Cgroups {
          * starting priority (nice 19, see {@code ThreadPriority.startingPrefix}) is weighed against the
          * flying threads directly. Why: groups are scheduled as entities of their parent first, and a
          * successor starting inside {@code pstr/<replica>} held a CPU for 50-100 ms at a time while the
-         * flying replica's agent (nice -10) or the virtual board (nice -15) waited; started outside, five
-         * jailed demos in a row kept the crash gap within two periods (docs/timing.md).
+         * flying replica's agent (nice -10) or the virtual board (nice -15) waited; started outside, the
+         * jailed demos kept the crash gap within two periods far more often (the tally is in docs/timing.md).
          */
         public void running(long pid) {
             if (weightFile != null) {
@@ -290,15 +290,24 @@ public final class Cgroups {
             LOG.debug("cannot read {}: {}", ownGroups, e.toString());
             return Optional.empty();
         }
-        for (String line : lines) {
+        Optional<String> group = cpuGroup(lines);
+        if (group.isEmpty()) {
+            return Optional.empty();
+        }
+        Path tasks = cpuHierarchy.resolve(group.get().substring(1)).normalize().resolve("tasks");
+        if (tasks.startsWith(cpuHierarchy) && Files.isWritable(tasks)) {
+            return Optional.of(tasks);
+        }
+        LOG.debug("this process's cpu group {} has no writable {}", group.get(), tasks);
+        return Optional.empty();
+    }
+
+    /** The v1 cpu hierarchy's group path ({@code /pstr/...}) in the lines of a {@code /proc/PID/cgroup} file. */
+    static Optional<String> cpuGroup(List<String> procCgroupLines) {
+        for (String line : procCgroupLines) {
             String[] f = line.split(":", 3);
             if (f.length == 3 && Arrays.asList(f[1].split(",")).contains("cpu") && f[2].startsWith("/")) {
-                Path tasks = cpuHierarchy.resolve(f[2].substring(1)).normalize().resolve("tasks");
-                if (tasks.startsWith(cpuHierarchy) && Files.isWritable(tasks)) {
-                    return Optional.of(tasks);
-                }
-                LOG.debug("this process's cpu group {} has no writable {}", f[2], tasks);
-                return Optional.empty();
+                return Optional.of(f[2]);
             }
         }
         return Optional.empty();

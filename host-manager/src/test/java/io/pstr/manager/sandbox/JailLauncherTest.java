@@ -23,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -170,10 +169,9 @@ class JailLauncherTest {
                 List.of(Path.of("/srv/flight/.pstr/run/demo"), Path.of("/dev/shm"), Path.of("/dev/shm/pstr-run/A-1")), shm));
     }
 
-    /** The v1 cpu hierarchy's line of {@code /proc/PID/cgroup}. */
+    /** The v1 cpu group of a process or thread ({@code /proc/PID} or {@code /proc/PID/task/TID}). */
     private static String cpuLine(Path proc) throws IOException {
-        return Files.readString(proc.resolve("cgroup")).lines()
-                .filter(l -> Arrays.asList(l.split(":", 3)[1].split(",")).contains("cpu")).findFirst().orElse("");
+        return Cgroups.cpuGroup(Files.readAllLines(proc.resolve("cgroup"))).orElse("");
     }
 
     @Test
