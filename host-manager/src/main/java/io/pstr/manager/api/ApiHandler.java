@@ -351,6 +351,16 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         send(ctx, keepAlive, jsonResponse(status, error(message)));
     }
 
+    /**
+     * Answers with {@code Connection: close} but leaves closing to the caller, which must first read what the
+     * client is still sending (see {@link JsonErrorAggregator}).
+     */
+    static void sendErrorLeavingOpen(ChannelHandlerContext ctx, HttpResponseStatus status, String message) {
+        FullHttpResponse response = jsonResponse(status, error(message));
+        HttpUtil.setKeepAlive(response, false);
+        ctx.writeAndFlush(response);
+    }
+
     private static ObjectNode error(String message) {
         return ApiJson.MAPPER.createObjectNode().put("error", message);
     }
