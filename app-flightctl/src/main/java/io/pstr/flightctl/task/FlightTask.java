@@ -52,6 +52,9 @@ public final class FlightTask {
     static final int CMD_DO_SET_MODE = 176;
     static final int PX4_MAIN_MODE_OFFBOARD = 6;
     static final int MAV_MODE_FLAG_SAFETY_ARMED = 128;
+    /** HEARTBEAT system_status of a board in a failsafe (MAV_STATE_CRITICAL, MAV_STATE_EMERGENCY). */
+    static final int MAV_STATE_CRITICAL = 5;
+    static final int MAV_STATE_EMERGENCY = 6;
     static final int MAV_MODE_FLAG_CUSTOM_MODE_ENABLED = 1;
     /** PX4 accepts OFFBOARD only after setpoints have streamed this long. */
     static final int SETPOINT_STREAM_BEFORE_OFFBOARD_MS = 500;
@@ -253,6 +256,8 @@ public final class FlightTask {
             ods.baseMode = h.baseMode() == null ? 0 : h.baseMode().value();
             ods.customMode = h.customMode();
             ods.armed = (ods.baseMode & MAV_MODE_FLAG_SAFETY_ARMED) != 0;
+            int state = h.systemStatus() == null ? 0 : h.systemStatus().value();
+            ods.boardFailsafe = state == MAV_STATE_CRITICAL || state == MAV_STATE_EMERGENCY;
         } else if (payload instanceof CommandAck ack) {
             ods.lastAckCommand = ack.command() == null ? 0 : ack.command().value();
             ods.lastAckResult = ack.result() == null ? -1 : ack.result().value();
@@ -468,6 +473,12 @@ public final class FlightTask {
     // ---------------------------------------------------------------- mission
 
     private Command advanceMission(Ods ods, long cycle, int periodMs) {
+        if (flying(ods) && boardSeen(ods)) {
+            Command regain = regainControl(ods, cycle, periodMs);
+            if (regain != null || ods.regainingControl || !ods.armed) {
+                return regain;
+            }
+        }
         switch (ods.missionPhase) {
             case PREFLIGHT:
                 return ods.landOnly ? preflightLandOnly(ods, cycle, periodMs) : preflight(ods, cycle, periodMs);
@@ -532,6 +543,54 @@ public final class FlightTask {
             default:
                 return null;
         }
+    }
+
+    /**
+     * While the mission flies, the board may take the aircraft from us: its own failsafe (setpoints lost, e.g.
+     * the link between us unplugged for longer than its offboard-loss timeout) starts a descent. Once our
+     * setpoints reach it again, ask for OFFBOARD (resent once a second) and go on with the mission from where
+     * the aircraft is; meanwhile the mission does not advance and the controller's integrators stay at zero (the
+     * board is not following them). A mode the board is in without a failsafe (a pilot or a ground station chose
+     * it) is left alone, and an aircraft the board landed and disarmed is not flown again.
+     *
+     * @return the command to send, or null
+     */
+    private Command regainControl(Ods ods, long cycle, int periodMs) {
+        if (!ods.armed) {
+            if (ods.landedEstimate) {
+                ods.regainingControl = false;
+                ods.pendingCommand = 0;
+                enter(ods, MissionPhase.IDLE, cycle, "the board landed and disarmed the aircraft on its own");
+            }
+            return null;
+        }
+        if (offboard(ods)) {
+            if (ods.regainingControl) {
+                ods.regainingControl = false;
+                ods.pendingCommand = 0;
+                LOG.info("cycle {}: the board follows our setpoints again (OFFBOARD), altitude {} m; the mission goes on",
+                        cycle, ods.altitudeM());
+            }
+            return null;
+        }
+        if (!ods.boardFailsafe) {
+            if (ods.regainingControl) {
+                ods.regainingControl = false;
+                ods.pendingCommand = 0;
+                LOG.warn("cycle {}: the board left its failsafe for mode {}, not ours: left alone", cycle,
+                        Long.toHexString(ods.customMode));
+            }
+            return null;
+        }
+        if (!ods.regainingControl) {
+            ods.regainingControl = true;
+            LOG.warn("cycle {}: the board left OFFBOARD in a failsafe (mode {}), altitude {} m: asking for OFFBOARD again",
+                    cycle, Long.toHexString(ods.customMode), ods.altitudeM());
+        }
+        ods.velIntegratorNorth = 0;
+        ods.velIntegratorEast = 0;
+        ods.velIntegratorDown = 0;
+        return request(ods, CMD_DO_SET_MODE, MAV_MODE_FLAG_CUSTOM_MODE_ENABLED, PX4_MAIN_MODE_OFFBOARD, periodMs);
     }
 
     private Command preflight(Ods ods, long cycle, int periodMs) {

@@ -12,7 +12,7 @@ import java.nio.ByteOrder;
  */
 public final class Ods {
 
-    public static final byte VERSION = 2;
+    public static final byte VERSION = 3;
     /** Client requests remembered for deduplication: a retransmission of one of these is acknowledged, not executed. */
     public static final int EXECUTED_REQUESTS_KEPT = 16;
 
@@ -90,6 +90,10 @@ public final class Ods {
     public boolean armed;
     public int baseMode;
     public long customMode;
+    /** The board's last heartbeat said it is in a failsafe (system status critical or emergency). */
+    public boolean boardFailsafe;
+    /** Asking the board for OFFBOARD again after its failsafe took the aircraft while the mission was flying. */
+    public boolean regainingControl;
     public boolean landedEstimate = true;
 
     // output
@@ -117,7 +121,7 @@ public final class Ods {
             + 8 + 4 * EXECUTED_REQUESTS_KEPT + EXECUTED_REQUESTS_KEPT + 4 + 4      // executed requests
             + 1 + 8 * 3 + 1 + 4 + 8 * 3 + 8                                        // detour, pause, speed
             + 8 * 3                                                                 // integrators
-            + 1 + 4 * 6 + 8 + 1 + 4 * 3 + 8 + 8 + 1 + 4 + 8 + 1                    // telemetry
+            + 1 + 4 * 6 + 8 + 1 + 4 * 3 + 8 + 8 + 1 + 4 + 8 + 1 + 1 + 1            // telemetry
             + 1 + 4 * 5 + 4 + 8 + 8;                                                // output
 
     public byte[] toBytes() {
@@ -180,6 +184,8 @@ public final class Ods {
         b.put(bool(armed));
         b.putInt(baseMode);
         b.putLong(customMode);
+        b.put(bool(boardFailsafe));
+        b.put(bool(regainingControl));
         b.put(bool(landedEstimate));
 
         b.put(bool(hasLastOutput));
@@ -268,6 +274,8 @@ public final class Ods {
         o.armed = bool(b.get(), "armed");
         o.baseMode = b.getInt();
         o.customMode = b.getLong();
+        o.boardFailsafe = bool(b.get(), "boardFailsafe");
+        o.regainingControl = bool(b.get(), "regainingControl");
         o.landedEstimate = bool(b.get(), "landedEstimate");
 
         o.hasLastOutput = bool(b.get(), "hasLastOutput");

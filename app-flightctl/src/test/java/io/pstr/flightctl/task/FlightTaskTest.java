@@ -137,6 +137,80 @@ class FlightTaskTest {
         assertTrue(ods.lastRequestId >= 3, "offboard, arm and disarm were requested: " + ods.lastRequestId);
     }
 
+    /** The default plan flown in closed loop against {@link QuadSim}, one cycle at a time. */
+    private static final class ClosedLoop {
+        final FlightTask task = new FlightTask(MissionPlan.defaults());
+        final Ods ods = Ods.initial(MissionPlan.defaults());
+        final QuadSim sim = QuadSim.onGround();
+        List<byte[]> inputs = List.of();
+        long cycle;
+        int rejected;
+
+        /** One cycle; {@code linked} false is an unplugged link: nothing reaches the board, nothing comes back. */
+        void step(boolean linked) {
+            StepResult r = task.step(ods, linked ? inputs : List.of(), cycle++, PERIOD_MS);
+            rejected += r.accepted() ? 0 : 1;
+            if (linked) {
+                sim.receive(r.frames());
+            }
+            List<byte[]> telemetry = sim.advance(PERIOD_MS);
+            inputs = linked ? telemetry : List.of();
+        }
+
+        void flyToWaypoint(int index) {
+            while (cycle < 5000 && !(ods.missionPhase == MissionPhase.WAYPOINT && ods.waypointIndex == index)) {
+                step(true);
+            }
+            assertEquals(MissionPhase.WAYPOINT, ods.missionPhase, "flying to waypoint " + index);
+        }
+    }
+
+    @Test
+    void shouldTakeTheAircraftBackFromTheBoardsFailsafeOnceTheLinkIsBackAndFlyOn() {
+        ClosedLoop loop = new ClosedLoop();
+        loop.flyToWaypoint(1);
+        QuadSim sim = loop.sim;
+        double altitudeBeforeM = sim.altitudeM();
+
+        for (int i = 0; i < 150; i++) {
+            loop.step(false); // 3 s unplugged
+        }
+        assertTrue(sim.failsafe && !sim.offboard(), "the board's failsafe took the aircraft");
+        assertTrue(sim.altitudeM() < altitudeBeforeM - 1.5, "and descends: " + sim.altitudeM() + " m");
+        int waypointDuringOutage = loop.ods.waypointIndex;
+
+        double lowestM = sim.altitudeM();
+        for (int i = 0; i < 150 && !sim.offboard(); i++) {
+            loop.step(true);
+            lowestM = Math.min(lowestM, sim.altitudeM());
+        }
+        assertTrue(sim.offboard(), "OFFBOARD again within 3 s of the link coming back");
+        assertTrue(lowestM > 3, "caught well above the ground: lowest " + lowestM + " m");
+        assertEquals(waypointDuringOutage, loop.ods.waypointIndex, "the mission did not advance while the board was not following");
+
+        for (int i = 0; i < 1500 && loop.ods.waypointIndex == waypointDuringOutage; i++) {
+            loop.step(true);
+        }
+        assertTrue(loop.ods.waypointIndex > waypointDuringOutage, "the mission goes on: " + loop.ods);
+        assertFalse(loop.ods.regainingControl);
+        assertEquals(0, loop.ods.pendingCommand, "no command left pending");
+        assertEquals(0, loop.rejected, "no output tripped the acceptance test on the way back");
+    }
+
+    @Test
+    void shouldLeaveAModeThePilotChoseAlone() {
+        ClosedLoop loop = new ClosedLoop();
+        loop.flyToWaypoint(1);
+        loop.sim.mainMode = QuadSim.POSCTL;
+        int commandsBefore = loop.sim.commandsReceived;
+        for (int i = 0; i < 200; i++) {
+            loop.step(true);
+        }
+        assertEquals(QuadSim.POSCTL, loop.sim.mainMode, "the pilot keeps the aircraft");
+        assertEquals(commandsBefore, loop.sim.commandsReceived, "no mode request to take it back");
+        assertFalse(loop.ods.regainingControl);
+    }
+
     @Test
     void shouldHoldAndLandWithoutClimbingOnAColdStartInFlight() {
         MissionPlan plan = MissionPlan.landNow();

@@ -60,6 +60,8 @@ final class QuadSim {
     double spThrust;
     int commandsReceived;
     int setpointsReceived;
+    /** In its offboard-loss failsafe (a descent); heartbeats say MAV_STATE_CRITICAL. Any mode change ends it. */
+    boolean failsafe;
 
     private final MavlinkCodec codec = new MavlinkCodec();
     private final List<byte[]> acks = new ArrayList<>();
@@ -124,6 +126,7 @@ final class QuadSim {
             if (ok) {
                 mainMode = OFFBOARD;
                 subMode = 0;
+                failsafe = false;
             }
         } else if (id == 21) {
             ok = true;
@@ -146,6 +149,7 @@ final class QuadSim {
         if (offboard() && nowMs - lastSetpointMs > SETPOINT_TIMEOUT_MS) {
             mainMode = AUTO;
             subMode = AUTO_LAND;
+            failsafe = true;
         }
         List<byte[]> out = new ArrayList<>(acks);
         acks.clear();
@@ -158,7 +162,7 @@ final class QuadSim {
             out.add(codec.encodeV2(Heartbeat.builder().type(MavType.MAV_TYPE_QUADROTOR).autopilot(MavAutopilot.MAV_AUTOPILOT_PX4)
                     .baseMode(EnumValue.create(MavModeFlag.class, base))
                     .customMode(((long) mainMode << 16) | ((long) subMode << 24))
-                    .systemStatus(armed ? MavState.MAV_STATE_ACTIVE : MavState.MAV_STATE_STANDBY).mavlinkVersion(3).build(),
+                    .systemStatus(failsafe ? MavState.MAV_STATE_CRITICAL : armed ? MavState.MAV_STATE_ACTIVE : MavState.MAV_STATE_STANDBY).mavlinkVersion(3).build(),
                     1, 1, sequence++ & 0xFF));
         }
         out.add(codec.encodeV2(Attitude.builder().timeBootMs(nowMs).roll((float) roll).pitch((float) pitch).yaw((float) yaw).build(),

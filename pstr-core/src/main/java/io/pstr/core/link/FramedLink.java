@@ -55,6 +55,8 @@ public final class FramedLink implements AutoCloseable {
     private final Endpoint endpoint;
     private final ByteLink link;
     private final MavlinkFrameSplitter splitter = new MavlinkFrameSplitter();
+    /** Set when the link comes up; the reading thread then starts the splitter on a new stream. */
+    private volatile boolean restartStream;
     private final MavlinkSigning.Signer signer;
     private final MavlinkSigning.Verifier verifier;
     private final Object writeLock = new Object();
@@ -140,6 +142,10 @@ public final class FramedLink implements AutoCloseable {
             }
 
             private void feed(byte[] buffer, int offset, int length, long rxNs) {
+                if (restartStream) {
+                    restartStream = false;
+                    splitter.restart();
+                }
                 if (raw) {
                     for (int at = 0; at < length; at += RAW_CHUNK_MAX) {
                         accept(listener, buffer, offset + at, Math.min(RAW_CHUNK_MAX, length - at), -1, rxNs, rxNs);
@@ -152,6 +158,7 @@ public final class FramedLink implements AutoCloseable {
 
             @Override
             public void onUp(String description) {
+                restartStream = true;
                 up = true;
                 listener.onUp(description);
             }

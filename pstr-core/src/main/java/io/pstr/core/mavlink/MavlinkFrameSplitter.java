@@ -32,6 +32,18 @@ public final class MavlinkFrameSplitter {
         return counters;
     }
 
+    /**
+     * Starts a new stream, as after the link was down: the partial frame left from before is dropped (counted in
+     * {@link FrameCounters#bytesSkipped()}) and every sender's sequence is forgotten, so that what the sender sent
+     * while nothing could carry it is not taken for frames lost on a working link (the outage is reported as such).
+     * Call from the thread that feeds.
+     */
+    public void restart() {
+        counters.bytesSkipped += pendingLength;
+        pendingLength = 0;
+        java.util.Arrays.fill(lastSequence, -1);
+    }
+
     /** Feeds bytes; calls the handler once per whole good frame, in order. */
     public void feed(byte[] bytes, int offset, int length, FrameHandler handler) {
         feed(bytes, offset, length, 0L, handler);

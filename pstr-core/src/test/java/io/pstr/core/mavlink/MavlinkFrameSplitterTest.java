@@ -84,6 +84,28 @@ class MavlinkFrameSplitterTest {
     }
 
     @Test
+    void shouldStartANewStreamAfterTheLinkWasDownWithoutCountingWhatTheOutageSwallowed() {
+        MavlinkFrameSplitter splitter = new MavlinkFrameSplitter();
+        byte[] before = attitude(10, 0f);
+        byte[] cut = attitude(11, 0f);
+        ByteArrayOutputStream first = new ByteArrayOutputStream();
+        first.writeBytes(before);
+        first.write(cut, 0, 7);                                      // the link went down mid-frame
+        assertEquals(1, split(splitter, first.toByteArray()).size());
+
+        splitter.restart();
+        byte[] after = attitude(200, 0.4f);                          // the board went on counting meanwhile
+        List<byte[]> frames = split(splitter, after);
+
+        assertEquals(1, frames.size(), "the first frame of the new stream is delivered whole");
+        assertEquals(0.4f, ((Attitude) codec.decodePayload(frames.get(0))).roll());
+        assertEquals(0, splitter.counters().sequenceGaps(), "not a gap on a working link");
+        assertEquals(7, splitter.counters().bytesSkipped(), "the cut frame's head is counted as skipped");
+        split(splitter, attitude(202, 0f));
+        assertEquals(1, splitter.counters().sequenceGaps(), "gaps are counted again from the new stream on");
+    }
+
+    @Test
     void shouldSurviveRandomNoiseBetweenGoodFrames() {
         Random random = new Random(42);
         MavlinkFrameSplitter splitter = new MavlinkFrameSplitter();
