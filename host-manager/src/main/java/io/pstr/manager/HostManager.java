@@ -1060,7 +1060,11 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
                 }
             }
             if (AircraftTelemetry.wanted(messageId)) {
-                telemetry.onFrame(java.util.Arrays.copyOfRange(frame, offset, offset + length), lastNs);
+                AircraftTelemetry.ModeChange change = telemetry.onFrame(java.util.Arrays.copyOfRange(frame, offset, offset + length), lastNs);
+                if (change != null) {
+                    journal.append("BOARD", "MODE", fsm.state().name(), fsm.state().name(), fsm.epoch(), cycle, null,
+                            change.describe(), Map.of("mode", change.to(), "failsafe", change.failsafe()));
+                }
             }
         }
 
@@ -1091,6 +1095,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         @Override
         public void onDown(String reason) {
             linkUp = false;
+            telemetry.linkLost();
             long now = clock.nanoTime();
             distributor.link(false, now);
             journal.append("LINK", "LINK_DOWN", fsm.state().name(), fsm.state().name(), fsm.epoch(), cycle, null,

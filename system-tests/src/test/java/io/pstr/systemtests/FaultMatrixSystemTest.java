@@ -76,7 +76,11 @@ class FaultMatrixSystemTest {
             if (r.kind() != FaultKind.NOISE) {
                 assertEquals(0, r.lostInputFrames(), "lost input frames after " + r.kind().label() + "\n" + table);
             }
-            if (r.kind() != FaultKind.KILL_BOTH) {
+            if (r.kind() == FaultKind.UNPLUG) {
+                // Nothing can reach an unplugged board: its failsafe acts, and the drill has waited for the flight
+                // task to have the aircraft back in OFFBOARD (else the row is not back to redundancy).
+                assertTrue(r.gapMs() >= 3_000, "unplug command gap " + r.gapMs() + " ms\n" + table);
+            } else if (r.kind() != FaultKind.KILL_BOTH) {
                 // The board is fed every cycle (the gate serves the shadow's output when the holder's is late or
                 // wrong): the board's own offboard-loss failsafe (500 ms) must never have had cause to fire.
                 assertTrue(r.gapMs() < FAILSAFE_MS, r.kind().label() + " command gap " + r.gapMs() + " ms\n" + table);

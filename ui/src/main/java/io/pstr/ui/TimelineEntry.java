@@ -27,7 +27,7 @@ public record TimelineEntry(long seq, double timeS, String clock, String type, S
         ALL("all events"),
         CHANGES("failovers and failbacks"),
         FAULTS("faults"),
-        LINK("link and connection"),
+        LINK("board, link and connection"),
         REPLICAS("replicas and state");
 
         private final String label;
@@ -65,13 +65,18 @@ public record TimelineEntry(long seq, double timeS, String clock, String type, S
         return "FAILOVER".equals(type) || "FAILBACK".equals(type);
     }
 
+    /** The board link's events, and the board's own (a mode change). */
+    private boolean isBoardOrLink() {
+        return "LINK".equals(type) || "CONNECTION".equals(type) || "BOARD".equals(type);
+    }
+
     public boolean in(Group group) {
         return switch (group) {
             case ALL -> true;
             case CHANGES -> isChange();
             case FAULTS -> "FAULT".equals(type);
-            case LINK -> "LINK".equals(type) || "CONNECTION".equals(type);
-            case REPLICAS -> !isChange() && !"FAULT".equals(type) && !"LINK".equals(type) && !"CONNECTION".equals(type);
+            case LINK -> isBoardOrLink();
+            case REPLICAS -> !isChange() && !"FAULT".equals(type) && !isBoardOrLink();
         };
     }
 

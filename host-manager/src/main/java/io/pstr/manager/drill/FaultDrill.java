@@ -6,6 +6,7 @@ import io.pstr.core.status.ReplicaStatus;
 import io.pstr.core.status.SystemStatus;
 import io.pstr.manager.HostManager;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -157,6 +158,18 @@ public final class FaultDrill {
                 inject(Fault.BOARD_NOISE);
                 holdFor(25);
             }
+            case UNPLUG -> {
+                inject(Fault.BOARD_UNPLUG);
+                long down = awaitEvent("the board link down", afterSeq, "LINK", "LINK_DOWN", deadline).seq();
+                long up = awaitEvent("the board link up again", down, "LINK", "LINK_UP", deadline).seq();
+                // The board's mode is unknown from the outage until its next heartbeat, which is journalled.
+                JournalEvent mode = awaitEvent("the board's first heartbeat after the outage", up, "BOARD", "MODE", deadline);
+                if (!offboard(mode)) {
+                    await("the board following the flight task again (OFFBOARD)", () -> lastModeEvent(up).map(FaultDrill::offboard)
+                            .orElse(false), deadline);
+                    return "the board's failsafe had the aircraft: " + mode.message();
+                }
+            }
             case HANG -> {
                 if (!hangThenResume(Fault.HANG_PRIMARY, Fault.RESUME_PRIMARY, "failover from the hung primary",
                         () -> hasEvent(afterSeq, "FAILOVER"), deadline)) {
@@ -225,6 +238,26 @@ public final class FaultDrill {
     private boolean hasEventText(long afterSeq, String type, String text) {
         return manager.events(afterSeq, Integer.MAX_VALUE).stream()
                 .anyMatch(e -> type.equals(e.type()) && e.message().contains(text));
+    }
+
+    private JournalEvent awaitEvent(String what, long afterSeq, String type, String cause, long deadline) {
+        await(what, () -> firstEvent(afterSeq, type, cause).isPresent(), deadline);
+        return firstEvent(afterSeq, type, cause).orElseThrow();
+    }
+
+    private java.util.Optional<JournalEvent> firstEvent(long afterSeq, String type, String cause) {
+        return manager.events(afterSeq, Integer.MAX_VALUE).stream()
+                .filter(e -> type.equals(e.type()) && cause.equals(e.cause())).findFirst();
+    }
+
+    private java.util.Optional<JournalEvent> lastModeEvent(long afterSeq) {
+        return manager.events(afterSeq, Integer.MAX_VALUE).stream()
+                .filter(e -> "BOARD".equals(e.type()) && "MODE".equals(e.cause())).reduce((a, b) -> b);
+    }
+
+    private static boolean offboard(JournalEvent boardMode) {
+        Map<String, Object> f = boardMode.figures();
+        return f != null && "OFFBOARD".equals(f.get("mode")) && Boolean.FALSE.equals(f.get("failsafe"));
     }
 
     private ReplicaStatus replica(String slot) {

@@ -20,6 +20,8 @@ public enum FaultKind {
     STALL_SHADOW("stall-shadow", "shadow's steps take 1.5 periods for 100 cycles (alive and beating, late)", false),
     FLAPPING("flapping", "primary SIGKILL, then its restarted incarnation twice more while it recovers", true),
     NOISE("noise", "300 random bytes fed into the board link's receive path", false),
+    UNPLUG("unplug", "board link unplugged by the host for 3 s: the board's failsafe descends; once the link is back the"
+            + " flight task takes the aircraft back and flies on", false),
     KILL_BOTH("kill-both", "both replicas SIGKILL: board failsafe, cold recovery lands, both back", true);
 
     private final String label;

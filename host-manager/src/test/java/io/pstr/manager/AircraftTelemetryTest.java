@@ -1,0 +1,52 @@
+package io.pstr.manager;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.dronefleet.mavlink.minimal.Heartbeat;
+import io.dronefleet.mavlink.minimal.MavAutopilot;
+import io.dronefleet.mavlink.minimal.MavModeFlag;
+import io.dronefleet.mavlink.minimal.MavState;
+import io.dronefleet.mavlink.minimal.MavType;
+import io.dronefleet.mavlink.util.EnumValue;
+import io.pstr.core.mavlink.MavlinkCodec;
+import org.junit.jupiter.api.Test;
+
+class AircraftTelemetryTest {
+
+    private static final long OFFBOARD = 6L << 16;
+    private static final long AUTO_LAND = 4L << 16 | 6L << 24;
+
+    private final MavlinkCodec codec = new MavlinkCodec();
+    private int sequence;
+
+    private byte[] heartbeat(long customMode, MavState state) {
+        return codec.encodeV2(Heartbeat.builder().type(MavType.MAV_TYPE_QUADROTOR).autopilot(MavAutopilot.MAV_AUTOPILOT_PX4)
+                .baseMode(EnumValue.create(MavModeFlag.class, 129)).customMode(customMode).systemStatus(state)
+                .mavlinkVersion(3).build(), 1, 1, sequence++ & 0xFF);
+    }
+
+    @Test
+    void shouldReportEachChangeOfTheBoardsModeOrFailsafeOnce() {
+        AircraftTelemetry t = new AircraftTelemetry();
+        assertEquals(new AircraftTelemetry.ModeChange("UNKNOWN", "OFFBOARD", false),
+                t.onFrame(heartbeat(OFFBOARD, MavState.MAV_STATE_ACTIVE), 1));
+        assertNull(t.onFrame(heartbeat(OFFBOARD, MavState.MAV_STATE_ACTIVE), 2), "no change, no report");
+
+        AircraftTelemetry.ModeChange failsafe = t.onFrame(heartbeat(AUTO_LAND, MavState.MAV_STATE_CRITICAL), 3);
+        assertEquals(new AircraftTelemetry.ModeChange("OFFBOARD", "AUTO.LAND", true), failsafe);
+        assertEquals("board mode AUTO.LAND (failsafe), was OFFBOARD", failsafe.describe());
+        assertNull(t.onFrame(heartbeat(AUTO_LAND, MavState.MAV_STATE_CRITICAL), 4));
+
+        assertEquals(new AircraftTelemetry.ModeChange("AUTO.LAND", "AUTO.LAND", false),
+                t.onFrame(heartbeat(AUTO_LAND, MavState.MAV_STATE_ACTIVE), 5), "the failsafe over, the mode the same");
+        assertEquals(new AircraftTelemetry.ModeChange("AUTO.LAND", "OFFBOARD", false),
+                t.onFrame(heartbeat(OFFBOARD, MavState.MAV_STATE_ACTIVE), 6));
+        assertEquals("OFFBOARD", t.snapshot(6).mode());
+
+        t.linkLost();
+        assertEquals("UNKNOWN", t.snapshot(7).mode(), "not known while the link is down");
+        assertEquals(new AircraftTelemetry.ModeChange("UNKNOWN", "OFFBOARD", false),
+                t.onFrame(heartbeat(OFFBOARD, MavState.MAV_STATE_ACTIVE), 8), "the first heartbeat after it is reported");
+    }
+}
