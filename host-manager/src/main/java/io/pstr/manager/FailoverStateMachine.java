@@ -32,6 +32,13 @@ public final class FailoverStateMachine {
         /** Publish a new epoch and holder (null: nobody) to the gate and both replicas. */
         void assign(long epoch, Slot holder);
 
+        /**
+         * Forget the slot's run of outputs in step with the holder's: it is to be brought back in step, and only
+         * what it outputs from now on proves it (a fenced replica that resumes would otherwise count its run from
+         * before it hung).
+         */
+        void restartSync(Slot slot);
+
         /** Send START to a ready replica: fresh mission, cold start, or from the holder's checkpoint. */
         void start(Slot slot, StartMode mode);
 
@@ -296,6 +303,7 @@ public final class FailoverStateMachine {
     private void syncing(Slot s, long nowNs) {
         health.put(s, ReplicaHealth.SYNCING);
         syncingSinceNs.put(s, nowNs);
+        actions.restartSync(s);
     }
 
     private void faultyHolder(Slot s, long nowNs, Cause cause, String why, long heartbeatAgeNs) {

@@ -680,6 +680,11 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         }
 
         @Override
+        public void restartSync(Slot slot) {
+            gate.resetStreak(slot);
+        }
+
+        @Override
         public void start(Slot slot, StartMode mode) {
             ReplicaHandle r = replicas.get(slot);
             if (r == null) {

@@ -51,6 +51,13 @@ class FailoverStateMachineTest {
             assigns.add(new Assign(epoch, holder));
         }
 
+        final List<Slot> syncRestarts = new ArrayList<>();
+
+        @Override
+        public void restartSync(Slot slot) {
+            syncRestarts.add(slot);
+        }
+
         @Override
         public void start(Slot slot, StartMode mode) {
             calls.add("start " + slot + " " + mode);
@@ -316,6 +323,7 @@ class FailoverStateMachineTest {
         poll(heartbeat(0), running());
         assertEquals(ReplicaHealth.SYNCING, fsm.health(Slot.A));
         assertEquals(FailoverState.PRIMARY_RECOVERING, fsm.state());
+        assertEquals(List.of(Slot.A), actions.syncRestarts, "its run in step from before the hang is forgotten");
 
         poll(synced(), running());
         assertEquals(FailoverState.PRIMARY_SYNCED, fsm.state());
