@@ -241,6 +241,10 @@ public final class ThreadPriority {
     private static boolean apply(long pid, String threadName, List<Long> tids, int nice) {
         String what = "thread " + threadName + " of pid " + pid;
         if (tids.isEmpty()) {
+            if (exited(pid)) {
+                LOG.debug("{}: not set, the process has exited", what);
+                return false;
+            }
             return report(new Result(false, "no such thread"), nice, what);
         }
         boolean all = true;
@@ -258,6 +262,19 @@ public final class ThreadPriority {
         LOG.warn("{} runs at normal priority: nice {} {}; control-cycle timing will suffer on a busy machine",
                 what, nice, r.reason());
         return false;
+    }
+
+    /** Whether process {@code pid} is gone or a zombie (its state in {@code /proc/PID/stat} is Z or X). */
+    static boolean exited(long pid) {
+        String stat;
+        try {
+            stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            return true;
+        }
+        int end = stat.lastIndexOf(')');
+        char state = end >= 0 && end + 2 < stat.length() ? stat.charAt(end + 2) : '?';
+        return state == 'Z' || state == 'X';
     }
 
     /** Thread ids of process {@code pid}. */

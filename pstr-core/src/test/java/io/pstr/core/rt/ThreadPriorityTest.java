@@ -47,4 +47,15 @@ class ThreadPriorityTest {
         }
         assertTrue(ThreadPriority.threadsOf(ProcessHandle.current().pid()).size() > 1, "this JVM has threads");
     }
+
+    @Test
+    void shouldTellAnExitedProcessFromARunningOne() throws Exception {
+        assumeTrue(Platform.isLinux(), "/proc is Linux's");
+        assertFalse(ThreadPriority.exited(ProcessHandle.current().pid()));
+        Process p = new ProcessBuilder("/bin/sh", "-c", "exit 0").start();
+        p.waitFor();
+        assertTrue(ThreadPriority.exited(p.pid()), "reaped: no /proc entry");
+        assertFalse(ThreadPriority.applyToThread(ThreadPriority.Mode.AUTO, p.pid(), "sh", ThreadPriority.REPLICA_NICE),
+                "nothing to set on a process that has gone");
+    }
 }
