@@ -177,11 +177,13 @@ public final class FailoverBench implements Callable<Integer> {
 
         List<List<?>> failoverRows = new ArrayList<>();
         List<List<?>> percentileRows = new ArrayList<>();
+        List<String> takeoverRows = new ArrayList<>();
         Map<String, Map<String, Double>> gapChart = new LinkedHashMap<>();
         Map<String, Map<String, Double>> detectChart = new LinkedHashMap<>();
         for (FaultKind kind : kinds) {
             Histogram detect = new Histogram(3_600_000_000L, 3);
             Histogram gap = new Histogram(3_600_000_000L, 3);
+            Histogram takeover = new Histogram(3_600_000_000L, 3);
             long fenced = 0;
             long dup = 0;
             long lost = 0;
@@ -195,6 +197,9 @@ public final class FailoverBench implements Callable<Integer> {
                     detect.recordValue(Math.max(0, Math.round(r.detectMs() * 1000)));
                 }
                 gap.recordValue(Math.max(0, Math.round(r.gapMs() * 1000)));
+                if (r.takeoverGapMs() != null) {
+                    takeover.recordValue(Math.max(0, Math.round(r.takeoverGapMs() * 1000)));
+                }
                 fenced += r.fencedOutputs();
                 dup += r.duplicateCycles();
                 lost += r.lostInputFrames();
@@ -203,7 +208,10 @@ public final class FailoverBench implements Callable<Integer> {
                     gap.getMaxValue() / 1000.0, fenced, dup, lost));
             percentileRows.add(List.of(kind.label(), samples, ms(detect, 50), ms(detect, 99), ms(detect, 99.9),
                     detect.getMaxValue() / 1000.0, ms(gap, 50), ms(gap, 99), ms(gap, 99.9), gap.getMaxValue() / 1000.0,
-                    ms(gap, 99) / periodMs));
+                    ms(gap, 99) / periodMs, ms(takeover, 50), ms(takeover, 99), takeover.getMaxValue() / 1000.0,
+                    ms(takeover, 99) / periodMs));
+            takeoverRows.add(String.format(Locale.ROOT, "%s: takeover gap p50 %.2f ms, p99 %.2f ms (%.2f periods), max %.2f ms",
+                    kind.label(), ms(takeover, 50), ms(takeover, 99), ms(takeover, 99) / periodMs, takeover.getMaxValue() / 1000.0));
             Map<String, Double> g = new LinkedHashMap<>();
             g.put("p50", ms(gap, 50));
             g.put("p99", ms(gap, 99));
@@ -218,7 +226,8 @@ public final class FailoverBench implements Callable<Integer> {
         figures.csv("failover", List.of("fault", "samples", "controlPeriodMs", "detectP50Ms", "detectP99Ms", "gapP50Ms", "gapP99Ms",
                 "gapMaxMs", "fencedOutputs", "duplicateCycles", "lostInputFrames"), failoverRows);
         figures.csv("failover-percentiles", List.of("fault", "samples", "detectP50Ms", "detectP99Ms", "detectP999Ms", "detectMaxMs",
-                "gapP50Ms", "gapP99Ms", "gapP999Ms", "gapMaxMs", "gapP99Periods"), percentileRows);
+                "gapP50Ms", "gapP99Ms", "gapP999Ms", "gapMaxMs", "gapP99Periods", "takeoverGapP50Ms", "takeoverGapP99Ms",
+                "takeoverGapMaxMs", "takeoverGapP99Periods"), percentileRows);
         figures.barChart("failover-gap", "Command gap at the board per fault (ms), " + periodMs + " ms period", "fault", "ms",
                 transpose(gapChart), false);
         figures.barChart("failover-detect", "Detection time per fault (ms)", "fault", "ms", transpose(detectChart), false);
@@ -251,6 +260,7 @@ public final class FailoverBench implements Callable<Integer> {
             pw.println(r.stream().map(v -> v instanceof Double d ? String.format(Locale.ROOT, "%.2f", d) : String.valueOf(v))
                     .reduce((a, b) -> a + "," + b).orElse(""));
         }
+        takeoverRows.forEach(pw::println);
         pw.printf(Locale.ROOT, "quiet flight: %.2f cores, RSS mean %.0f MB max %.0f MB; through the faults: %.2f cores, RSS max %.0f MB%n",
                 steadyCpu.cpuCores(), steadyCpu.rssMeanMb(), steadyCpu.rssMaxMb(), faultCpu.cpuCores(), faultCpu.rssMaxMb());
         pw.printf(Locale.ROOT, "setpoint interval deviation at the board (quiet flight): p50 %.2f ms, p99 %.2f ms, max %.2f ms; tick overruns %d%n",

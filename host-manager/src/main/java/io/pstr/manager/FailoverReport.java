@@ -151,6 +151,26 @@ public final class FailoverReport {
         return ms(worst);
     }
 
+    /**
+     * The largest interval between consecutive setpoints among those that end after {@code fromNs} and begin no
+     * later than {@code untilNs}: the intervals the fault and its handling span (for a failover: from the fault to
+     * one period after the decision), not the later ones of the same recovery window.
+     */
+    public static double spanningGapMs(List<BoardRecord.Setpoint> setpoints, long fromNs, long untilNs) {
+        long worst = 0;
+        long previous = Long.MIN_VALUE;
+        for (BoardRecord.Setpoint s : setpoints) {
+            if (previous != Long.MIN_VALUE && s.monoNs() > fromNs && previous <= untilNs) {
+                worst = Math.max(worst, s.monoNs() - previous);
+            }
+            if (previous > untilNs) {
+                break;
+            }
+            previous = s.monoNs();
+        }
+        return ms(worst);
+    }
+
     /** Counts setpoints in the window whose cycle went backwards (fenced) or repeated (duplicates); history counts from the start. */
     public static long stale(List<BoardRecord.Setpoint> setpoints, long fromNs, long toNs, int periodMs, boolean duplicates) {
         Set<Long> seen = new HashSet<>();

@@ -10,7 +10,8 @@ import java.util.Map;
 public final class DrillSummary {
 
     /** The aggregate of one fault kind's rows. */
-    public record Line(FaultKind kind, int count, double gapP50Ms, double gapP99Ms, double gapMaxMs, Double detectP50Ms,
+    public record Line(FaultKind kind, int count, double gapP50Ms, double gapP99Ms, double gapMaxMs, Double takeoverGapP50Ms,
+            Double takeoverGapP99Ms, Double detectP50Ms,
             Double detectP99Ms, long fencedOutputs, long duplicateCycles, long lostInputFrames, double altitudeDeviationMaxM,
             int redundant, int holderChangesMax) {
     }
@@ -27,7 +28,10 @@ public final class DrillSummary {
         byKind.forEach((kind, list) -> {
             double[] gaps = list.stream().mapToDouble(DrillMeasure.Row::gapMs).sorted().toArray();
             double[] detects = list.stream().filter(r -> r.detectMs() != null).mapToDouble(DrillMeasure.Row::detectMs).sorted().toArray();
+            double[] takeovers = list.stream().filter(r -> r.takeoverGapMs() != null).mapToDouble(DrillMeasure.Row::takeoverGapMs)
+                    .sorted().toArray();
             lines.add(new Line(kind, list.size(), percentile(gaps, 50), percentile(gaps, 99), gaps[gaps.length - 1],
+                    takeovers.length == 0 ? null : percentile(takeovers, 50), takeovers.length == 0 ? null : percentile(takeovers, 99),
                     detects.length == 0 ? null : percentile(detects, 50), detects.length == 0 ? null : percentile(detects, 99),
                     list.stream().mapToLong(DrillMeasure.Row::fencedOutputs).sum(),
                     list.stream().mapToLong(DrillMeasure.Row::duplicateCycles).sum(),
@@ -51,11 +55,12 @@ public final class DrillSummary {
     /** A Markdown table of the per-kind summary. */
     public static String markdown(List<Line> lines, int periodMs) {
         StringBuilder sb = new StringBuilder();
-        sb.append("| fault | n | gap p50 ms | gap p99 ms | gap max ms (periods) | detect p50 ms | detect p99 ms | fenced | dup | lost | max alt dev m | back to redundancy | max holder changes |\n");
-        sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        sb.append("| fault | n | gap p50 ms | gap p99 ms | gap max ms (periods) | takeover gap p50 / p99 ms | detect p50 ms | detect p99 ms | fenced | dup | lost | max alt dev m | back to redundancy | max holder changes |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Line l : lines) {
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.1f (%.2f) | %s | %s | %d | %d | %d | %.2f | %d/%d | %d |%n",
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.1f (%.2f) | %s | %s | %s | %d | %d | %d | %.2f | %d/%d | %d |%n",
                     l.kind().label(), l.count(), l.gapP50Ms(), l.gapP99Ms(), l.gapMaxMs(), l.gapMaxMs() / periodMs,
+                    l.takeoverGapP50Ms() == null ? "-" : fmt(l.takeoverGapP50Ms()) + " / " + fmt(l.takeoverGapP99Ms()),
                     fmt(l.detectP50Ms()), fmt(l.detectP99Ms()), l.fencedOutputs(), l.duplicateCycles(), l.lostInputFrames(),
                     l.altitudeDeviationMaxM(), l.redundant(), l.count(), l.holderChangesMax()));
         }

@@ -46,6 +46,7 @@ class DrillMeasureTest {
 
         DrillMeasure.Row kill = rows.get(0);
         assertEquals(60.0, kill.gapMs(), "two cycles missing: three periods between setpoints");
+        assertEquals(20.0, kill.takeoverGapMs(), "the hole at 1.2 s is after the fault's decision + one period");
         assertEquals(2, kill.duplicateCycles(), "cycle 70 twice; 75 after 80 also repeats a served cycle");
         assertEquals(1, kill.fencedOutputs(), "cycle 75 after 80 went backwards");
         assertEquals(0, kill.lostInputFrames());
@@ -58,15 +59,20 @@ class DrillMeasureTest {
         assertEquals(0, noise.fencedOutputs());
         assertEquals(2, noise.lostInputFrames());
         assertNull(noise.detectMs());
+        assertNull(noise.takeoverGapMs(), "no failover, no takeover gap");
+
+        FaultDrill.Run atTheHole = new FaultDrill.Run(FaultKind.KILL, 1_190 * MS, 2_000 * MS, 0.5, 2, true, 10, 10, "");
+        assertEquals(60.0, DrillMeasure.measure(List.of(atTheHole), record(), PERIOD_MS).get(0).takeoverGapMs(),
+                "a fault just before the hole spans it");
     }
 
     @Test
     void shouldSummarisePerKindWithNearestRankPercentiles() {
         List<DrillMeasure.Row> rows = new ArrayList<>();
         for (int i = 1; i <= 100; i++) {
-            rows.add(new DrillMeasure.Row(FaultKind.KILL, (double) i / 10, 20 + i, 0, 0, 0, 0.1, true, 2, 5, ""));
+            rows.add(new DrillMeasure.Row(FaultKind.KILL, (double) i / 10, 20 + i, 20.0, 0, 0, 0, 0.1, true, 2, 5, ""));
         }
-        rows.add(new DrillMeasure.Row(FaultKind.HANG, null, 30, 1, 0, 0, 0.2, false, 1, 5, "no"));
+        rows.add(new DrillMeasure.Row(FaultKind.HANG, null, 30, null, 1, 0, 0, 0.2, false, 1, 5, "no"));
         List<DrillSummary.Line> lines = DrillSummary.of(rows);
         assertEquals(2, lines.size());
         DrillSummary.Line kill = lines.get(0);
@@ -78,10 +84,11 @@ class DrillMeasureTest {
         assertEquals(100, kill.redundant());
         DrillSummary.Line hang = lines.get(1);
         assertNull(hang.detectP50Ms());
+        assertNull(hang.takeoverGapP99Ms());
         assertEquals(1, hang.fencedOutputs());
         assertEquals(0, hang.redundant());
         String table = DrillSummary.markdown(lines, PERIOD_MS);
-        assertTrue(table.contains("| kill | 100 | 70.0 | 119.0 | 120.0 (6.00) | 5.0 | 9.9 | 0 | 0 | 0 | 0.10 | 100/100 | 2 |"), table);
+        assertTrue(table.contains("| kill | 100 | 70.0 | 119.0 | 120.0 (6.00) | 20.0 / 20.0 | 5.0 | 9.9 | 0 | 0 | 0 | 0.10 | 100/100 | 2 |"), table);
         assertTrue(DrillSummary.markdownRows(rows, PERIOD_MS).contains("| NO (no) |"));
     }
 }
