@@ -5,7 +5,8 @@ import io.pstr.core.status.ReplicaStatus;
 import io.pstr.manager.FailbackPolicy;
 import io.pstr.manager.FailoverConfig;
 import io.pstr.manager.HostManager;
-import io.pstr.manager.ProcessSandboxLauncher;
+import io.pstr.manager.sandbox.Cgroups;
+import io.pstr.manager.sandbox.Sandboxes;
 import io.pstr.manager.cli.Classpaths;
 import io.pstr.manager.drill.DrillFlight;
 import io.pstr.manager.drill.DrillMeasure;
@@ -75,12 +76,24 @@ public final class FailoverBench implements Callable<Integer> {
                     + "do not depend on it.")
     Long hangTimeoutMs;
 
+    @Option(names = "--sandbox", defaultValue = "auto", paramLabel = "KIND",
+            description = "What each replica runs in, as for ./pstr demo: jail, process, or auto (a jail where the host "
+                    + "allows it, else a process with a warning; default ${DEFAULT-VALUE}).")
+    String sandbox;
+
+    @Option(names = "--relaunch-delay-ms", paramLabel = "MS",
+            description = "How long after a failover the lost replica's replacement is launched (default 0: at once).")
+    Long relaunchDelayMs;
+
     @Option(names = "--steady-s", defaultValue = "20", paramLabel = "S",
             description = "Quiet flight measured before the faults, for CPU, RSS and jitter (default ${DEFAULT-VALUE} s).")
     int steadyS;
 
     @Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** How the system under test was set up, written beside the figures. */
+    private String conditions = "";
 
     @Override
     public Integer call() throws Exception {
@@ -228,6 +241,9 @@ public final class FailoverBench implements Callable<Integer> {
         figures.csv("failover-percentiles", List.of("fault", "samples", "detectP50Ms", "detectP99Ms", "detectP999Ms", "detectMaxMs",
                 "gapP50Ms", "gapP99Ms", "gapP999Ms", "gapMaxMs", "gapP99Periods", "takeoverGapP50Ms", "takeoverGapP99Ms",
                 "takeoverGapMaxMs", "takeoverGapP99Periods"), percentileRows);
+        for (String name : List.of("failover", "failover-percentiles")) {
+            Files.writeString(figures.dir().resolve(name + ".machine.txt"), conditions + "\n", java.nio.file.StandardOpenOption.APPEND);
+        }
         figures.barChart("failover-gap", "Command gap at the board per fault (ms), " + periodMs + " ms period", "fault", "ms",
                 transpose(gapChart), false);
         figures.barChart("failover-detect", "Detection time per fault (ms)", "fault", "ms", transpose(detectChart), false);
@@ -265,7 +281,7 @@ public final class FailoverBench implements Callable<Integer> {
                 steadyCpu.cpuCores(), steadyCpu.rssMeanMb(), steadyCpu.rssMaxMb(), faultCpu.cpuCores(), faultCpu.rssMaxMb());
         pw.printf(Locale.ROOT, "setpoint interval deviation at the board (quiet flight): p50 %.2f ms, p99 %.2f ms, max %.2f ms; tick overruns %d%n",
                 ms(jitter, 50), ms(jitter, 99), jitter.getMaxValue() / 1000.0, tickOverruns);
-        pw.printf("figures written to %s (%s)%n", figures.dir(), figures.machine().describe());
+        pw.printf("figures written to %s (%s; %s)%n", figures.dir(), figures.machine().describe(), conditions);
         pw.flush();
         return 0;
     }
@@ -280,7 +296,18 @@ public final class FailoverBench implements Callable<Integer> {
         long hangNs = hangTimeoutMs == null ? f.hangTimeoutNs() : TimeUnit.MILLISECONDS.toNanos(hangTimeoutMs);
         ctx.failover = new FailoverConfig(f.periodNs(), f.suspectAfterNs(), hangNs, f.hungKillAfterNs(), f.syncCycles(),
                 f.failbackHoldOffNs(), f.policy(), f.acceptanceFailLimit(), f.deadlineMissLimit(), TimeUnit.SECONDS.toNanos(120));
-        ctx.launcher = new ProcessSandboxLauncher(Classpaths.replica(), List.of("--laps", Integer.toString(laps)));
+        // The replicas as ./pstr demo runs them: in jails with its default limits where the host allows it.
+        ctx.launcher = Sandboxes.forReplicas(Sandboxes.Mode.parse(sandbox), Classpaths.replica(),
+                List.of("--laps", Integer.toString(laps)), new Cgroups.Limits(1.0, 256L << 20));
+        if (relaunchDelayMs != null) {
+            if (relaunchDelayMs < 0 || relaunchDelayMs > 10_000) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--relaunch-delay-ms must be 0..10000");
+            }
+            ctx.relaunchDelayMs = relaunchDelayMs;
+        }
+        ctx.conclude();
+        conditions = "replicas in " + ctx.launcher.kind() + " sandboxes; replacement launched " + ctx.relaunchDelayMs
+                + " ms after a failover; non-revertive";
         return ctx;
     }
 

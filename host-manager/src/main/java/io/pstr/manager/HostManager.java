@@ -43,6 +43,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -81,6 +82,12 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         public Path shmDir;
         public int periodMs = 20;
         public long graceNs = TimeUnit.MILLISECONDS.toNanos(3);
+        /**
+         * How long after the decision a replica that replaces a lost one is launched (0: at once). A JVM's start is
+         * a burst of CPU on a small machine; deferring it past the takeover's first cycles made no difference that
+         * stood out of the run-to-run variance of the failover benchmark (docs/reliability.md), so it is off.
+         */
+        public long relaunchDelayMs;
         /** Rate the output is paced to; 0 = the serial endpoint's baud rate, or 115200 for other links. */
         public long linkRateBitsPerSec;
         /** Bits a byte takes on the wire; 0 = from the serial endpoint's format (8N1: 10), else 10. */
@@ -135,6 +142,9 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             if (graceNs < 0 || graceNs >= TimeUnit.MILLISECONDS.toNanos(periodMs)) {
                 throw new IllegalArgumentException("output deadline grace must be >= 0 and shorter than the control period");
             }
+            if (relaunchDelayMs < 0 || relaunchDelayMs > 10_000) {
+                throw new IllegalArgumentException("relaunch delay " + relaunchDelayMs + " ms is outside 0..10000 ms");
+            }
             if (crashProbeAfterNs <= 0) {
                 throw new IllegalArgumentException("crash probe threshold must be positive");
             }
@@ -188,7 +198,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
     private final EnumMap<Slot, ReplicaHandle> replicas = new EnumMap<>(Slot.class);
     private final ChannelRegistry channels;
     private final EnumMap<Slot, Integer> incarnations = new EnumMap<>(Slot.class);
-    private final ExecutorService launcherThread = Executors.newSingleThreadExecutor(r -> {
+    private final ScheduledExecutorService launcherThread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "sandbox-launcher");
         t.setDaemon(true);
         return t;
@@ -648,7 +658,8 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             replicas.put(slot, handle);
             gate.resetStreak(slot);
             stateDirty = true;
-            launcherThread.execute(() -> {
+            long delayMs = old == null ? 0 : ctx.relaunchDelayMs;
+            launcherThread.schedule(() -> {
                 try {
                     SandboxLauncher.Sandbox sandbox = ctx.launcher.launch(slot, incarnation, files);
                     handle.identity = ProcessIdentity.of(sandbox.pid()).orElse(null);
@@ -660,7 +671,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
                     handle.launchError = e.getMessage();
                     LOG.error("cannot launch replica {}: {}", slot, e.getMessage());
                 }
-            });
+            }, delayMs, TimeUnit.MILLISECONDS);
         }
 
         @Override

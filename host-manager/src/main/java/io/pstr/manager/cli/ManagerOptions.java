@@ -31,6 +31,10 @@ public final class ManagerOptions {
                     + "before sending the shadow's (default ${DEFAULT-VALUE} ms).")
     double graceMs;
 
+    @Option(names = "--relaunch-delay-ms", paramLabel = "MS",
+            description = "How long after a failover the lost replica's replacement is launched (default 0: at once).")
+    Long relaunchDelayMs;
+
     @Option(names = "--policy", defaultValue = "revertive", paramLabel = "POLICY",
             description = "Failback policy: revertive (the recovered primary takes the I/O back after the hold-off) or "
                     + "non-revertive (the holder keeps it). Default ${DEFAULT-VALUE}.")
@@ -212,6 +216,12 @@ public final class ManagerOptions {
         ctx.shmDir = shmDir;
         ctx.periodMs = periodMs;
         ctx.graceNs = (long) (graceMs * 1_000_000);
+        if (relaunchDelayMs != null) {
+            if (relaunchDelayMs < 0 || relaunchDelayMs > 10_000) {
+                throw new IllegalArgumentException("--relaunch-delay-ms must be 0..10000, got " + relaunchDelayMs);
+            }
+            ctx.relaunchDelayMs = relaunchDelayMs;
+        }
         ctx.linkRateBitsPerSec = linkRateBitsPerSec;
         FailoverConfig f = FailoverConfig.defaults(periodMs)
                 .withPolicy(failbackPolicy(), TimeUnit.MILLISECONDS.toNanos(holdOffMs));
