@@ -217,10 +217,7 @@ public final class ManagerOptions {
         ctx.periodMs = periodMs;
         ctx.graceNs = (long) (graceMs * 1_000_000);
         if (relaunchDelayMs != null) {
-            if (relaunchDelayMs < 0 || relaunchDelayMs > 10_000) {
-                throw new IllegalArgumentException("--relaunch-delay-ms must be 0..10000, got " + relaunchDelayMs);
-            }
-            ctx.relaunchDelayMs = relaunchDelayMs;
+            ctx.relaunchDelayMs = relaunchDelayMs; // checked by conclude()
         }
         ctx.linkRateBitsPerSec = linkRateBitsPerSec;
         FailoverConfig f = FailoverConfig.defaults(periodMs)
