@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pstr.core.channel.ChannelDelay;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -83,6 +84,16 @@ class StationModelTest {
         assertEquals(1, model.filteredTimeline().size());
         model.groupProperty().set(TimelineEntry.Group.LINK);
         assertEquals(0, model.filteredTimeline().size());
+        model.filterTextProperty().set("");
+        assertEquals(List.of("LINK"), model.filteredTimeline().stream().map(TimelineEntry::type).toList());
+
+        in.event(event(5, 5, "BOARD", "MODE", null, "board mode AUTO.LAND (failsafe), was UNKNOWN",
+                Map.of("mode", "AUTO.LAND", "failsafe", true)));
+        model.flush();
+        assertEquals(List.of("LINK", "BOARD"), model.filteredTimeline().stream().map(TimelineEntry::type).toList(),
+                "the board's own events are with its link's");
+        model.groupProperty().set(TimelineEntry.Group.REPLICAS);
+        assertTrue(model.filteredTimeline().stream().noneMatch(e -> "BOARD".equals(e.type())));
     }
 
     @Test
