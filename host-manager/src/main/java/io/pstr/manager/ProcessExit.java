@@ -1,5 +1,7 @@
 package io.pstr.manager;
 
+import io.pstr.core.rt.ProcStat;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -264,7 +264,7 @@ public final class ThreadPriority {
         return false;
     }
 
-    /** Whether process {@code pid} is gone or a zombie (its state in {@code /proc/PID/stat} is Z or X). */
+    /** Whether process {@code pid} is gone, a zombie or dead ({@link ProcStat#exited}). */
     static boolean exited(long pid) {
         String stat;
         try {
@@ -272,9 +272,7 @@ public final class ThreadPriority {
         } catch (IOException e) {
             return true;
         }
-        int end = stat.lastIndexOf(')');
-        char state = end >= 0 && end + 2 < stat.length() ? stat.charAt(end + 2) : '?';
-        return state == 'Z' || state == 'X';
+        return ProcStat.exited(ProcStat.state(ProcStat.fields(stat)));
     }
 
     /** Thread ids of process {@code pid}. */

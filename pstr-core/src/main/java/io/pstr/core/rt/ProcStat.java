@@ -1,16 +1,16 @@
-package io.pstr.manager;
+package io.pstr.core.rt;
 
 /**
  * One line of {@code /proc/PID/stat}, split after the command name (which may hold spaces and parentheses):
  * element 0 is the state (field 3), element {@code n - 3} is field {@code n}.
  */
-final class ProcStat {
+public final class ProcStat {
 
     private ProcStat() {
     }
 
     /** The fields from the state on; empty when the line cannot be read. */
-    static String[] fields(String stat) {
+    public static String[] fields(String stat) {
         int close = stat.lastIndexOf(')');
         if (close < 0 || close + 2 >= stat.length()) {
             return new String[0];
@@ -19,12 +19,12 @@ final class ProcStat {
     }
 
     /** The state letter of {@link #fields}, or '?' when there is none. */
-    static char state(String[] fields) {
+    public static char state(String[] fields) {
         return fields.length == 0 || fields[0].isEmpty() ? '?' : fields[0].charAt(0);
     }
 
     /** A zombie or a dead task: its process has exited. */
-    static boolean exited(char state) {
+    public static boolean exited(char state) {
         return state == 'Z' || state == 'X' || state == 'x';
     }
 }
