@@ -5,9 +5,9 @@ import io.pstr.core.status.ReplicaStatus;
 import io.pstr.manager.FailbackPolicy;
 import io.pstr.manager.FailoverConfig;
 import io.pstr.manager.HostManager;
-import io.pstr.manager.sandbox.Cgroups;
 import io.pstr.manager.sandbox.Sandboxes;
 import io.pstr.manager.cli.Classpaths;
+import io.pstr.manager.cli.ManagerOptions;
 import io.pstr.manager.drill.DrillFlight;
 import io.pstr.manager.drill.DrillMeasure;
 import io.pstr.manager.drill.FaultDrill;
@@ -242,7 +242,7 @@ public final class FailoverBench implements Callable<Integer> {
                 "gapP50Ms", "gapP99Ms", "gapP999Ms", "gapMaxMs", "gapP99Periods", "takeoverGapP50Ms", "takeoverGapP99Ms",
                 "takeoverGapMaxMs", "takeoverGapP99Periods"), percentileRows);
         for (String name : List.of("failover", "failover-percentiles")) {
-            Files.writeString(figures.dir().resolve(name + ".machine.txt"), conditions + "\n", java.nio.file.StandardOpenOption.APPEND);
+            figures.describeRun(name, conditions);
         }
         figures.barChart("failover-gap", "Command gap at the board per fault (ms), " + periodMs + " ms period", "fault", "ms",
                 transpose(gapChart), false);
@@ -298,7 +298,7 @@ public final class FailoverBench implements Callable<Integer> {
                 f.failbackHoldOffNs(), f.policy(), f.acceptanceFailLimit(), f.deadlineMissLimit(), TimeUnit.SECONDS.toNanos(120));
         // The replicas as ./pstr demo runs them: in jails with its default limits where the host allows it.
         ctx.launcher = Sandboxes.forReplicas(Sandboxes.Mode.parse(sandbox), Classpaths.replica(),
-                List.of("--laps", Integer.toString(laps)), new Cgroups.Limits(1.0, 256L << 20));
+                List.of("--laps", Integer.toString(laps)), ManagerOptions.defaultLimits());
         if (relaunchDelayMs != null) {
             ctx.relaunchDelayMs = relaunchDelayMs; // checked by conclude()
         }

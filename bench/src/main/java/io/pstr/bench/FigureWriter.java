@@ -59,6 +59,14 @@ public final class FigureWriter {
         return csv;
     }
 
+    /** Adds a line to {@code NAME.machine.txt} (after {@link #csv} wrote it): how the run was set up, its load. */
+    public Path describeRun(String name, String line) throws IOException {
+        Path file = dir.resolve(name + ".machine.txt");
+        Files.writeString(file, line + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
+        return file;
+    }
+
     /**
      * A grouped bar chart: one group per category (e.g. message size), one bar per series (e.g. transport).
      * {@code values.get(series).get(category)}; missing values are left out.

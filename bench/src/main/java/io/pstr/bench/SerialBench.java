@@ -508,9 +508,9 @@ public final class SerialBench implements Callable<Integer> {
         String load = String.format(Locale.ROOT, "load average (1, 5, 15 min) before: %s, after: %s; nice %s; %d s traffic, %s",
                 run.loadBefore, run.loadAfter, niceness(), TimeUnit.NANOSECONDS.toSeconds(run.endTrafficNs - run.startNs),
                 quick ? "--quick" : "full run");
-        Files.writeString(figures.dir().resolve("serial.machine.txt"), load + "\n", java.nio.file.StandardOpenOption.APPEND);
+        Path machineFile = figures.describeRun("serial", load);
         console.println(load);
-        console.printf("wrote %s, %s and %s%n", csv, png, figures.dir().resolve("serial.machine.txt"));
+        console.printf("wrote %s, %s and %s%n", csv, png, machineFile);
         console.flush();
         return 0;
     }

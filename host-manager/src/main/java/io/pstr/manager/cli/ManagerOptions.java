@@ -120,11 +120,21 @@ public final class ManagerOptions {
         return priority;
     }
 
-    @Option(names = "--replica-cpu", defaultValue = "1.0", paramLabel = "CORES",
+    /** Default of {@code --replica-cpu}. */
+    public static final String DEFAULT_REPLICA_CPU = "1.0";
+    /** Default of {@code --replica-memory}. */
+    public static final String DEFAULT_REPLICA_MEMORY = "256m";
+
+    /** The jail limits a replica gets when neither option is given. */
+    public static Cgroups.Limits defaultLimits() {
+        return new Cgroups.Limits(Double.parseDouble(DEFAULT_REPLICA_CPU), ByteSize.parse(DEFAULT_REPLICA_MEMORY));
+    }
+
+    @Option(names = "--replica-cpu", defaultValue = DEFAULT_REPLICA_CPU, paramLabel = "CORES",
             description = "Jail: CPU quota of each replica in cores, may be fractional; 0 for no quota (default ${DEFAULT-VALUE}).")
     double replicaCpus;
 
-    @Option(names = "--replica-memory", defaultValue = "256m", paramLabel = "SIZE",
+    @Option(names = "--replica-memory", defaultValue = DEFAULT_REPLICA_MEMORY, paramLabel = "SIZE",
             description = "Jail: memory limit of each replica: bytes, or with k, m or g (default ${DEFAULT-VALUE}).")
     String replicaMemory;
 
