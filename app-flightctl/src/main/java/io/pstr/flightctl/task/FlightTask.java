@@ -558,16 +558,14 @@ public final class FlightTask {
     private Command regainControl(Ods ods, long cycle, int periodMs) {
         if (!ods.armed) {
             if (ods.landedEstimate) {
-                ods.regainingControl = false;
-                ods.pendingCommand = 0;
+                stopRegaining(ods);
                 enter(ods, MissionPhase.IDLE, cycle, "the board landed and disarmed the aircraft on its own");
             }
             return null;
         }
         if (offboard(ods)) {
             if (ods.regainingControl) {
-                ods.regainingControl = false;
-                ods.pendingCommand = 0;
+                stopRegaining(ods);
                 LOG.info("cycle {}: the board follows our setpoints again (OFFBOARD), altitude {} m; the mission goes on",
                         cycle, ods.altitudeM());
             }
@@ -575,8 +573,7 @@ public final class FlightTask {
         }
         if (!ods.boardFailsafe) {
             if (ods.regainingControl) {
-                ods.regainingControl = false;
-                ods.pendingCommand = 0;
+                stopRegaining(ods);
                 LOG.warn("cycle {}: the board left its failsafe for mode {}, not ours: left alone", cycle,
                         Long.toHexString(ods.customMode));
             }
@@ -591,6 +588,12 @@ public final class FlightTask {
         ods.velIntegratorEast = 0;
         ods.velIntegratorDown = 0;
         return request(ods, CMD_DO_SET_MODE, MAV_MODE_FLAG_CUSTOM_MODE_ENABLED, PX4_MAIN_MODE_OFFBOARD, periodMs);
+    }
+
+    /** No longer asking for OFFBOARD: nor is the mode request pending, so the next request gets a new id. */
+    private static void stopRegaining(Ods ods) {
+        ods.regainingControl = false;
+        ods.pendingCommand = 0;
     }
 
     private Command preflight(Ods ods, long cycle, int periodMs) {
