@@ -152,6 +152,15 @@ public final class ReplicaAgent implements Agent {
         return "replica-" + slot;
     }
 
+    /**
+     * Sleeps, when a duty cycle found nothing, until the host writes to the input ring (frames, ticks, commands)
+     * or {@code maxSleepNs} passes: the cap is how stale the heartbeat and how late the peer's channel packets
+     * may be.
+     */
+    public org.agrona.concurrent.IdleStrategy idleStrategy(long maxSleepNs) {
+        return input.idleStrategy(maxSleepNs);
+    }
+
     @Override
     public int doWork() {
         status.set(Field.HEARTBEAT_NS, clock.nanoTime());
@@ -343,8 +352,10 @@ public final class ReplicaAgent implements Agent {
             writer.scratch().putBytes(Messages.OUTPUT_FRAMES + length, frame);
             length += frame.length;
         }
-        if (!writer.output(output.ring(), cycle, epoch, result.outputHash(), result.odsHash(), result.accepted(),
+        if (writer.output(output.ring(), cycle, epoch, result.outputHash(), result.odsHash(), result.accepted(),
                 result.phase().code(), length)) {
+            output.doorbell().ring();
+        } else {
             status.increment(Field.OUTPUT_RING_FULL);
         }
         status.increment(Field.OUTPUTS_WRITTEN);
@@ -566,6 +577,7 @@ public final class ReplicaAgent implements Agent {
             takeoverRequestedEpoch = epoch;
             long silentNs = missed * periodMs * 1_000_000L;
             writer.takeoverRequest(output.ring(), epoch, lastCycle, silentNs);
+            output.doorbell().ring();
             status.increment(Field.TAKEOVER_REQUESTS);
             LOG.warn("replica {}: peer silent for {} cycles, takeover requested (epoch {})", slot, missed, epoch);
         }

@@ -7,7 +7,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.SleepingIdleStrategy;
 import org.agrona.concurrent.SystemNanoClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +27,9 @@ public final class ReplicaMain implements Callable<Integer> {
     @Option(names = "--slot", required = true, description = "Replica slot: A or B.")
     String slot;
 
-    @Option(names = "--idle-us", defaultValue = "200", description = "Sleep between empty polls of the rings (default ${DEFAULT-VALUE} µs).")
+    @Option(names = "--idle-us", defaultValue = "200", description = "Longest sleep when there is nothing to do: the host's "
+            + "write to the input ring wakes the replica at once, the peer's channel is polled at least this often "
+            + "(default ${DEFAULT-VALUE} µs).")
     long idleUs;
 
     // fallbackValue: without it picocli reads --no-exit-with-parent of a default-true option as true.
@@ -36,15 +37,21 @@ public final class ReplicaMain implements Callable<Integer> {
             description = "Exit when the host manager's process exits (default ${DEFAULT-VALUE}).")
     boolean exitWithParent;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @CommandLine.Mixin
     MissionOptions mission = new MissionOptions();
 
     @Override
     public Integer call() throws InterruptedException {
+        if (idleUs <= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--idle-us must be positive, not " + idleUs);
+        }
         MissionPlan plan = mission.plan();
         ReplicaAgent agent = new ReplicaAgent(slot, new ReplicaFiles(dir), plan, new SystemNanoClock());
         CountDownLatch stopped = new CountDownLatch(1);
-        AgentRunner runner = new AgentRunner(new SleepingIdleStrategy(TimeUnit.MICROSECONDS.toNanos(idleUs)),
+        AgentRunner runner = new AgentRunner(agent.idleStrategy(TimeUnit.MICROSECONDS.toNanos(idleUs)),
                 e -> LOG.error("replica {}: step failed", slot, e), null, agent);
         AgentRunner.startOnThread(runner);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

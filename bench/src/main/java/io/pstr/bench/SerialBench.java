@@ -58,8 +58,8 @@ import picocli.CommandLine.Option;
  * {@code pstr bench serial}: the paper's Fig. 5 on a socat pty pair. A board sends PX4-like telemetry through
  * a UART emulator at the configured rate (a pty has no rate of its own); the host side reads the pty as a
  * serial port with the host manager's link layer, stamps and fans each frame out to two replica input rings
- * (its Distributor); two replica threads read their rings as the replica processes do (sleeping 200 µs when
- * idle); replica A answers each control tick with a setpoint output, which the conductor thread hands to the
+ * (its Distributor); two replica threads read their rings as the replica processes do (asleep on the ring's
+ * doorbell, at most 200 µs, when idle); replica A answers each control tick with a setpoint output, which the conductor thread hands to the
  * host manager's PacedWriter; the board reads it. Delays are counted beyond the wire time.
  */
 @Command(name = "serial", mixinStandardHelpOptions = true,
@@ -90,8 +90,18 @@ public final class SerialBench implements Callable<Integer> {
     int controlHz;
 
     @Option(names = "--idle-us", defaultValue = "200",
-            description = "Sleep of the replica and conductor threads between empty polls, as in the real processes (default ${DEFAULT-VALUE}).")
+            description = "Longest sleep of the replica and conductor threads between empty polls, as in the real processes "
+                    + "(default ${DEFAULT-VALUE} µs).")
     long idleUs;
+
+    /** How the replica threads wait for their input. */
+    enum Readers { doorbell, poll }
+
+    @Option(names = "--readers", defaultValue = "doorbell",
+            description = "doorbell: the replica threads sleep on their input ring's doorbell, which the fan-out rings (as the "
+                    + "replica processes do); poll: they wake every --idle-us to look (the design before the doorbell). "
+                    + "Default ${DEFAULT-VALUE}.")
+    Readers readers;
 
     @Option(names = "--lead-us", defaultValue = "1000",
             description = "How far ahead of a free wire the paced writer may hand over the next output, as the host manager "
@@ -123,9 +133,9 @@ public final class SerialBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter console = spec.commandLine().getOut();
-        if (rate < 1200 || controlHz < 1 || controlHz > 500 || idleUs < 0 || leadUs < 0) {
+        if (rate < 1200 || controlHz < 1 || controlHz > 500 || idleUs <= 0 || leadUs < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--rate must be >= 1200, --control-hz 1..500, --idle-us and --lead-us >= 0");
+                    "--rate must be >= 1200, --control-hz 1..500, --idle-us > 0 and --lead-us >= 0");
         }
         if (!SocatPty.isSocatInstalled()) {
             throw new IllegalStateException("socat is not installed: the serial bench runs on a socat pty pair (apt-get install socat)");
@@ -158,9 +168,15 @@ public final class SerialBench implements Callable<Integer> {
         final AtomicLongArray inLength = new AtomicLongArray(MAX_IDS);
         final AtomicLongArray[] replicaReadNs = {new AtomicLongArray(MAX_IDS), new AtomicLongArray(MAX_IDS)};
         final AtomicLongArray hostLastNs = new AtomicLongArray(MAX_IDS);
-        // Out: per cycle, when replica A wrote its output; per board-read frame: cycle, length, read time.
+        // Out: per cycle, when replica A wrote its output; per board-read frame: cycle, length, read time; per host
+        // write to the pty: cycle, length, the time the write returned.
         final AtomicLongArray outWriteNs = new AtomicLongArray(MAX_IDS);
         final List<long[]> boardReads = new ArrayList<>();
+        final List<long[]> hostWrites = new ArrayList<>();
+        // The machine's floor in this run: one thread stamping and ringing a ring, another asleep on it as the replica
+        // threads are; written by the probe's reader only, read once the runners are closed.
+        final Histogram floor = new Histogram(3);
+        volatile boolean probing = true;
         String loadBefore;
         String loadAfter;
         volatile boolean saturating;
@@ -181,7 +197,8 @@ public final class SerialBench implements Callable<Integer> {
                  FramedLink host = FramedLink.open(Endpoint.parse("serial:" + pty.pathB() + ":" + rate));
                  RingFile ringA = RingFile.create(SharedFiles.privateDirectory(work.resolve("A")).resolve("input.ring"), ReplicaFiles.INPUT_RING_BYTES);
                  RingFile ringB = RingFile.create(work.resolve("A").resolveSibling("B-input.ring"), ReplicaFiles.INPUT_RING_BYTES);
-                 RingFile outA = RingFile.create(work.resolve("A").resolve("output.ring"), ReplicaFiles.OUTPUT_RING_BYTES)) {
+                 RingFile outA = RingFile.create(work.resolve("A").resolve("output.ring"), ReplicaFiles.OUTPUT_RING_BYTES);
+                 RingFile probe = RingFile.create(work.resolve("probe.ring"), 1 << 12)) {
                 Distributor distributor = new Distributor();
                 distributor.attach(Slot.A, ringA);
                 distributor.attach(Slot.B, ringB);
@@ -213,12 +230,26 @@ public final class SerialBench implements Callable<Integer> {
                 waitUntil(() -> boardLink.isUp() && host.isUp(), TimeUnit.SECONDS.toNanos(5), "the pty pair did not open");
 
                 List<AgentRunner> runners = new ArrayList<>();
-                runners.add(start(new ReplicaReader(0, ringA, outA)));
-                runners.add(start(new ReplicaReader(1, ringB, null)));
-                PacedWriter writer = new PacedWriter(host::write, rate, BITS_PER_BYTE, (slot, epoch) -> false)
-                        .lead(TimeUnit.MICROSECONDS.toNanos(leadUs));
+                long idleNs = TimeUnit.MICROSECONDS.toNanos(idleUs);
+                runners.add(start(new ReplicaReader(0, ringA, outA),
+                        readers == Readers.doorbell ? ringA.idleStrategy(idleNs) : new SleepingIdleStrategy(idleNs)));
+                runners.add(start(new ReplicaReader(1, ringB, null),
+                        readers == Readers.doorbell ? ringB.idleStrategy(idleNs) : new SleepingIdleStrategy(idleNs)));
+                PacedWriter writer = new PacedWriter((bytes, offset, length, nowNs) -> {
+                    int n = host.write(bytes, offset, length, nowNs);
+                    long wroteNs = System.nanoTime();
+                    synchronized (hostWrites) {
+                        hostWrites.add(new long[] {idOf(bytes, offset, length), length, wroteNs});
+                    }
+                    return n;
+                }, rate, BITS_PER_BYTE, (slot, epoch) -> false).lead(TimeUnit.MICROSECONDS.toNanos(leadUs));
                 Conductor conductor = new Conductor(distributor, writer, outA);
-                runners.add(start(conductor));
+                runners.add(start(conductor, new SleepingIdleStrategy(idleNs)));
+                runners.add(start(new FloorReader(probe),
+                        readers == Readers.doorbell ? probe.idleStrategy(idleNs) : new SleepingIdleStrategy(idleNs)));
+                Thread prober = new Thread(() -> probeFloor(probe), "bench-floor-probe");
+                prober.setDaemon(true);
+                prober.start();
 
                 ScheduledExecutorService telemetry = Executors.newSingleThreadScheduledExecutor(r -> {
                     Thread t = new Thread(r, "bench-telemetry");
@@ -248,6 +279,7 @@ public final class SerialBench implements Callable<Integer> {
                 long trafficEnd = startNs + TimeUnit.SECONDS.toNanos(trafficS);
                 progress(trafficEnd, "realistic traffic");
                 endTrafficNs = System.nanoTime();
+                probing = false;
                 saturationStartNs = endTrafficNs + TimeUnit.MILLISECONDS.toNanos(200);
                 saturating = true;
                 conductor.saturate = true;
@@ -291,6 +323,43 @@ public final class SerialBench implements Callable<Integer> {
                     nextPrint = now + TimeUnit.SECONDS.toNanos(10);
                 }
                 LockSupport.parkNanos(Math.min(untilNs - now, TimeUnit.MILLISECONDS.toNanos(100)));
+            }
+        }
+
+        /**
+         * The floor probe's writer: every 1–2 ms (uneven, so as not to lock onto the traffic) stamps the time into the
+         * probe ring and rings its doorbell, as the fan-out does for a frame, with nothing else to do.
+         */
+        private void probeFloor(RingFile probe) {
+            UnsafeBuffer stamp = new UnsafeBuffer(new byte[8]);
+            java.util.SplittableRandom random = new java.util.SplittableRandom(1);
+            while (probing) {
+                // The probe's own pacing: it is the load here, not a wait for something.
+                LockSupport.parkNanos(1_000_000 + random.nextInt(1_000_000));
+                stamp.putLong(0, System.nanoTime());
+                if (probe.ring().write(MessageTypes.TICK, stamp, 0, 8)) {
+                    probe.doorbell().ring();
+                }
+            }
+        }
+
+        /** The floor probe's reader: how long after its stamp each probe message was read. */
+        private final class FloorReader implements Agent {
+            final RingFile probe;
+
+            FloorReader(RingFile probe) {
+                this.probe = probe;
+            }
+
+            @Override
+            public int doWork() {
+                return probe.ring().read((type, buffer, index, length) -> floor.recordValue(Math.max(0,
+                        System.nanoTime() - buffer.getLong(index))), 16);
+            }
+
+            @Override
+            public String roleName() {
+                return "bench-floor";
             }
         }
 
@@ -398,9 +467,8 @@ public final class SerialBench implements Callable<Integer> {
             }
         }
 
-        private AgentRunner start(Agent agent) {
-            AgentRunner r = new AgentRunner(new SleepingIdleStrategy(TimeUnit.MICROSECONDS.toNanos(idleUs)),
-                    e -> console.println("bench thread failed: " + e), null, agent);
+        private AgentRunner start(Agent agent, org.agrona.concurrent.IdleStrategy idle) {
+            AgentRunner r = new AgentRunner(idle, e -> console.println("bench thread failed: " + e), null, agent);
             AgentRunner.startOnThread(r);
             return r;
         }
@@ -425,8 +493,11 @@ public final class SerialBench implements Callable<Integer> {
     }
 
     private int report(Run run, PrintWriter console) throws IOException {
-        // In: each replica's read of each telemetry frame, beyond the moment the board handed its last byte to the pty.
+        // In: each replica's read of each telemetry frame, beyond the moment the board handed its last byte to the pty;
+        // split at the host link's stamp of that last byte into the pty's delivery (in-link) and the host's share (in-host).
         Histogram in = new Histogram(3);
+        Histogram inLink = new Histogram(3);
+        Histogram inHost = new Histogram(3);
         List<double[]> inPoints = new ArrayList<>();
         List<long[]> satIn = new ArrayList<>();
         for (int id = 1; id < MAX_IDS; id++) {
@@ -444,12 +515,19 @@ public final class SerialBench implements Callable<Integer> {
             if (w > run.endTrafficNs) {
                 continue;
             }
+            long hostNs = run.hostLastNs.get(id);
+            if (hostNs > 0) {
+                inLink.recordValue(Math.max(0, hostNs - w));
+            }
             for (AtomicLongArray reads : run.replicaReadNs) {
                 long r = reads.get(id);
                 if (r > 0) {
                     long d = Math.max(0, r - w);
                     in.recordValue(d);
                     inPoints.add(new double[] {(w - run.startNs) / 1e9, d / 1e3});
+                    if (hostNs > 0) {
+                        inHost.recordValue(Math.max(0, r - hostNs));
+                    }
                 }
             }
         }
@@ -481,9 +559,32 @@ public final class SerialBench implements Callable<Integer> {
                 outPoints.add(new double[] {(written - run.startNs) / 1e9, d / 1e3});
             }
         }
+        // Out-host: the same queue model with the host's hand-over to the pty (the write's return) in place of the board's
+        // read: what the conductor, the paced writer and the link added, without the pty's delivery to the board.
+        Histogram outHost = new Histogram(3);
+        List<long[]> writes;
+        synchronized (run.hostWrites) {
+            writes = new ArrayList<>(run.hostWrites);
+        }
+        long hostEnd = Long.MIN_VALUE;
+        long idealHostEnd = Long.MIN_VALUE;
+        for (long[] wr : writes) {
+            long cycle = wr[0];
+            long written = cycle > 0 && cycle < MAX_IDS ? run.outWriteNs.get((int) cycle) : 0;
+            if (written == 0) {
+                continue;
+            }
+            long wire = wr[1] * run.wireNsPerByte;
+            hostEnd = Math.max(wr[2], hostEnd) + wire;
+            idealHostEnd = Math.max(written, idealHostEnd) + wire;
+            if (written < run.saturationStartNs && written <= run.endTrafficNs) {
+                outHost.recordValue(Math.max(0, hostEnd - idealHostEnd));
+            }
+        }
         double inRate = measuredRate(satIn);
         double outRate = measuredRate(satOut);
-        List<List<?>> rows = List.of(row("in", in, inRate), row("out", outHist, outRate));
+        List<List<?>> rows = List.of(row("in", in, inRate), row("out", outHist, outRate), row("in-link", inLink, inRate),
+                row("in-host", inHost, inRate), row("out-host", outHost, outRate), row("floor-wake", run.floor, 0));
         FigureWriter figures = new FigureWriter(out, Machine.current());
         Path csv = figures.csv("serial", HEADER, rows);
         inPoints.sort(Comparator.comparingDouble(p -> p[0]));
@@ -499,15 +600,20 @@ public final class SerialBench implements Callable<Integer> {
             console.printf(Locale.ROOT, "%-9s %8s %8s %8s %8s %18s %20s%n", r.toArray());
         }
         boolean rateOk = Math.abs(outRate - rate) <= 0.01 * rate;
-        boolean delayOk = in.getValueAtPercentile(99) <= 100_000 && outHist.getValueAtPercentile(99) <= 100_000;
+        boolean delayOk = inHost.getValueAtPercentile(99) <= 100_000 && outHost.getValueAtPercentile(99) <= 100_000;
         console.printf(Locale.ROOT, "%ngoal: paced output within 1 %% of %d bit/s: %s (%.0f bit/s, %+.2f %%)%n", rate,
                 rateOk ? "REACHED" : "NOT reached", outRate, 100.0 * (outRate - rate) / rate);
-        console.printf(Locale.ROOT, "goal: host adds p99 <= 100 us beyond wire time: %s (in p99 %d us, out p99 %d us)%n",
-                delayOk ? "REACHED" : "NOT reached", in.getValueAtPercentile(99) / 1000, outHist.getValueAtPercentile(99) / 1000);
+        console.printf(Locale.ROOT, "goal: host adds p99 <= 100 us beyond wire time: %s (in-host p99 %d us, out-host p99 %d us)%n",
+                delayOk ? "REACHED" : "NOT reached", inHost.getValueAtPercentile(99) / 1000, outHost.getValueAtPercentile(99) / 1000);
+        console.printf(Locale.ROOT, "board to replica and back, with the pty's own delivery: in p99 %d us (of which the pty and "
+                + "the link's read, in-link: p99 %d us), out p99 %d us; replica threads: %s%n", in.getValueAtPercentile(99) / 1000,
+                inLink.getValueAtPercentile(99) / 1000, outHist.getValueAtPercentile(99) / 1000, readers);
+        console.printf(Locale.ROOT, "the machine's floor in this run (floor-wake: a stamp written to a ring, read by a thread asleep "
+                + "on it): p50 %d us, p99 %d us%n", run.floor.getValueAtPercentile(50) / 1000, run.floor.getValueAtPercentile(99) / 1000);
         console.printf(Locale.ROOT, "output queue drops during saturation: %d%n", run.queueDrops);
         String load = String.format(Locale.ROOT, "load average (1, 5, 15 min) before: %s, after: %s; nice %s; %d s traffic, %s",
                 run.loadBefore, run.loadAfter, niceness(), TimeUnit.NANOSECONDS.toSeconds(run.endTrafficNs - run.startNs),
-                quick ? "--quick" : "full run");
+                (quick ? "--quick" : "full run") + ", --readers " + readers);
         Path machineFile = figures.describeRun("serial", load);
         console.println(load);
         console.printf("wrote %s, %s and %s%n", csv, png, machineFile);

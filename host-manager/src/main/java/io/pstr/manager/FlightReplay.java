@@ -312,6 +312,7 @@ public final class FlightReplay implements AutoCloseable {
             ctx.idle.idle();
         }
         ctx.idle.reset();
+        h.input.doorbell().ring();
     }
 
     private void launchReplicas() {

@@ -2,7 +2,6 @@ package io.pstr.core.channel;
 
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
-import java.util.concurrent.locks.LockSupport;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.MessageHandler;
@@ -19,13 +18,9 @@ public final class ShmChannel extends Channel {
 
     /** Packet type id in the Agrona ring (the task's own type travels in the header). */
     private static final int RING_TYPE = 1;
-    /** Idle receivers without a futex poll this often. */
-    private static final long FALLBACK_POLL_NS = 100_000;
 
     private final Path dir;
     private final ShmEndpointFile own;
-    /** Made on first sleep: a task that only polls never loads the native library. */
-    private Futex.Timeout timeout;
     private final Dispatch dispatch = new Dispatch();
     private long logSeq;
 
@@ -93,21 +88,12 @@ public final class ShmChannel extends Channel {
 
     @Override
     protected int sleepAndPoll(PacketHandler handler, int limit, long maxWaitNs) {
-        if (!Futex.AVAILABLE) {
-            LockSupport.parkNanos(Math.min(maxWaitNs, FALLBACK_POLL_NS));
-            return poll(handler, limit);
-        }
-        if (timeout == null) {
-            timeout = new Futex.Timeout();
-        }
-        UnsafeBuffer h = own.header;
-        int word = h.getIntVolatile(ShmEndpointFile.FUTEX_WORD);
-        h.putIntVolatile(ShmEndpointFile.ASLEEP, 1);
+        int word = own.doorbell.prepareToSleep();
         int n = poll(handler, limit);
         if (n == 0 && !own.closed()) {
-            Futex.await(own.futexAddress(), word, maxWaitNs, timeout);
+            own.doorbell.sleep(word, maxWaitNs);
         }
-        h.putIntVolatile(ShmEndpointFile.ASLEEP, 0);
+        own.doorbell.awake();
         return n > 0 ? n : poll(handler, limit);
     }
 
@@ -160,14 +146,12 @@ public final class ShmChannel extends Channel {
     /** A destination on this host: its file mapped, and how far we have read its phase log. */
     private static final class ShmRoute extends Route {
         private final ShmEndpointFile dest;
-        private final long futexAddress;
         private long logSeen;
         private ShmEndpointFile.LogRecordSink ownPackets;
 
         ShmRoute(ChannelAddress address, ShmEndpointFile dest, int window) {
             super(address, window);
             this.dest = dest;
-            this.futexAddress = dest.futexAddress();
             // Only our own packets from now on count: older entries are history of another sender.
             this.logSeen = dest.header.getLongVolatile(ShmEndpointFile.LOG_SEQ);
         }
@@ -208,12 +192,7 @@ public final class ShmChannel extends Channel {
             b.putBytes(index + Packet.HEADER_BYTES, payload, offset, length);
             b.putLong(index + Packet.QUEUED_NS, clock.nanoTime());
             ring.commit(index);
-            VarHandle.fullFence();
-            UnsafeBuffer h = dest.header;
-            if (h.getIntVolatile(ShmEndpointFile.ASLEEP) != 0 && Futex.AVAILABLE) {
-                h.getAndAddInt(ShmEndpointFile.FUTEX_WORD, 1);
-                Futex.wake(futexAddress, 1);
-            }
+            dest.doorbell.ring();
             return outcome;
         }
 

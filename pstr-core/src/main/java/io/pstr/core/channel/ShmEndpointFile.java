@@ -1,5 +1,6 @@
 package io.pstr.core.channel;
 
+import io.pstr.core.shm.Doorbell;
 import io.pstr.core.shm.SharedFiles;
 import java.lang.invoke.VarHandle;
 import java.nio.MappedByteBuffer;
@@ -17,7 +18,7 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  * its owner receives through it; its granted senders map it to write into its queues.
  * <pre>
  *   0     magic, version, ring capacities, owner address, owner pid
- *   128   futex word, "reader asleep" flag         (receiver sleeps, senders wake it only when asleep)
+ *   128   doorbell: futex word, "reader asleep" flag (receiver sleeps, senders wake it only when asleep)
  *   192   closed flag                               (owner closed, or registry withdrew the endpoint)
  *   256   phase log: sequence, then LOG_ENTRIES records (G, Q, P, T, source, late) written by the receiver
  *   4096  grants: version, count, (msb, lsb, task) × MAX_GRANTS        written by the registry
@@ -38,8 +39,7 @@ final class ShmEndpointFile implements AutoCloseable {
     static final int OWNER_LSB = 24;
     static final int OWNER_TASK = 32;
     static final int OWNER_PID = 40;
-    static final int FUTEX_WORD = 128;
-    static final int ASLEEP = 132;
+    static final int DOORBELL = 128;
     static final int CLOSED = 192;
     static final int LOG_SEQ = 256;
     static final int LOG_RECORDS = 320;
@@ -71,11 +71,14 @@ final class ShmEndpointFile implements AutoCloseable {
     final UnsafeBuffer header;
     final RingBuffer fast;
     final RingBuffer normal;
+    /** Rung by senders after each packet; the owner sleeps on it. */
+    final Doorbell doorbell;
 
     private ShmEndpointFile(Path path, MappedByteBuffer mapped) {
         this.path = path;
         this.mapped = mapped;
         this.header = new UnsafeBuffer(mapped, 0, HEADER_BYTES);
+        this.doorbell = new Doorbell(header, DOORBELL);
         if (header.getLongVolatile(MAGIC_OFFSET) != MAGIC) {
             IoUtil.unmap(mapped);
             throw new IllegalStateException(path + " is not a channel endpoint file");
@@ -127,11 +130,6 @@ final class ShmEndpointFile implements AutoCloseable {
 
     boolean closed() {
         return header.getIntVolatile(CLOSED) != 0;
-    }
-
-    /** Absolute address of the futex word. */
-    long futexAddress() {
-        return header.addressOffset() + FUTEX_WORD;
     }
 
     @Override

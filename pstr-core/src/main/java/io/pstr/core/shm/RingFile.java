@@ -4,6 +4,7 @@ import java.nio.MappedByteBuffer;
 import java.nio.file.Path;
 import org.agrona.BitUtil;
 import org.agrona.IoUtil;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
@@ -13,18 +14,36 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  * An Agrona ring buffer laid over a shared file: one reader process, writers in other processes.
  * <p>
  * Many-to-one, so that a reader can {@link RingBuffer#unblock() unblock} a record left half-written
- * by a writer that was killed mid-write.
+ * by a writer that was killed mid-write. After the ring's own trailer comes a {@link Doorbell}: writers
+ * ring it after a write, and a reader that ran out of work can sleep until then instead of polling
+ * ({@link #idleStrategy}).
+ * <pre>
+ *   0                      ring data (capacity, a power of two)
+ *   capacity               Agrona's trailer (head, tail, correlation counter)
+ *   capacity + trailer     doorbell, in a cache line of its own
+ * </pre>
  */
 public final class RingFile implements AutoCloseable {
+
+    private static final int DOORBELL_REGION = 64;
 
     private final Path path;
     private final MappedByteBuffer mapped;
     private final RingBuffer ring;
+    private final Doorbell doorbell;
 
     private RingFile(Path path, MappedByteBuffer mapped) {
         this.path = path;
         this.mapped = mapped;
-        this.ring = new ManyToOneRingBuffer(new UnsafeBuffer(mapped));
+        int ringBytes = mapped.capacity() - DOORBELL_REGION;
+        if (ringBytes <= RingBufferDescriptor.TRAILER_LENGTH
+                || !BitUtil.isPowerOfTwo(ringBytes - RingBufferDescriptor.TRAILER_LENGTH)) {
+            IoUtil.unmap(mapped);
+            throw new IllegalStateException(path + " is not a ring file (" + mapped.capacity() + " bytes: not a power of two "
+                    + "plus the ring's trailer and a doorbell)");
+        }
+        this.ring = new ManyToOneRingBuffer(new UnsafeBuffer(mapped, 0, ringBytes));
+        this.doorbell = new Doorbell(new UnsafeBuffer(mapped, ringBytes, DOORBELL_REGION), 0);
     }
 
     /** Creates a new ring file with {@code capacityBytes} of data (a power of two). */
@@ -32,7 +51,7 @@ public final class RingFile implements AutoCloseable {
         if (!BitUtil.isPowerOfTwo(capacityBytes)) {
             throw new IllegalArgumentException("ring capacity " + capacityBytes + " is not a power of two");
         }
-        return new RingFile(file, SharedFiles.createMapped(file, capacityBytes + RingBufferDescriptor.TRAILER_LENGTH));
+        return new RingFile(file, SharedFiles.createMapped(file, capacityBytes + RingBufferDescriptor.TRAILER_LENGTH + DOORBELL_REGION));
     }
 
     /** Maps a ring file another process created. */
@@ -42,6 +61,48 @@ public final class RingFile implements AutoCloseable {
 
     public RingBuffer ring() {
         return ring;
+    }
+
+    /** Writers ring it after each write (see {@link Doorbell#ring()}). */
+    public Doorbell doorbell() {
+        return doorbell;
+    }
+
+    /**
+     * The reader's idle strategy: after a duty cycle that did nothing, sleeps until a writer rings or
+     * {@code maxSleepNs} has passed, whichever comes first. The cap keeps whatever else the reader does
+     * in its duty cycle (heartbeats, other queues) at least that fresh.
+     */
+    public IdleStrategy idleStrategy(long maxSleepNs) {
+        if (maxSleepNs <= 0) {
+            throw new IllegalArgumentException("a ring reader's longest sleep must be positive, not " + maxSleepNs + " ns");
+        }
+        return new IdleStrategy() {
+            @Override
+            public void idle(int workCount) {
+                if (workCount <= 0) {
+                    idle();
+                }
+            }
+
+            @Override
+            public void idle() {
+                int word = doorbell.prepareToSleep();
+                if (ring.size() == 0) {
+                    doorbell.sleep(word, maxSleepNs);
+                }
+                doorbell.awake();
+            }
+
+            @Override
+            public void reset() {
+            }
+
+            @Override
+            public String alias() {
+                return "ring-doorbell";
+            }
+        };
     }
 
     public Path path() {

@@ -12,7 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.agrona.concurrent.IdleStrategy;
+import org.awaitility.Awaitility;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,6 +78,47 @@ class RingFileTest {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(ring.path())));
         }
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(run)));
+    }
+
+    @Test
+    void shouldWakeAReaderAsleepOnItsRingWhenAWriterRings() throws Exception {
+        Path file = dir.resolve("input.ring");
+        try (RingFile writer = RingFile.create(file, 1 << 12); RingFile reader = RingFile.open(file)) {
+            assertTrue(Doorbell.wakesSleepers(), "futex through JNA");
+            IdleStrategy idle = reader.idleStrategy(TimeUnit.MINUTES.toNanos(1));
+            CompletableFuture<Long> slept = CompletableFuture.supplyAsync(() -> {
+                long start = System.nanoTime();
+                // Nothing in the ring: only the writer's ring can end this sleep before a minute.
+                idle.idle(0);
+                return System.nanoTime() - start;
+            });
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(reader.doorbell()::readerAsleep);
+            assertTrue(new Messages().tick(writer.ring(), 1, 0, 20));
+            writer.doorbell().ring();
+            assertTrue(slept.get(10, TimeUnit.SECONDS) < TimeUnit.SECONDS.toNanos(30), "woken by the doorbell, not the cap");
+            assertFalse(reader.doorbell().readerAsleep());
+            assertEquals(1, reader.ring().read((t, b, i, l) -> { }, 10));
+        }
+    }
+
+    @Test
+    void shouldNotSleepWhenTheRingAlreadyHoldsWork() {
+        try (RingFile ring = RingFile.create(dir.resolve("busy.ring"), 1 << 10)) {
+            assertTrue(new Messages().tick(ring.ring(), 1, 0, 20));
+            long start = System.nanoTime();
+            // Written before the reader raised its flag, never rung: the reader must see it and not sleep the hour.
+            ring.idleStrategy(TimeUnit.HOURS.toNanos(1)).idle(0);
+            assertTrue(System.nanoTime() - start < TimeUnit.MINUTES.toNanos(1));
+            assertFalse(ring.doorbell().readerAsleep());
+        }
+    }
+
+    @Test
+    void shouldRefuseAFileThatIsNotARing() throws Exception {
+        Path file = dir.resolve("other.dat");
+        Files.write(file, new byte[1000]);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> RingFile.open(file));
+        assertTrue(e.getMessage().contains("is not a ring file"), e.getMessage());
     }
 
     @Test
