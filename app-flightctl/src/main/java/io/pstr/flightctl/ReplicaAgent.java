@@ -8,6 +8,7 @@ import io.pstr.core.channel.SendResult;
 import io.pstr.core.channel.ShmChannel;
 import io.pstr.core.protocol.MessageTypes;
 import io.pstr.core.protocol.Messages;
+import io.pstr.core.shm.Doorbell;
 import io.pstr.core.shm.ReplicaFiles;
 import io.pstr.core.shm.ReplicaState;
 import io.pstr.core.shm.ReplicaStatusFile;
@@ -122,6 +123,10 @@ public final class ReplicaAgent implements Agent {
         status.set(Field.PID, ProcessHandle.current().pid());
         status.set(Field.HEARTBEAT_NS, clock.nanoTime());
         status.set(Field.BOARD_LINK_UP, 1);
+        // The futex's native library loads here, before READY: its first sleep in flight must not pay ~100 ms for it.
+        if (!Doorbell.wakesSleepers()) {
+            LOG.warn("replica {}: no futex here: polls its input ring instead of sleeping until the host writes", slot);
+        }
         long warmNs = clock.nanoTime();
         WarmUp.run(plan, WARM_UP_CYCLES);
         LOG.info("replica {}: control step warmed up ({} throwaway cycles in {} ms)", slot, WARM_UP_CYCLES,

@@ -13,6 +13,7 @@ import io.pstr.core.mavlink.MavlinkCodec;
 import io.pstr.core.protocol.MessageTypes;
 import io.pstr.core.protocol.Messages;
 import io.pstr.core.rt.ThreadPriority;
+import io.pstr.core.shm.Doorbell;
 import io.pstr.core.shm.ReplicaFiles;
 import io.pstr.core.shm.ReplicaState;
 import io.pstr.core.shm.ReplicaStatusFile.Field;
@@ -247,6 +248,10 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         this.journal = ctx.journal;
         // Before the board link opens: its I/O threads take the process's priority policy.
         ThreadPriority.processMode(ctx.priority);
+        // The futex's native library loads now, not on the link thread the first time a replica sleeps in flight.
+        if (!Doorbell.wakesSleepers()) {
+            LOG.warn("no futex here: replicas poll their input rings every --idle-us instead of sleeping until written");
+        }
         SharedFiles.privateDirectory(ctx.runDir);
         this.lock = ctx.surviveRestart ? ManagerLock.acquire(ctx.runDir) : null;
         try {

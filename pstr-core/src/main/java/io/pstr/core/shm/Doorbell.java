@@ -45,7 +45,10 @@ public final class Doorbell {
         this.address = buffer.addressOffset() + offset + WORD;
     }
 
-    /** Whether readers really sleep until rung (a futex), rather than polling every 100 µs. */
+    /**
+     * Whether readers really sleep until rung (a futex), rather than polling every 100 µs. The first call loads the
+     * native library (~100 ms in a fresh JVM): make it at start-up, not in a loop with a deadline.
+     */
     public static boolean wakesSleepers() {
         return Futex.AVAILABLE;
     }
