@@ -27,7 +27,7 @@ public final class ReplicaMain implements Callable<Integer> {
     @Option(names = "--slot", required = true, description = "Replica slot: A or B.")
     String slot;
 
-    @Option(names = "--idle-us", defaultValue = "200", description = "Longest sleep when there is nothing to do: the host's "
+    @Option(names = "--idle-us", defaultValue = "" + ReplicaFiles.REPLICA_MAX_SLEEP_US, description = "Longest sleep when there is nothing to do: the host's "
             + "write to the input ring wakes the replica at once, the peer's channel is polled at least this often "
             + "(default ${DEFAULT-VALUE} µs).")
     long idleUs;

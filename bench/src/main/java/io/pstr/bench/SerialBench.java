@@ -90,8 +90,9 @@ public final class SerialBench implements Callable<Integer> {
     int controlHz;
 
     @Option(names = "--idle-us", defaultValue = "200",
-            description = "Longest sleep of the replica and conductor threads between empty polls, as in the real processes "
-                    + "(default ${DEFAULT-VALUE} µs).")
+            description = "Longest sleep of the conductor thread between empty polls, and of the replica threads with "
+                    + "--readers poll, as in the host manager (default ${DEFAULT-VALUE} µs). With --readers doorbell the replica "
+                    + "threads sleep at most " + ReplicaFiles.REPLICA_MAX_SLEEP_US + " µs, as the replica processes do.")
     long idleUs;
 
     /** How the replica threads wait for their input. */
@@ -231,10 +232,8 @@ public final class SerialBench implements Callable<Integer> {
 
                 List<AgentRunner> runners = new ArrayList<>();
                 long idleNs = TimeUnit.MICROSECONDS.toNanos(idleUs);
-                runners.add(start(new ReplicaReader(0, ringA, outA),
-                        readers == Readers.doorbell ? ringA.idleStrategy(idleNs) : new SleepingIdleStrategy(idleNs)));
-                runners.add(start(new ReplicaReader(1, ringB, null),
-                        readers == Readers.doorbell ? ringB.idleStrategy(idleNs) : new SleepingIdleStrategy(idleNs)));
+                runners.add(start(new ReplicaReader(0, ringA, outA), readerIdle(ringA)));
+                runners.add(start(new ReplicaReader(1, ringB, null), readerIdle(ringB)));
                 PacedWriter writer = new PacedWriter((bytes, offset, length, nowNs) -> {
                     int n = host.write(bytes, offset, length, nowNs);
                     long wroteNs = System.nanoTime();
@@ -245,8 +244,7 @@ public final class SerialBench implements Callable<Integer> {
                 }, rate, BITS_PER_BYTE, (slot, epoch) -> false).lead(TimeUnit.MICROSECONDS.toNanos(leadUs));
                 Conductor conductor = new Conductor(distributor, writer, outA);
                 runners.add(start(conductor, new SleepingIdleStrategy(idleNs)));
-                runners.add(start(new FloorReader(probe),
-                        readers == Readers.doorbell ? probe.idleStrategy(idleNs) : new SleepingIdleStrategy(idleNs)));
+                runners.add(start(new FloorReader(probe), readerIdle(probe)));
                 Thread prober = new Thread(() -> probeFloor(probe), "bench-floor-probe");
                 prober.setDaemon(true);
                 prober.start();
@@ -465,6 +463,13 @@ public final class SerialBench implements Callable<Integer> {
             public String roleName() {
                 return "bench-conductor";
             }
+        }
+
+        /** How a replica thread (and the floor probe's reader, its stand-in) waits: as the replica processes do, or polling. */
+        private org.agrona.concurrent.IdleStrategy readerIdle(RingFile ring) {
+            return readers == Readers.doorbell
+                    ? ring.idleStrategy(TimeUnit.MICROSECONDS.toNanos(ReplicaFiles.REPLICA_MAX_SLEEP_US))
+                    : new SleepingIdleStrategy(TimeUnit.MICROSECONDS.toNanos(idleUs));
         }
 
         private AgentRunner start(Agent agent, org.agrona.concurrent.IdleStrategy idle) {

@@ -250,7 +250,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         ThreadPriority.processMode(ctx.priority);
         // The futex's native library loads now, not on the link thread the first time a replica sleeps in flight.
         if (!Doorbell.wakesSleepers()) {
-            LOG.warn("no futex here: replicas poll their input rings every --idle-us instead of sleeping until written");
+            LOG.warn("no futex here: replicas poll their input rings instead of sleeping until the host writes");
         }
         SharedFiles.privateDirectory(ctx.runDir);
         this.lock = ctx.surviveRestart ? ManagerLock.acquire(ctx.runDir) : null;
