@@ -13,7 +13,8 @@ public record ReplicaFiles(Path dir) {
     /**
      * A replica's longest sleep, µs: the host's writes to its input ring wake it at once, so this only bounds how
      * stale its heartbeat gets (under the host's 1 ms crash probe) and how late its peer's channel packets are
-     * read. 500 rather than 200: measured, the quiet system's CPU fell from 0.62 to 0.51–0.53 cores.
+     * read. 500 rather than 200: a wake-up for every frame came on top of the timer's; short runs back to back gave
+     * 0.62 cores for the quiet system at 200 µs and 0.51–0.53 at 500 (full runs vary 0.49–0.64, docs/reliability.md).
      */
     public static final int REPLICA_MAX_SLEEP_US = 500;
     /** Replica → host: outputs and requests. */
