@@ -536,34 +536,22 @@ public final class SerialBench implements Callable<Integer> {
                 }
             }
         }
-        // Out: a real UART at the board would finish frame j at max(arrival_j, end_{j-1}) + wire_j; a perfect host at
-        // max(replicaWrite_j, idealEnd_{j-1}) + wire_j. The difference is what the host added.
+        // Out: the queue model at the board's reads: what the host added beyond a host that adds nothing.
         Histogram outHist = new Histogram(3);
         List<double[]> outPoints = new ArrayList<>();
         List<long[]> reads;
         synchronized (run.boardReads) {
             reads = new ArrayList<>(run.boardReads);
         }
-        long realEnd = Long.MIN_VALUE;
-        long idealEnd = Long.MIN_VALUE;
         List<long[]> satOut = new ArrayList<>();
-        for (long[] r : reads) {
-            long cycle = r[0];
-            long written = cycle > 0 && cycle < MAX_IDS ? run.outWriteNs.get((int) cycle) : 0;
-            if (written == 0) {
-                continue;
-            }
-            long wire = r[1] * run.wireNsPerByte;
-            realEnd = Math.max(r[2], realEnd) + wire;
-            idealEnd = Math.max(written, idealEnd) + wire;
+        queueModel(run, reads, (written, arrival, length, added) -> {
             if (written >= run.saturationStartNs) {
-                satOut.add(new long[] {r[2], r[1]});
+                satOut.add(new long[] {arrival, length});
             } else if (written <= run.endTrafficNs) {
-                long d = Math.max(0, realEnd - idealEnd);
-                outHist.recordValue(d);
-                outPoints.add(new double[] {(written - run.startNs) / 1e9, d / 1e3});
+                outHist.recordValue(added);
+                outPoints.add(new double[] {(written - run.startNs) / 1e9, added / 1e3});
             }
-        }
+        });
         // Out-host: the same queue model with the host's hand-over to the pty (the write's return) in place of the board's
         // read: what the conductor, the paced writer and the link added, without the pty's delivery to the board.
         Histogram outHost = new Histogram(3);
@@ -571,21 +559,11 @@ public final class SerialBench implements Callable<Integer> {
         synchronized (run.hostWrites) {
             writes = new ArrayList<>(run.hostWrites);
         }
-        long hostEnd = Long.MIN_VALUE;
-        long idealHostEnd = Long.MIN_VALUE;
-        for (long[] wr : writes) {
-            long cycle = wr[0];
-            long written = cycle > 0 && cycle < MAX_IDS ? run.outWriteNs.get((int) cycle) : 0;
-            if (written == 0) {
-                continue;
-            }
-            long wire = wr[1] * run.wireNsPerByte;
-            hostEnd = Math.max(wr[2], hostEnd) + wire;
-            idealHostEnd = Math.max(written, idealHostEnd) + wire;
+        queueModel(run, writes, (written, arrival, length, added) -> {
             if (written < run.saturationStartNs && written <= run.endTrafficNs) {
-                outHost.recordValue(Math.max(0, hostEnd - idealHostEnd));
+                outHost.recordValue(added);
             }
-        }
+        });
         double inRate = measuredRate(satIn);
         double outRate = measuredRate(satOut);
         List<List<?>> rows = List.of(row("in", in, inRate), row("out", outHist, outRate), row("in-link", inLink, inRate),
@@ -624,6 +602,32 @@ public final class SerialBench implements Callable<Integer> {
         console.printf("wrote %s, %s and %s%n", csv, png, machineFile);
         console.flush();
         return 0;
+    }
+
+    /** One output as the queue model sees it: the replica's write, its arrival, its length and what the host added. */
+    private interface QueueSample {
+        void accept(long writtenNs, long arrivalNs, long length, long addedNs);
+    }
+
+    /**
+     * The UART queue model for outputs {cycle, length, arrival} in arrival order: a real UART finishes output j at
+     * max(arrival_j, end_{j-1}) + wire_j, a host that adds nothing at max(replicaWrite_j, idealEnd_{j-1}) + wire_j;
+     * the difference is what the host added. Outputs of unknown cycles are skipped.
+     */
+    private static void queueModel(Run run, List<long[]> outputs, QueueSample sample) {
+        long realEnd = Long.MIN_VALUE;
+        long idealEnd = Long.MIN_VALUE;
+        for (long[] o : outputs) {
+            long cycle = o[0];
+            long written = cycle > 0 && cycle < MAX_IDS ? run.outWriteNs.get((int) cycle) : 0;
+            if (written == 0) {
+                continue;
+            }
+            long wire = o[1] * run.wireNsPerByte;
+            realEnd = Math.max(o[2], realEnd) + wire;
+            idealEnd = Math.max(written, idealEnd) + wire;
+            sample.accept(written, o[2], o[1], Math.max(0, realEnd - idealEnd));
+        }
     }
 
     private List<Object> row(String direction, Histogram h, double measured) {
