@@ -59,7 +59,7 @@ import picocli.CommandLine.Option;
  * a UART emulator at the configured rate (a pty has no rate of its own); the host side reads the pty as a
  * serial port with the host manager's link layer, stamps and fans each frame out to two replica input rings
  * (its Distributor); two replica threads read their rings as the replica processes do (asleep on the ring's
- * doorbell, at most 200 µs, when idle); replica A answers each control tick with a setpoint output, which the conductor thread hands to the
+ * doorbell, at most 500 µs, when idle); replica A answers each control tick with a setpoint output, which the conductor thread hands to the
  * host manager's PacedWriter; the board reads it. Delays are counted beyond the wire time.
  */
 @Command(name = "serial", mixinStandardHelpOptions = true,
