@@ -146,6 +146,8 @@ public final class SerialBench implements Callable<Integer> {
         if (trafficS < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--duration-s must be at least 1");
         }
+        // The futex's native library loads now, as the host manager and the replicas load it, not on the first frame.
+        io.pstr.core.shm.Doorbell.wakesSleepers();
         Path work = Files.createTempDirectory("pstr-bench-serial");
         try {
             Run run = new Run(work, console);
