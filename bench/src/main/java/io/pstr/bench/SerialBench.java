@@ -90,18 +90,19 @@ public final class SerialBench implements Callable<Integer> {
     int controlHz;
 
     @Option(names = "--idle-us", defaultValue = "200",
-            description = "Longest sleep of the conductor thread between empty polls, and of the replica threads with "
-                    + "--readers poll, as in the host manager (default ${DEFAULT-VALUE} µs). With --readers doorbell the replica "
-                    + "threads sleep at most " + ReplicaFiles.REPLICA_MAX_SLEEP_US + " µs, as the replica processes do.")
+            description = "Longest sleep of the conductor thread between empty polls (it also wakes when replica A writes, "
+                    + "unless --readers poll), and of the replica threads with --readers poll, as in the host manager (default "
+                    + "${DEFAULT-VALUE} µs). With --readers doorbell the replica threads sleep at most "
+                    + ReplicaFiles.REPLICA_MAX_SLEEP_US + " µs, as the replica processes do.")
     long idleUs;
 
     /** How the replica threads wait for their input. */
     enum Readers { doorbell, poll }
 
     @Option(names = "--readers", defaultValue = "doorbell",
-            description = "doorbell: the replica threads sleep on their input ring's doorbell, which the fan-out rings (as the "
-                    + "replica processes do); poll: they wake every --idle-us to look (the design before the doorbell). "
-                    + "Default ${DEFAULT-VALUE}.")
+            description = "doorbell: the replica threads sleep on their input ring's doorbell, which the fan-out rings, and "
+                    + "the conductor on replica A's output ring's (as the real processes do); poll: they wake every --idle-us to "
+                    + "look (the design before the doorbells). Default ${DEFAULT-VALUE}.")
     Readers readers;
 
     @Option(names = "--lead-us", defaultValue = "1000",
@@ -245,7 +246,8 @@ public final class SerialBench implements Callable<Integer> {
                     return n;
                 }, rate, BITS_PER_BYTE, (slot, epoch) -> false).lead(TimeUnit.MICROSECONDS.toNanos(leadUs));
                 Conductor conductor = new Conductor(distributor, writer, outA);
-                runners.add(start(conductor, new SleepingIdleStrategy(idleNs)));
+                // As the host manager's: at most --idle-us, less when replica A writes (with --readers poll: a poll).
+                runners.add(start(conductor, readers == Readers.doorbell ? outA.idleStrategy(idleNs) : new SleepingIdleStrategy(idleNs)));
                 runners.add(start(new FloorReader(probe), readerIdle(probe)));
                 Thread prober = new Thread(() -> probeFloor(probe), "bench-floor-probe");
                 prober.setDaemon(true);

@@ -555,6 +555,49 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         ThreadPriority.applyToOwnVmThread(ctx.priority, ThreadPriority.CONDUCTOR_NICE);
     }
 
+    /**
+     * The conductor's idle strategy, used on its thread: after a duty cycle that did nothing it sleeps at most
+     * {@code maxSleepNs} (the next tick, the paced writer, the API's commands and the crash probe are looked at
+     * no later than that), and less when a replica writes to its output ring: both rings' doorbells end the sleep.
+     */
+    public org.agrona.concurrent.IdleStrategy idleStrategy(long maxSleepNs) {
+        if (maxSleepNs <= 0) {
+            throw new IllegalArgumentException("the conductor's longest sleep must be positive, not " + maxSleepNs + " ns");
+        }
+        Doorbell.Group outputs = new Doorbell.Group(Slot.values().length);
+        return new org.agrona.concurrent.IdleStrategy() {
+            @Override
+            public void idle(int workCount) {
+                if (workCount <= 0) {
+                    idle();
+                }
+            }
+
+            @Override
+            public void idle() {
+                boolean pending = false;
+                for (ReplicaHandle r : replicas.values()) {
+                    outputs.prepare(r.output.doorbell());
+                    pending |= r.output.ring().size() > 0;
+                }
+                if (pending) {
+                    outputs.awake();
+                } else {
+                    outputs.sleep(maxSleepNs);
+                }
+            }
+
+            @Override
+            public void reset() {
+            }
+
+            @Override
+            public String alias() {
+                return "conductor";
+            }
+        };
+    }
+
     @Override
     public int doWork() {
         final long startNs = clock.nanoTime();

@@ -3,6 +3,7 @@ package io.pstr.core.shm;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.LoggerFactory;
 
 /**
  * Eight bytes of shared memory that let the one reader of a queue sleep until a writer in another process has
@@ -87,6 +88,75 @@ public final class Doorbell {
     /** Reader: lowers the flag after a sleep (or after finding work instead). */
     public void awake() {
         buffer.putIntVolatile(offset + ASLEEP, 0);
+    }
+
+    /**
+     * The reader of several queues, each with its doorbell (the host's conductor reading both replicas' output
+     * rings): one sleep that any of them ends. Made and used by one thread.
+     */
+    public static final class Group {
+        private final Doorbell[] bells;
+        private final int[] words;
+        private final Futex.Waiters waiters;
+        private int count;
+        private boolean waitv = Futex.WAITV_AVAILABLE;
+
+        /** A group of at most {@code capacity} doorbells. */
+        public Group(int capacity) {
+            bells = new Doorbell[capacity];
+            words = new int[capacity];
+            waiters = Futex.AVAILABLE ? new Futex.Waiters(capacity) : null;
+        }
+
+        /** Raises the flag of {@code bell} (as {@link #prepareToSleep}); look at its queue after this. */
+        public void prepare(Doorbell bell) {
+            if (count == bells.length) {
+                throw new IllegalStateException("a doorbell group of " + bells.length + " is full");
+            }
+            bells[count] = bell;
+            words[count] = bell.prepareToSleep();
+            count++;
+        }
+
+        /**
+         * Sleeps until one of the prepared doorbells rings or {@code maxNs} has passed, then lowers every flag and
+         * empties the group. Without {@code futex_waitv} (Linux before 5.16) and more than one doorbell it parks
+         * {@code maxNs}: a poll, as before doorbells.
+         */
+        public void sleep(long maxNs) {
+            try {
+                if (maxNs <= 0 || count == 0) {
+                    return;
+                }
+                if (count == 1) {
+                    bells[0].sleep(words[0], maxNs);
+                } else if (waitv) {
+                    for (int i = 0; i < count; i++) {
+                        waiters.set(i, bells[i].address, words[i]);
+                    }
+                    if (!Futex.awaitAny(waiters, count, System.nanoTime() + maxNs)) {
+                        waitv = false;
+                        LoggerFactory.getLogger(Doorbell.class).warn("futex_waitv failed: this reader of {} queues sleeps "
+                                + "its cap ({} µs) between polls from now on", count, maxNs / 1000);
+                        LockSupport.parkNanos(maxNs);
+                    }
+                } else {
+                    // As a reader without doorbells would: the caller's cap is its polling interval.
+                    LockSupport.parkNanos(maxNs);
+                }
+            } finally {
+                awake();
+            }
+        }
+
+        /** Lowers every prepared flag and empties the group (when work turned up instead of a sleep). */
+        public void awake() {
+            for (int i = 0; i < count; i++) {
+                bells[i].awake();
+                bells[i] = null;
+            }
+            count = 0;
+        }
     }
 
     /** Whether the reader says it is asleep (for tests and status). */

@@ -18,7 +18,15 @@ final class Futex {
     private static final int FUTEX_WAIT = 0;
     private static final int FUTEX_WAKE = 1;
     private static final long SYS_FUTEX;
+    /** {@code futex_waitv} (Linux 5.16): one sleep on several words. The same number on x86-64 and arm64. */
+    private static final long SYS_FUTEX_WAITV = 449;
+    private static final int FUTEX2_SIZE_U32 = 0x02;
+    private static final int CLOCK_MONOTONIC = 1;
+    private static final int EAGAIN = 11;
+    private static final int ETIMEDOUT = 110;
     static final boolean AVAILABLE;
+    /** Whether {@link #awaitAny} sleeps on all its words; without it, callers fall back to a timed sleep. */
+    static final boolean WAITV_AVAILABLE;
 
     static {
         long nr = -1;
@@ -43,6 +51,23 @@ final class Futex {
         }
         SYS_FUTEX = nr;
         AVAILABLE = ok;
+        WAITV_AVAILABLE = ok && probeWaitv();
+    }
+
+    /** One futex_waitv on a word that does not hold the expected value: EAGAIN at once where the call exists. */
+    private static boolean probeWaitv() {
+        Waiters w = new Waiters(1);
+        Memory word = new Memory(4);
+        word.setInt(0, 1);
+        w.set(0, Pointer.nativeValue(word), 0);
+        long r = syscall(SYS_FUTEX_WAITV, w.address, 1, 0, 0, 0, 0);
+        int errno = Native.getLastError();
+        if (r == -1 && errno == EAGAIN) {
+            return true;
+        }
+        LOG.info("futex_waitv unavailable (returned {}, errno {}): a reader of several rings sleeps its cap between polls", r,
+                errno);
+        return false;
     }
 
     private Futex() {
@@ -61,6 +86,46 @@ final class Futex {
         timeout.timespec.setLong(0, timeoutNs / 1_000_000_000L);
         timeout.timespec.setLong(8, timeoutNs % 1_000_000_000L);
         syscall(SYS_FUTEX, address, FUTEX_WAIT, expected, timeout.address, 0, 0);
+    }
+
+    /** The array of {@code struct futex_waitv} (value, address, flags, reserved: 24 bytes each) for {@link #awaitAny}. */
+    static final class Waiters {
+        private static final int BYTES = 24;
+        private final Memory memory;
+        private final long address;
+        private final Memory timespec = new Memory(16);
+        private final long timespecAddress = Pointer.nativeValue(timespec);
+        final int capacity;
+
+        Waiters(int capacity) {
+            this.capacity = capacity;
+            this.memory = new Memory((long) BYTES * capacity);
+            this.address = Pointer.nativeValue(memory);
+        }
+
+        void set(int i, long wordAddress, int expected) {
+            long at = (long) i * BYTES;
+            memory.setLong(at, expected & 0xFFFF_FFFFL);
+            memory.setLong(at + 8, wordAddress);
+            memory.setInt(at + 16, FUTEX2_SIZE_U32);
+            memory.setInt(at + 20, 0);
+        }
+    }
+
+    /**
+     * Sleeps while each of the first {@code count} words of {@code waiters} holds its expected value, until
+     * {@code deadlineNs} on the monotonic clock ({@link System#nanoTime()}'s on Linux). Returns false if the call
+     * failed for any reason but a changed word or the deadline (the caller should stop using it).
+     */
+    static boolean awaitAny(Waiters waiters, int count, long deadlineNs) {
+        waiters.timespec.setLong(0, deadlineNs / 1_000_000_000L);
+        waiters.timespec.setLong(8, deadlineNs % 1_000_000_000L);
+        long r = syscall(SYS_FUTEX_WAITV, waiters.address, count, 0, waiters.timespecAddress, CLOCK_MONOTONIC, 0);
+        if (r >= 0) {
+            return true;
+        }
+        int errno = Native.getLastError();
+        return errno == EAGAIN || errno == ETIMEDOUT || errno == 4; // 4: EINTR
     }
 
     /** Wakes up to {@code count} threads sleeping on the word at {@code address}. */

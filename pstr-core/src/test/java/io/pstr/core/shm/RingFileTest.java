@@ -102,6 +102,29 @@ class RingFileTest {
     }
 
     @Test
+    void shouldWakeAReaderOfTwoRingsWhenEitherRings() throws Exception {
+        try (RingFile a = RingFile.create(dir.resolve("a.ring"), 1 << 12); RingFile b = RingFile.create(dir.resolve("b.ring"), 1 << 12)) {
+            for (RingFile written : List.of(b, a)) {
+                Doorbell.Group group = new Doorbell.Group(2);
+                CompletableFuture<Long> slept = CompletableFuture.supplyAsync(() -> {
+                    long start = System.nanoTime();
+                    group.prepare(a.doorbell());
+                    group.prepare(b.doorbell());
+                    // Both rings empty: only a writer's ring can end this sleep before a minute.
+                    group.sleep(TimeUnit.MINUTES.toNanos(1));
+                    return System.nanoTime() - start;
+                });
+                Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> a.doorbell().readerAsleep() && b.doorbell().readerAsleep());
+                assertTrue(new Messages().tick(written.ring(), 1, 0, 20));
+                written.doorbell().ring();
+                assertTrue(slept.get(10, TimeUnit.SECONDS) < TimeUnit.SECONDS.toNanos(30), "woken by " + written.path().getFileName());
+                assertFalse(a.doorbell().readerAsleep() || b.doorbell().readerAsleep(), "both flags lowered");
+                assertEquals(1, written.ring().read((t, buf, i, l) -> { }, 10));
+            }
+        }
+    }
+
+    @Test
     void shouldNotSleepWhenTheRingAlreadyHoldsWork() {
         try (RingFile ring = RingFile.create(dir.resolve("busy.ring"), 1 << 10)) {
             assertTrue(new Messages().tick(ring.ring(), 1, 0, 20));
