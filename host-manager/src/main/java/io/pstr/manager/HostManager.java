@@ -561,41 +561,14 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
      * no later than that), and less when a replica writes to its output ring: both rings' doorbells end the sleep.
      */
     public org.agrona.concurrent.IdleStrategy idleStrategy(long maxSleepNs) {
-        if (maxSleepNs <= 0) {
-            throw new IllegalArgumentException("the conductor's longest sleep must be positive, not " + maxSleepNs + " ns");
-        }
-        Doorbell.Group outputs = new Doorbell.Group(Slot.values().length);
-        return new org.agrona.concurrent.IdleStrategy() {
-            @Override
-            public void idle(int workCount) {
-                if (workCount <= 0) {
-                    idle();
-                }
+        return Doorbell.idleStrategy(Slot.values().length, maxSleepNs, group -> {
+            boolean pending = false;
+            for (ReplicaHandle r : replicas.values()) {
+                group.prepare(r.output.doorbell());
+                pending |= r.output.ring().size() > 0;
             }
-
-            @Override
-            public void idle() {
-                boolean pending = false;
-                for (ReplicaHandle r : replicas.values()) {
-                    outputs.prepare(r.output.doorbell());
-                    pending |= r.output.ring().size() > 0;
-                }
-                if (pending) {
-                    outputs.awake();
-                } else {
-                    outputs.sleep(maxSleepNs);
-                }
-            }
-
-            @Override
-            public void reset() {
-            }
-
-            @Override
-            public String alias() {
-                return "conductor";
-            }
-        };
+            return pending;
+        });
     }
 
     @Override

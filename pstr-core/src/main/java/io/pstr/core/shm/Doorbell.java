@@ -2,6 +2,7 @@ package io.pstr.core.shm;
 
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.LoggerFactory;
 
@@ -125,10 +126,13 @@ public final class Doorbell {
          */
         public void sleep(long maxNs) {
             try {
-                if (maxNs <= 0 || count == 0) {
+                if (maxNs <= 0) {
                     return;
                 }
-                if (count == 1) {
+                if (count == 0) {
+                    // Nothing to wait on (no replica attached yet): a plain timed sleep, never a spin.
+                    LockSupport.parkNanos(maxNs);
+                } else if (count == 1) {
                     bells[0].sleep(words[0], maxNs);
                 } else if (waitv) {
                     for (int i = 0; i < count; i++) {
@@ -157,6 +161,49 @@ public final class Doorbell {
             }
             count = 0;
         }
+    }
+
+    /** What an idle reader does before it sleeps: prepares each queue's doorbell, says whether any holds work already. */
+    public interface Watch {
+        boolean prepareAndLook(Group group);
+    }
+
+    /**
+     * An Agrona idle strategy for a reader of up to {@code capacity} queues: after a duty cycle that did nothing,
+     * {@code watch} prepares their doorbells; unless a queue already holds work, the reader sleeps until one rings
+     * or {@code maxSleepNs} passes. The cap bounds whatever else the reader does in its duty cycle.
+     */
+    public static IdleStrategy idleStrategy(int capacity, long maxSleepNs, Watch watch) {
+        if (maxSleepNs <= 0) {
+            throw new IllegalArgumentException("a reader's longest sleep must be positive, not " + maxSleepNs + " ns");
+        }
+        Group group = new Group(capacity);
+        return new IdleStrategy() {
+            @Override
+            public void idle(int workCount) {
+                if (workCount <= 0) {
+                    idle();
+                }
+            }
+
+            @Override
+            public void idle() {
+                if (watch.prepareAndLook(group)) {
+                    group.awake();
+                } else {
+                    group.sleep(maxSleepNs);
+                }
+            }
+
+            @Override
+            public void reset() {
+            }
+
+            @Override
+            public String alias() {
+                return "doorbell";
+            }
+        };
     }
 
     /** Whether the reader says it is asleep (for tests and status). */

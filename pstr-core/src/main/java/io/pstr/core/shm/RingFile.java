@@ -74,35 +74,10 @@ public final class RingFile implements AutoCloseable {
      * in its duty cycle (heartbeats, other queues) at least that fresh.
      */
     public IdleStrategy idleStrategy(long maxSleepNs) {
-        if (maxSleepNs <= 0) {
-            throw new IllegalArgumentException("a ring reader's longest sleep must be positive, not " + maxSleepNs + " ns");
-        }
-        return new IdleStrategy() {
-            @Override
-            public void idle(int workCount) {
-                if (workCount <= 0) {
-                    idle();
-                }
-            }
-
-            @Override
-            public void idle() {
-                int word = doorbell.prepareToSleep();
-                if (ring.size() == 0) {
-                    doorbell.sleep(word, maxSleepNs);
-                }
-                doorbell.awake();
-            }
-
-            @Override
-            public void reset() {
-            }
-
-            @Override
-            public String alias() {
-                return "ring-doorbell";
-            }
-        };
+        return Doorbell.idleStrategy(1, maxSleepNs, group -> {
+            group.prepare(doorbell);
+            return ring.size() > 0;
+        });
     }
 
     public Path path() {

@@ -125,6 +125,17 @@ class RingFileTest {
     }
 
     @Test
+    void shouldSleepItsCapWithNoDoorbellToWaitOn() {
+        IdleStrategy idle = Doorbell.idleStrategy(2, TimeUnit.MILLISECONDS.toNanos(20), group -> false);
+        long start = System.nanoTime();
+        for (int i = 0; i < 5; i++) {
+            idle.idle(0);
+        }
+        // Five sleeps of about the cap (100 ms in all), not a spin (microseconds): a park may end a little early.
+        assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(50));
+    }
+
+    @Test
     void shouldNotSleepWhenTheRingAlreadyHoldsWork() {
         try (RingFile ring = RingFile.create(dir.resolve("busy.ring"), 1 << 10)) {
             assertTrue(new Messages().tick(ring.ring(), 1, 0, 20));
