@@ -2,10 +2,6 @@ package io.pstr.manager;
 
 import io.pstr.core.rt.ProcStat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * Early crash detection from {@code /proc/PID/stat}. A killed JVM takes the kernel several milliseconds
@@ -29,13 +25,8 @@ public final class ProcessExit {
 
     /** True when the process is gone, a zombie, exiting, or has SIGKILL pending; false when it runs, sleeps or is stopped. */
     public static boolean dying(long pid) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "stat"));
-        } catch (IOException e) {
-            return true;
-        }
-        return dying(new String(bytes, StandardCharsets.US_ASCII));
+        String stat = ProcStat.read(pid);
+        return stat == null || dying(stat);
     }
 
     /** Parses one {@code /proc/PID/stat} line; an unreadable line says nothing (false). */

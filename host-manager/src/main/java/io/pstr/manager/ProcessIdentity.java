@@ -2,10 +2,6 @@ package io.pstr.manager;
 
 import io.pstr.core.rt.ProcStat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -32,10 +28,8 @@ public record ProcessIdentity(long pid, long startTicks) {
         if (pid <= 1) {
             return Optional.empty();
         }
-        String stat;
-        try {
-            stat = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "stat")), StandardCharsets.US_ASCII);
-        } catch (IOException e) {
+        String stat = ProcStat.read(pid);
+        if (stat == null) {
             return Optional.empty();
         }
         String[] f = ProcStat.fields(stat);

@@ -1,5 +1,10 @@
 package io.pstr.core.rt;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 /**
  * One line of {@code /proc/PID/stat}, split after the command name (which may hold spaces and parentheses):
  * element 0 is the state (field 3), element {@code n - 3} is field {@code n}.
@@ -7,6 +12,15 @@ package io.pstr.core.rt;
 public final class ProcStat {
 
     private ProcStat() {
+    }
+
+    /** The {@code /proc/PID/stat} line of process {@code pid}, or null when there is none (the process is gone). */
+    public static String read(long pid) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "stat")), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** The fields from the state on; empty when the line cannot be read. */

@@ -266,13 +266,8 @@ public final class ThreadPriority {
 
     /** Whether process {@code pid} is gone, a zombie or dead ({@link ProcStat#exited}). */
     static boolean exited(long pid) {
-        String stat;
-        try {
-            stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-            return true;
-        }
-        return ProcStat.exited(ProcStat.state(ProcStat.fields(stat)));
+        String stat = ProcStat.read(pid);
+        return stat == null || ProcStat.exited(ProcStat.state(ProcStat.fields(stat)));
     }
 
     /** Thread ids of process {@code pid}. */
