@@ -31,8 +31,8 @@ public final class DrillSummary {
             double[] takeovers = list.stream().filter(r -> r.takeoverGapMs() != null).mapToDouble(DrillMeasure.Row::takeoverGapMs)
                     .sorted().toArray();
             lines.add(new Line(kind, list.size(), percentile(gaps, 50), percentile(gaps, 99), gaps[gaps.length - 1],
-                    takeovers.length == 0 ? null : percentile(takeovers, 50), takeovers.length == 0 ? null : percentile(takeovers, 99),
-                    detects.length == 0 ? null : percentile(detects, 50), detects.length == 0 ? null : percentile(detects, 99),
+                    percentileOrNull(takeovers, 50), percentileOrNull(takeovers, 99),
+                    percentileOrNull(detects, 50), percentileOrNull(detects, 99),
                     list.stream().mapToLong(DrillMeasure.Row::fencedOutputs).sum(),
                     list.stream().mapToLong(DrillMeasure.Row::duplicateCycles).sum(),
                     list.stream().mapToLong(DrillMeasure.Row::lostInputFrames).sum(),
@@ -50,6 +50,11 @@ public final class DrillSummary {
         }
         int rank = (int) Math.ceil(p / 100.0 * sorted.length);
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    /** {@link #percentile}, or null where no row had the value (no failover, nothing detected). */
+    private static Double percentileOrNull(double[] sorted, double p) {
+        return sorted.length == 0 ? null : percentile(sorted, p);
     }
 
     /** A Markdown table of the per-kind summary. */
