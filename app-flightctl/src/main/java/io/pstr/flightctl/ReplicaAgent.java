@@ -140,6 +140,10 @@ public final class ReplicaAgent implements Agent {
      */
     @Override
     public void onStart() {
+        // From here the kernel tells the host at once when this thread exits, however the replica dies.
+        if (!status.lifeline().hold()) {
+            LOG.warn("replica {}: no lifeline (robust futex): the host notices this replica's death by polling", slot);
+        }
         status.set(Field.HEARTBEAT_NS, clock.nanoTime());
         publishState(ReplicaState.READY);
     }

@@ -558,14 +558,16 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
     /**
      * The conductor's idle strategy, used on its thread: after a duty cycle that did nothing it sleeps at most
      * {@code maxSleepNs} (the next tick, the paced writer, the API's commands and the crash probe are looked at
-     * no later than that), and less when a replica writes to its output ring: both rings' doorbells end the sleep.
+     * no later than that), and less when a replica writes to its output ring or dies: both rings' doorbells and both
+     * replicas' lifelines end the sleep.
      */
     public org.agrona.concurrent.IdleStrategy idleStrategy(long maxSleepNs) {
-        return Doorbell.idleStrategy(Slot.values().length, maxSleepNs, group -> {
+        return Doorbell.idleStrategy(2 * Slot.values().length, maxSleepNs, group -> {
             boolean pending = false;
             for (ReplicaHandle r : replicas.values()) {
                 group.prepare(r.output.doorbell());
-                pending |= r.output.ring().size() > 0;
+                group.watch(r.status.lifeline());
+                pending |= r.output.ring().size() > 0 || r.status.lifeline().holderDied();
             }
             return pending;
         });

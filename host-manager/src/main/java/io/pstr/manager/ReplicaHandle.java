@@ -117,14 +117,20 @@ final class ReplicaHandle implements AutoCloseable {
     private boolean dying;
 
     /**
-     * Whether a quiet replica's process is already dying (see {@link ProcessExit}). Asked only when its
-     * heartbeat is older than {@code quietNs}; at most once per {@code quietNs} while it stays quiet, and
-     * every {@code slowProbeNs} once it has been quiet for longer than that (a stopped replica).
+     * Whether the replica is dying: its agent thread exited (the kernel marked its {@link io.pstr.core.shm.Lifeline},
+     * and woke the conductor), or a quiet replica's process is already dying (see {@link ProcessExit}). The process
+     * is asked only when its heartbeat is older than {@code quietNs}; at most once per {@code quietNs} while it
+     * stays quiet, and every {@code slowProbeNs} once it has been quiet for longer than that (a stopped replica).
      */
     boolean dying(long nowNs, long quietNs, long slowProbeNs) {
         SandboxLauncher.Sandbox s = sandbox;
         if (dying || s == null) {
             return dying;
+        }
+        if (status.lifeline().holderDied()) {
+            // The thread that computes is gone, whatever the rest of its process does: this replica is lost.
+            dying = true;
+            return true;
         }
         long age = heartbeatAgeNs(nowNs);
         if (age < quietNs || nowNs < nextProbeNs) {

@@ -93,50 +93,72 @@ public final class Doorbell {
 
     /**
      * The reader of several queues, each with its doorbell (the host's conductor reading both replicas' output
-     * rings): one sleep that any of them ends. Made and used by one thread.
+     * rings), and the watcher of other processes' {@link Lifeline lifelines}: one sleep that any of them ends. Made
+     * and used by one thread.
      */
     public static final class Group {
+        /** The doorbell of each word, or null for a lifeline. */
         private final Doorbell[] bells;
+        private final long[] addresses;
         private final int[] words;
         private final Futex.Waiters waiters;
+        private final Futex.Timeout timeout;
         private int count;
         private boolean waitv = Futex.WAITV_AVAILABLE;
 
-        /** A group of at most {@code capacity} doorbells. */
+        /** A group of at most {@code capacity} doorbells and lifelines. */
         public Group(int capacity) {
             bells = new Doorbell[capacity];
+            addresses = new long[capacity];
             words = new int[capacity];
             waiters = Futex.AVAILABLE ? new Futex.Waiters(capacity) : null;
+            timeout = Futex.AVAILABLE ? new Futex.Timeout() : null;
         }
 
         /** Raises the flag of {@code bell} (as {@link #prepareToSleep}); look at its queue after this. */
         public void prepare(Doorbell bell) {
+            add(bell, bell.address, bell.prepareToSleep());
+        }
+
+        /**
+         * Wakes this group's sleep when the holder of {@code lifeline} dies (see {@link Lifeline#arm}); nothing when no
+         * live thread holds it. Look at whether it died after this, as at a queue after {@link #prepare}.
+         */
+        public void watch(Lifeline lifeline) {
+            long word = lifeline.arm();
+            if (word != Lifeline.NOT_ARMED) {
+                add(null, lifeline.address(), (int) word);
+            }
+        }
+
+        private void add(Doorbell bell, long address, int word) {
             if (count == bells.length) {
                 throw new IllegalStateException("a doorbell group of " + bells.length + " is full");
             }
             bells[count] = bell;
-            words[count] = bell.prepareToSleep();
+            addresses[count] = address;
+            words[count] = word;
             count++;
         }
 
         /**
-         * Sleeps until one of the prepared doorbells rings or {@code maxNs} has passed, then lowers every flag and
-         * empties the group. Without {@code futex_waitv} (Linux before 5.16) and more than one doorbell it parks
-         * {@code maxNs}: a poll, as before doorbells.
+         * Sleeps until one of the prepared doorbells rings, a watched lifeline's holder dies, or {@code maxNs} has
+         * passed, then lowers every flag and empties the group. Without a futex, or without {@code futex_waitv}
+         * (Linux before 5.16) and more than one word, it parks {@code maxNs}: a poll, as before doorbells.
          */
         public void sleep(long maxNs) {
             try {
                 if (maxNs <= 0) {
                     return;
                 }
-                if (count == 0) {
-                    // Nothing to wait on (no replica attached yet): a plain timed sleep, never a spin.
-                    LockSupport.parkNanos(maxNs);
+                if (count == 0 || waiters == null) {
+                    // Nothing to wait on (no replica attached yet), or no futex: a plain timed sleep, never a spin.
+                    LockSupport.parkNanos(count == 0 ? maxNs : Math.min(maxNs, FALLBACK_POLL_NS));
                 } else if (count == 1) {
-                    bells[0].sleep(words[0], maxNs);
+                    Futex.await(addresses[0], words[0], maxNs, timeout);
                 } else if (waitv) {
                     for (int i = 0; i < count; i++) {
-                        waiters.set(i, bells[i].address, words[i]);
+                        waiters.set(i, addresses[i], words[i]);
                     }
                     if (!Futex.awaitAny(waiters, count, System.nanoTime() + maxNs)) {
                         waitv = false;
@@ -156,8 +178,10 @@ public final class Doorbell {
         /** Lowers every prepared flag and empties the group (when work turned up instead of a sleep). */
         public void awake() {
             for (int i = 0; i < count; i++) {
-                bells[i].awake();
-                bells[i] = null;
+                if (bells[i] != null) {
+                    bells[i].awake();
+                    bells[i] = null;
+                }
             }
             count = 0;
         }

@@ -4,6 +4,8 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +20,10 @@ final class Futex {
     private static final int FUTEX_WAIT = 0;
     private static final int FUTEX_WAKE = 1;
     private static final long SYS_FUTEX;
+    private static final long SYS_GETTID;
+    private static final long SYS_SET_ROBUST_LIST;
+    /** {@code struct robust_list_head}: the list's first entry, the offset from an entry to its word, the pending entry. */
+    private static final int ROBUST_HEAD_BYTES = 24;
     /** {@code futex_waitv} (Linux 5.16): one sleep on several words. The same number on x86-64 and arm64. */
     private static final long SYS_FUTEX_WAITV = 449;
     private static final int FUTEX2_SIZE_U32 = 0x02;
@@ -30,12 +36,23 @@ final class Futex {
 
     static {
         long nr = -1;
+        long gettid = -1;
+        long robust = -1;
         if (Platform.isLinux()) {
-            nr = switch (System.getProperty("os.arch")) {
-                case "amd64", "x86_64" -> 202;
-                case "aarch64" -> 98;
-                default -> -1;
-            };
+            switch (System.getProperty("os.arch")) {
+                case "amd64", "x86_64" -> {
+                    nr = 202;
+                    gettid = 186;
+                    robust = 273;
+                }
+                case "aarch64" -> {
+                    nr = 98;
+                    gettid = 178;
+                    robust = 99;
+                }
+                default -> {
+                }
+            }
         }
         boolean ok = false;
         if (nr > 0) {
@@ -50,6 +67,8 @@ final class Futex {
                     System.getProperty("os.arch"));
         }
         SYS_FUTEX = nr;
+        SYS_GETTID = gettid;
+        SYS_SET_ROBUST_LIST = robust;
         AVAILABLE = ok;
         WAITV_AVAILABLE = ok && probeWaitv();
     }
@@ -126,6 +145,36 @@ final class Futex {
         }
         int errno = Native.getLastError();
         return errno == EAGAIN || errno == ETIMEDOUT || errno == 4; // 4: EINTR
+    }
+
+    /** The calling thread's id, as its own pid namespace numbers it (what the kernel compares a robust word with). */
+    static int gettid() {
+        return (int) syscall(SYS_GETTID, 0, 0, 0, 0, 0, 0);
+    }
+
+    /** Robust lists registered, kept reachable for the life of the process: the kernel reads them when a thread exits. */
+    private static final List<Memory> ROBUST_LISTS = new CopyOnWriteArrayList<>();
+
+    /**
+     * Registers, for the calling thread, a robust-futex list of one entry: the word at {@code wordAddress}. When the
+     * thread exits the kernel marks the word {@code FUTEX_OWNER_DIED} if it still holds the thread's id, and wakes a
+     * waiter that set {@code FUTEX_WAITERS}. Replaces the C library's list for this thread.
+     */
+    static boolean holdRobust(long wordAddress) {
+        Memory list = new Memory(ROBUST_HEAD_BYTES + 8);
+        long head = Pointer.nativeValue(list);
+        long entry = head + ROBUST_HEAD_BYTES;
+        list.setLong(0, entry);
+        list.setLong(8, wordAddress - entry);
+        list.setLong(16, 0);
+        list.setLong(ROBUST_HEAD_BYTES, head);
+        long r = syscall(SYS_SET_ROBUST_LIST, head, ROBUST_HEAD_BYTES, 0, 0, 0, 0);
+        if (r != 0) {
+            LOG.warn("set_robust_list failed (errno {}): this thread's death is noticed by polling only", Native.getLastError());
+            return false;
+        }
+        ROBUST_LISTS.add(list);
+        return true;
     }
 
     /** Wakes up to {@code count} threads sleeping on the word at {@code address}. */

@@ -14,6 +14,11 @@ public final class ReplicaStatusFile implements AutoCloseable {
     /** File layout version; the first long of the file. */
     public static final long MAGIC = 0x5053_5452_0001L;
     public static final int LENGTH_BYTES = 4096;
+    /**
+     * Where the replica's agent thread keeps its {@link Lifeline}, after the fields (a file of an older layout has
+     * zero there: no lifeline, its death is noticed by polling).
+     */
+    public static final int LIFELINE_OFFSET = 2048;
 
     /** The fields, each a long at {@code ordinal * 8}. */
     public enum Field {
@@ -72,9 +77,12 @@ public final class ReplicaStatusFile implements AutoCloseable {
     private final MappedByteBuffer mapped;
     private final UnsafeBuffer buffer;
 
+    private final Lifeline lifeline;
+
     private ReplicaStatusFile(MappedByteBuffer mapped) {
         this.mapped = mapped;
         this.buffer = new UnsafeBuffer(mapped);
+        this.lifeline = new Lifeline(buffer, LIFELINE_OFFSET);
     }
 
     public static ReplicaStatusFile create(Path file) {
@@ -111,6 +119,11 @@ public final class ReplicaStatusFile implements AutoCloseable {
         if (value > buffer.getLong(field.offset())) {
             buffer.putLongOrdered(field.offset(), value);
         }
+    }
+
+    /** The replica agent thread's lifeline: it holds it, the host watches it. */
+    public Lifeline lifeline() {
+        return lifeline;
     }
 
     @Override
