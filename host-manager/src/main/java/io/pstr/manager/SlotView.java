@@ -27,4 +27,6 @@ public record SlotView(
         boolean inputLost) {
 
     public static final SlotView ABSENT = new SlotView(false, false, false, Long.MAX_VALUE, 0, false, 0, 0, false, false);
+    /** A replica being launched whose process does not exist yet: as a freshly launched one looks. */
+    public static final SlotView STARTING = new SlotView(true, false, false, 0, 0, false, 0, 0, false, false);
 }
