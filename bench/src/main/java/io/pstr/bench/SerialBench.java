@@ -63,10 +63,10 @@ import picocli.CommandLine.Option;
  * host manager's PacedWriter; the board reads it. Delays are counted beyond the wire time.
  */
 @Command(name = "serial", mixinStandardHelpOptions = true,
-        description = {"Reproduces the paper's Fig. 5 on a socat pty pair: per-frame delay from the board's write to the replica's",
-            "read (in) and from the replica's write to the board's read (out), beyond the frames' wire time, for realistic",
-            "traffic (telemetry at MAVLink stream rates in, setpoints at the control rate out), then a short saturation phase",
-            "that measures the rate each direction really carries. Writes serial.csv, serial.png and serial.machine.txt."})
+        description = "Reproduces the paper's Fig. 5 on a socat pty pair: per-frame delay from the board's write to the replica's "
+            + "read (in) and from the replica's write to the board's read (out), beyond the frames' wire time, for realistic "
+            + "traffic (telemetry at MAVLink stream rates in, setpoints at the control rate out), then a short saturation phase "
+            + "that measures the rate each direction really carries. Writes serial.csv, serial.png and serial.machine.txt.")
 public final class SerialBench implements Callable<Integer> {
 
     static final List<String> HEADER = List.of("direction", "samples", "p50Us", "p99Us", "maxUs", "measuredBitsPerSec",
@@ -86,10 +86,10 @@ public final class SerialBench implements Callable<Integer> {
     @Option(names = "--rate", paramLabel = "BIT/S", defaultValue = "115200", description = "Serial rate, 8N1 (default ${DEFAULT-VALUE}).")
     int rate;
 
-    @Option(names = "--control-hz", defaultValue = "50", description = "Control rate: one setpoint output per cycle (default ${DEFAULT-VALUE}).")
+    @Option(names = "--control-hz", paramLabel = "HZ", defaultValue = "50", description = "Control rate: one setpoint output per cycle (default ${DEFAULT-VALUE}).")
     int controlHz;
 
-    @Option(names = "--idle-us", defaultValue = "200",
+    @Option(names = "--idle-us", paramLabel = "US", defaultValue = "200",
             description = "Longest sleep of the conductor thread between empty polls (it also wakes when replica A writes, "
                     + "unless --readers poll), and of the replica threads with --readers poll, as in the host manager (default "
                     + "${DEFAULT-VALUE} µs). With --readers doorbell the replica threads sleep at most "
@@ -99,13 +99,13 @@ public final class SerialBench implements Callable<Integer> {
     /** How the replica threads wait for their input. */
     enum Readers { doorbell, poll }
 
-    @Option(names = "--readers", defaultValue = "doorbell",
+    @Option(names = "--readers", paramLabel = "doorbell|poll", defaultValue = "doorbell",
             description = "doorbell: the replica threads sleep on their input ring's doorbell, which the fan-out rings, and "
                     + "the conductor on replica A's output ring's (as the real processes do); poll: they wake every --idle-us to "
                     + "look (the design before the doorbells). Default ${DEFAULT-VALUE}.")
     Readers readers;
 
-    @Option(names = "--lead-us", defaultValue = "1000",
+    @Option(names = "--lead-us", paramLabel = "US", defaultValue = "1000",
             description = "How far ahead of a free wire the paced writer may hand over the next output, as the host manager "
                     + "does (default ${DEFAULT-VALUE} µs, a UART FIFO's worth).")
     long leadUs;
