@@ -38,13 +38,18 @@ public final class Doorbell {
 
     /** The doorbell at {@code offset} (4-byte aligned) of a buffer over shared memory. */
     public Doorbell(UnsafeBuffer buffer, int offset) {
-        if ((offset & 3) != 0 || offset < 0 || offset + BYTES > buffer.capacity()) {
-            throw new IllegalArgumentException("a doorbell needs " + BYTES + " aligned bytes inside the buffer, not offset "
-                    + offset + " of " + buffer.capacity());
-        }
         this.buffer = buffer;
         this.offset = offset;
-        this.address = buffer.addressOffset() + offset + WORD;
+        this.address = wordAddress(buffer, offset, BYTES, "a doorbell") + WORD;
+    }
+
+    /** The address of {@code bytes} at {@code offset} of {@code buffer}, which must be 4-byte aligned and inside it (futex words). */
+    static long wordAddress(UnsafeBuffer buffer, int offset, int bytes, String what) {
+        if ((offset & 3) != 0 || offset < 0 || offset + bytes > buffer.capacity()) {
+            throw new IllegalArgumentException(what + " needs " + bytes + " aligned bytes inside the buffer, not offset "
+                    + offset + " of " + buffer.capacity());
+        }
+        return buffer.addressOffset() + offset;
     }
 
     /**

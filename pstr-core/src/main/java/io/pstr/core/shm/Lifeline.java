@@ -37,13 +37,9 @@ public final class Lifeline {
 
     /** The lifeline at {@code offset} (4-byte aligned) of a buffer over shared memory. */
     public Lifeline(UnsafeBuffer buffer, int offset) {
-        if ((offset & 3) != 0 || offset < 0 || offset + BYTES > buffer.capacity()) {
-            throw new IllegalArgumentException("a lifeline needs " + BYTES + " aligned bytes inside the buffer, not offset "
-                    + offset + " of " + buffer.capacity());
-        }
         this.buffer = buffer;
         this.offset = offset;
-        this.address = buffer.addressOffset() + offset;
+        this.address = Doorbell.wordAddress(buffer, offset, BYTES, "a lifeline");
     }
 
     /**
