@@ -673,8 +673,8 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             // Its peer's sends now say CLOSED; the grant to it goes with the next ROLE.
             channels.withdraw(old.address);
             // Its rings are of no use to anyone now (its log and status stay for a post-mortem).
-            ReplicaFiles retired = old.files;
-            launcherThread.execute(() -> deleteRings(retired));
+            ReplicaFiles oldFiles = old.files;
+            launcherThread.execute(() -> deleteRings(oldFiles));
         }
         int incarnation = incarnations.merge(slot, 1, Integer::sum);
         ReplicaFiles files = new ReplicaFiles(SharedFiles.privateDirectory(ctx.shmDir.resolve(slot + "-" + incarnation)));
