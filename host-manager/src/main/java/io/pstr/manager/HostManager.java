@@ -571,7 +571,10 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             for (ReplicaHandle r : replicas.values()) {
                 group.prepare(r.output.doorbell());
                 group.watch(r.status.lifeline());
-                pending |= r.output.ring().size() > 0 || r.status.lifeline().holderDied();
+                // Not "pending" for a dead holder: one that died while starting stays here until its relaunch (up to
+                // a second later), and the conductor would spin; a death between the duty cycle and the watch costs
+                // at most one sleep of the cap.
+                pending |= r.output.ring().size() > 0;
             }
             return pending;
         });
