@@ -114,10 +114,8 @@ final class Futex {
         private final long address;
         private final Memory timespec = new Memory(16);
         private final long timespecAddress = Pointer.nativeValue(timespec);
-        final int capacity;
 
         Waiters(int capacity) {
-            this.capacity = capacity;
             this.memory = new Memory((long) BYTES * capacity);
             this.address = Pointer.nativeValue(memory);
         }
