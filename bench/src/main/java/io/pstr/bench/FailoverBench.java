@@ -114,8 +114,15 @@ public final class FailoverBench implements Callable<Integer> {
         FigureWriter figures = new FigureWriter(out, Machine.current());
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path dir = Path.of(".pstr", "run", "bench-failover-" + stamp).toAbsolutePath();
-        Files.createDirectories(dir);
         int laps = Math.min(10_000, 10 + perKind * kinds.size() / 3);
+        try {
+            // Every option checked before the board starts (the sandbox only parsed, nothing probed).
+            Sandboxes.Mode.parse(sandbox);
+            context(io.pstr.core.link.Endpoint.parse("tcp:127.0.0.1:5760"), dir, laps, Sandboxes.Mode.PROCESS);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        Files.createDirectories(dir);
         pw.printf("pstr bench failover: %d failovers of %s at %d ms, run directory %s%n", perKind, kinds, periodMs, dir);
         pw.flush();
 
@@ -133,7 +140,7 @@ public final class FailoverBench implements Callable<Integer> {
             t.setDaemon(true);
             return t;
         });
-        try (DrillFlight flight = new DrillFlight(Classpaths.board(), dir, List.of(), board -> context(board, dir, laps),
+        try (DrillFlight flight = new DrillFlight(Classpaths.board(), dir, List.of(), board -> context(board, dir, laps, Sandboxes.Mode.parse(sandbox)),
                 TimeUnit.SECONDS.toNanos(90))) {
             flight.awaitCruising(TimeUnit.SECONDS.toNanos(600));
             java.util.function.Supplier<List<Long>> pids = () -> {
@@ -286,7 +293,7 @@ public final class FailoverBench implements Callable<Integer> {
         return 0;
     }
 
-    private HostManager.Context context(io.pstr.core.link.Endpoint board, Path dir, int laps) {
+    private HostManager.Context context(io.pstr.core.link.Endpoint board, Path dir, int laps, Sandboxes.Mode mode) {
         HostManager.Context ctx = new HostManager.Context();
         ctx.board = board;
         ctx.runDir = dir;
@@ -297,7 +304,7 @@ public final class FailoverBench implements Callable<Integer> {
         ctx.failover = new FailoverConfig(f.periodNs(), f.suspectAfterNs(), hangNs, f.hungKillAfterNs(), f.syncCycles(),
                 f.failbackHoldOffNs(), f.policy(), f.acceptanceFailLimit(), f.deadlineMissLimit(), TimeUnit.SECONDS.toNanos(120));
         // The replicas as ./pstr demo runs them: in jails with its default limits where the host allows it.
-        ctx.launcher = Sandboxes.forReplicas(Sandboxes.Mode.parse(sandbox), Classpaths.replica(),
+        ctx.launcher = Sandboxes.forReplicas(mode, Classpaths.replica(),
                 List.of("--laps", Integer.toString(laps)), ManagerOptions.defaultLimits());
         if (relaunchDelayMs != null) {
             ctx.relaunchDelayMs = relaunchDelayMs; // checked by conclude()

@@ -57,6 +57,11 @@ public final class BoardMain implements Callable<Integer> {
             description = "Stop after this many seconds; 0 runs until killed (SIGTERM flushes the record). Default: ${DEFAULT-VALUE}")
     double durationS;
 
+    @Option(names = "--exit-with-parent",
+            description = "Stop (flushing the record) when standard input reaches its end: the process that started this "
+                    + "board with a pipe on its input has gone, even if it was killed. For tools that start a board.")
+    boolean exitWithParent;
+
     @Override
     public Integer call() throws Exception {
         if (!(durationS >= 0) || Double.isInfinite(durationS)) {
@@ -80,6 +85,20 @@ public final class BoardMain implements Callable<Integer> {
         ThreadPriority.processMode(ctx.priority());
         RunningBoard board = RunningBoard.start(endpoint, ctx, record, tapEndpoint);
         Runtime.getRuntime().addShutdownHook(new Thread(board::close, "board-shutdown"));
+        if (exitWithParent) {
+            Thread watch = new Thread(() -> {
+                try {
+                    while (System.in.read() >= 0) {
+                        // Nothing is sent on this pipe; its end is the message.
+                    }
+                } catch (java.io.IOException e) {
+                    // A broken pipe means the same as its end.
+                }
+                board.close();
+            }, "board-parent-watch");
+            watch.setDaemon(true);
+            watch.start();
+        }
         if (board.hostPtyPath() != null) {
             System.out.println("board pty: " + board.hostPtyPath());
         }

@@ -51,7 +51,9 @@ public final class BoardProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx128m",
                 "-Xlog:gc,safepoint:file=" + dir.resolve("board-jvm.log") + ":time,uptime",
-                "-cp", classpath, "io.pstr.hilrig.BoardMain", "--link", pty ? "pty:" : "tcp-listen:0", "--record", record.toString()));
+                "-cp", classpath, "io.pstr.hilrig.BoardMain", "--link", pty ? "pty:" : "tcp-listen:0", "--record", record.toString(),
+                // Its input is a pipe from this process: when this process goes, killed or not, the board goes too.
+                "--exit-with-parent"));
         command.addAll(extraArgs);
         Path log = dir.resolve("board.log");
         try {

@@ -109,13 +109,18 @@ public final class DemoCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--duration-s must be positive");
         }
         Path dir = options.resolveRunDir("demo");
+        if (!boardLink.equals("tcp") && !boardLink.equals("pty")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--board-link must be tcp or pty, not '" + boardLink + "'");
+        }
+        try {
+            options.validate(dir);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
         Files.createDirectories(dir);
         out.printf("run directory %s%n", dir);
         out.flush();
         long wallStart = System.nanoTime();
-        if (!boardLink.equals("tcp") && !boardLink.equals("pty")) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--board-link must be tcp or pty, not '" + boardLink + "'");
-        }
         List<String> boardArgs = new ArrayList<>(List.of("--failsafe-timeout-ms", Long.toString(failsafeTimeoutMs),
                 "--priority", options.priority()));
         if (options.signingKey() != null) {

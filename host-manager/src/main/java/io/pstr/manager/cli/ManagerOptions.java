@@ -215,6 +215,22 @@ public final class ManagerOptions {
      * @param attach         take over the replicas a manager now gone left running in {@code dir}
      */
     public HostManager.Context context(Endpoint board, Path dir, Journal journal, boolean surviveRestart, boolean attach) {
+        return context(board, dir, journal, surviveRestart, attach, Sandboxes.Mode.parse(sandbox));
+    }
+
+    /**
+     * Checks every option that does not need the board's endpoint, before anything is started: a bad value is
+     * refused here, not after a virtual board or FlightGear is already up. Nothing is created or probed (the
+     * sandbox is only parsed).
+     *
+     * @throws IllegalArgumentException naming the bad option
+     */
+    public void validate(Path dir) {
+        context(Endpoint.parse("tcp:127.0.0.1:5760"), dir, Journal.inMemory(), false, false, Sandboxes.Mode.PROCESS);
+    }
+
+    private HostManager.Context context(Endpoint board, Path dir, Journal journal, boolean surviveRestart, boolean attach,
+            Sandboxes.Mode sandboxMode) {
         finite("--grace-ms", graceMs);
         finite("--takeoff-alt-m", takeoffAltitudeM);
         finite("--square-m", squareSideM);
@@ -243,7 +259,7 @@ public final class ManagerOptions {
                 "--cruise-mps", Double.toString(cruiseSpeedMps),
                 "--laps", Integer.toString(laps),
                 "--final-hold-ms", Integer.toString(finalHoldMs)));
-        ctx.launcher = Sandboxes.forReplicas(Sandboxes.Mode.parse(sandbox), Classpaths.replica(), missionArgs,
+        ctx.launcher = Sandboxes.forReplicas(sandboxMode, Classpaths.replica(), missionArgs,
                 new Cgroups.Limits(replicaCpus, ByteSize.parse(replicaMemory)), surviveRestart || attach);
         ctx.surviveRestart = surviveRestart || attach;
         ctx.attach = attach;

@@ -85,6 +85,11 @@ public final class SoakCommand implements Callable<Integer> {
         // Enough laps of the square (about 26 s each) that the mission never ends before the soak does.
         options.laps = Math.max(options.laps, (int) Math.min(10_000, minutes * 60 / 20 + 5 + (matrix ? 10 : 0)));
         Path dir = options.resolveRunDir("soak");
+        try {
+            options.validate(dir);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
         Files.createDirectories(dir);
         Journal journal = new Journal(dir.resolve("journal.jsonl"), System::nanoTime, System::currentTimeMillis);
         String mode = matrix ? "matrix (each fault once)" : String.format(Locale.ROOT, "%.1f min of random faults, seed %d", minutes, actualSeed);
