@@ -36,6 +36,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -197,8 +198,10 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
     private final PacedWriter writer;
     private final FailoverStateMachine fsm;
     private final EnumMap<Slot, ReplicaHandle> replicas = new EnumMap<>(Slot.class);
-    /** Incarnations lost and retired whose successors are not launched yet (see {@link #launchRetiredInSlack}). */
+    /** Incarnations lost and retired whose successors are not installed yet (see {@link #prepareSuccessor}). */
     private final EnumMap<Slot, ReplicaHandle> retired = new EnumMap<>(Slot.class);
+    /** Of those, the ones whose successor is not being prepared yet (see {@link #launchRetiredInSlack}). */
+    private final EnumSet<Slot> retiredAwaitingSuccessor = EnumSet.noneOf(Slot.class);
     private long retiredAtNs;
     private static final int RETIRED_LAUNCH_WAIT_PERIODS = 3;
     private final ChannelRegistry channels;
@@ -666,26 +669,26 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
     }
 
     /**
-     * Launches the lost replica's successor in {@code slot}: its files, its handle, its sandbox (after the relaunch
-     * delay). On the conductor; for a slot whose incarnation was retired by a failover, in the slack of a cycle
-     * ({@link #launchRetiredInSlack}).
+     * Launches a first incarnation in {@code slot} (at start, or when nothing is retired there): its files and handle
+     * at once, on the conductor, its sandbox on the launcher thread.
      */
-    private void launchSuccessor(Slot slot, ReplicaHandle old) {
-        if (old != null) {
-            old.close();
-            // Its peer's sends now say CLOSED; the grant to it goes with the next ROLE.
-            channels.withdraw(old.address);
-            // Its rings are of no use to anyone now (its log and status stay for a post-mortem).
-            ReplicaFiles oldFiles = old.files;
-            launcherThread.execute(() -> deleteRings(oldFiles));
-        }
+    private void launchFirst(Slot slot) {
         int incarnation = incarnations.merge(slot, 1, Integer::sum);
-        ReplicaFiles files = new ReplicaFiles(SharedFiles.privateDirectory(ctx.shmDir.resolve(slot + "-" + incarnation)));
-        ReplicaHandle handle = ReplicaHandle.create(slot, incarnation, files, channels);
+        install(slot, ReplicaHandle.prepare(slot, incarnation, filesOf(slot, incarnation), channels), 0);
+    }
+
+    private ReplicaFiles filesOf(Slot slot, int incarnation) {
+        return new ReplicaFiles(SharedFiles.privateDirectory(ctx.shmDir.resolve(slot + "-" + incarnation)));
+    }
+
+    /** On the conductor: the new incarnation takes the slot; its sandbox is launched after {@code delayMs}. */
+    private void install(Slot slot, ReplicaHandle.Prepared prepared, long delayMs) {
+        ReplicaHandle handle = prepared.install(channels);
         replicas.put(slot, handle);
         gate.resetStreak(slot);
         stateDirty = true;
-        long delayMs = old == null ? 0 : ctx.relaunchDelayMs;
+        int incarnation = handle.incarnation;
+        ReplicaFiles files = handle.files;
         launcherThread.schedule(() -> {
             try {
                 SandboxLauncher.Sandbox sandbox = ctx.launcher.launch(slot, incarnation, files);
@@ -702,15 +705,48 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
     }
 
     /**
-     * The successors of retired incarnations, launched once the cycle's output has gone to the board with at least
+     * The successor of the incarnation retired in {@code slot}. The conductor only closes the lost one's channel
+     * endpoint (its peer's sends say CLOSED from now on; the grant to it goes with the next ROLE); the file work —
+     * unmapping and deleting the lost one's rings and endpoint, creating the successor's directory, rings, status
+     * file and endpoint — runs on the launcher thread, and the conductor installs the result when it is done. The
+     * slot looks {@link SlotView#STARTING} meanwhile. Measured with temporary timers when all of it ran on the
+     * conductor (jails, 50 Hz, kill drills): 1.3–4.6 ms of its CPU and 1.4–20.6 ms of its time.
+     */
+    private void prepareSuccessor(Slot slot, ReplicaHandle old) {
+        Runnable releaseEndpoint = channels.withdrawLeavingFile(old.address);
+        int incarnation = incarnations.merge(slot, 1, Integer::sum);
+        launcherThread.execute(() -> {
+            old.close();
+            releaseEndpoint.run();
+            // Its rings are of no use to anyone now (its log and status stay for a post-mortem).
+            deleteRings(old.files);
+            ReplicaHandle.Prepared prepared;
+            try {
+                prepared = ReplicaHandle.prepare(slot, incarnation, filesOf(slot, incarnation), channels);
+            } catch (RuntimeException e) {
+                LOG.error("cannot create the files of replica {}'s incarnation {}: {}", slot, incarnation, e.getMessage());
+                // The slot goes absent: the state machine relaunches it (at most once a second).
+                commands.add(() -> retired.remove(slot));
+                return;
+            }
+            commands.add(() -> {
+                if (retired.remove(slot) == null) {
+                    prepared.discard(); // the manager is closing
+                    return;
+                }
+                install(slot, prepared, ctx.relaunchDelayMs);
+            });
+        });
+    }
+
+    /**
+     * The successors of retired incarnations are prepared once the cycle's output has gone to the board with at least
      * half a period to the next tick, or at the latest {@link #RETIRED_LAUNCH_WAIT_PERIODS} periods after the
-     * failover (nobody holds the I/O, outputs are missing). Measured with temporary timers in the conductor
-     * (jails, 50 Hz, kill drills): closing the lost incarnation's files and creating its successor's took 1.3–4.6
-     * ms of the conductor's CPU and 1.4–20.6 ms of its time, in the very duty cycle that decided the failover,
-     * ahead of the next tick and of the new holder's first output.
+     * failover (nobody holds the I/O, outputs are missing): the launcher thread's file work then shares the CPU with
+     * the slack, not with the new holder's first output.
      */
     private void launchRetiredInSlack(long now) {
-        if (retired.isEmpty()) {
+        if (retiredAwaitingSuccessor.isEmpty()) {
             return;
         }
         boolean slack = gate.lastSentCycle() >= cycle && nextTickNs - now >= periodNs / 2;
@@ -718,9 +754,8 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             return;
         }
         for (Slot s : Slot.values()) {
-            ReplicaHandle old = retired.remove(s);
-            if (old != null) {
-                launchSuccessor(s, old);
+            if (retiredAwaitingSuccessor.remove(s)) {
+                prepareSuccessor(s, retired.get(s));
             }
         }
     }
@@ -734,7 +769,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             }
             ReplicaHandle old = replicas.remove(slot);
             if (old == null) {
-                launchSuccessor(slot, null);
+                launchFirst(slot);
                 return;
             }
             // Retired at once (no more input; a live process is killed); the rest waits for the cycle's slack.
@@ -744,6 +779,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
                 sb.kill();
             }
             retired.put(slot, old);
+            retiredAwaitingSuccessor.add(slot);
             retiredAtNs = clock.nanoTime();
         }
 
@@ -1272,6 +1308,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         processes.close();
         retired.values().forEach(ReplicaHandle::close);
         retired.clear();
+        retiredAwaitingSuccessor.clear();
         for (ReplicaHandle r : replicas.values()) {
             SandboxLauncher.Sandbox sb = r.sandbox;
             if (sb != null && sb.isAlive()) {

@@ -7,7 +7,11 @@ import io.pstr.core.shm.ReplicaStatusFile;
 import io.pstr.core.shm.ReplicaStatusFile.Field;
 import io.pstr.core.shm.RingFile;
 
-/** One incarnation of a replica as the host holds it: its files and its sandbox. Conductor thread only. */
+/**
+ * One incarnation of a replica as the host holds it: its files and its sandbox. Conductor thread only, but for
+ * {@link #prepare} and {@link #close}, which the launcher thread runs for a failover's successor and its
+ * predecessor.
+ */
 final class ReplicaHandle implements AutoCloseable {
 
     /** The flight-control task's id within its sandbox on the direct channel. */
@@ -80,14 +84,43 @@ final class ReplicaHandle implements AutoCloseable {
      * written where the replica reads it.
      */
     static ReplicaHandle create(Slot slot, int incarnation, ReplicaFiles files, io.pstr.core.channel.ChannelRegistry channels) {
+        return prepare(slot, incarnation, files, channels).install(channels);
+    }
+
+    /**
+     * The file work of {@link #create}, on any thread: the rings, the status file, the channel endpoint's file and the
+     * address file exist when it returns; the registry learns of the endpoint only when the conductor
+     * {@linkplain Prepared#install installs} it.
+     */
+    static Prepared prepare(Slot slot, int incarnation, ReplicaFiles files, io.pstr.core.channel.ChannelRegistry channels) {
         ChannelAddress address = new ChannelAddress(java.util.UUID.randomUUID(), FLIGHT_TASK_ID);
-        channels.register(address);
+        io.pstr.core.channel.ChannelRegistry.PreparedEndpoint endpoint = channels.prepare(address);
         try {
             java.nio.file.Files.writeString(files.channelAddress(), address + "\n", java.nio.charset.StandardCharsets.UTF_8);
+            return new Prepared(new ReplicaHandle(slot, incarnation, files, address), endpoint);
         } catch (java.io.IOException e) {
+            endpoint.discard();
             throw new java.io.UncheckedIOException("cannot write " + files.channelAddress(), e);
+        } catch (RuntimeException e) {
+            endpoint.discard();
+            throw e;
         }
-        return new ReplicaHandle(slot, incarnation, files, address);
+    }
+
+    /** A new incarnation whose files exist, not yet known to the channel registry. */
+    record Prepared(ReplicaHandle handle, io.pstr.core.channel.ChannelRegistry.PreparedEndpoint endpoint) {
+
+        /** On the conductor: the endpoint is registered, the handle ready to use. */
+        ReplicaHandle install(io.pstr.core.channel.ChannelRegistry channels) {
+            channels.install(endpoint);
+            return handle;
+        }
+
+        /** For one that will not be installed (the manager closed meanwhile). */
+        void discard() {
+            handle.close();
+            endpoint.discard();
+        }
     }
 
     /** Grants each replica's endpoint the right to send to its peer's, and to nobody else's. */
@@ -153,10 +186,15 @@ final class ReplicaHandle implements AutoCloseable {
         return s == null ? -1 : s.pid();
     }
 
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Unmaps its files; idempotent, on any thread. */
     @Override
     public void close() {
-        input.close();
-        output.close();
-        status.close();
+        if (closed.compareAndSet(false, true)) {
+            input.close();
+            output.close();
+            status.close();
+        }
     }
 }

@@ -54,10 +54,44 @@ public final class ChannelRegistry implements AutoCloseable {
 
     /** Creates the endpoint of {@code address}; it may send nowhere until granted. */
     public void register(ChannelAddress address) {
-        if (endpoints.containsKey(address)) {
-            throw new IllegalArgumentException("channel address " + address + " is already registered");
+        install(prepare(address));
+    }
+
+    /**
+     * The file work of {@link #register}, on any thread: the endpoint file of {@code address} is created and mapped,
+     * the registry itself is not touched (it reads only its own settings). The thread that owns the registry then
+     * {@link #install}s it, or the endpoint is {@linkplain PreparedEndpoint#discard() discarded}.
+     */
+    public PreparedEndpoint prepare(ChannelAddress address) {
+        return new PreparedEndpoint(address, ShmEndpointFile.create(dir, address, fastBytes, normalBytes));
+    }
+
+    /** Registers an endpoint {@link #prepare}d for this registry; it may send nowhere until granted. */
+    public void install(PreparedEndpoint prepared) {
+        if (endpoints.containsKey(prepared.address)) {
+            throw new IllegalArgumentException("channel address " + prepared.address + " is already registered");
         }
-        endpoints.put(address, ShmEndpointFile.create(dir, address, fastBytes, normalBytes));
+        endpoints.put(prepared.address, prepared.file);
+    }
+
+    /** An endpoint whose file exists, not registered yet. */
+    public static final class PreparedEndpoint {
+        private final ChannelAddress address;
+        private final ShmEndpointFile file;
+
+        private PreparedEndpoint(ChannelAddress address, ShmEndpointFile file) {
+            this.address = address;
+            this.file = file;
+        }
+
+        public ChannelAddress address() {
+            return address;
+        }
+
+        /** For an endpoint that will not be installed: its file is unmapped and deleted. */
+        public void discard() {
+            release(file);
+        }
     }
 
     /**
@@ -119,11 +153,23 @@ public final class ChannelRegistry implements AutoCloseable {
 
     /** Closes the endpoint for good: its senders get {@link SendResult#CLOSED}, its file goes. */
     public void withdraw(ChannelAddress address) {
+        withdrawLeavingFile(address).run();
+    }
+
+    /**
+     * Closes the endpoint for good at once (its senders get {@link SendResult#CLOSED}, the registry forgets it) and
+     * returns the file work, to run on any thread: unmapping and deleting its file. A no-op for an unknown address.
+     */
+    public Runnable withdrawLeavingFile(ChannelAddress address) {
         ShmEndpointFile f = endpoints.remove(address);
         if (f == null) {
-            return;
+            return () -> { };
         }
         f.header.putIntVolatile(ShmEndpointFile.CLOSED, 1);
+        return () -> release(f);
+    }
+
+    private static void release(ShmEndpointFile f) {
         f.close();
         try {
             Files.deleteIfExists(f.path);

@@ -234,6 +234,43 @@ class ShmChannelTest {
     }
 
     @Test
+    void shouldSayClosedAtOnceWhenWithdrawnAndLeaveTheFileToTheReturnedWork() throws Exception {
+        open(1 << 16, 1 << 20);
+        Path file = ShmEndpointFile.pathOf(registry.dir(), b);
+        Runnable release = registry.withdrawLeavingFile(b);
+        assertEquals(SendResult.CLOSED, send(1, Long.MAX_VALUE, DeadlineKind.SOFT));
+        assertTrue(!registry.registered(b), "the registry forgets it at once");
+        assertTrue(java.nio.file.Files.exists(file), "the file waits for the returned work");
+        CompletableFuture.runAsync(release).get(30, TimeUnit.SECONDS); // on another thread, as the host's launcher does it
+        assertTrue(!java.nio.file.Files.exists(file), "the work deleted it");
+        registry.withdrawLeavingFile(b).run(); // an unknown address: nothing to do
+    }
+
+    @Test
+    void shouldRegisterAPreparedEndpointOnlyWhenInstalled() throws Exception {
+        open(1 << 16, 1 << 20);
+        ChannelAddress c = new ChannelAddress(UUID.randomUUID(), 1);
+        ChannelRegistry.PreparedEndpoint prepared = CompletableFuture.supplyAsync(() -> registry.prepare(c)).get(30, TimeUnit.SECONDS);
+        assertTrue(java.nio.file.Files.exists(ShmEndpointFile.pathOf(registry.dir(), c)), "prepared: its file exists");
+        assertTrue(!registry.registered(c), "prepared is not registered");
+        registry.install(prepared);
+        assertTrue(registry.registered(c));
+        registry.grant(a, c);
+        ShmChannel third = ShmChannel.open(registry.dir(), c, () -> nowNs);
+        try {
+            assertEquals(SendResult.SENT, sender.send(c, 7, payload, 0, 8, Long.MAX_VALUE, DeadlineKind.SOFT));
+        } finally {
+            third.close();
+        }
+
+        ChannelAddress d = new ChannelAddress(UUID.randomUUID(), 1);
+        ChannelRegistry.PreparedEndpoint unused = registry.prepare(d);
+        unused.discard();
+        assertTrue(!java.nio.file.Files.exists(ShmEndpointFile.pathOf(registry.dir(), d)), "a discarded one leaves no file");
+        assertTrue(!registry.registered(d));
+    }
+
+    @Test
     void shouldSayUnreachableForAGrantedAddressWithNoEndpoint() {
         open(1 << 16, 1 << 20);
         ChannelAddress ghost = new ChannelAddress(UUID.randomUUID(), 3);
