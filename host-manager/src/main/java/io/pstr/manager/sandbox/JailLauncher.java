@@ -257,7 +257,13 @@ public final class JailLauncher implements SandboxLauncher {
         }
         LOG.info("replica {} incarnation {} launched in a jail as pid {} ({}, {})", slot, incarnation, pid, limits,
                 cgroups.describe());
-        return new SignalledProcess(process, pid, cleanup, (mode, agentThread) -> {
+        // The wrapper can exit while the replica's JVM is still going down (a SIGKILLed JVM's threads exit one by one),
+        // and the kernel refuses to remove a group with a live task in it: the group goes once the replica has gone too.
+        Runnable cleanupAfterReplica = () -> ProcessHandle.of(pid).map(ProcessHandle::onExit)
+                .orElseGet(() -> CompletableFuture.completedFuture(null))
+                .completeOnTimeout(null, 5, TimeUnit.SECONDS)
+                .thenRun(cleanup);
+        return new SignalledProcess(process, pid, cleanupAfterReplica, (mode, agentThread) -> {
             group.running(pid); // the quota applies whatever the priority mode
             if (mode != ThreadPriority.Mode.OFF) {
                 cgroups.joinHostCpuGroup(pid, List.of(agentThread, ThreadPriority.VM_THREAD));
