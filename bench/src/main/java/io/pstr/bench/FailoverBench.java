@@ -43,7 +43,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "failover", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs at least --count failovers per fault kind on the whole system and writes failover.csv "
                 + "(HdrHistogram percentiles of detection time and command gap, fenced outputs, duplicated cycles, lost "
-                + "input frames), failover-percentiles.csv (p50/p99/p99.9/max), system.csv (CPU and RSS of manager, "
+                + "input frames), failover-percentiles.csv (p50/p99/p99.9/max), failover-faults.csv (each fault's own "
+                + "figures, and when its largest interval ended), system.csv (CPU and RSS of manager, "
                 + "replicas and board while flying quietly and through the faults), jitter.csv (setpoint interval at the "
                 + "board) and PNG charts, with the machine, under --out.",
                 "The non-revertive policy is used so that each failover needs one holder change: the recovered replica "
@@ -248,7 +249,17 @@ public final class FailoverBench implements Callable<Integer> {
         figures.csv("failover-percentiles", List.of("fault", "samples", "detectP50Ms", "detectP99Ms", "detectP999Ms", "detectMaxMs",
                 "gapP50Ms", "gapP99Ms", "gapP999Ms", "gapMaxMs", "gapP99Periods", "takeoverGapP50Ms", "takeoverGapP99Ms",
                 "takeoverGapMaxMs", "takeoverGapP99Periods"), percentileRows);
-        for (String name : List.of("failover", "failover-percentiles")) {
+        // Each fault's own figures, in the order they were injected: where a tail comes from (the largest interval of a
+        // window that ends long after the fault is the recovery's, not the takeover's).
+        List<List<?>> faultRows = new ArrayList<>();
+        int n = 0;
+        for (DrillMeasure.Row r : rows) {
+            faultRows.add(java.util.Arrays.asList(++n, r.kind().label(), r.detectMs(), r.gapMs(), r.gapEndAfterFaultMs(),
+                    r.takeoverGapMs(), r.recoveryS(), r.clean()));
+        }
+        figures.csv("failover-faults", List.of("n", "fault", "detectMs", "gapMs", "gapEndAfterFaultMs", "takeoverGapMs",
+                "recoveryS", "clean"), faultRows);
+        for (String name : List.of("failover", "failover-percentiles", "failover-faults")) {
             figures.describeRun(name, conditions);
         }
         figures.barChart("failover-gap", "Command gap at the board per fault (ms), " + periodMs + " ms period", "fault", "ms",

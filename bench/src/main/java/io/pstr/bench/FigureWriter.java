@@ -49,7 +49,7 @@ public final class FigureWriter {
             }
             List<String> cells = new ArrayList<>(row.size());
             for (Object v : row) {
-                cells.add(v instanceof Double d ? String.format(java.util.Locale.ROOT, "%.3f", d) : String.valueOf(v));
+                cells.add(v == null ? "" : v instanceof Double d ? String.format(java.util.Locale.ROOT, "%.3f", d) : String.valueOf(v));
             }
             sb.append(String.join(",", cells)).append('\n');
         }

@@ -137,18 +137,32 @@ public final class FailoverReport {
     }
 
     public static double gapMs(List<BoardRecord.Setpoint> setpoints, long fromNs, long toNs) {
+        return largestGap(setpoints, fromNs, toNs).lengthMs();
+    }
+
+    /** An interval between two consecutive setpoints: its length and when its second setpoint came. */
+    public record Gap(long lengthNs, long endNs) {
+        public double lengthMs() {
+            return ms(lengthNs);
+        }
+    }
+
+    /** The largest interval between consecutive setpoints in {@code [fromNs, toNs]} (the first, of equal ones). */
+    public static Gap largestGap(List<BoardRecord.Setpoint> setpoints, long fromNs, long toNs) {
         long worst = 0;
+        long worstEnd = Long.MIN_VALUE;
         long previous = Long.MIN_VALUE;
         for (BoardRecord.Setpoint s : setpoints) {
             if (s.monoNs() < fromNs || s.monoNs() > toNs) {
                 continue;
             }
-            if (previous != Long.MIN_VALUE) {
-                worst = Math.max(worst, s.monoNs() - previous);
+            if (previous != Long.MIN_VALUE && s.monoNs() - previous > worst) {
+                worst = s.monoNs() - previous;
+                worstEnd = s.monoNs();
             }
             previous = s.monoNs();
         }
-        return ms(worst);
+        return new Gap(worst, worstEnd);
     }
 
     /**

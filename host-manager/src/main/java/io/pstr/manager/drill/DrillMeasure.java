@@ -19,6 +19,7 @@ public final class DrillMeasure {
      *
      * @param detectMs       fault to the failover decision (or, where no failover is right, to the first reaction)
      * @param gapMs          largest interval between setpoints the board accepted in the window
+     * @param gapEndAfterFaultMs when that interval ended, from the fault (negative: before it); null for an empty window
      * @param takeoverGapMs  largest interval spanning the fault up to one period after the failover decision (the
      *                       gap the takeover itself made, without the rest of the recovery); null without a failover
      * @param fencedOutputs  setpoints for a cycle older than one already accepted (only a fenced sender makes those)
@@ -29,7 +30,7 @@ public final class DrillMeasure {
      * @param holderChanges  failovers, failbacks and recoveries during the drill
      * @param recoveryS      fault to full redundancy
      */
-    public record Row(FaultKind kind, Double detectMs, double gapMs, Double takeoverGapMs, long fencedOutputs, long duplicateCycles,
+    public record Row(FaultKind kind, Double detectMs, double gapMs, Double gapEndAfterFaultMs, Double takeoverGapMs, long fencedOutputs, long duplicateCycles,
             long lostInputFrames, double altitudeDeviationM, boolean redundant, int holderChanges, double recoveryS,
             String note) {
 
@@ -52,7 +53,9 @@ public final class DrillMeasure {
             Double takeover = run.detectMs() == null || !run.kind().changesHolder() ? null
                     : FailoverReport.spanningGapMs(setpoints, run.faultNs(),
                             run.faultNs() + Math.round(run.detectMs() * 1e6) + periodMs * 1_000_000L);
-            rows.add(new Row(run.kind(), run.detectMs(), FailoverReport.gapMs(setpoints, from, to), takeover,
+            FailoverReport.Gap gap = FailoverReport.largestGap(setpoints, from, to);
+            rows.add(new Row(run.kind(), run.detectMs(), gap.lengthMs(),
+                    gap.endNs() == Long.MIN_VALUE ? null : (gap.endNs() - run.faultNs()) / 1e6, takeover,
                     FailoverReport.stale(setpoints, from, to, periodMs, false),
                     FailoverReport.stale(setpoints, from, to, periodMs, true),
                     Math.max(0, run.inputLostAfter() - run.inputLostBefore()),

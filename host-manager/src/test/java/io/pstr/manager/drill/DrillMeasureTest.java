@@ -46,6 +46,7 @@ class DrillMeasureTest {
 
         DrillMeasure.Row kill = rows.get(0);
         assertEquals(60.0, kill.gapMs(), "two cycles missing: three periods between setpoints");
+        assertEquals(240.0, kill.gapEndAfterFaultMs(), "the hole ends with cycle 62, at 1.24 s, 240 ms after the fault");
         assertEquals(20.0, kill.takeoverGapMs(), "the hole at 1.2 s is after the fault's decision + one period");
         assertEquals(2, kill.duplicateCycles(), "cycle 70 twice; 75 after 80 also repeats a served cycle");
         assertEquals(1, kill.fencedOutputs(), "cycle 75 after 80 went backwards");
@@ -70,9 +71,9 @@ class DrillMeasureTest {
     void shouldSummarisePerKindWithNearestRankPercentiles() {
         List<DrillMeasure.Row> rows = new ArrayList<>();
         for (int i = 1; i <= 100; i++) {
-            rows.add(new DrillMeasure.Row(FaultKind.KILL, (double) i / 10, 20 + i, 20.0, 0, 0, 0, 0.1, true, 2, 5, ""));
+            rows.add(new DrillMeasure.Row(FaultKind.KILL, (double) i / 10, 20 + i, 100.0, 20.0, 0, 0, 0, 0.1, true, 2, 5, ""));
         }
-        rows.add(new DrillMeasure.Row(FaultKind.HANG, null, 30, null, 1, 0, 0, 0.2, false, 1, 5, "no"));
+        rows.add(new DrillMeasure.Row(FaultKind.HANG, null, 30, null, null, 1, 0, 0, 0.2, false, 1, 5, "no"));
         List<DrillSummary.Line> lines = DrillSummary.of(rows);
         assertEquals(2, lines.size());
         DrillSummary.Line kill = lines.get(0);
