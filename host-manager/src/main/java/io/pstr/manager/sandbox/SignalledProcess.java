@@ -1,5 +1,6 @@
 package io.pstr.manager.sandbox;
 
+import io.pstr.core.rt.Signals;
 import io.pstr.core.rt.ThreadPriority;
 import io.pstr.manager.SandboxLauncher;
 import java.io.IOException;
@@ -91,8 +92,15 @@ public final class SignalledProcess implements SandboxLauncher.Sandbox {
         signal(targetPid, name);
     }
 
-    /** Sends signal {@code name} (STOP, CONT) to {@code pid} with kill(1). */
+    /**
+     * Sends signal {@code name} (STOP, CONT) to {@code pid}: with kill(2) through JNA where it binds (the conductor
+     * asks, and must not wait for a process to start), else with kill(1).
+     */
     public static void signal(long pid, String name) {
+        if (Signals.available()) {
+            Signals.send(pid, Signals.Signal.valueOf(name));
+            return;
+        }
         long targetPid = pid;
         try {
             Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(targetPid)).start();
