@@ -1,6 +1,7 @@
 package io.pstr.core.channel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -239,10 +240,10 @@ class ShmChannelTest {
         Path file = ShmEndpointFile.pathOf(registry.dir(), b);
         Runnable release = registry.withdrawLeavingFile(b);
         assertEquals(SendResult.CLOSED, send(1, Long.MAX_VALUE, DeadlineKind.SOFT));
-        assertTrue(!registry.registered(b), "the registry forgets it at once");
+        assertFalse(registry.registered(b), "the registry forgets it at once");
         assertTrue(java.nio.file.Files.exists(file), "the file waits for the returned work");
         CompletableFuture.runAsync(release).get(30, TimeUnit.SECONDS); // on another thread, as the host's launcher does it
-        assertTrue(!java.nio.file.Files.exists(file), "the work deleted it");
+        assertFalse(java.nio.file.Files.exists(file), "the work deleted it");
         registry.withdrawLeavingFile(b).run(); // an unknown address: nothing to do
     }
 
@@ -252,7 +253,7 @@ class ShmChannelTest {
         ChannelAddress c = new ChannelAddress(UUID.randomUUID(), 1);
         ChannelRegistry.PreparedEndpoint prepared = CompletableFuture.supplyAsync(() -> registry.prepare(c)).get(30, TimeUnit.SECONDS);
         assertTrue(java.nio.file.Files.exists(ShmEndpointFile.pathOf(registry.dir(), c)), "prepared: its file exists");
-        assertTrue(!registry.registered(c), "prepared is not registered");
+        assertFalse(registry.registered(c), "prepared is not registered");
         registry.install(prepared);
         assertTrue(registry.registered(c));
         registry.grant(a, c);
@@ -266,8 +267,8 @@ class ShmChannelTest {
         ChannelAddress d = new ChannelAddress(UUID.randomUUID(), 1);
         ChannelRegistry.PreparedEndpoint unused = registry.prepare(d);
         unused.discard();
-        assertTrue(!java.nio.file.Files.exists(ShmEndpointFile.pathOf(registry.dir(), d)), "a discarded one leaves no file");
-        assertTrue(!registry.registered(d));
+        assertFalse(java.nio.file.Files.exists(ShmEndpointFile.pathOf(registry.dir(), d)), "a discarded one leaves no file");
+        assertFalse(registry.registered(d));
     }
 
     @Test
