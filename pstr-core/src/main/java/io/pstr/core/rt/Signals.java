@@ -1,8 +1,6 @@
 package io.pstr.core.rt;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Native;
-import com.sun.jna.Platform;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,16 +27,7 @@ public final class Signals {
     private static final boolean AVAILABLE;
 
     static {
-        boolean ok = false;
-        if (Platform.isLinux()) {
-            try {
-                Native.register(Signals.class, Platform.C_LIBRARY_NAME);
-                ok = true;
-            } catch (UnsatisfiedLinkError | RuntimeException e) {
-                LOG.warn("kill(2) unavailable through JNA ({}): stop and continue will start kill(1)", e.getMessage());
-            }
-        }
-        AVAILABLE = ok;
+        AVAILABLE = Libc.bind(Signals.class, LOG, "kill(2) through JNA", "stop and continue will start kill(1)");
     }
 
     private Signals() {

@@ -1,7 +1,6 @@
 package io.pstr.core.rt;
 
 import com.sun.jna.Native;
-import com.sun.jna.Platform;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -68,16 +67,7 @@ public final class ThreadPriority {
     private static final boolean AVAILABLE;
 
     static {
-        boolean ok = false;
-        if (Platform.isLinux()) {
-            try {
-                Native.register(ThreadPriority.class, Platform.C_LIBRARY_NAME);
-                ok = true;
-            } catch (UnsatisfiedLinkError | RuntimeException e) {
-                LOG.warn("thread priorities unavailable ({}): threads run at normal priority", e.getMessage());
-            }
-        }
-        AVAILABLE = ok;
+        AVAILABLE = Libc.bind(ThreadPriority.class, LOG, "thread priorities", "threads run at normal priority");
     }
 
     /** This process's policy for the threads it makes without a context of their own (link I/O). */

@@ -56,12 +56,7 @@ final class Futex {
         }
         boolean ok = false;
         if (nr > 0) {
-            try {
-                Native.register(Futex.class, Platform.C_LIBRARY_NAME);
-                ok = true;
-            } catch (UnsatisfiedLinkError | RuntimeException e) {
-                LOG.warn("futex unavailable ({}): sleeping receivers poll instead", e.getMessage());
-            }
+            ok = io.pstr.core.rt.Libc.bind(Futex.class, LOG, "futex", "sleeping receivers poll instead");
         } else {
             LOG.warn("futex unavailable on {} {}: sleeping receivers poll instead", System.getProperty("os.name"),
                     System.getProperty("os.arch"));
