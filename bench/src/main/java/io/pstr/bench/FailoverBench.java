@@ -116,9 +116,10 @@ public final class FailoverBench implements Callable<Integer> {
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path dir = Path.of(".pstr", "run", "bench-failover-" + stamp).toAbsolutePath();
         int laps = Math.min(10_000, 10 + perKind * kinds.size() / 3);
+        Sandboxes.Mode mode;
         try {
             // Every option checked before the board starts (the sandbox only parsed, nothing probed).
-            Sandboxes.Mode.parse(sandbox);
+            mode = Sandboxes.Mode.parse(sandbox);
             context(io.pstr.core.link.Endpoint.parse("tcp:127.0.0.1:5760"), dir, laps, Sandboxes.Mode.PROCESS);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
@@ -141,7 +142,7 @@ public final class FailoverBench implements Callable<Integer> {
             t.setDaemon(true);
             return t;
         });
-        try (DrillFlight flight = new DrillFlight(Classpaths.board(), dir, List.of(), board -> context(board, dir, laps, Sandboxes.Mode.parse(sandbox)),
+        try (DrillFlight flight = new DrillFlight(Classpaths.board(), dir, List.of(), board -> context(board, dir, laps, mode),
                 TimeUnit.SECONDS.toNanos(90))) {
             flight.awaitCruising(TimeUnit.SECONDS.toNanos(600));
             java.util.function.Supplier<List<Long>> pids = () -> {

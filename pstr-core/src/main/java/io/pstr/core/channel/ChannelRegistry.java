@@ -84,10 +84,6 @@ public final class ChannelRegistry implements AutoCloseable {
             this.file = file;
         }
 
-        public ChannelAddress address() {
-            return address;
-        }
-
         /** For an endpoint that will not be installed: its file is unmapped and deleted. */
         public void discard() {
             release(file);
