@@ -200,10 +200,10 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
     private final EnumMap<Slot, ReplicaHandle> replicas = new EnumMap<>(Slot.class);
     /** Incarnations lost and retired whose successors are not installed yet (see {@link #prepareSuccessor}). */
     private final EnumMap<Slot, ReplicaHandle> retired = new EnumMap<>(Slot.class);
-    /** Of those, the ones whose successor is not being prepared yet (see {@link #launchRetiredInSlack}). */
+    /** Of those, the ones whose successor is not being prepared yet (see {@link #prepareRetiredInSlack}). */
     private final EnumSet<Slot> retiredAwaitingSuccessor = EnumSet.noneOf(Slot.class);
     private long retiredAtNs;
-    private static final int RETIRED_LAUNCH_WAIT_PERIODS = 3;
+    private static final int RETIRED_PREPARE_WAIT_PERIODS = 3;
     private final ChannelRegistry channels;
     private final EnumMap<Slot, Integer> incarnations = new EnumMap<>(Slot.class);
     private final ScheduledExecutorService launcherThread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -611,7 +611,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         work += gate.poll(now);
         work += writer.poll(now);
         fsm.poll(now, view(Slot.A, now), view(Slot.B, now));
-        launchRetiredInSlack(now);
+        prepareRetiredInSlack(now);
         if (now >= nextStatusNs) {
             nextStatusNs = now + STATUS_EVERY_NS;
             reportTlogDrops();
@@ -741,16 +741,16 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
 
     /**
      * The successors of retired incarnations are prepared once the cycle's output has gone to the board with at least
-     * half a period to the next tick, or at the latest {@link #RETIRED_LAUNCH_WAIT_PERIODS} periods after the
+     * half a period to the next tick, or at the latest {@link #RETIRED_PREPARE_WAIT_PERIODS} periods after the
      * failover (nobody holds the I/O, outputs are missing): the launcher thread's file work then shares the CPU with
      * the slack, not with the new holder's first output.
      */
-    private void launchRetiredInSlack(long now) {
+    private void prepareRetiredInSlack(long now) {
         if (retiredAwaitingSuccessor.isEmpty()) {
             return;
         }
         boolean slack = gate.lastSentCycle() >= cycle && nextTickNs - now >= periodNs / 2;
-        if (ticking && !slack && now - retiredAtNs < RETIRED_LAUNCH_WAIT_PERIODS * periodNs) {
+        if (ticking && !slack && now - retiredAtNs < RETIRED_PREPARE_WAIT_PERIODS * periodNs) {
             return;
         }
         for (Slot s : Slot.values()) {
