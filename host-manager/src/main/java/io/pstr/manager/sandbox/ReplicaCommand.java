@@ -12,13 +12,22 @@ public interface ReplicaCommand {
 
     List<String> command(Slot slot, int incarnation, ReplicaFiles files);
 
+    /** Every replica JVM's options (a small footprint), the class-data archive's training JVM's too. */
+    List<String> JVM_OPTIONS = List.of("--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+            "-XX:+UseSerialGC", "-Xms32m", "-Xmx96m", "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1", "-Xss512k",
+            "-XX:+PerfDisableSharedMem");
+
+    /** What a replica's start does, for the class-data archive ({@link ReplicaClassArchive}). */
+    String TRAINING_MAIN = "io.pstr.flightctl.ReplicaTraining";
+
     /** This JVM's java binary. */
     static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     /**
-     * The replica JVM ({@code io.pstr.flightctl.ReplicaMain}) with small-footprint JVM options.
+     * The replica JVM ({@code io.pstr.flightctl.ReplicaMain}) with small-footprint JVM options, mapping the
+     * replicas' class-data archive (made here if this build has none yet).
      *
      * @param classpath   the app-flightctl runtime classpath
      * @param replicaArgs options given to every replica after {@code --dir} and {@code --slot} (both must get the same mission)
@@ -29,11 +38,14 @@ public interface ReplicaCommand {
         }
         String java = javaBinary();
         List<String> args = List.copyOf(replicaArgs);
+        List<String> jvm = new ArrayList<>(JVM_OPTIONS);
+        ReplicaClassArchive.prepare(java, JVM_OPTIONS, classpath, TRAINING_MAIN)
+                .ifPresent(archive -> jvm.add("-XX:SharedArchiveFile=" + archive));
         return (slot, incarnation, files) -> {
-            List<String> command = new ArrayList<>(List.of(java,
-                    "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-                    "-XX:+UseSerialGC", "-Xms32m", "-Xmx96m", "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1", "-Xss512k",
-                    "-XX:+PerfDisableSharedMem",
+            List<String> command = new ArrayList<>();
+            command.add(java);
+            command.addAll(jvm);
+            command.addAll(List.of(
                     // Its collections and safepoints, beside its log: a replica that went quiet says why.
                     "-Xlog:gc,safepoint:file=" + files.dir().resolve("jvm.log") + ":time,uptime",
                     "-Dpstr.replica=" + slot + "-" + incarnation,

@@ -1,0 +1,101 @@
+package io.pstr.flightctl;
+
+import io.pstr.core.channel.ChannelAddress;
+import io.pstr.core.channel.ChannelRegistry;
+import io.pstr.core.channel.ShmChannel;
+import io.pstr.core.mavlink.MavlinkCodec;
+import io.pstr.core.protocol.MessageTypes;
+import io.pstr.core.protocol.Messages;
+import io.pstr.core.shm.ReplicaFiles;
+import io.pstr.core.shm.ReplicaStatusFile;
+import io.pstr.core.shm.RingFile;
+import io.pstr.flightctl.task.MissionPlan;
+import io.dronefleet.mavlink.common.Attitude;
+import io.dronefleet.mavlink.common.LocalPositionNed;
+import io.dronefleet.mavlink.minimal.Heartbeat;
+import io.dronefleet.mavlink.minimal.MavAutopilot;
+import io.dronefleet.mavlink.minimal.MavType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * What a replica's start does, once, in a throwaway directory: the files the host makes, the agent built (its
+ * warm-up included), a role, a fresh start and a few cycles of telemetry and ticks, then a clean exit. Run under
+ * {@code -XX:ArchiveClassesAtExit} it leaves the class-data archive that every later replica JVM maps instead of
+ * loading, verifying and linking those classes again (see the host manager's {@code ReplicaClassArchive}).
+ */
+public final class ReplicaTraining {
+
+    static final int CYCLES = 50;
+
+    private ReplicaTraining() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 1) {
+            System.err.println("usage: ReplicaTraining SCRATCH_DIR (made and deleted; not meant to be run by hand)");
+            System.exit(2);
+        }
+        Path dir = Files.createDirectories(Path.of(args[0]));
+        try {
+            run(dir);
+        } finally {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    /** One replica's start and first cycles against files made here as the host makes them. */
+    static void run(Path dir) throws IOException {
+        ReplicaFiles files = new ReplicaFiles(Files.createDirectories(dir.resolve("A-1")));
+        SystemNanoClock clock = new SystemNanoClock();
+        ChannelAddress self = new ChannelAddress(UUID.randomUUID(), 1);
+        ChannelAddress peer = new ChannelAddress(UUID.randomUUID(), 1);
+        ReplicaStatusFile.create(files.status()).close();
+        try (RingFile input = RingFile.create(files.input(), ReplicaFiles.INPUT_RING_BYTES);
+             RingFile output = RingFile.create(files.output(), ReplicaFiles.OUTPUT_RING_BYTES);
+             ChannelRegistry channels = new ChannelRegistry(ReplicaFiles.channelDirOf(dir))) {
+            channels.register(self);
+            channels.register(peer);
+            channels.grant(self, peer);
+            channels.grant(peer, self);
+            Files.writeString(files.channelAddress(), self + "\n");
+            try (ShmChannel other = ShmChannel.open(channels.dir(), peer, clock)) {
+                ReplicaAgent agent = new ReplicaAgent("A", files, MissionPlan.defaults(), clock);
+                agent.onStart();
+                Messages host = new Messages();
+                MavlinkCodec codec = new MavlinkCodec();
+                host.role(input.ring(), 1, true, 1, peer.toString());
+                host.start(input.ring(), MessageTypes.START_FRESH, 1);
+                long seq = 0;
+                for (int c = 1; c <= CYCLES; c++) {
+                    long ms = c * 20L;
+                    for (byte[] frame : new byte[][] {
+                            codec.encodeV2(Heartbeat.builder().type(MavType.MAV_TYPE_QUADROTOR)
+                                    .autopilot(MavAutopilot.MAV_AUTOPILOT_PX4).mavlinkVersion(3).build(), 1, 1, (int) (seq & 0xFF)),
+                            codec.encodeV2(Attitude.builder().timeBootMs(ms).build(), 1, 1, (int) ((seq + 1) & 0xFF)),
+                            codec.encodeV2(LocalPositionNed.builder().timeBootMs(ms).z(-1f).build(), 1, 1, (int) ((seq + 2) & 0xFF))}) {
+                        long now = clock.nanoTime();
+                        host.frame(input.ring(), ++seq, now, now, new UnsafeBuffer(frame), 0, frame.length);
+                    }
+                    host.tick(input.ring(), c, clock.nanoTime(), 20);
+                    while (agent.doWork() > 0) {
+                        // drain this cycle's input
+                    }
+                    output.ring().read((type, buffer, index, length) -> { }, Integer.MAX_VALUE);
+                    other.poll(packet -> { }, Integer.MAX_VALUE);
+                }
+                agent.onClose();
+            }
+        }
+    }
+}
