@@ -162,12 +162,16 @@ public final class ReplicaAgent implements Agent {
     }
 
     /**
-     * Sleeps, when a duty cycle found nothing, until the host writes to the input ring (frames, ticks, commands)
-     * or {@code maxSleepNs} passes: the cap is how stale the heartbeat and how late the peer's channel packets
-     * may be.
+     * Sleeps, when a duty cycle found nothing, until the host writes to the input ring (frames, ticks, commands), the
+     * peer's packet arrives on the channel, or {@code maxSleepNs} passes: the cap is how stale the heartbeat gets.
+     * Where one sleep cannot wait on both ({@code futex_waitv} missing) the input ring alone wakes it, and the cap is
+     * also how late the peer's packets are read.
      */
     public org.agrona.concurrent.IdleStrategy idleStrategy(long maxSleepNs) {
-        return input.idleStrategy(maxSleepNs);
+        if (!Doorbell.sleepsOnSeveral()) {
+            return input.idleStrategy(maxSleepNs);
+        }
+        return Doorbell.idleStrategy(2, maxSleepNs, group -> input.prepareAndLook(group) | channel.prepareAndLook(group));
     }
 
     @Override

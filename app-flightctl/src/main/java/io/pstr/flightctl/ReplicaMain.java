@@ -27,10 +27,11 @@ public final class ReplicaMain implements Callable<Integer> {
     @Option(names = "--slot", required = true, description = "Replica slot: A or B.")
     String slot;
 
-    @Option(names = "--idle-us", defaultValue = "" + ReplicaFiles.REPLICA_MAX_SLEEP_US, description = "Longest sleep when there is nothing to do: the host's "
-            + "write to the input ring wakes the replica at once, the peer's channel is polled at least this often "
-            + "(default ${DEFAULT-VALUE} µs).")
-    long idleUs;
+    @Option(names = "--idle-us", description = "Longest sleep when there is nothing to do: the host's write to the input ring "
+            + "and the peer's packets wake the replica at once, this bounds how stale its heartbeat gets (default "
+            + ReplicaFiles.REPLICA_MAX_SLEEP_BOTH_US + " µs where it can sleep on both at once (futex_waitv, Linux 5.16), else "
+            + ReplicaFiles.REPLICA_MAX_SLEEP_US + " µs, and the peer's channel is polled that often).")
+    Long idleUs;
 
     // fallbackValue: without it picocli reads --no-exit-with-parent of a default-true option as true.
     @Option(names = "--exit-with-parent", defaultValue = "true", fallbackValue = "true", negatable = true,
@@ -45,13 +46,14 @@ public final class ReplicaMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        if (idleUs <= 0) {
+        if (idleUs != null && idleUs <= 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--idle-us must be positive, not " + idleUs);
         }
+        long sleepUs = idleUs != null ? idleUs : ReplicaFiles.replicaMaxSleepUs();
         MissionPlan plan = mission.plan();
         ReplicaAgent agent = new ReplicaAgent(slot, new ReplicaFiles(dir), plan, new SystemNanoClock());
         CountDownLatch stopped = new CountDownLatch(1);
-        AgentRunner runner = new AgentRunner(agent.idleStrategy(TimeUnit.MICROSECONDS.toNanos(idleUs)),
+        AgentRunner runner = new AgentRunner(agent.idleStrategy(TimeUnit.MICROSECONDS.toNanos(sleepUs)),
                 e -> LOG.error("replica {}: step failed", slot, e), null, agent);
         AgentRunner.startOnThread(runner);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -97,7 +97,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         /** How far ahead of a free wire the paced writer may hand the link the next output (a UART's FIFO). */
         public long writerLeadNs = TimeUnit.MILLISECONDS.toNanos(1);
         /** A replica whose heartbeat is this old is checked for a dying process (early crash detection). */
-        public long crashProbeAfterNs = TimeUnit.MILLISECONDS.toNanos(1);
+        public long crashProbeAfterNs = TimeUnit.MICROSECONDS.toNanos(io.pstr.core.shm.ReplicaFiles.crashProbeAfterUs());
         public FailoverConfig failover;
         public SandboxLauncher launcher;
         public NanoClock clock = System::nanoTime;

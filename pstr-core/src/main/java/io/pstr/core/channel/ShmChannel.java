@@ -86,6 +86,16 @@ public final class ShmChannel extends Channel {
         return n;
     }
 
+    /**
+     * The receiver's side of one sleep of a {@link io.pstr.core.shm.Doorbell.Group} that also waits on other queues
+     * (a replica sleeps on its input ring and its channel at once): raises this endpoint's flag, says whether a packet
+     * is waiting already.
+     */
+    public boolean prepareAndLook(io.pstr.core.shm.Doorbell.Group group) {
+        group.prepare(own.doorbell);
+        return own.fast.size() > 0 || own.normal.size() > 0;
+    }
+
     @Override
     protected int sleepAndPoll(PacketHandler handler, int limit, long maxWaitNs) {
         int word = own.doorbell.prepareToSleep();

@@ -60,6 +60,11 @@ public final class Doorbell {
         return Futex.AVAILABLE;
     }
 
+    /** Whether one sleep can wait on several doorbells at once ({@code futex_waitv}, Linux 5.16), rather than polling them. */
+    public static boolean sleepsOnSeveral() {
+        return Futex.WAITV_AVAILABLE;
+    }
+
     /** Writer: call after the write is committed. Wakes the reader only if it is asleep. */
     public void ring() {
         VarHandle.fullFence();

@@ -17,6 +17,26 @@ public record ReplicaFiles(Path dir) {
      * 0.62 cores for the quiet system at 200 µs and 0.51–0.53 at 500 (full runs vary 0.49–0.64, docs/reliability.md).
      */
     public static final int REPLICA_MAX_SLEEP_US = 500;
+    /**
+     * A replica's longest sleep, µs, where it sleeps on its input ring and its channel endpoint at once
+     * ({@code futex_waitv}): the peer's packets wake it too, so the cap bounds only how stale its heartbeat gets
+     * between the host's writes (frames, a tick every period).
+     */
+    public static final int REPLICA_MAX_SLEEP_BOTH_US = 2_000;
+
+    /** A replica's longest sleep (µs) on this host: {@link #REPLICA_MAX_SLEEP_BOTH_US} where it can sleep on both queues. */
+    public static int replicaMaxSleepUs() {
+        return Doorbell.sleepsOnSeveral() ? REPLICA_MAX_SLEEP_BOTH_US : REPLICA_MAX_SLEEP_US;
+    }
+
+    /**
+     * How old (µs) a replica's heartbeat must be before the host checks its process for death (the fallback behind
+     * its lifeline): twice its longest sleep, or the host would probe a healthy sleeping replica again and again.
+     */
+    public static int crashProbeAfterUs() {
+        return 2 * replicaMaxSleepUs();
+    }
+
     /** Replica → host: outputs and requests. */
     public static final int OUTPUT_RING_BYTES = 1 << 19;
 

@@ -74,10 +74,13 @@ public final class RingFile implements AutoCloseable {
      * in its duty cycle (heartbeats, other queues) at least that fresh.
      */
     public IdleStrategy idleStrategy(long maxSleepNs) {
-        return Doorbell.idleStrategy(1, maxSleepNs, group -> {
-            group.prepare(doorbell);
-            return ring.size() > 0;
-        });
+        return Doorbell.idleStrategy(1, maxSleepNs, this::prepareAndLook);
+    }
+
+    /** The reader's side of one sleep of a {@link Doorbell.Group}: raises this ring's flag, says whether it holds work already. */
+    public boolean prepareAndLook(Doorbell.Group group) {
+        group.prepare(doorbell);
+        return ring.size() > 0;
     }
 
     public Path path() {

@@ -334,4 +334,39 @@ class ShmChannelTest {
             return f.doorbell.readerAsleep();
         }
     }
+
+    /**
+     * A replica sleeps on its input ring and its channel endpoint in one sleep (futex_waitv): a packet from its peer
+     * ends the sleep as a write to the ring does, long before the cap (a minute here, so only a doorbell can end it).
+     */
+    @Test
+    void shouldWakeAReaderAsleepOnARingAndAChannelWhenEitherGetsSomething() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.pstr.core.shm.Doorbell.sleepsOnSeveral(), "needs futex_waitv (Linux 5.16)");
+        open(1 << 16, 1 << 20);
+        ShmEndpointFile endpoint = ShmEndpointFile.openIfExists(registry.dir(), b);
+        try (io.pstr.core.shm.RingFile ring = io.pstr.core.shm.RingFile.create(dir.resolve("input.ring"), 1 << 16)) {
+            org.agrona.concurrent.IdleStrategy both = io.pstr.core.shm.Doorbell.idleStrategy(2, TimeUnit.MINUTES.toNanos(1),
+                    group -> ring.prepareAndLook(group) | receiver.prepareAndLook(group));
+
+            CompletableFuture<Void> asleep = CompletableFuture.runAsync(both::idle);
+            org.awaitility.Awaitility.await("the reader is asleep on the channel").atMost(Duration.ofSeconds(30))
+                    .until(endpoint.doorbell::readerAsleep);
+            assertEquals(SendResult.SENT, send(7, Long.MAX_VALUE, DeadlineKind.SOFT));
+            asleep.get(30, TimeUnit.SECONDS);
+            assertEquals(List.of(7), drain(), "woken by the packet, which is there to read");
+
+            asleep = CompletableFuture.runAsync(both::idle);
+            org.awaitility.Awaitility.await("the reader is asleep on the ring").atMost(Duration.ofSeconds(30))
+                    .until(() -> ring.doorbell().readerAsleep());
+            assertTrue(ring.ring().write(1, payload, 0, 8));
+            ring.doorbell().ring();
+            asleep.get(30, TimeUnit.SECONDS);
+
+            assertTrue(ring.ring().write(2, payload, 0, 8));
+            assertFalse(ring.doorbell().readerAsleep(), "awake again");
+            both.idle(); // work is waiting: returns at once, no sleep
+        } finally {
+            endpoint.close();
+        }
+    }
 }
