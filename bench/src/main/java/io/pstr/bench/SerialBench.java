@@ -93,7 +93,9 @@ public final class SerialBench implements Callable<Integer> {
             description = "Longest sleep of the conductor thread between empty polls (it also wakes when replica A writes, "
                     + "unless --readers poll), and of the replica threads with --readers poll, as in the host manager (default "
                     + "${DEFAULT-VALUE} µs). With --readers doorbell the replica threads sleep at most "
-                    + ReplicaFiles.REPLICA_MAX_SLEEP_US + " µs, as the replica processes do.")
+                    + ReplicaFiles.REPLICA_MAX_SLEEP_US + " µs, as the replica processes do where they sleep on their input ring alone "
+                    + "(where they can also sleep on their channel endpoint, futex_waitv, their cap is "
+                    + ReplicaFiles.REPLICA_MAX_SLEEP_BOTH_US + " µs; the input ring's doorbell wakes them either way).")
     long idleUs;
 
     /** How the replica threads wait for their input. */
