@@ -95,6 +95,8 @@ public final class ReplicaAgent implements Agent {
     /** Heartbeats heard from the current peer incarnation. */
     private long peerHeartbeatsHeard;
     private long takeoverRequestedEpoch = -1;
+    /** The cycle of the last takeover request: a heartbeat of a later cycle means the host kept the holder, alive. */
+    private long takeoverRequestedCycle = -1;
     private long lastCycle;
     private long lastTickHostNs;
     private int periodMs = 20;
@@ -467,6 +469,12 @@ public final class ReplicaAgent implements Agent {
                 }
                 lastPeerHeartbeatCycle = buffer.getLong(index + Messages.HEARTBEAT_CYCLE);
                 peerHeartbeatsHeard++;
+                if (takeoverRequestedEpoch == epoch && lastPeerHeartbeatCycle > takeoverRequestedCycle) {
+                    // Heard again after asking, in the same epoch: the host kept the holder. Ask again if it goes silent again.
+                    takeoverRequestedEpoch = -1;
+                    LOG.info("replica {}: peer heard again (cycle {}) after the takeover request of cycle {}: the holder stays",
+                            slot, lastPeerHeartbeatCycle, takeoverRequestedCycle);
+                }
                 status.increment(Field.PEER_HEARTBEATS);
             }
             case MessageTypes.CHECKPOINT -> {
@@ -588,6 +596,7 @@ public final class ReplicaAgent implements Agent {
         long missed = lastCycle - lastPeerHeartbeatCycle;
         if (missed >= TAKEOVER_AFTER_MISSED_CYCLES && takeoverRequestedEpoch != epoch) {
             takeoverRequestedEpoch = epoch;
+            takeoverRequestedCycle = lastCycle;
             long silentNs = missed * periodMs * 1_000_000L;
             writer.takeoverRequest(output.ring(), epoch, lastCycle, silentNs);
             output.doorbell().ring();

@@ -28,15 +28,22 @@ class ReplicaAgentFaultTest {
 
     private final Messages host = new Messages();
     private RingFile input;
+    private RingFile output;
     private io.pstr.core.channel.ShmChannel peer;
     private ReplicaStatusFile status;
     private ReplicaAgent agent;
+    private io.pstr.core.channel.ChannelAddress agentAddress;
     private final java.util.List<AutoCloseable> opened = new java.util.ArrayList<>();
 
     private ReplicaAgent start(String name) throws Exception {
+        return start(name, true);
+    }
+
+    /** A replica named {@code name}, holding the I/O or the shadow of the test's {@code peer}. */
+    private ReplicaAgent start(String name, boolean holder) throws Exception {
         ReplicaFiles files = new ReplicaFiles(Files.createDirectories(dir.resolve(name)));
         input = RingFile.create(files.input(), ReplicaFiles.INPUT_RING_BYTES);
-        RingFile.create(files.output(), ReplicaFiles.OUTPUT_RING_BYTES).close();
+        output = RingFile.create(files.output(), ReplicaFiles.OUTPUT_RING_BYTES);
         status = ReplicaStatusFile.create(files.status());
         // The host's part: both endpoints on the direct channel, each granted the other.
         io.pstr.core.channel.ChannelRegistry channels = new io.pstr.core.channel.ChannelRegistry(ReplicaFiles.channelDirOf(dir));
@@ -47,13 +54,15 @@ class ReplicaAgentFaultTest {
         channels.grant(self, other);
         channels.grant(other, self);
         Files.writeString(files.channelAddress(), self + "\n");
+        agentAddress = self;
         peer = io.pstr.core.channel.ShmChannel.open(channels.dir(), other, new SystemNanoClock());
         opened.add(input);
+        opened.add(output);
         opened.add(status);
         opened.add(channels);
         opened.add(0, peer);
         agent = new ReplicaAgent("A", files, MissionPlan.defaults(), new SystemNanoClock());
-        host.role(input.ring(), 1, true, 1, other.toString());
+        host.role(input.ring(), 1, holder, 1, other.toString());
         host.start(input.ring(), MessageTypes.START_FRESH, 1);
         agent.doWork();
         return agent;
@@ -129,5 +138,55 @@ class ReplicaAgentFaultTest {
         tick(1);
         assertEquals(1, status.get(Field.LAST_CYCLE));
         assertEquals(0, status.get(Field.ACCEPTANCE_FAILURES));
+    }
+
+    /** The holder's heartbeat for {@code cycle}, sent to the replica under test as the peer's agent sends it. */
+    private void peerHeartbeat(long cycle) {
+        int length = host.heartbeat(cycle, System.nanoTime(), 1);
+        assertEquals(io.pstr.core.channel.SendResult.SENT, peer.send(agentAddress, MessageTypes.HEARTBEAT, host.scratch(), 0, length,
+                Long.MAX_VALUE, io.pstr.core.channel.DeadlineKind.SOFT));
+    }
+
+    private int takeoverRequests() {
+        int[] n = {0};
+        output.ring().read((type, buffer, index, length) -> {
+            if (type == MessageTypes.TAKEOVER_REQUEST) {
+                n[0]++;
+            }
+        }, 1000);
+        return n[0];
+    }
+
+    /**
+     * A shadow asks to take over when the holder's heartbeats stop; if the host says no (the holder is alive, its
+     * heartbeats come again), the shadow must ask again the next time they stop in the same epoch: a demo's real
+     * hang was caught 40 ms late, by the missed-deadline rule, because a refused request in that epoch had disarmed it.
+     */
+    @Test
+    void shouldAskToTakeOverAgainWhenThePeerGoesSilentAgainAfterARefusedRequest() throws Exception {
+        start("shadow", false);
+        long c = 0;
+        for (int i = 0; i < ReplicaAgent.HEARTBEATS_BEFORE_JUDGING + 5; i++) {
+            peerHeartbeat(++c);
+            tick(c);
+        }
+        assertEquals(0, takeoverRequests(), "the holder is heard every cycle");
+
+        for (int i = 0; i < ReplicaAgent.TAKEOVER_AFTER_MISSED_CYCLES + 2; i++) {
+            tick(++c);
+        }
+        assertEquals(1, takeoverRequests(), "silent for more than " + ReplicaAgent.TAKEOVER_AFTER_MISSED_CYCLES + " cycles: one request");
+
+        // The host refused (no new epoch); the holder's heartbeats come again.
+        for (int i = 0; i < 5; i++) {
+            peerHeartbeat(++c);
+            tick(c);
+        }
+        assertEquals(0, takeoverRequests(), "heard again: nothing to ask");
+
+        for (int i = 0; i < ReplicaAgent.TAKEOVER_AFTER_MISSED_CYCLES + 2; i++) {
+            tick(++c);
+        }
+        assertEquals(1, takeoverRequests(), "silent again in the same epoch: asked again");
     }
 }
