@@ -173,7 +173,7 @@ public final class ReplicaAgent implements Agent {
         if (!Doorbell.sleepsOnSeveral()) {
             return input.idleStrategy(maxSleepNs);
         }
-        return Doorbell.idleStrategy(2, maxSleepNs, group -> input.prepareAndLook(group) | channel.prepareAndLook(group));
+        return Doorbell.idleStrategy(2, maxSleepNs, group -> input.prepareAndLook(group) || channel.prepareAndLook(group));
     }
 
     @Override

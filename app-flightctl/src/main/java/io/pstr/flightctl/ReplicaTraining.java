@@ -8,19 +8,13 @@ import io.pstr.core.protocol.MessageTypes;
 import io.pstr.core.protocol.Messages;
 import io.pstr.core.shm.ReplicaFiles;
 import io.pstr.core.shm.ReplicaStatusFile;
+import io.pstr.core.shm.SharedFiles;
 import io.pstr.core.shm.RingFile;
 import io.pstr.flightctl.task.MissionPlan;
-import io.dronefleet.mavlink.common.Attitude;
-import io.dronefleet.mavlink.common.LocalPositionNed;
-import io.dronefleet.mavlink.minimal.Heartbeat;
-import io.dronefleet.mavlink.minimal.MavAutopilot;
-import io.dronefleet.mavlink.minimal.MavType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -46,11 +40,7 @@ public final class ReplicaTraining {
         try {
             run(dir);
         } finally {
-            try (Stream<Path> paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            SharedFiles.deleteTree(dir);
         }
     }
 
@@ -78,12 +68,7 @@ public final class ReplicaTraining {
                 host.start(input.ring(), MessageTypes.START_FRESH, 1);
                 long seq = 0;
                 for (int c = 1; c <= CYCLES; c++) {
-                    long ms = c * 20L;
-                    for (byte[] frame : new byte[][] {
-                            codec.encodeV2(Heartbeat.builder().type(MavType.MAV_TYPE_QUADROTOR)
-                                    .autopilot(MavAutopilot.MAV_AUTOPILOT_PX4).mavlinkVersion(3).build(), 1, 1, (int) (seq & 0xFF)),
-                            codec.encodeV2(Attitude.builder().timeBootMs(ms).build(), 1, 1, (int) ((seq + 1) & 0xFF)),
-                            codec.encodeV2(LocalPositionNed.builder().timeBootMs(ms).z(-1f).build(), 1, 1, (int) ((seq + 2) & 0xFF))}) {
+                    for (byte[] frame : WarmUp.telemetry(codec, c)) {
                         long now = clock.nanoTime();
                         host.frame(input.ring(), ++seq, now, now, new UnsafeBuffer(frame), 0, frame.length);
                     }

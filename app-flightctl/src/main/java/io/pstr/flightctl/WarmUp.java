@@ -31,16 +31,21 @@ final class WarmUp {
         Ods ods = Ods.initial(plan);
         long hash = 0;
         for (int c = 1; c <= cycles; c++) {
-            long ms = c * 20L;
-            byte[] heartbeat = codec.encodeV2(Heartbeat.builder().type(MavType.MAV_TYPE_QUADROTOR)
-                    .autopilot(MavAutopilot.MAV_AUTOPILOT_PX4).baseMode(EnumValue.create(MavModeFlag.class, 1))
-                    .systemStatus(MavState.MAV_STATE_STANDBY).mavlinkVersion(3).build(), 1, 1, (3 * c) & 0xFF);
-            byte[] attitude = codec.encodeV2(Attitude.builder().timeBootMs(ms).roll(0.01f).pitch(-0.01f).yaw(0.1f).build(),
-                    1, 1, (3 * c + 1) & 0xFF);
-            byte[] position = codec.encodeV2(LocalPositionNed.builder().timeBootMs(ms).x(0.1f * c).y(0f).z(-1f)
-                    .vx(0.1f).vy(0f).vz(0f).build(), 1, 1, (3 * c + 2) & 0xFF);
-            hash ^= scratch.step(ods, List.of(heartbeat, attitude, position), c, 20).outputHash();
+            hash ^= scratch.step(ods, telemetry(codec, c), c, 20).outputHash();
         }
         return hash;
+    }
+
+    /** A board's telemetry of cycle {@code c} at 50 Hz (HEARTBEAT, ATTITUDE, LOCAL_POSITION_NED), as MAVLink 2 frames. */
+    static List<byte[]> telemetry(MavlinkCodec codec, int c) {
+        long ms = c * 20L;
+        byte[] heartbeat = codec.encodeV2(Heartbeat.builder().type(MavType.MAV_TYPE_QUADROTOR)
+                .autopilot(MavAutopilot.MAV_AUTOPILOT_PX4).baseMode(EnumValue.create(MavModeFlag.class, 1))
+                .systemStatus(MavState.MAV_STATE_STANDBY).mavlinkVersion(3).build(), 1, 1, (3 * c) & 0xFF);
+        byte[] attitude = codec.encodeV2(Attitude.builder().timeBootMs(ms).roll(0.01f).pitch(-0.01f).yaw(0.1f).build(),
+                1, 1, (3 * c + 1) & 0xFF);
+        byte[] position = codec.encodeV2(LocalPositionNed.builder().timeBootMs(ms).x(0.1f * c).y(0f).z(-1f)
+                .vx(0.1f).vy(0f).vz(0f).build(), 1, 1, (3 * c + 2) & 0xFF);
+        return List.of(heartbeat, attitude, position);
     }
 }

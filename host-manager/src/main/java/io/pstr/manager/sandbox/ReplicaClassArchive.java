@@ -1,5 +1,6 @@
 package io.pstr.manager.sandbox;
 
+import io.pstr.core.shm.SharedFiles;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -228,8 +229,8 @@ public final class ReplicaClassArchive {
     }
 
     private static void deleteTree(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(ReplicaClassArchive::deleteQuietly);
+        try {
+            SharedFiles.deleteTree(root);
         } catch (IOException e) {
             LOG.debug("cannot delete {}: {}", root, e.toString());
         }

@@ -346,7 +346,7 @@ class ShmChannelTest {
         ShmEndpointFile endpoint = ShmEndpointFile.openIfExists(registry.dir(), b);
         try (io.pstr.core.shm.RingFile ring = io.pstr.core.shm.RingFile.create(dir.resolve("input.ring"), 1 << 16)) {
             org.agrona.concurrent.IdleStrategy both = io.pstr.core.shm.Doorbell.idleStrategy(2, TimeUnit.MINUTES.toNanos(1),
-                    group -> ring.prepareAndLook(group) | receiver.prepareAndLook(group));
+                    group -> ring.prepareAndLook(group) || receiver.prepareAndLook(group));
 
             CompletableFuture<Void> asleep = CompletableFuture.runAsync(both::idle);
             org.awaitility.Awaitility.await("the reader is asleep on the channel").atMost(Duration.ofSeconds(30))
