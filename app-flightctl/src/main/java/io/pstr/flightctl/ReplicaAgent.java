@@ -130,9 +130,9 @@ public final class ReplicaAgent implements Agent {
             LOG.warn("replica {}: no futex here: polls its input ring instead of sleeping until the host writes", slot);
         }
         long warmNs = clock.nanoTime();
-        WarmUp.run(plan, WARM_UP_CYCLES);
-        LOG.info("replica {}: control step warmed up ({} throwaway cycles in {} ms)", slot, WARM_UP_CYCLES,
-                (clock.nanoTime() - warmNs) / 1_000_000);
+        WarmUp.Result warm = WarmUp.run(plan, WARM_UP_CYCLES);
+        LOG.info("replica {}: control step warmed up ({} throwaway cycles through {}, {} requests, in {} ms)", slot,
+                WARM_UP_CYCLES, warm.phases(), warm.requestsHandled(), (clock.nanoTime() - warmNs) / 1_000_000);
         status.set(Field.HEARTBEAT_NS, clock.nanoTime());
     }
 

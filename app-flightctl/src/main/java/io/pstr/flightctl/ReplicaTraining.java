@@ -14,6 +14,8 @@ import io.pstr.flightctl.task.MissionPlan;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -27,6 +29,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 public final class ReplicaTraining {
 
     static final int CYCLES = 50;
+    /** The cycle that carries a ground station's request. */
+    static final int REQUEST_CYCLE = 40;
 
     private ReplicaTraining() {
     }
@@ -68,7 +72,12 @@ public final class ReplicaTraining {
                 host.start(input.ring(), MessageTypes.START_FRESH, 1);
                 long seq = 0;
                 for (int c = 1; c <= CYCLES; c++) {
-                    for (byte[] frame : WarmUp.telemetry(codec, c)) {
+                    List<byte[]> frames = new ArrayList<>(WarmUp.telemetry(codec, c));
+                    if (c == REQUEST_CYCLE) {
+                        // a client request: decoded, executed (refused on the ground), acknowledged, noticed to the peer
+                        frames.add(WarmUp.goTo(codec, c));
+                    }
+                    for (byte[] frame : frames) {
                         long now = clock.nanoTime();
                         host.frame(input.ring(), ++seq, now, now, new UnsafeBuffer(frame), 0, frame.length);
                     }

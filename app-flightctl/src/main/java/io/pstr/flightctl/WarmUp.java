@@ -1,7 +1,11 @@
 package io.pstr.flightctl;
 
 import io.dronefleet.mavlink.common.Attitude;
+import io.dronefleet.mavlink.common.CommandLong;
 import io.dronefleet.mavlink.common.LocalPositionNed;
+import io.dronefleet.mavlink.common.MavCmd;
+import io.dronefleet.mavlink.common.MavFrame;
+import io.dronefleet.mavlink.common.MissionItemInt;
 import io.dronefleet.mavlink.minimal.Heartbeat;
 import io.dronefleet.mavlink.minimal.MavAutopilot;
 import io.dronefleet.mavlink.minimal.MavModeFlag;
@@ -9,31 +13,66 @@ import io.dronefleet.mavlink.minimal.MavState;
 import io.dronefleet.mavlink.minimal.MavType;
 import io.dronefleet.mavlink.util.EnumValue;
 import io.pstr.core.mavlink.MavlinkCodec;
+import io.pstr.core.status.MissionPhase;
 import io.pstr.flightctl.task.FlightTask;
 import io.pstr.flightctl.task.MissionPlan;
 import io.pstr.flightctl.task.Ods;
+import io.pstr.flightctl.task.StepResult;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Runs the control step on a throwaway task and state, with telemetry frames like the board's, before a
- * replica says it is ready: the classes are loaded and the step compiled before the first real cycle,
- * which would otherwise take hundreds of milliseconds on a loaded machine (both replicas at once at
- * mission start). The real task and its state are never touched.
+ * Runs the control step on a throwaway task and state before a replica says it is ready: the classes are loaded and
+ * the step compiled before the first real cycle, which would otherwise take hundreds of milliseconds on a loaded
+ * machine (both replicas at once at mission start). The throwaway aircraft stands on the ground for the first third
+ * of the cycles, then reports itself armed, in OFFBOARD and wherever the task asks it to be, so every phase of a
+ * mission runs; in flight a ground station asks for what the demo's and a pilot's would (a "go to", its
+ * retransmission, a speed change, pause, continue, land), so the first real request does not run cold decoding,
+ * execution and acknowledgement code in both replicas in the same cycle. The task is {@link FlightTask#quiet
+ * quiet}: none of this is logged. The real task and its state are never touched.
  */
 final class WarmUp {
+
+    /** A ground station's ids, as QGroundControl's. */
+    static final int GCS_SYSTEM = 255;
+    static final int GCS_COMPONENT = 190;
+    private static final int PX4_CUSTOM_MODE_OFFBOARD = 6 << 16;
+    private static final int BASE_MODE_ARMED = 1 | 128;
 
     private WarmUp() {
     }
 
-    static long run(MissionPlan plan, int cycles) {
+    /** What a warm-up did: a hash of its outputs (so nothing is optimised away), the phases and requests it ran. */
+    record Result(long outputHash, Set<MissionPhase> phases, int requestsHandled) {
+    }
+
+    static Result run(MissionPlan plan, int cycles) {
         MavlinkCodec codec = new MavlinkCodec();
-        FlightTask scratch = new FlightTask(plan);
+        FlightTask scratch = FlightTask.quiet(plan);
         Ods ods = Ods.initial(plan);
+        Set<MissionPhase> phases = EnumSet.noneOf(MissionPhase.class);
+        int requests = 0;
         long hash = 0;
+        int airborneFrom = cycles / 3;
         for (int c = 1; c <= cycles; c++) {
-            hash ^= scratch.step(ods, telemetry(codec, c), c, 20).outputHash();
+            List<byte[]> frames = new ArrayList<>(5);
+            if (c < airborneFrom) {
+                frames.addAll(telemetry(codec, c));
+            } else {
+                frames.addAll(flying(codec, c, ods));
+                byte[] request = request(codec, c - airborneFrom, cycles - airborneFrom, c);
+                if (request != null) {
+                    frames.add(request);
+                }
+            }
+            StepResult step = scratch.step(ods, frames, c, 20);
+            hash ^= step.outputHash();
+            requests += step.requests().size();
+            phases.add(step.phase());
         }
-        return hash;
+        return new Result(hash, phases, requests);
     }
 
     /** A board's telemetry of cycle {@code c} at 50 Hz (HEARTBEAT, ATTITUDE, LOCAL_POSITION_NED), as MAVLink 2 frames. */
@@ -47,5 +86,53 @@ final class WarmUp {
         byte[] position = codec.encodeV2(LocalPositionNed.builder().timeBootMs(ms).x(0.1f * c).y(0f).z(-1f)
                 .vx(0.1f).vy(0f).vz(0f).build(), 1, 1, (3 * c + 2) & 0xFF);
         return List.of(heartbeat, attitude, position);
+    }
+
+    /** Armed, in OFFBOARD, and where the task wants the aircraft: each target is reached in the cycle after it is set. */
+    private static List<byte[]> flying(MavlinkCodec codec, int c, Ods ods) {
+        long ms = c * 20L;
+        byte[] heartbeat = codec.encodeV2(Heartbeat.builder().type(MavType.MAV_TYPE_QUADROTOR)
+                .autopilot(MavAutopilot.MAV_AUTOPILOT_PX4).baseMode(EnumValue.create(MavModeFlag.class, BASE_MODE_ARMED))
+                .customMode(PX4_CUSTOM_MODE_OFFBOARD).systemStatus(MavState.MAV_STATE_ACTIVE).mavlinkVersion(3).build(),
+                1, 1, (3 * c) & 0xFF);
+        byte[] attitude = codec.encodeV2(Attitude.builder().timeBootMs(ms).roll(0.02f).pitch(-0.02f).yaw(0.1f).build(),
+                1, 1, (3 * c + 1) & 0xFF);
+        byte[] position = codec.encodeV2(LocalPositionNed.builder().timeBootMs(ms).x((float) ods.targetNorthM)
+                .y((float) ods.targetEastM).z((float) -ods.targetAltitudeM).vx(0.5f).vy(-0.5f).vz(-0.2f).build(),
+                1, 1, (3 * c + 2) & 0xFF);
+        return List.of(heartbeat, attitude, position);
+    }
+
+    /** The ground station's request of the {@code i}-th of {@code n} airborne cycles, or null. */
+    private static byte[] request(MavlinkCodec codec, int i, int n, int sequence) {
+        if (i == n / 6 || i == n / 6 + 1) {
+            return goTo(codec, sequence); // then its retransmission (acknowledged again, not executed)
+        }
+        if (i == 2 * n / 6) {
+            return command(codec, 178, 1f, 4f, sequence); // DO_CHANGE_SPEED to 4 m/s
+        }
+        if (i == 3 * n / 6) {
+            return command(codec, 193, 0f, 0f, sequence); // DO_PAUSE_CONTINUE: pause
+        }
+        if (i == 3 * n / 6 + 5) {
+            return command(codec, 193, 1f, 0f, sequence); // DO_PAUSE_CONTINUE: continue
+        }
+        if (i == 5 * n / 6) {
+            return command(codec, 21, 0f, 0f, sequence); // NAV_LAND
+        }
+        return null;
+    }
+
+    /** A ground station's "go to" 5 m north, 5 m east, 8 m up (MISSION_ITEM_INT, local NED). */
+    static byte[] goTo(MavlinkCodec codec, int sequence) {
+        return codec.encodeV2(MissionItemInt.builder().targetSystem(1).targetComponent(FlightTask.OWN_COMPONENT_ID)
+                .seq(0).frame(EnumValue.create(MavFrame.class, 1)).command(EnumValue.create(MavCmd.class, 16))
+                .current(2).autocontinue(1).x(50_000).y(50_000).z(-8f).build(), GCS_SYSTEM, GCS_COMPONENT, sequence & 0xFF);
+    }
+
+    private static byte[] command(MavlinkCodec codec, int command, float param1, float param2, int sequence) {
+        return codec.encodeV2(CommandLong.builder().targetSystem(1).targetComponent(FlightTask.OWN_COMPONENT_ID)
+                .command(EnumValue.create(MavCmd.class, command)).param1(param1).param2(param2).build(),
+                GCS_SYSTEM, GCS_COMPONENT, sequence & 0xFF);
     }
 }

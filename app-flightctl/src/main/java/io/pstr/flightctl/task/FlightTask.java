@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.helpers.NOPLogger;
 
 /**
  * The flight-control step. {@link #step} is a pure function of (ODS, the cycle's input frames in order, cycle
@@ -98,16 +99,31 @@ public final class FlightTask {
     private final PositionController controller;
     private final AcceptanceTest acceptanceTest;
     private final MavlinkCodec codec = new MavlinkCodec();
+    private final Logger log;
     private volatile Corruption corruption = Corruption.NONE;
 
     public FlightTask(MissionPlan plan, PositionController controller, AcceptanceTest acceptanceTest) {
-        this.plan = plan.validate();
-        this.controller = controller;
-        this.acceptanceTest = acceptanceTest;
+        this(plan, controller, acceptanceTest, LOG);
     }
 
     public FlightTask(MissionPlan plan) {
         this(plan, new PositionController(PositionController.Gains.defaults()), new AcceptanceTest());
+    }
+
+    private FlightTask(MissionPlan plan, PositionController controller, AcceptanceTest acceptanceTest, Logger log) {
+        this.plan = plan.validate();
+        this.controller = controller;
+        this.acceptanceTest = acceptanceTest;
+        this.log = log;
+    }
+
+    /**
+     * A task that logs nothing, for throwaway steps (a replica's warm-up): its phase changes and requests are not
+     * the aircraft's and must not read as if they were.
+     */
+    public static FlightTask quiet(MissionPlan plan) {
+        return new FlightTask(plan, new PositionController(PositionController.Gains.defaults()), new AcceptanceTest(),
+                NOPLogger.NOP_LOGGER);
     }
 
     public MissionPlan plan() {
@@ -159,7 +175,7 @@ public final class FlightTask {
             handled.add(handle(ods, requests.get(i), cycle, periodMs));
         }
         if (requestsOverflow > 0) {
-            LOG.warn("cycle {}: {} client requests beyond {} skipped", cycle, requestsOverflow, MAX_REQUESTS_PER_CYCLE);
+            log.warn("cycle {}: {} client requests beyond {} skipped", cycle, requestsOverflow, MAX_REQUESTS_PER_CYCLE);
         }
 
         Command command = advanceMission(ods, cycle, periodMs);
@@ -187,7 +203,7 @@ public final class FlightTask {
             ods.lastThrust = setpoint.thrust();
             ods.streamedSetpoints++;
         } else {
-            LOG.warn("cycle {}: output rejected by the acceptance test: {} {}", cycle, check.reason(), check.detail());
+            log.warn("cycle {}: output rejected by the acceptance test: {} {}", cycle, check.reason(), check.detail());
         }
         ods.lastCycle = cycle;
         ods.phaseCycles++;
@@ -314,7 +330,7 @@ public final class FlightTask {
         int known = ods.executedIndexOf(r.id());
         if (known >= 0) {
             int result = ods.executedResults[known];
-            LOG.info("cycle {}: request {} from {}/{} is a retransmission: acknowledged again ({})", cycle,
+            log.info("cycle {}: request {} from {}/{} is a retransmission: acknowledged again ({})", cycle,
                     Integer.toHexString(r.id()), r.sourceSystem(), r.sourceComponent(), result);
             return new HandledRequest(r.id(), result, true);
         }
@@ -324,7 +340,7 @@ public final class FlightTask {
         if (result == RESULT_ACCEPTED) {
             ods.requestsExecuted++;
         }
-        LOG.info("cycle {}: request {} from {}/{} executed: result {}", cycle, Integer.toHexString(r.id()),
+        log.info("cycle {}: request {} from {}/{} executed: result {}", cycle, Integer.toHexString(r.id()),
                 r.sourceSystem(), r.sourceComponent(), result);
         return new HandledRequest(r.id(), result, false);
     }
@@ -374,7 +390,7 @@ public final class FlightTask {
                 || ods.missionPhase == MissionPhase.HOLD;
     }
 
-    private static int land(Ods ods, long cycle) {
+    private int land(Ods ods, long cycle) {
         if (ods.missionPhase == MissionPhase.PREFLIGHT) {
             return RESULT_DENIED;
         }
@@ -386,7 +402,7 @@ public final class FlightTask {
         return RESULT_ACCEPTED;
     }
 
-    private static int pause(Ods ods, long cycle) {
+    private int pause(Ods ods, long cycle) {
         if (ods.paused) {
             return RESULT_ACCEPTED;
         }
@@ -406,7 +422,7 @@ public final class FlightTask {
         return RESULT_ACCEPTED;
     }
 
-    private static int resume(Ods ods, long cycle, int periodMs) {
+    private int resume(Ods ods, long cycle, int periodMs) {
         if (!ods.paused) {
             return flying(ods) ? RESULT_ACCEPTED : RESULT_DENIED;
         }
@@ -419,7 +435,7 @@ public final class FlightTask {
     }
 
     /** A "go to": fly to the point, hold there as at a waypoint, then carry on with the plan where it was. */
-    private static int newWaypoint(Ods ods, MissionItemInt item, long cycle) {
+    private int newWaypoint(Ods ods, MissionItemInt item, long cycle) {
         if (item.missionType() != null && item.missionType().value() != 0) {
             return MISSION_UNSUPPORTED;
         }
@@ -566,7 +582,7 @@ public final class FlightTask {
         if (offboard(ods)) {
             if (ods.regainingControl) {
                 stopRegaining(ods);
-                LOG.info("cycle {}: the board follows our setpoints again (OFFBOARD), altitude {} m; the mission goes on",
+                log.info("cycle {}: the board follows our setpoints again (OFFBOARD), altitude {} m; the mission goes on",
                         cycle, ods.altitudeM());
             }
             return null;
@@ -574,14 +590,14 @@ public final class FlightTask {
         if (!ods.boardFailsafe) {
             if (ods.regainingControl) {
                 stopRegaining(ods);
-                LOG.warn("cycle {}: the board left its failsafe for mode {}, not ours: left alone", cycle,
+                log.warn("cycle {}: the board left its failsafe for mode {}, not ours: left alone", cycle,
                         Long.toHexString(ods.customMode));
             }
             return null;
         }
         if (!ods.regainingControl) {
             ods.regainingControl = true;
-            LOG.warn("cycle {}: the board left OFFBOARD in a failsafe (mode {}), altitude {} m: asking for OFFBOARD again",
+            log.warn("cycle {}: the board left OFFBOARD in a failsafe (mode {}), altitude {} m: asking for OFFBOARD again",
                     cycle, Long.toHexString(ods.customMode), ods.altitudeM());
         }
         ods.velIntegratorNorth = 0;
@@ -650,13 +666,13 @@ public final class FlightTask {
         enter(ods, MissionPhase.WAYPOINT, cycle, cause);
     }
 
-    private static void startHold(Ods ods, long holdMs, long cycle, int periodMs, String cause) {
+    private void startHold(Ods ods, long holdMs, long cycle, int periodMs, String cause) {
         ods.holdCyclesLeft = Math.max(1, MissionPlan.cycles(holdMs, periodMs));
         enter(ods, MissionPhase.HOLD, cycle, cause);
     }
 
-    private static void enter(Ods ods, MissionPhase phase, long cycle, String cause) {
-        LOG.info("cycle {}: {} -> {} ({}), wp {}, altitude {} m", cycle, ods.missionPhase, phase, cause,
+    private void enter(Ods ods, MissionPhase phase, long cycle, String cause) {
+        log.info("cycle {}: {} -> {} ({}), wp {}, altitude {} m", cycle, ods.missionPhase, phase, cause,
                 ods.waypointIndex, ods.altitudeM());
         ods.missionPhase = phase;
         ods.phaseCycles = 0;
