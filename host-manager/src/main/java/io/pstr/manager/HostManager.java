@@ -198,6 +198,8 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
     private final PacedWriter writer;
     private final FailoverStateMachine fsm;
     private final EnumMap<Slot, ReplicaHandle> replicas = new EnumMap<>(Slot.class);
+    /** Started on the conductor's thread (it needs that thread's id) unless priorities are off; null until then. */
+    private volatile FailoverBoost boost;
     /** Incarnations lost and retired whose successors are not installed yet (see {@link #prepareSuccessor}). */
     private final EnumMap<Slot, ReplicaHandle> retired = new EnumMap<>(Slot.class);
     /** Of those, the ones whose successor is not being prepared yet (see {@link #prepareRetiredInSlack}). */
@@ -560,6 +562,19 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
     public void onStart() {
         ThreadPriority.applyToCurrentThread(ctx.priority, ThreadPriority.CONDUCTOR_NICE, "host manager conductor");
         ThreadPriority.applyToOwnVmThread(ctx.priority, ThreadPriority.CONDUCTOR_NICE);
+        if (ctx.priority != ThreadPriority.Mode.OFF && ThreadPriority.currentTid() > 0
+                && Boolean.parseBoolean(System.getProperty(FailoverBoost.ENABLED_PROPERTY, "true"))) {
+            boost = new FailoverBoost(clock, ThreadPriority.currentTid(), ThreadPriority.niceOf(0), periodNs);
+            publishReplicas();
+        }
+    }
+
+    /** Tells the failover boost which replicas to watch, after a slot changed hands. */
+    private void publishReplicas() {
+        FailoverBoost b = boost;
+        if (b != null) {
+            b.replicas(List.copyOf(replicas.values()));
+        }
     }
 
     /**
@@ -612,6 +627,10 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         work += writer.poll(now);
         fsm.poll(now, view(Slot.A, now), view(Slot.B, now));
         prepareRetiredInSlack(now);
+        FailoverBoost b = boost;
+        if (b != null) {
+            b.endIfDue(now);
+        }
         if (now >= nextStatusNs) {
             nextStatusNs = now + STATUS_EVERY_NS;
             reportTlogDrops();
@@ -685,6 +704,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
     private void install(Slot slot, ReplicaHandle.Prepared prepared, long delayMs) {
         ReplicaHandle handle = prepared.install(channels);
         replicas.put(slot, handle);
+        publishReplicas();
         gate.resetStreak(slot);
         stateDirty = true;
         int incarnation = handle.incarnation;
@@ -768,6 +788,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
                 return; // its successor is on its way
             }
             ReplicaHandle old = replicas.remove(slot);
+            publishReplicas();
             if (old == null) {
                 launchFirst(slot);
                 return;
@@ -1296,6 +1317,10 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
 
     @Override
     public void close() {
+        FailoverBoost b = boost;
+        if (b != null) {
+            b.close();
+        }
         launcherThread.shutdownNow();
         if (stateWriter != null) {
             stateWriter.shutdown();

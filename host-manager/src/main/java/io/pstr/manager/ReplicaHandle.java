@@ -1,11 +1,13 @@
 package io.pstr.manager;
 
 import io.pstr.core.channel.ChannelAddress;
+import io.pstr.core.shm.Lifeline;
 import io.pstr.core.shm.ReplicaFiles;
 import io.pstr.core.shm.ReplicaState;
 import io.pstr.core.shm.ReplicaStatusFile;
 import io.pstr.core.shm.ReplicaStatusFile.Field;
 import io.pstr.core.shm.RingFile;
+import java.util.function.Predicate;
 
 /**
  * One incarnation of a replica as the host holds it: its files and its sandbox. Conductor thread only, but for
@@ -147,7 +149,8 @@ final class ReplicaHandle implements AutoCloseable {
     }
 
     private long nextProbeNs = Long.MIN_VALUE;
-    private boolean dying;
+    /** Written by the conductor, read by the failover boost. */
+    private volatile boolean dying;
 
     /**
      * Whether the replica is dying: its agent thread exited (the kernel marked its {@link io.pstr.core.shm.Lifeline},
@@ -175,6 +178,19 @@ final class ReplicaHandle implements AutoCloseable {
         return dying;
     }
 
+    /** Whether the conductor has seen this replica dying ({@link #dying(long, long, long)}). */
+    boolean dyingSeen() {
+        return dying;
+    }
+
+    /**
+     * Applies {@code look} to its lifeline unless the handle is closed, for a thread other than the conductor: the
+     * status file is not unmapped meanwhile ({@link #close} waits). False when closed.
+     */
+    synchronized boolean withLifeline(Predicate<Lifeline> look) {
+        return !closed.get() && look.test(status.lifeline());
+    }
+
     /** Alive while launching (no process yet) or while its process lives. */
     boolean alive() {
         SandboxLauncher.Sandbox s = sandbox;
@@ -194,7 +210,9 @@ final class ReplicaHandle implements AutoCloseable {
         if (closed.compareAndSet(false, true)) {
             input.close();
             output.close();
-            status.close();
+            synchronized (this) {
+                status.close();
+            }
         }
     }
 }

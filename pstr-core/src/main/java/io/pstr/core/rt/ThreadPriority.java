@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * which runs at normal priority, as do the compilers and collectors; with several real-time threads on two
  * cores those can be held back (priority inversion). A run here with every thread of the JVMs under
  * {@code SCHED_FIFO} stopped the conductor for 300 ms and flew into the failsafe. A weight never starves
- * anyone.
+ * anyone. The one exception is brief: {@link #boost} puts the host's conductor under {@code SCHED_FIFO} for one
+ * control period after a replica's death (the host manager's failover boost).
  *
  * <p>A negative nice value needs {@code CAP_SYS_NICE} (root) or a raised {@code RLIMIT_NICE}. The host
  * manager sets the replicas' agent threads from outside, by thread name, so a replica in a jail (which
@@ -167,6 +168,10 @@ public final class ThreadPriority {
 
     private static native int setpriority(int which, int who, int prio);
 
+    private static native int sched_setscheduler(int pid, int policy, int[] param);
+
+    private static native int sched_getscheduler(int pid);
+
     private static native int getpriority(int which, int who);
 
     private static native int gettid();
@@ -196,6 +201,54 @@ public final class ThreadPriority {
             case ESRCH -> "no thread " + tid;
             default -> "setpriority failed, errno " + errno;
         });
+    }
+
+    /** {@code SCHED_OTHER} and {@code SCHED_FIFO} (include/uapi/linux/sched.h). */
+    public static final int SCHED_OTHER = 0;
+    public static final int SCHED_FIFO = 1;
+    /** The real-time priority of a {@link #boost}: the lowest there is, above every normal thread and no other. */
+    public static final int BOOST_PRIORITY = 1;
+
+    /**
+     * Puts thread {@code tid} under {@code SCHED_FIFO} at {@link #BOOST_PRIORITY}, for a moment that must not wait
+     * for a CPU: the kernel places a woken real-time thread on a CPU that runs no real-time thread (an idle one
+     * first) and takes that CPU at once, where a normal thread, however high its weight, can be queued behind a
+     * busy CPU until the next tick (see the host manager's failover boost). {@link #unboost} ends it.
+     */
+    public static Result boost(long tid) {
+        if (!AVAILABLE) {
+            return new Result(false, "not on Linux or libc unavailable");
+        }
+        if (sched_setscheduler((int) tid, SCHED_FIFO, new int[] {BOOST_PRIORITY}) == 0) {
+            return Result.OK;
+        }
+        int errno = Native.getLastError();
+        return new Result(false, switch (errno) {
+            case EPERM, EACCES -> "not permitted (needs root or CAP_SYS_NICE, and real-time time in its cpu cgroup)";
+            case ESRCH -> "no thread " + tid;
+            default -> "sched_setscheduler failed, errno " + errno;
+        });
+    }
+
+    /** Back to {@code SCHED_OTHER} at nice value {@code nice} after a {@link #boost}. */
+    public static Result unboost(long tid, int nice) {
+        if (!AVAILABLE) {
+            return new Result(false, "not on Linux or libc unavailable");
+        }
+        if (sched_setscheduler((int) tid, SCHED_OTHER, new int[] {0}) != 0) {
+            return new Result(false, "sched_setscheduler failed, errno " + Native.getLastError());
+        }
+        return nice(tid, nice);
+    }
+
+    /** The scheduling policy of thread {@code tid} (0: the calling thread), {@link #SCHED_OTHER} where unavailable. */
+    public static int policyOf(long tid) {
+        return AVAILABLE ? sched_getscheduler((int) tid) : SCHED_OTHER;
+    }
+
+    /** The calling thread's id (as this process's pid namespace numbers it), -1 where unavailable. */
+    public static long currentTid() {
+        return AVAILABLE ? gettid() : -1;
     }
 
     /** The nice value of thread {@code tid} (0: the calling thread); 0 where unavailable. */

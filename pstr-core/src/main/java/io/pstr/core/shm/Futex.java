@@ -137,7 +137,8 @@ final class Futex {
             return true;
         }
         int errno = Native.getLastError();
-        return errno == EAGAIN || errno == ETIMEDOUT || errno == 4; // 4: EINTR
+        // 4: EINTR; 14: EFAULT, a word another thread unmapped meanwhile (a retired replica's file): look again
+        return errno == EAGAIN || errno == ETIMEDOUT || errno == 4 || errno == 14;
     }
 
     /** The calling thread's id, as its own pid namespace numbers it (what the kernel compares a robust word with). */

@@ -93,6 +93,16 @@ public final class Lifeline {
         return buffer.compareAndSetInt(offset, v, armed) ? armed & 0xFFFF_FFFFL : NOT_ARMED;
     }
 
+    /**
+     * Wakes every thread asleep on the word (the kernel wakes only one when the holder dies: one watcher can pass it
+     * on to the others).
+     */
+    public void wakeWatchers() {
+        if (Futex.AVAILABLE) {
+            Futex.wake(address, Integer.MAX_VALUE);
+        }
+    }
+
     long address() {
         return address;
     }
