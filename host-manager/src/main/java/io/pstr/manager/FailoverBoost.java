@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * teardown, while the other CPU stood idle, and such waits made the 3-6 ms tail of crash detection.
  * <p>
  * This thread runs under {@code SCHED_FIFO} at the lowest real-time priority and watches the replicas' lifelines
- * beside the conductor (the kernel wakes the highest-priority watcher, this one). When a holder dies it puts the
+ * beside the conductor (the kernel wakes the highest-priority watcher, this one). When a replica dies it puts the
  * conductor under {@code SCHED_FIFO} too and wakes it: a real-time thread is woken on a CPU that runs no real-time
  * thread, idle ones first, and takes it at once. The conductor goes back to its nice value one control period
  * later ({@link #endIfDue}), after it has failed over and sent the new holder's first output. The boost covers only
@@ -73,11 +73,6 @@ final class FailoverBoost implements AutoCloseable {
     /** How many times the conductor was boosted. */
     long boosts() {
         return boosts.get();
-    }
-
-    /** Whether the watcher runs (false where real-time scheduling was refused, or once closed). */
-    boolean watching() {
-        return thread.isAlive();
     }
 
     /** On the conductor, after each duty cycle: back to its nice value once a boost has lasted its time. */
