@@ -111,7 +111,8 @@ public final class ManagerOptions {
 
     @Option(names = "--priority", defaultValue = "auto", paramLabel = "auto|off",
             description = "Raise the scheduling priority (nice -15/-10) of the threads that keep the control cycle: the "
-                    + "conductor, each replica's agent and the virtual board. auto: where the host allows it (root or "
+                    + "conductor, each replica's agent and the virtual board; and for one control period after a replica "
+                    + "dies, the conductor under SCHED_FIFO (the failover boost). auto: where the host allows it (root or "
                     + "CAP_SYS_NICE), else a warning and normal priority; off: never (default ${DEFAULT-VALUE}).")
     String priority;
 
