@@ -77,30 +77,28 @@ final class WarmUp {
 
     /** A board's telemetry of cycle {@code c} at 50 Hz (HEARTBEAT, ATTITUDE, LOCAL_POSITION_NED), as MAVLink 2 frames. */
     static List<byte[]> telemetry(MavlinkCodec codec, int c) {
-        long ms = c * 20L;
-        byte[] heartbeat = codec.encodeV2(Heartbeat.builder().type(MavType.MAV_TYPE_QUADROTOR)
-                .autopilot(MavAutopilot.MAV_AUTOPILOT_PX4).baseMode(EnumValue.create(MavModeFlag.class, 1))
-                .systemStatus(MavState.MAV_STATE_STANDBY).mavlinkVersion(3).build(), 1, 1, (3 * c) & 0xFF);
-        byte[] attitude = codec.encodeV2(Attitude.builder().timeBootMs(ms).roll(0.01f).pitch(-0.01f).yaw(0.1f).build(),
-                1, 1, (3 * c + 1) & 0xFF);
-        byte[] position = codec.encodeV2(LocalPositionNed.builder().timeBootMs(ms).x(0.1f * c).y(0f).z(-1f)
-                .vx(0.1f).vy(0f).vz(0f).build(), 1, 1, (3 * c + 2) & 0xFF);
-        return List.of(heartbeat, attitude, position);
+        return board(codec, c, Heartbeat.builder().baseMode(EnumValue.create(MavModeFlag.class, 1))
+                .systemStatus(MavState.MAV_STATE_STANDBY), LocalPositionNed.builder().x(0.1f * c).y(0f).z(-1f)
+                .vx(0.1f).vy(0f).vz(0f));
     }
 
     /** Armed, in OFFBOARD, and where the task wants the aircraft: each target is reached in the cycle after it is set. */
     private static List<byte[]> flying(MavlinkCodec codec, int c, Ods ods) {
+        return board(codec, c, Heartbeat.builder().baseMode(EnumValue.create(MavModeFlag.class, BASE_MODE_ARMED))
+                .customMode(PX4_CUSTOM_MODE_OFFBOARD).systemStatus(MavState.MAV_STATE_ACTIVE),
+                LocalPositionNed.builder().x((float) ods.targetNorthM).y((float) ods.targetEastM)
+                        .z((float) -ods.targetAltitudeM).vx(0.5f).vy(-0.5f).vz(-0.2f));
+    }
+
+    /** The board's three frames of cycle {@code c}: a PX4 quadrotor's heartbeat in {@code heartbeat}'s mode, its attitude, its position. */
+    private static List<byte[]> board(MavlinkCodec codec, int c, Heartbeat.Builder heartbeat, LocalPositionNed.Builder position) {
         long ms = c * 20L;
-        byte[] heartbeat = codec.encodeV2(Heartbeat.builder().type(MavType.MAV_TYPE_QUADROTOR)
-                .autopilot(MavAutopilot.MAV_AUTOPILOT_PX4).baseMode(EnumValue.create(MavModeFlag.class, BASE_MODE_ARMED))
-                .customMode(PX4_CUSTOM_MODE_OFFBOARD).systemStatus(MavState.MAV_STATE_ACTIVE).mavlinkVersion(3).build(),
-                1, 1, (3 * c) & 0xFF);
-        byte[] attitude = codec.encodeV2(Attitude.builder().timeBootMs(ms).roll(0.02f).pitch(-0.02f).yaw(0.1f).build(),
-                1, 1, (3 * c + 1) & 0xFF);
-        byte[] position = codec.encodeV2(LocalPositionNed.builder().timeBootMs(ms).x((float) ods.targetNorthM)
-                .y((float) ods.targetEastM).z((float) -ods.targetAltitudeM).vx(0.5f).vy(-0.5f).vz(-0.2f).build(),
-                1, 1, (3 * c + 2) & 0xFF);
-        return List.of(heartbeat, attitude, position);
+        return List.of(
+                codec.encodeV2(heartbeat.type(MavType.MAV_TYPE_QUADROTOR).autopilot(MavAutopilot.MAV_AUTOPILOT_PX4)
+                        .mavlinkVersion(3).build(), 1, 1, (3 * c) & 0xFF),
+                codec.encodeV2(Attitude.builder().timeBootMs(ms).roll(0.01f).pitch(-0.01f).yaw(0.1f).build(), 1, 1,
+                        (3 * c + 1) & 0xFF),
+                codec.encodeV2(position.timeBootMs(ms).build(), 1, 1, (3 * c + 2) & 0xFF));
     }
 
     /** The ground station's request of the {@code i}-th of {@code n} airborne cycles, or null. */

@@ -562,9 +562,10 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
     public void onStart() {
         ThreadPriority.applyToCurrentThread(ctx.priority, ThreadPriority.CONDUCTOR_NICE, "host manager conductor");
         ThreadPriority.applyToOwnVmThread(ctx.priority, ThreadPriority.CONDUCTOR_NICE);
-        if (ctx.priority != ThreadPriority.Mode.OFF && ThreadPriority.currentTid() > 0
+        long tid = ThreadPriority.currentTid();
+        if (ctx.priority != ThreadPriority.Mode.OFF && tid > 0
                 && Boolean.parseBoolean(System.getProperty(FailoverBoost.ENABLED_PROPERTY, "true"))) {
-            boost = new FailoverBoost(clock, ThreadPriority.currentTid(), ThreadPriority.niceOf(0), periodNs);
+            boost = new FailoverBoost(clock, tid, ThreadPriority.niceOf(0), periodNs);
             publishReplicas();
         }
     }

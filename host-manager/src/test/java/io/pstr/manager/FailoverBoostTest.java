@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.pstr.core.channel.ChannelRegistry;
+import io.pstr.core.rt.ProcStat;
 import io.pstr.core.rt.ThreadPriority;
 import io.pstr.core.shm.Doorbell;
 import io.pstr.core.shm.ReplicaFiles;
 import io.pstr.core.shm.SharedFiles;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -36,14 +34,10 @@ class FailoverBoostTest {
         return allowed.get();
     }
 
-    /** The scheduler's state letter of thread {@code tid} of this process (S: asleep). */
+    /** The scheduler's state letter of thread {@code tid} of this process (S: asleep), '?' when it cannot be read. */
     private static char state(long tid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/self/task/" + tid + "/stat"), StandardCharsets.UTF_8);
-            return stat.charAt(stat.lastIndexOf(')') + 2);
-        } catch (IOException e) {
-            return '?';
-        }
+        String stat = ProcStat.read(tid);
+        return stat == null ? '?' : ProcStat.state(ProcStat.fields(stat));
     }
 
     @Test

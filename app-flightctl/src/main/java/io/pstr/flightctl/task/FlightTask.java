@@ -107,7 +107,11 @@ public final class FlightTask {
     }
 
     public FlightTask(MissionPlan plan) {
-        this(plan, new PositionController(PositionController.Gains.defaults()), new AcceptanceTest());
+        this(plan, LOG);
+    }
+
+    private FlightTask(MissionPlan plan, Logger log) {
+        this(plan, new PositionController(PositionController.Gains.defaults()), new AcceptanceTest(), log);
     }
 
     private FlightTask(MissionPlan plan, PositionController controller, AcceptanceTest acceptanceTest, Logger log) {
@@ -122,8 +126,7 @@ public final class FlightTask {
      * the aircraft's and must not read as if they were.
      */
     public static FlightTask quiet(MissionPlan plan) {
-        return new FlightTask(plan, new PositionController(PositionController.Gains.defaults()), new AcceptanceTest(),
-                NOPLogger.NOP_LOGGER);
+        return new FlightTask(plan, NOPLogger.NOP_LOGGER);
     }
 
     public MissionPlan plan() {

@@ -195,11 +195,16 @@ public final class ThreadPriority {
         if (setpriority(PRIO_PROCESS, (int) tid, nice) == 0) {
             return Result.OK;
         }
+        return failed("setpriority", tid, "needs root or CAP_SYS_NICE, or an RLIMIT_NICE allowing " + nice);
+    }
+
+    /** Why the call just made for thread {@code tid} failed, from its errno; {@code needs} says what permission takes. */
+    private static Result failed(String call, long tid, String needs) {
         int errno = Native.getLastError();
         return new Result(false, switch (errno) {
-            case EPERM, EACCES -> "not permitted (needs root or CAP_SYS_NICE, or an RLIMIT_NICE allowing " + nice + ")";
+            case EPERM, EACCES -> "not permitted (" + needs + ")";
             case ESRCH -> "no thread " + tid;
-            default -> "setpriority failed, errno " + errno;
+            default -> call + " failed, errno " + errno;
         });
     }
 
@@ -222,12 +227,7 @@ public final class ThreadPriority {
         if (sched_setscheduler((int) tid, SCHED_FIFO, new int[] {BOOST_PRIORITY}) == 0) {
             return Result.OK;
         }
-        int errno = Native.getLastError();
-        return new Result(false, switch (errno) {
-            case EPERM, EACCES -> "not permitted (needs root or CAP_SYS_NICE, and real-time time in its cpu cgroup)";
-            case ESRCH -> "no thread " + tid;
-            default -> "sched_setscheduler failed, errno " + errno;
-        });
+        return failed("sched_setscheduler", tid, "needs root or CAP_SYS_NICE, and real-time time in its cpu cgroup");
     }
 
     /** Back to {@code SCHED_OTHER} at nice value {@code nice} after a {@link #boost}. */
@@ -236,7 +236,7 @@ public final class ThreadPriority {
             return new Result(false, "not on Linux or libc unavailable");
         }
         if (sched_setscheduler((int) tid, SCHED_OTHER, new int[] {0}) != 0) {
-            return new Result(false, "sched_setscheduler failed, errno " + Native.getLastError());
+            return failed("sched_setscheduler", tid, "needs root or CAP_SYS_NICE");
         }
         return nice(tid, nice);
     }
