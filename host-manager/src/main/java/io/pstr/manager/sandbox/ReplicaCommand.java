@@ -2,6 +2,8 @@ package io.pstr.manager.sandbox;
 
 import io.pstr.core.shm.ReplicaFiles;
 import io.pstr.manager.Slot;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,9 +15,45 @@ public interface ReplicaCommand {
     List<String> command(Slot slot, int incarnation, ReplicaFiles files);
 
     /** Every replica JVM's options (a small footprint), the class-data archive's training JVM's too. */
-    List<String> JVM_OPTIONS = List.of("--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-            "-XX:+UseSerialGC", "-Xms32m", "-Xmx96m", "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1", "-Xss512k",
-            "-XX:+PerfDisableSharedMem");
+    List<String> JVM_OPTIONS = jvmOptions(Boolean.parseBoolean(System.getProperty(HugePages.ENABLED_PROPERTY, "true"))
+            && HugePages.transparentAvailable(HugePages.SYSFS));
+
+    /**
+     * The replica JVM's options; with {@code hugePages}, its Java heap and code cache on transparent huge pages.
+     * Why: a replica killed with SIGKILL cannot free anything itself; the kernel frees its whole address space
+     * on one CPU, in kernel mode, right after the lifeline woke the conductor, while the successor must fly
+     * its first cycles on the other. Measured on the 2-core VM (a 109 MB JVM of these options, 12 kills
+     * each, twice): 12-13 ms from SIGKILL to the reaped process with 4 KiB pages, 4.7 ms with huge pages.
+     */
+    static List<String> jvmOptions(boolean hugePages) {
+        List<String> options = new ArrayList<>(List.of("--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+                "-XX:+UseSerialGC", "-Xms32m", "-Xmx96m", "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1", "-Xss512k",
+                "-XX:+PerfDisableSharedMem"));
+        if (hugePages) {
+            options.add("-XX:+UseTransparentHugePages");
+        }
+        return List.copyOf(options);
+    }
+
+    /** Whether the kernel offers transparent huge pages to a process that asks (madvise) or to all. */
+    final class HugePages {
+        /** {@code -Dpstr.replica.hugePages=false}: replicas on 4 KiB pages even where huge pages are offered. */
+        public static final String ENABLED_PROPERTY = "pstr.replica.hugePages";
+        static final Path SYSFS = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+
+        private HugePages() {
+        }
+
+        /** True when {@code enabled} (the sysfs file, e.g. "always [madvise] never") selects always or madvise. */
+        static boolean transparentAvailable(Path enabled) {
+            try {
+                String s = Files.readString(enabled);
+                return s.contains("[always]") || s.contains("[madvise]");
+            } catch (IOException | SecurityException e) {
+                return false;
+            }
+        }
+    }
 
     /** What a replica's start does, for the class-data archive ({@link ReplicaClassArchive}). */
     String TRAINING_MAIN = "io.pstr.flightctl.ReplicaTraining";
