@@ -12,6 +12,7 @@ import io.dronefleet.mavlink.minimal.MavModeFlag;
 import io.dronefleet.mavlink.minimal.MavState;
 import io.dronefleet.mavlink.minimal.MavType;
 import io.dronefleet.mavlink.util.EnumValue;
+import io.pstr.core.mavlink.ClientRequests;
 import io.pstr.core.mavlink.MavlinkCodec;
 import io.pstr.core.status.MissionPhase;
 import io.pstr.flightctl.task.FlightTask;
@@ -35,9 +36,6 @@ import java.util.Set;
  */
 final class WarmUp {
 
-    /** A ground station's ids, as QGroundControl's. */
-    static final int GCS_SYSTEM = 255;
-    static final int GCS_COMPONENT = 190;
     private static final int PX4_CUSTOM_MODE_OFFBOARD = 6 << 16;
     private static final int BASE_MODE_ARMED = 1 | 128;
 
@@ -125,12 +123,12 @@ final class WarmUp {
     static byte[] goTo(MavlinkCodec codec, int sequence) {
         return codec.encodeV2(MissionItemInt.builder().targetSystem(1).targetComponent(FlightTask.OWN_COMPONENT_ID)
                 .seq(0).frame(EnumValue.create(MavFrame.class, 1)).command(EnumValue.create(MavCmd.class, 16))
-                .current(2).autocontinue(1).x(50_000).y(50_000).z(-8f).build(), GCS_SYSTEM, GCS_COMPONENT, sequence & 0xFF);
+                .current(2).autocontinue(1).x(50_000).y(50_000).z(-8f).build(), ClientRequests.GCS_SYSTEM_ID, ClientRequests.GCS_COMPONENT_ID, sequence & 0xFF);
     }
 
     private static byte[] command(MavlinkCodec codec, int command, float param1, float param2, int sequence) {
         return codec.encodeV2(CommandLong.builder().targetSystem(1).targetComponent(FlightTask.OWN_COMPONENT_ID)
                 .command(EnumValue.create(MavCmd.class, command)).param1(param1).param2(param2).build(),
-                GCS_SYSTEM, GCS_COMPONENT, sequence & 0xFF);
+                ClientRequests.GCS_SYSTEM_ID, ClientRequests.GCS_COMPONENT_ID, sequence & 0xFF);
     }
 }

@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
 public final class GroundStationClient implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GroundStationClient.class);
-    public static final int SYSTEM_ID = 255;
-    public static final int COMPONENT_ID = 190;
+    public static final int SYSTEM_ID = ClientRequests.GCS_SYSTEM_ID;
+    public static final int COMPONENT_ID = ClientRequests.GCS_COMPONENT_ID;
 
     /** An acknowledgement for this ground station (acks for others, e.g. the board's, count as telemetry) received, with {@link System#nanoTime()} at arrival. */
     public record Ack(Object payload, long receivedNs) {

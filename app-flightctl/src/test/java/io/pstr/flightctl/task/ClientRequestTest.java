@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 class ClientRequestTest {
 
     private static final int PERIOD_MS = 20;
-    private static final int GCS_SYSTEM = 255;
-    private static final int GCS_COMPONENT = 190;
+    private static final int GCS_SYSTEM = ClientRequests.GCS_SYSTEM_ID;
+    private static final int GCS_COMPONENT = ClientRequests.GCS_COMPONENT_ID;
 
     private final MavlinkCodec codec = new MavlinkCodec();
 

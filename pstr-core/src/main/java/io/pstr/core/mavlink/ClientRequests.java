@@ -31,6 +31,9 @@ public final class ClientRequests {
     public static final int BOARD_COMPONENT_ID = 1;
     /** MAV_COMP_ID_ONBOARD_COMPUTER: the flight task's own component id. */
     public static final int TASK_COMPONENT_ID = 191;
+    /** A ground station's ids as QGroundControl's (MAV_COMP_ID_MISSIONPLANNER): the project's own ground-station clients. */
+    public static final int GCS_SYSTEM_ID = 255;
+    public static final int GCS_COMPONENT_ID = 190;
 
     /** MAV_CMD_NAV_LAND, DO_SET_MODE, DO_CHANGE_SPEED, DO_PAUSE_CONTINUE: what the task does for a ground station. */
     private static final int[] TASK_COMMANDS = {21, 176, 178, 193};
