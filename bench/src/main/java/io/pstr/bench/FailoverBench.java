@@ -5,6 +5,7 @@ import io.pstr.core.status.ReplicaStatus;
 import io.pstr.manager.FailbackPolicy;
 import io.pstr.manager.FailoverConfig;
 import io.pstr.manager.HostManager;
+import io.pstr.manager.sandbox.ReplicaCommand;
 import io.pstr.manager.sandbox.Sandboxes;
 import io.pstr.manager.cli.Classpaths;
 import io.pstr.manager.cli.ManagerOptions;
@@ -322,7 +323,8 @@ public final class FailoverBench implements Callable<Integer> {
             ctx.relaunchDelayMs = relaunchDelayMs; // checked by conclude()
         }
         ctx.conclude();
-        conditions = "replicas in " + ctx.launcher.kind() + " sandboxes; replacement launched " + ctx.relaunchDelayMs
+        conditions = "replicas in " + ctx.launcher.kind() + " sandboxes, their JVMs on "
+                + (ReplicaCommand.onHugePages() ? "transparent huge pages" : "4 KiB pages") + "; replacement launched " + ctx.relaunchDelayMs
                 + " ms after a failover; non-revertive";
         return ctx;
     }

@@ -35,6 +35,11 @@ public interface ReplicaCommand {
         return List.copyOf(options);
     }
 
+    /** Whether replica JVMs run on transparent huge pages here (said beside benchmark figures). */
+    static boolean onHugePages() {
+        return JVM_OPTIONS.contains("-XX:+UseTransparentHugePages");
+    }
+
     /** Whether the kernel offers transparent huge pages to a process that asks (madvise) or to all. */
     final class HugePages {
         /** {@code -Dpstr.replica.hugePages=false}: replicas on 4 KiB pages even where huge pages are offered. */

@@ -28,6 +28,7 @@ class ReplicaCommandTest {
         assertTrue(ReplicaCommand.jvmOptions(true).contains("-XX:+UseTransparentHugePages"));
         assertFalse(ReplicaCommand.jvmOptions(false).contains("-XX:+UseTransparentHugePages"));
         assertEquals(ReplicaCommand.jvmOptions(false), ReplicaCommand.jvmOptions(true).subList(0, ReplicaCommand.jvmOptions(false).size()));
+        assertEquals(ReplicaCommand.JVM_OPTIONS.contains("-XX:+UseTransparentHugePages"), ReplicaCommand.onHugePages());
     }
 
     private Path write(String content) throws IOException {
