@@ -14,6 +14,9 @@ public interface ReplicaCommand {
 
     List<String> command(Slot slot, int incarnation, ReplicaFiles files);
 
+    /** The option that puts a replica JVM's heap and code cache on transparent huge pages. */
+    String HUGE_PAGES_OPTION = "-XX:+UseTransparentHugePages";
+
     /** Every replica JVM's options (a small footprint), the class-data archive's training JVM's too. */
     List<String> JVM_OPTIONS = jvmOptions(Boolean.parseBoolean(System.getProperty(HugePages.ENABLED_PROPERTY, "true"))
             && HugePages.transparentAvailable(HugePages.SYSFS));
@@ -30,14 +33,14 @@ public interface ReplicaCommand {
                 "-XX:+UseSerialGC", "-Xms32m", "-Xmx96m", "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1", "-Xss512k",
                 "-XX:+PerfDisableSharedMem"));
         if (hugePages) {
-            options.add("-XX:+UseTransparentHugePages");
+            options.add(HUGE_PAGES_OPTION);
         }
         return List.copyOf(options);
     }
 
     /** Whether replica JVMs run on transparent huge pages here (said beside benchmark figures). */
     static boolean onHugePages() {
-        return JVM_OPTIONS.contains("-XX:+UseTransparentHugePages");
+        return JVM_OPTIONS.contains(HUGE_PAGES_OPTION);
     }
 
     /** Whether the kernel offers transparent huge pages to a process that asks (madvise) or to all. */
