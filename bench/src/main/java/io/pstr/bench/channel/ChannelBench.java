@@ -21,21 +21,25 @@ import picocli.CommandLine.Option;
 /**
  * {@code pstr bench channel}: the paper's Fig. 7, measured honestly — one-way latency (round trip / 2) between
  * two JVM processes over the direct channel (normal and fast path), UDP, TCP and a Unix domain socket,
- * back to back and paced at one message per millisecond, plus the CPU an idle channel costs.
+ * back to back and paced at one message per millisecond, plus the CPU an idle channel costs. Back to back, a
+ * bare shared-memory ping-pong in the same run gives the floor the channel is judged against.
  */
 @Command(name = "channel", mixinStandardHelpOptions = true,
         description = {"One-way latency (ping-pong round trip / 2) between two JVM processes for 32, 64, 1024 and 4096-byte "
                 + "messages over the direct channel (normal and fast path), UDP loopback, TCP loopback and a Unix domain "
-                + "socket: back to back, and paced at one message per ms with the receivers asleep between messages "
-                + "(the transports taking turns in rounds, so that each sees the same machine). "
+                + "socket, beside a bare shared-memory ping-pong (shm-raw: the machine's floor): back to back, and paced "
+                + "at one message per ms with the receivers asleep between messages "
+                + "(both patterns with the transports taking turns in rounds, so that each sees the same machine). "
                 + "Also measures the CPU an idle channel receiver costs. Writes channel.csv, channel-idle.csv and PNG "
                 + "charts with the machine beside them."})
 public final class ChannelBench implements Callable<Integer> {
 
     static final List<String> HEADER = List.of("transport", "sizeBytes", "samples", "p50Us", "p99Us", "p999Us", "maxUs");
     static final int[] SIZES = {32, 64, 1024, 4096};
-    /** Paced measurements take turns in this many rounds (fewer when there are under 50 samples a round). */
-    static final int PACED_ROUNDS = 10;
+    /** The transports take turns in this many rounds (fewer when there are under 50 samples a round). */
+    static final int ROUNDS = 10;
+    /** The baseline row: a bare shared-memory ping-pong, back to back only (see {@link PingPong.Raw}). */
+    static final String RAW = "shm-raw";
 
     @Option(names = "--quick", description = "Fewer samples: the whole run takes under a minute.")
     boolean quick;
@@ -78,25 +82,24 @@ public final class ChannelBench implements Callable<Integer> {
              PingPong.Channel fast = new PingPong.Channel(work.resolve("fast"), true);
              PingPong udp = new PingPong.Udp();
              PingPong tcp = new PingPong.Stream(false, work);
-             PingPong uds = new PingPong.Stream(true, work)) {
+             PingPong uds = new PingPong.Stream(true, work);
+             PingPong raw = new PingPong.Raw(work)) {
             Map<String, PingPong> transports = new LinkedHashMap<>();
             transports.put("channel", normal);
             transports.put("channel-fast", fast);
             transports.put("udp", udp);
             transports.put("tcp", tcp);
             transports.put("uds", uds);
-            Map<String, Histogram[]> backToBack = new LinkedHashMap<>();
-            for (var t : transports.entrySet()) {
-                System.out.println("back to back: " + t.getKey());
-                backToBack.put(t.getKey(), backToBack(t.getValue(), n));
-            }
+            Map<String, PingPong> withBaseline = new LinkedHashMap<>(transports);
+            withBaseline.put(RAW, raw);
+            Map<String, Histogram[]> backToBack = inTurns(withBaseline, n, SIZES, false, Math.max(1_000, n / 5));
             if (fast.channel().counters().fastPath() == 0) {
                 throw new IllegalStateException("the fast-path run never took the fast path");
             }
-            Map<String, Histogram[]> pacedRuns = paced(transports, np, pacedSizes);
+            Map<String, Histogram[]> pacedRuns = inTurns(transports, np, pacedSizes, true, 100);
             System.out.printf("%n%-20s %6s %8s %9s %9s %9s %9s%n", "transport", "bytes", "samples", "p50 µs", "p99 µs", "p99.9 µs",
                     "max µs");
-            for (String name : transports.keySet()) {
+            for (String name : withBaseline.keySet()) {
                 report(name, backToBack.get(name), pacedRuns.get(name), pacedSizes);
             }
             idle = normal.idle(idleFor);
@@ -127,41 +130,35 @@ public final class ChannelBench implements Callable<Integer> {
         return 0;
     }
 
-    /** Back to back, one transport after the other: each size warmed up, then measured. */
-    private static Histogram[] backToBack(PingPong pp, int n) throws IOException {
-        Histogram[] h = new Histogram[SIZES.length];
-        for (int i = 0; i < SIZES.length; i++) {
-            measure(pp, SIZES[i], false, Math.max(1_000, n / 5), newHistogram());
-            h[i] = measure(pp, SIZES[i], false, n, newHistogram());
-        }
-        return h;
-    }
-
     /**
-     * Paced, the transports take turns: {@link #PACED_ROUNDS} rounds, each giving every transport and size a
-     * share of the samples, the transports in a different order each round. The wake-up of a sleeping receiver
-     * depends on what the machine does that second more than on anything else, so a transport measured in a
-     * block of its own would be judged by its slot in time; taking turns, every transport sees the same machine.
+     * Both patterns take turns: {@link #ROUNDS} rounds, each giving every transport and size a share of the
+     * samples, the transports in a different order each round. What the machine does that second (where the
+     * hypervisor runs the two virtual CPUs, whether a sleeping one must be woken) moves these figures more than
+     * anything in a transport, so a transport measured in a block of its own would be judged by its slot in
+     * time; taking turns, every transport sees the same machine. Each transport and size is warmed up first.
      */
-    private static Map<String, Histogram[]> paced(Map<String, PingPong> transports, int np, int[] sizes) throws IOException {
+    private static Map<String, Histogram[]> inTurns(Map<String, PingPong> transports, int samples, int[] sizes,
+            boolean isPaced, int warmUp) throws IOException {
+        String pattern = isPaced ? "paced" : "back to back";
         Map<String, Histogram[]> h = new LinkedHashMap<>();
         List<String> names = new ArrayList<>(transports.keySet());
         for (String name : names) {
+            System.out.printf("%s: warming up %s%n", pattern, name);
             Histogram[] perSize = new Histogram[sizes.length];
             for (int i = 0; i < sizes.length; i++) {
-                measure(transports.get(name), sizes[i], true, 100, newHistogram());
+                measure(transports.get(name), sizes[i], isPaced, warmUp, newHistogram());
                 perSize[i] = newHistogram();
             }
             h.put(name, perSize);
         }
-        int rounds = Math.min(PACED_ROUNDS, np / 50);
+        int rounds = Math.max(1, Math.min(ROUNDS, samples / 50));
         for (int r = 0; r < rounds; r++) {
-            System.out.printf("paced, all transports taking turns: round %d of %d%n", r + 1, rounds);
-            int share = np / rounds + (r < np % rounds ? 1 : 0);
+            System.out.printf("%s, all transports taking turns: round %d of %d%n", pattern, r + 1, rounds);
+            int share = samples / rounds + (r < samples % rounds ? 1 : 0);
             for (int i = 0; i < sizes.length; i++) {
                 for (int k = 0; k < names.size(); k++) {
                     String name = names.get((k + r) % names.size());
-                    measure(transports.get(name), sizes[i], true, share, h.get(name)[i]);
+                    measure(transports.get(name), sizes[i], isPaced, share, h.get(name)[i]);
                 }
             }
         }
@@ -176,7 +173,7 @@ public final class ChannelBench implements Callable<Integer> {
             p50.computeIfAbsent(name, k -> new LinkedHashMap<>()).put(size, us(h.getValueAtPercentile(50)));
             p99.computeIfAbsent(name, k -> new LinkedHashMap<>()).put(size, us(h.getValueAtPercentile(99)));
         }
-        for (int i = 0; i < pacedSizes.length; i++) {
+        for (int i = 0; pacedRuns != null && i < pacedSizes.length; i++) {
             Histogram h = pacedRuns[i];
             String size = Integer.toString(pacedSizes[i]);
             row(name + "-paced", pacedSizes[i], h);

@@ -6,6 +6,7 @@ import io.pstr.core.channel.DeadlineKind;
 import io.pstr.core.channel.PacketHandler;
 import io.pstr.core.channel.SendResult;
 import io.pstr.core.channel.ShmChannel;
+import io.pstr.core.shm.SharedFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -156,6 +157,57 @@ abstract class PingPong implements AutoCloseable {
             super.close();
             ch.close();
             registry.close();
+        }
+    }
+
+    /**
+     * The floor under any shared-memory transport: the message is copied into a mapped file and a sequence
+     * number published, the peer spins for it, copies the message to its reply area and publishes the number
+     * back. No queue, no header, no phases, no doorbell: what two processes on this machine's two CPUs take to
+     * pass a message of this size, measured in the same run as the channel. Back to back only (both ends spin;
+     * paced, there is no wake-up to measure).
+     */
+    static final class Raw extends PingPong {
+        private final Path file;
+        private final UnsafeBuffer shared;
+        private final UnsafeBuffer message = new UnsafeBuffer(new byte[Wire.RAW_MAX_PAYLOAD]);
+        private long seq;
+
+        Raw(Path dir) throws IOException {
+            file = dir.resolve("raw-pingpong");
+            shared = new UnsafeBuffer(SharedFiles.createMapped(file, Wire.RAW_FILE_BYTES));
+            startPeer(List.of("raw", file.toString()));
+        }
+
+        @Override
+        long roundTripNs(int size, boolean paced) {
+            if (paced || size > Wire.RAW_MAX_PAYLOAD) {
+                throw new IllegalArgumentException("the raw baseline runs back to back with at most "
+                        + Wire.RAW_MAX_PAYLOAD + " bytes");
+            }
+            long n = ++seq;
+            long start = System.nanoTime();
+            shared.putBytes(Wire.RAW_PING_DATA, message, 0, size);
+            shared.putInt(Wire.RAW_PING_SIZE, size);
+            shared.putLongRelease(Wire.RAW_PING_SEQ, n);
+            while (shared.getLongVolatile(Wire.RAW_PONG_SEQ) != n) {
+                Thread.onSpinWait();
+                if (System.nanoTime() - start > TimeUnit.SECONDS.toNanos(10)) {
+                    throw new IllegalStateException("no reply from the raw ping-pong peer in 10 s");
+                }
+            }
+            return System.nanoTime() - start;
+        }
+
+        @Override
+        protected void stop() {
+            shared.putLongRelease(Wire.RAW_PING_SEQ, Wire.RAW_STOP);
+        }
+
+        @Override
+        public void close() throws IOException {
+            super.close();
+            java.nio.file.Files.deleteIfExists(file);
         }
     }
 

@@ -7,6 +7,7 @@ import io.pstr.core.channel.Packet;
 import io.pstr.core.channel.PacketHandler;
 import io.pstr.core.channel.SendResult;
 import io.pstr.core.channel.ShmChannel;
+import io.pstr.core.shm.SharedFiles;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -21,6 +22,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -30,6 +32,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   PingPongPeer channel DIR SELF PEER
  *   PingPongPeer udp | tcp
  *   PingPongPeer uds SOCKET-PATH
+ *   PingPongPeer raw FILE
  * </pre>
  */
 public final class PingPongPeer {
@@ -43,6 +46,7 @@ public final class PingPongPeer {
             case "udp" -> udp();
             case "tcp" -> stream(new InetSocketAddress("127.0.0.1", 0), StandardProtocolFamily.INET);
             case "uds" -> stream(UnixDomainSocketAddress.of(args[1]), StandardProtocolFamily.UNIX);
+            case "raw" -> raw(Path.of(args[1]));
             default -> throw new IllegalArgumentException("unknown transport " + args[0]);
         }
     }
@@ -94,6 +98,36 @@ public final class PingPongPeer {
         }
         if (!r.sent()) {
             throw new IllegalStateException("echo refused: " + r);
+        }
+    }
+
+    /**
+     * The raw baseline's far end: spins for the next sequence number, copies the message to the reply area and
+     * publishes the number back. After 5 ms without a ping (another transport's turn) it looks once a millisecond
+     * instead, so that it does not hold a CPU against the others; the first ping of its next turn waits for that look.
+     */
+    private static void raw(Path file) {
+        UnsafeBuffer shared = new UnsafeBuffer(SharedFiles.mapExisting(file));
+        System.out.println("READY");
+        System.out.flush();
+        long seen = shared.getLongVolatile(Wire.RAW_PING_SEQ);
+        long lastPingNs = System.nanoTime();
+        while (true) {
+            long seq = shared.getLongVolatile(Wire.RAW_PING_SEQ);
+            if (seq == Wire.RAW_STOP) {
+                return;
+            }
+            if (seq != seen) {
+                seen = seq;
+                int size = shared.getInt(Wire.RAW_PING_SIZE);
+                shared.putBytes(Wire.RAW_PONG_DATA, shared, Wire.RAW_PING_DATA, size);
+                shared.putLongRelease(Wire.RAW_PONG_SEQ, seq);
+                lastPingNs = System.nanoTime();
+            } else if (System.nanoTime() - lastPingNs < TimeUnit.MILLISECONDS.toNanos(5)) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
         }
     }
 

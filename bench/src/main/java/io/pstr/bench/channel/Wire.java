@@ -18,4 +18,15 @@ final class Wire {
     /** Socket framing: a 4-byte length, then the payload. */
     static final int LENGTH_BYTES = 4;
     static final int MAX_PAYLOAD = 64 * 1024;
+
+    /** The raw baseline's file: the ping's sequence and size, the pong's sequence, each on its own cache lines, then the two messages. */
+    static final int RAW_PING_SEQ = 0;
+    static final int RAW_PING_SIZE = 8;
+    static final int RAW_PONG_SEQ = 128;
+    static final int RAW_PING_DATA = 256;
+    static final int RAW_MAX_PAYLOAD = 4096;
+    static final int RAW_PONG_DATA = RAW_PING_DATA + RAW_MAX_PAYLOAD + 128;
+    static final int RAW_FILE_BYTES = RAW_PONG_DATA + RAW_MAX_PAYLOAD;
+    /** Written as the ping's sequence: the raw peer exits. */
+    static final long RAW_STOP = -1;
 }

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * A small run of {@code pstr bench channel} (five peer JVMs, the paced samples taken in turns): every transport
- * and size has its rows, and the charts and the idle figure are written. Speed is not judged here.
+ * A small run of {@code pstr bench channel} (six peer JVMs, the samples taken in turns): every transport
+ * and size has its rows, the bare shared-memory baseline its back-to-back ones, and the charts and the idle figure are written. Speed is not judged here.
  */
 @Timeout(180)
 class ChannelBenchTest {
@@ -38,6 +38,10 @@ class ChannelBenchTest {
             }
             // --quick paces the 64-byte messages only
             expected.add(t + "-paced,64,100");
+        }
+        // the baseline runs back to back only
+        for (int size : ChannelBench.SIZES) {
+            expected.add(ChannelBench.RAW + "," + size + ",1000");
         }
         List<String> seen = new ArrayList<>();
         for (String line : csv.subList(1, csv.size())) {

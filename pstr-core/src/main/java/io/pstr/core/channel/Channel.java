@@ -116,12 +116,13 @@ public abstract class Channel implements AutoCloseable {
         }
         route.ingestReports(this);
         DelayDatabase db = route.delays;
-        boolean late = db.size() > 0 && requestedTransmissionTimeNs < db.minDelayNs();
+        // MIN_delay ≤ AVG_delay: a packet not asking for less than the average cannot be late by the minimum.
+        boolean fast = db.size() > 0 && requestedTransmissionTimeNs < db.avgDelayNs();
+        boolean late = fast && requestedTransmissionTimeNs < db.minDelayNs();
         if (late && deadlineKind == DeadlineKind.HARD) {
             increment(REFUSED);
             return SendResult.REFUSED_DEADLINE;
         }
-        boolean fast = db.size() > 0 && requestedTransmissionTimeNs < db.avgDelayNs();
         int flags = (fast ? Packet.FLAG_FAST : 0) | (deadlineKind == DeadlineKind.HARD ? Packet.FLAG_HARD : 0);
         int offered = route.offer(fast, type, flags, self, requestedTransmissionTimeNs, genNs, payload, offset, length,
                 clock);

@@ -12,7 +12,9 @@ package io.pstr.core.channel;
  * biased by one sample in N.) MIN_delay is what a packet can hope for on the fast path (pool buffer: MIN(G);
  * front of the queue and immediate wake-up: MIN(T)); AVG_delay is what the normal path gives.
  * <p>
- * Not thread-safe: one sender thread. Recording and estimating do not allocate.
+ * Not thread-safe: one sender thread. Recording and estimating do not allocate, and the window is scanned for
+ * its minima only when one of them leaves it: a sender that asks for MIN_delay before every packet pays a
+ * comparison, not a pass over the window.
  */
 public final class DelayDatabase {
 
@@ -52,6 +54,10 @@ public final class DelayDatabase {
             sumQ -= q[next];
             sumP -= p[next];
             sumT -= t[next];
+            // A minimum that leaves the window is looked for again; any other stays the minimum.
+            if (g[next] == minG || t[next] == minT) {
+                minsValid = false;
+            }
         } else {
             size++;
         }
@@ -64,7 +70,10 @@ public final class DelayDatabase {
         sumP += pNs;
         sumT += tNs;
         next = next + 1 == g.length ? 0 : next + 1;
-        minsValid = false;
+        if (minsValid) {
+            minG = Math.min(minG, gNs);
+            minT = Math.min(minT, tNs);
+        }
     }
 
     /** Samples in the window (N). */

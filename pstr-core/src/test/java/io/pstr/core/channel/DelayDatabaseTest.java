@@ -44,6 +44,38 @@ class DelayDatabaseTest {
     }
 
     @Test
+    void shouldKeepItsMinimaRightAsTheyLeaveTheWindowAndAsNewOnesArrive() {
+        // Asked after every record (as a sender asks before every packet), against the formula over the window
+        // recomputed from scratch; small values so that minima repeat and leave the window often.
+        java.util.Random random = new java.util.Random(7);
+        int window = 5;
+        DelayDatabase db = new DelayDatabase(window);
+        java.util.ArrayDeque<long[]> kept = new java.util.ArrayDeque<>();
+        for (int i = 0; i < 2_000; i++) {
+            long[] s = {random.nextInt(6), random.nextInt(6), random.nextInt(6), random.nextInt(6)};
+            db.record(s[0], s[1], s[2], s[3]);
+            kept.addLast(s);
+            if (kept.size() > window) {
+                kept.removeFirst();
+            }
+            long minG = kept.stream().mapToLong(x -> x[0]).min().orElseThrow();
+            long minT = kept.stream().mapToLong(x -> x[3]).min().orElseThrow();
+            long sumQP = kept.stream().mapToLong(x -> x[1] + x[2]).sum();
+            long sumAll = kept.stream().mapToLong(x -> x[0] + x[1] + x[2] + x[3]).sum();
+            assertEquals((kept.size() * (minG + minT) + sumQP) / kept.size(), db.minDelayNs(), "MIN_delay after record " + i);
+            assertEquals(sumAll / kept.size(), db.avgDelayNs(), "AVG_delay after record " + i);
+            if (i % 3 == 0) {
+                // and when not asked every time: records pile up between two questions
+                db.record(s[0], s[1], s[2], s[3]);
+                kept.addLast(s);
+                if (kept.size() > window) {
+                    kept.removeFirst();
+                }
+            }
+        }
+    }
+
+    @Test
     void shouldRefuseNegativePhasesAndBadWindows() {
         DelayDatabase db = new DelayDatabase(4);
         assertThrows(IllegalArgumentException.class, () -> db.record(-1, 0, 0, 0));
