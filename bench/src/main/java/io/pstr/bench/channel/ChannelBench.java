@@ -38,8 +38,6 @@ public final class ChannelBench implements Callable<Integer> {
     static final int[] SIZES = {32, 64, 1024, 4096};
     /** The transports take turns in this many rounds (fewer when there are under 50 samples a round). */
     static final int ROUNDS = 10;
-    /** Unrecorded back-to-back round trips at the start of each turn. */
-    static final int TURN_WARM_UP = 500;
     /** The baseline row: a bare shared-memory ping-pong, back to back only (see {@link PingPong.Raw}). */
     static final String RAW = "shm-raw";
 
@@ -138,7 +136,7 @@ public final class ChannelBench implements Callable<Integer> {
      * hypervisor runs the two virtual CPUs, whether a sleeping one must be woken) moves these figures more than
      * anything in a transport, so a transport measured in a block of its own would be judged by its slot in
      * time; taking turns, every transport sees the same machine. Each transport and size is warmed up first, and
-     * back to back each turn begins with a few unrecorded round trips.
+     * back to back each turn begins with unrecorded round trips for twice the time a spinning peer spins on.
      */
     private static Map<String, Histogram[]> inTurns(Map<String, PingPong> transports, int samples, int[] sizes,
             boolean isPaced, int warmUp) throws IOException {
@@ -163,16 +161,26 @@ public final class ChannelBench implements Callable<Integer> {
                 for (int k = 0; k < names.size(); k++) {
                     String name = names.get((k + r) % names.size());
                     if (!isPaced) {
-                        // Back to back measures a transport in its stride: the first round trips of a turn
-                        // fetch back what the other transports' turns evicted (caches, TLB, a peer that slept).
-                        measure(transports.get(name), sizes[i], false, Math.min(TURN_WARM_UP, share), scratch);
-                        scratch.reset();
+                        // Back to back measures a transport in its stride. The turn before may have been a
+                        // spinning transport's, whose peer spins on for Wire.SPIN_NS after its last message and
+                        // holds one of the CPUs; and the first round trips fetch back what other turns evicted.
+                        warmUp(transports.get(name), sizes[i], 2 * Wire.SPIN_NS, scratch);
                     }
                     measure(transports.get(name), sizes[i], isPaced, share, h.get(name)[i]);
                 }
             }
         }
         return h;
+    }
+
+    /** Unrecorded back-to-back round trips for {@code ns} after the first (which may wait for a peer that slept). */
+    private static void warmUp(PingPong pp, int size, long ns, Histogram scratch) throws IOException {
+        measure(pp, size, false, 1, scratch);
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < ns) {
+            measure(pp, size, false, 100, scratch);
+        }
+        scratch.reset();
     }
 
     private void report(String name, Histogram[] backToBack, Histogram[] pacedRuns, int[] pacedSizes) {

@@ -108,7 +108,7 @@ abstract class PingPong implements AutoCloseable {
             int type = paced ? Wire.PACED : Wire.BACK_TO_BACK;
             long start = System.nanoTime();
             send(type, size);
-            while (ch.receive(onReply, 1, paced ? 0 : TimeUnit.MILLISECONDS.toNanos(5), TimeUnit.SECONDS.toNanos(1)) == 0) {
+            while (ch.receive(onReply, 1, paced ? 0 : Wire.SPIN_NS, TimeUnit.SECONDS.toNanos(1)) == 0) {
                 if (System.nanoTime() - start > TimeUnit.SECONDS.toNanos(10)) {
                     throw new IllegalStateException("no reply from the channel peer in 10 s");
                 }

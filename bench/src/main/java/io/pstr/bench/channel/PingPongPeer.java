@@ -85,7 +85,7 @@ public final class PingPongPeer {
                 };
             while (!stop[0]) {
                 // Back to back, the next ping comes within microseconds: spin for it. Paced or idle: sleep.
-                long spinNs = lastType[0] == Wire.BACK_TO_BACK ? TimeUnit.MILLISECONDS.toNanos(5) : 0;
+                long spinNs = lastType[0] == Wire.BACK_TO_BACK ? Wire.SPIN_NS : 0;
                 ch.receive(handler, 1, spinNs, TimeUnit.MILLISECONDS.toNanos(100));
             }
         }
@@ -103,8 +103,9 @@ public final class PingPongPeer {
 
     /**
      * The raw baseline's far end: spins for the next sequence number, copies the message to the reply area and
-     * publishes the number back. After 5 ms without a ping (another transport's turn) it looks once a millisecond
-     * instead, so that it does not hold a CPU against the others; the first ping of its next turn waits for that look.
+     * publishes the number back. After {@link Wire#SPIN_NS} without a ping (another transport's turn) it looks only
+     * every {@link Wire#RAW_IDLE_LOOK_NS} instead, so that it neither holds a CPU against the others nor wakes
+     * often during their turns; the first ping of its next turn waits for that look.
      */
     private static void raw(Path file) {
         UnsafeBuffer shared = new UnsafeBuffer(SharedFiles.mapExisting(file));
@@ -123,10 +124,10 @@ public final class PingPongPeer {
                 shared.putBytes(Wire.RAW_PONG_DATA, shared, Wire.RAW_PING_DATA, size);
                 shared.putLongRelease(Wire.RAW_PONG_SEQ, seq);
                 lastPingNs = System.nanoTime();
-            } else if (System.nanoTime() - lastPingNs < TimeUnit.MILLISECONDS.toNanos(5)) {
+            } else if (System.nanoTime() - lastPingNs < Wire.SPIN_NS) {
                 Thread.onSpinWait();
             } else {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                LockSupport.parkNanos(Wire.RAW_IDLE_LOOK_NS);
             }
         }
     }

@@ -15,6 +15,12 @@ final class Wire {
     static final int IDLE_END = 4;
     static final int STOP = 5;
 
+    /**
+     * Back to back, a spinning end (the channel's and the raw baseline's) spins this long for the next message
+     * before it sleeps: so after its turn a peer still holds a CPU for this long.
+     */
+    static final long SPIN_NS = 5_000_000;
+
     /** Socket framing: a 4-byte length, then the payload. */
     static final int LENGTH_BYTES = 4;
     static final int MAX_PAYLOAD = 64 * 1024;
@@ -27,6 +33,8 @@ final class Wire {
     static final int RAW_MAX_PAYLOAD = 4096;
     static final int RAW_PONG_DATA = RAW_PING_DATA + RAW_MAX_PAYLOAD + 128;
     static final int RAW_FILE_BYTES = RAW_PONG_DATA + RAW_MAX_PAYLOAD;
+    /** How often an idle raw peer looks for the next ping, between its turns. */
+    static final long RAW_IDLE_LOOK_NS = 20_000_000;
     /** Written as the ping's sequence: the raw peer exits. */
     static final long RAW_STOP = -1;
 }
