@@ -25,7 +25,10 @@ final class Wire {
     static final int LENGTH_BYTES = 4;
     static final int MAX_PAYLOAD = 64 * 1024;
 
-    /** The raw baseline's file: the ping's sequence and size, the pong's sequence, each on its own cache lines, then the two messages. */
+    /**
+     * The raw baseline's file: the ping's sequence and size, the pong's sequence, each on cache lines of their own,
+     * then the two messages.
+     */
     static final int RAW_PING_SEQ = 0;
     static final int RAW_PING_SIZE = 8;
     static final int RAW_PONG_SEQ = 128;

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * A small run of {@code pstr bench channel} (six peer JVMs, the samples taken in turns): every transport
- * and size has its rows, the bare shared-memory baseline its back-to-back ones, and the charts and the idle figure are written. Speed is not judged here.
+ * A small run of {@code pstr bench channel} (six peer JVMs, the samples taken in turns): every transport and
+ * size has its rows, the bare shared-memory baseline its back-to-back ones, and the charts and the idle figure are
+ * written. Speed is not judged here.
  */
 @Timeout(180)
 class ChannelBenchTest {
