@@ -78,6 +78,8 @@ public final class ChannelBench implements Callable<Integer> {
         String loadBefore = loadAverage();
         System.out.println("load average (1, 5, 15 min) at start: " + loadBefore);
         long[] idle;
+        Map<String, Histogram[]> backToBack;
+        Map<String, Histogram[]> pacedRuns;
         try (PingPong.Channel normal = new PingPong.Channel(work.resolve("normal"), false);
              PingPong.Channel fast = new PingPong.Channel(work.resolve("fast"), true);
              PingPong udp = new PingPong.Udp();
@@ -92,11 +94,11 @@ public final class ChannelBench implements Callable<Integer> {
             transports.put("uds", uds);
             Map<String, PingPong> withBaseline = new LinkedHashMap<>(transports);
             withBaseline.put(RAW, raw);
-            Map<String, Histogram[]> backToBack = inTurns(withBaseline, n, SIZES, false, Math.max(1_000, n / 5));
+            backToBack = inTurns(withBaseline, n, SIZES, false, Math.max(1_000, n / 5));
             if (fast.channel().counters().fastPath() == 0) {
                 throw new IllegalStateException("the fast-path run never took the fast path");
             }
-            Map<String, Histogram[]> pacedRuns = inTurns(transports, np, pacedSizes, true, 100);
+            pacedRuns = inTurns(transports, np, pacedSizes, true, 100);
             System.out.printf("%n%-20s %6s %8s %9s %9s %9s %9s%n", "transport", "bytes", "samples", "p50 µs", "p99 µs", "p99.9 µs",
                     "max µs");
             for (String name : withBaseline.keySet()) {
@@ -121,6 +123,8 @@ public final class ChannelBench implements Callable<Integer> {
                 threadPct, processPct)));
         System.out.printf(Locale.ROOT, "idle channel receiver: %.3f %% of a core (receiving thread), %.3f %% for its whole JVM, over %.1f s%n",
                 threadPct, processPct, idle[2] / 1e9);
+        System.out.println();
+        goals(backToBack, pacedRuns, pacedSizes, threadPct).forEach(System.out::println);
         figures.barChart("channel", "One-way latency p50, back to back (log scale)", "message bytes", "µs", p50, true);
         figures.barChart("channel-p99", "One-way latency p99, back to back (log scale)", "message bytes", "µs", p99, true);
         figures.barChart("channel-paced", "One-way latency, paced 1 msg/ms, receivers asleep (p50 and p99)", "message bytes",
@@ -198,6 +202,89 @@ public final class ChannelBench implements Callable<Integer> {
             paced.computeIfAbsent(name + " p50", k -> new LinkedHashMap<>()).put(size, us(h.getValueAtPercentile(50)));
             paced.computeIfAbsent(name + " p99", k -> new LinkedHashMap<>()).put(size, us(h.getValueAtPercentile(99)));
         }
+    }
+
+    /** The two paths of the channel, judged alike. */
+    private static final List<String> CHANNEL_ROWS = List.of("channel", "channel-fast");
+    private static final List<String> SOCKET_ROWS = List.of("udp", "tcp", "uds");
+
+    /**
+     * The issue's goals, judged on this run's figures: back to back, the channel (both paths) at least 10× below
+     * UDP at p50 and p99 at every size, and at 64 bytes p50 ≤ 0.5 µs and p99 ≤ 1 µs; paced, the channel's p50
+     * and p99 no higher than each socket's at every paced size; an idle receiver under 1 % of a core. One line
+     * each, with the figures that decide it.
+     */
+    static List<String> goals(Map<String, Histogram[]> backToBack, Map<String, Histogram[]> paced, int[] pacedSizes,
+            double idlePercentOfCore) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder ratios = new StringBuilder();
+        boolean tenfold = true;
+        for (String ch : CHANNEL_ROWS) {
+            for (int p = 0; p < 2; p++) {
+                double percentile = p == 0 ? 50 : 99;
+                double lowest = Double.MAX_VALUE;
+                int at = 0;
+                for (int i = 0; i < SIZES.length; i++) {
+                    double ratio = (double) backToBack.get("udp")[i].getValueAtPercentile(percentile)
+                            / Math.max(1, backToBack.get(ch)[i].getValueAtPercentile(percentile));
+                    if (ratio < lowest) {
+                        lowest = ratio;
+                        at = SIZES[i];
+                    }
+                }
+                tenfold &= lowest >= 10;
+                ratios.append(String.format(Locale.ROOT, "%s%s p%.0f %.1fx at %d B", ratios.length() == 0 ? "" : ", ", ch,
+                        percentile, lowest, at));
+            }
+        }
+        lines.add(goal("back to back, the channel's p50 and p99 at least 10x below UDP's at every size", tenfold,
+                "lowest: " + ratios));
+        int i64 = indexOf(SIZES, 64);
+        boolean small = true;
+        StringBuilder at64 = new StringBuilder();
+        for (String ch : CHANNEL_ROWS) {
+            Histogram h = backToBack.get(ch)[i64];
+            small &= h.getValueAtPercentile(50) <= 500 && h.getValueAtPercentile(99) <= 1_000;
+            at64.append(String.format(Locale.ROOT, "%s p50 %.3f / p99 %.3f us, ", ch, us(h.getValueAtPercentile(50)),
+                    us(h.getValueAtPercentile(99))));
+        }
+        Histogram floor = backToBack.get(RAW)[i64];
+        at64.append(String.format(Locale.ROOT, "the floor (%s) %.3f / %.3f us", RAW, us(floor.getValueAtPercentile(50)),
+                us(floor.getValueAtPercentile(99))));
+        lines.add(goal("back to back at 64 bytes, the channel's p50 <= 0.5 us and p99 <= 1 us", small, at64.toString()));
+        List<String> above = new ArrayList<>();
+        for (String ch : CHANNEL_ROWS) {
+            for (String sock : SOCKET_ROWS) {
+                for (int i = 0; i < pacedSizes.length; i++) {
+                    for (double percentile : new double[] {50, 99}) {
+                        long c = paced.get(ch)[i].getValueAtPercentile(percentile);
+                        long o = paced.get(sock)[i].getValueAtPercentile(percentile);
+                        if (c > o) {
+                            above.add(String.format(Locale.ROOT, "%s p%.0f %.1f > %s %.1f us at %d B", ch, percentile, us(c),
+                                    sock, us(o), pacedSizes[i]));
+                        }
+                    }
+                }
+            }
+        }
+        lines.add(goal("paced, the channel's p50 and p99 no higher than UDP's, TCP's and the Unix socket's at every size",
+                above.isEmpty(), above.isEmpty() ? "none above" : above.size() + " above: " + String.join("; ", above)));
+        lines.add(goal("an idle channel receiver under 1 % of a core", idlePercentOfCore < 1,
+                String.format(Locale.ROOT, "%.3f %%", idlePercentOfCore)));
+        return lines;
+    }
+
+    private static String goal(String what, boolean reached, String figures) {
+        return "goal: " + what + ": " + (reached ? "REACHED" : "NOT reached") + " (" + figures + ")";
+    }
+
+    private static int indexOf(int[] values, int value) {
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] == value) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException(value + " is not among the sizes");
     }
 
     private static Histogram newHistogram() {

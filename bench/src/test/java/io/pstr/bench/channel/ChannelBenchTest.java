@@ -7,7 +7,10 @@ import io.pstr.bench.BenchMain;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,5 +64,49 @@ class ChannelBenchTest {
         List<String> idle = Files.readAllLines(dir.resolve("channel-idle.csv"));
         assertTrue(idle.get(1).startsWith("channel-idle-receiver,"), idle.toString());
         assertTrue(Files.readString(dir.resolve("channel.load.txt")).contains("paced samples 100"));
+    }
+
+    @Test
+    void shouldJudgeTheGoalsFromTheFigures() {
+        Map<String, Histogram[]> backToBack = new LinkedHashMap<>();
+        for (String t : List.of("channel", "channel-fast")) {
+            backToBack.put(t, flat(400, ChannelBench.SIZES.length));
+        }
+        for (String t : List.of("udp", "tcp", "uds")) {
+            backToBack.put(t, flat(12_000, ChannelBench.SIZES.length));
+        }
+        backToBack.put(ChannelBench.RAW, flat(100, ChannelBench.SIZES.length));
+        Map<String, Histogram[]> paced = new LinkedHashMap<>();
+        paced.put("channel", flat(15_000, 1));
+        paced.put("channel-fast", flat(15_000, 1));
+        paced.put("udp", flat(20_000, 1));
+        paced.put("tcp", flat(23_000, 1));
+        paced.put("uds", flat(16_000, 1));
+        int[] pacedSizes = {64};
+
+        List<String> met = ChannelBench.goals(backToBack, paced, pacedSizes, 0.07);
+        assertEquals(4, met.size(), met.toString());
+        met.forEach(line -> assertTrue(line.startsWith("goal: ") && line.contains(": REACHED ("), line));
+        assertTrue(met.get(0).contains("channel p50 30.0x at 32 B"), met.get(0));
+        assertTrue(met.get(1).contains("the floor (shm-raw) 0.100 / 0.100 us"), met.get(1));
+
+        // The fast path slower at 64 bytes, the Unix socket waking faster, the idle receiver busy: each goal fails.
+        backToBack.get("channel-fast")[1] = flat(2_000, 1)[0];
+        paced.put("uds", flat(10_000, 1));
+        List<String> missed = ChannelBench.goals(backToBack, paced, pacedSizes, 1.5);
+        missed.forEach(line -> assertTrue(line.contains(": NOT reached ("), line));
+        assertTrue(missed.get(0).contains("channel-fast p50 6.0x at 64 B"), missed.get(0));
+        assertTrue(missed.get(1).contains("channel-fast p50 2.000 / p99 2.000 us"), missed.get(1));
+        assertTrue(missed.get(2).contains("4 above: channel p50 15.0 > uds 10.0 us at 64 B"), missed.get(2));
+    }
+
+    /** {@code n} histograms, each of 100 samples of {@code ns}. */
+    private static Histogram[] flat(long ns, int n) {
+        Histogram[] h = new Histogram[n];
+        for (int i = 0; i < n; i++) {
+            h[i] = new Histogram(3);
+            h[i].recordValueWithCount(ns, 100);
+        }
+        return h;
     }
 }
