@@ -357,9 +357,9 @@ public final class FailoverBench implements Callable<Integer> {
     }
 
     private static String goal(String what, int samples, boolean reached, String figures) {
-        String verdict = samples < GOAL_SAMPLES ? "NOT JUDGED, " + samples + " failovers where the goal counts "
-                + GOAL_SAMPLES : reached ? "REACHED" : "NOT reached";
-        return "goal: " + what + ": " + verdict + " (" + figures + ")";
+        return samples < GOAL_SAMPLES
+                ? GoalLine.notJudged(what, samples + " failovers where the goal counts " + GOAL_SAMPLES, figures)
+                : GoalLine.of(what, reached, figures);
     }
 
     private HostManager.Context context(io.pstr.core.link.Endpoint board, Path dir, int laps, Sandboxes.Mode mode) {

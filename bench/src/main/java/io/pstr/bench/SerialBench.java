@@ -590,10 +590,11 @@ public final class SerialBench implements Callable<Integer> {
         }
         boolean rateOk = Math.abs(outRate - rate) <= 0.01 * rate;
         boolean delayOk = inHost.getValueAtPercentile(99) <= 100_000 && outHost.getValueAtPercentile(99) <= 100_000;
-        console.printf(Locale.ROOT, "%ngoal: paced output within 1 %% of %d bit/s: %s (%.0f bit/s, %+.2f %%)%n", rate,
-                rateOk ? "REACHED" : "NOT reached", outRate, 100.0 * (outRate - rate) / rate);
-        console.printf(Locale.ROOT, "goal: host adds p99 <= 100 us beyond wire time: %s (in-host p99 %d us, out-host p99 %d us)%n",
-                delayOk ? "REACHED" : "NOT reached", inHost.getValueAtPercentile(99) / 1000, outHost.getValueAtPercentile(99) / 1000);
+        console.println();
+        console.println(GoalLine.of("paced output within 1 % of " + rate + " bit/s", rateOk,
+                String.format(Locale.ROOT, "%.0f bit/s, %+.2f %%", outRate, 100.0 * (outRate - rate) / rate)));
+        console.println(GoalLine.of("host adds p99 <= 100 us beyond wire time", delayOk, String.format(Locale.ROOT,
+                "in-host p99 %d us, out-host p99 %d us", inHost.getValueAtPercentile(99) / 1000, outHost.getValueAtPercentile(99) / 1000)));
         console.printf(Locale.ROOT, "board to replica and back, with the pty's own delivery: in p99 %d us (of which the pty and "
                 + "the link's read, in-link: p99 %d us), out p99 %d us; replica threads: %s%n", in.getValueAtPercentile(99) / 1000,
                 inLink.getValueAtPercentile(99) / 1000, outHist.getValueAtPercentile(99) / 1000, readers);

@@ -2,6 +2,7 @@ package io.pstr.bench.channel;
 
 import io.pstr.core.shm.SharedFiles;
 import io.pstr.bench.FigureWriter;
+import io.pstr.bench.GoalLine;
 import io.pstr.bench.Machine;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -237,7 +238,7 @@ public final class ChannelBench implements Callable<Integer> {
                         percentile, lowest, at));
             }
         }
-        lines.add(goal("back to back, the channel's p50 and p99 at least 10x below UDP's at every size", tenfold,
+        lines.add(GoalLine.of("back to back, the channel's p50 and p99 at least 10x below UDP's at every size", tenfold,
                 "lowest: " + ratios));
         int i64 = indexOf(SIZES, 64);
         boolean small = true;
@@ -251,7 +252,7 @@ public final class ChannelBench implements Callable<Integer> {
         Histogram floor = backToBack.get(RAW)[i64];
         at64.append(String.format(Locale.ROOT, "the floor (%s) %.3f / %.3f us", RAW, us(floor.getValueAtPercentile(50)),
                 us(floor.getValueAtPercentile(99))));
-        lines.add(goal("back to back at 64 bytes, the channel's p50 <= 0.5 us and p99 <= 1 us", small, at64.toString()));
+        lines.add(GoalLine.of("back to back at 64 bytes, the channel's p50 <= 0.5 us and p99 <= 1 us", small, at64.toString()));
         List<String> above = new ArrayList<>();
         for (String ch : CHANNEL_ROWS) {
             for (String sock : SOCKET_ROWS) {
@@ -267,15 +268,11 @@ public final class ChannelBench implements Callable<Integer> {
                 }
             }
         }
-        lines.add(goal("paced, the channel's p50 and p99 no higher than UDP's, TCP's and the Unix socket's at every size",
+        lines.add(GoalLine.of("paced, the channel's p50 and p99 no higher than UDP's, TCP's and the Unix socket's at every size",
                 above.isEmpty(), above.isEmpty() ? "none above" : above.size() + " above: " + String.join("; ", above)));
-        lines.add(goal("an idle channel receiver under 1 % of a core", idlePercentOfCore < 1,
+        lines.add(GoalLine.of("an idle channel receiver under 1 % of a core", idlePercentOfCore < 1,
                 String.format(Locale.ROOT, "%.3f %%", idlePercentOfCore)));
         return lines;
-    }
-
-    private static String goal(String what, boolean reached, String figures) {
-        return "goal: " + what + ": " + (reached ? "REACHED" : "NOT reached") + " (" + figures + ")";
     }
 
     private static int indexOf(int[] values, int value) {
