@@ -32,8 +32,6 @@ import org.slf4j.LoggerFactory;
 public final class GroundStationClient implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GroundStationClient.class);
-    public static final int SYSTEM_ID = ClientRequests.GCS_SYSTEM_ID;
-    public static final int COMPONENT_ID = ClientRequests.GCS_COMPONENT_ID;
 
     /** An acknowledgement for this ground station (acks for others, e.g. the board's, count as telemetry) received, with {@link System#nanoTime()} at arrival. */
     public record Ack(Object payload, long receivedNs) {
@@ -100,7 +98,7 @@ public final class GroundStationClient implements AutoCloseable {
                     return;
                 }
                 int[] target = ClientRequests.ackTarget(payload);
-                if (target != null && target[0] == SYSTEM_ID && target[1] == COMPONENT_ID) {
+                if (target != null && target[0] == ClientRequests.GCS_SYSTEM_ID && target[1] == ClientRequests.GCS_COMPONENT_ID) {
                     synchronized (acks) {
                         acks.add(new Ack(payload, now));
                     }
@@ -147,7 +145,7 @@ public final class GroundStationClient implements AutoCloseable {
         return codec.encodeV2(CommandLong.builder().targetSystem(1).targetComponent(191)
                 .command(EnumValue.create(MavCmd.class, command)).confirmation(confirmation)
                 .param1(p[0]).param2(p[1]).param3(p[2]).param4(p[3]).param5(p[4]).param6(p[5]).param7(p[6])
-                .build(), SYSTEM_ID, COMPONENT_ID, sequence++);
+                .build(), ClientRequests.GCS_SYSTEM_ID, ClientRequests.GCS_COMPONENT_ID, sequence++);
     }
 
     /** A "go to" MISSION_ITEM_INT in the local NED frame (north, east in m; altitude up in m). */
@@ -156,12 +154,12 @@ public final class GroundStationClient implements AutoCloseable {
                 .frame(EnumValue.create(MavFrame.class, 1)).command(EnumValue.create(MavCmd.class, 16))
                 .current(2).autocontinue(1)
                 .x((int) Math.round(northM * 1e4)).y((int) Math.round(eastM * 1e4)).z((float) -altitudeM)
-                .build(), SYSTEM_ID, COMPONENT_ID, sequence++);
+                .build(), ClientRequests.GCS_SYSTEM_ID, ClientRequests.GCS_COMPONENT_ID, sequence++);
     }
 
     /** The id the flight task gives a request this client sent. */
     public int requestId(byte[] frame) {
-        return ClientRequests.requestId(codec.decodePayload(frame), SYSTEM_ID, COMPONENT_ID);
+        return ClientRequests.requestId(codec.decodePayload(frame), ClientRequests.GCS_SYSTEM_ID, ClientRequests.GCS_COMPONENT_ID);
     }
 
     @Override

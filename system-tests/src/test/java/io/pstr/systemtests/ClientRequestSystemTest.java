@@ -10,6 +10,7 @@ import io.dronefleet.mavlink.minimal.MavAutopilot;
 import io.dronefleet.mavlink.minimal.MavType;
 import io.dronefleet.mavlink.util.EnumValue;
 import io.pstr.core.link.Endpoint;
+import io.pstr.core.mavlink.ClientRequests;
 import io.pstr.core.mavlink.MavlinkCodec;
 import io.pstr.core.shm.ReplicaStatusFile.Field;
 import io.pstr.core.status.Fault;
@@ -59,7 +60,7 @@ class ClientRequestSystemTest {
             gcs.sendRaw(badCrc);
             gcs.sendRaw(new MavlinkCodec().encodeV2(Heartbeat.builder().type(EnumValue.of(MavType.MAV_TYPE_GCS))
                     .autopilot(EnumValue.of(MavAutopilot.MAV_AUTOPILOT_INVALID)).mavlinkVersion(3).build(),
-                    GroundStationClient.SYSTEM_ID, GroundStationClient.COMPONENT_ID, 0));
+                    ClientRequests.GCS_SYSTEM_ID, ClientRequests.GCS_COMPONENT_ID, 0));
 
             // Two distinct requests per status period, the primary SIGKILLed in the middle of the burst.
             for (int i = 0; i < REQUESTS; i++) {
