@@ -234,7 +234,7 @@ public final class FailoverBench implements Callable<Integer> {
                     detect.getMaxValue() / 1000.0, ms(gap, 50), ms(gap, 99), ms(gap, 99.9), gap.getMaxValue() / 1000.0,
                     ms(gap, 99) / periodMs, ms(takeover, 50), ms(takeover, 99), takeover.getMaxValue() / 1000.0,
                     ms(takeover, 99) / periodMs));
-            judged.add(new KindFigures(kind.label(), samples, ms(detect, 99), ms(gap, 99), fenced, dup, lost));
+            judged.add(new KindFigures(kind, samples, ms(detect, 99), ms(gap, 99), fenced, dup, lost));
             takeoverRows.add(String.format(Locale.ROOT, "%s: takeover gap p50 %.2f ms, p99 %.2f ms (%.2f periods), max %.2f ms",
                     kind.label(), ms(takeover, 50), ms(takeover, 99), ms(takeover, 99) / periodMs, takeover.getMaxValue() / 1000.0));
             Map<String, Double> g = new LinkedHashMap<>();
@@ -312,7 +312,7 @@ public final class FailoverBench implements Callable<Integer> {
     }
 
     /** One fault kind's figures, as judged against the goals. */
-    record KindFigures(String fault, int samples, double detectP99Ms, double gapP99Ms, long fenced, long duplicated,
+    record KindFigures(FaultKind fault, int samples, double detectP99Ms, double gapP99Ms, long fenced, long duplicated,
             long lost) {
     }
 
@@ -327,17 +327,17 @@ public final class FailoverBench implements Callable<Integer> {
     static List<String> goals(List<KindFigures> kinds, int periodMs, double quietCores, double faultCores, double rssMaxMb) {
         List<String> lines = new ArrayList<>();
         for (KindFigures k : kinds) {
-            boolean crash = k.fault().equals("kill") || k.fault().equals("oom");
-            boolean hang = k.fault().equals("hang");
+            boolean crash = k.fault() == FaultKind.KILL || k.fault() == FaultKind.OOM;
+            boolean hang = k.fault() == FaultKind.HANG;
             if (!crash && !hang) {
                 continue;
             }
             double periods = k.gapP99Ms() / periodMs;
             double limit = crash ? 1.5 : 3;
-            lines.add(goal(String.format(Locale.ROOT, "%s gap p99 <= %.1f periods", k.fault(), limit), k.samples(),
+            lines.add(goal(String.format(Locale.ROOT, "%s gap p99 <= %.1f periods", k.fault().label(), limit), k.samples(),
                     periods <= limit, String.format(Locale.ROOT, "%.2f ms = %.3f periods", k.gapP99Ms(), periods)));
             if (crash) {
-                lines.add(goal(k.fault() + " detection p99 < 5 ms", k.samples(), k.detectP99Ms() < 5,
+                lines.add(goal(k.fault().label() + " detection p99 < 5 ms", k.samples(), k.detectP99Ms() < 5,
                         String.format(Locale.ROOT, "%.2f ms", k.detectP99Ms())));
             }
         }
@@ -345,7 +345,7 @@ public final class FailoverBench implements Callable<Integer> {
         for (KindFigures k : kinds) {
             if (k.fenced() + k.duplicated() + k.lost() > 0) {
                 bad.append(String.format(Locale.ROOT, "%s%s: %d fenced, %d duplicated, %d lost", bad.length() == 0 ? "" : "; ",
-                        k.fault(), k.fenced(), k.duplicated(), k.lost()));
+                        k.fault().label(), k.fenced(), k.duplicated(), k.lost()));
             }
         }
         lines.add(goal("no fenced output, duplicated cycle or lost input frame in any row", Integer.MAX_VALUE,

@@ -3,6 +3,7 @@ package io.pstr.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.pstr.bench.FailoverBench.KindFigures;
+import io.pstr.manager.drill.FaultKind;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -12,9 +13,9 @@ class FailoverBenchGoalsTest {
     @Test
     void shouldJudgeEveryGoalFromTheFigures() {
         List<String> met = FailoverBench.goals(List.of(
-                new KindFigures("kill", 100, 2.2, 29.9, 0, 0, 0),
-                new KindFigures("hang", 100, 60, 26.8, 0, 0, 0),
-                new KindFigures("acceptance", 100, 1, 29.8, 0, 0, 0)), 20, 0.49, 0.53, 544);
+                new KindFigures(FaultKind.KILL, 100, 2.2, 29.9, 0, 0, 0),
+                new KindFigures(FaultKind.HANG, 100, 60, 26.8, 0, 0, 0),
+                new KindFigures(FaultKind.ACCEPTANCE, 100, 1, 29.8, 0, 0, 0)), 20, 0.49, 0.53, 544);
         assertEquals(List.of(
                 "goal: kill gap p99 <= 1.5 periods: REACHED (29.90 ms = 1.495 periods)",
                 "goal: kill detection p99 < 5 ms: REACHED (2.20 ms)",
@@ -24,8 +25,8 @@ class FailoverBenchGoalsTest {
                         + "(0.49 cores quiet, 0.53 through the faults, RSS max 544 MB)"), met);
 
         List<String> missed = FailoverBench.goals(List.of(
-                new KindFigures("kill", 100, 5.5, 31.7, 0, 0, 0),
-                new KindFigures("oom", 2, 1, 25, 1, 0, 2)), 20, 0.7, 1.1, 620);
+                new KindFigures(FaultKind.KILL, 100, 5.5, 31.7, 0, 0, 0),
+                new KindFigures(FaultKind.OOM, 2, 1, 25, 1, 0, 2)), 20, 0.7, 1.1, 620);
         assertEquals(List.of(
                 "goal: kill gap p99 <= 1.5 periods: NOT reached (31.70 ms = 1.585 periods)",
                 "goal: kill detection p99 < 5 ms: NOT reached (5.50 ms)",
