@@ -593,7 +593,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
                 // Not "pending" for a dead holder: one that died while starting stays here until its relaunch (up to
                 // a second later), and the conductor would spin; a death between the duty cycle and the watch costs
                 // at most one sleep of the cap.
-                pending |= r.output.ring().size() > 0;
+                pending |= r.output.readable();
             }
             return pending;
         });

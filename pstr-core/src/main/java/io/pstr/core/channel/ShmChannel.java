@@ -1,5 +1,6 @@
 package io.pstr.core.channel;
 
+import io.pstr.core.shm.RingFile;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import org.agrona.DirectBuffer;
@@ -93,7 +94,7 @@ public final class ShmChannel extends Channel {
      */
     public boolean prepareAndLook(io.pstr.core.shm.Doorbell.Group group) {
         group.prepare(own.doorbell);
-        return own.fast.size() > 0 || own.normal.size() > 0;
+        return RingFile.readable(own.fast) || RingFile.readable(own.normal);
     }
 
     @Override

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.MessageHandler;
 import org.awaitility.Awaitility;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -144,6 +145,51 @@ class RingFileTest {
             ring.idleStrategy(TimeUnit.HOURS.toNanos(1)).idle(0);
             assertTrue(System.nanoTime() - start < TimeUnit.MINUTES.toNanos(1));
             assertFalse(ring.doorbell().readerAsleep());
+        }
+    }
+
+    @Test
+    void shouldSleepPastARecordAWriterHasClaimedButNotCommittedAndWakeWhenItCommits() throws Exception {
+        Path file = dir.resolve("claimed.ring");
+        try (RingFile reader = RingFile.create(file, 1 << 12); RingFile writer = RingFile.open(file)) {
+            // A writer preempted between claim and commit: the ring is not empty, yet nothing can be read.
+            int index = writer.ring().tryClaim(MessageTypes.TICK, 16);
+            assertTrue(index > 0);
+            assertTrue(reader.ring().size() > 0);
+            assertFalse(reader.readable(), "a claimed record is not readable");
+            assertEquals(0, reader.ring().read((t, b, i, l) -> { }, 10));
+
+            CompletableFuture<Void> idle = CompletableFuture.runAsync(() -> reader.idleStrategy(TimeUnit.HOURS.toNanos(1)).idle(0));
+            // The reader sleeps instead of spinning on the claimed record (which would hold a CPU the writer may need).
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> reader.doorbell().readerAsleep());
+            assertFalse(idle.isDone());
+            writer.ring().buffer().putLong(index, 42);
+            writer.ring().commit(index);
+            writer.doorbell().ring();
+            idle.get(10, TimeUnit.SECONDS);
+            assertTrue(reader.readable());
+            assertEquals(1, reader.ring().read((t, b, i, l) -> assertEquals(42, b.getLong(i)), 10));
+            assertFalse(reader.readable());
+        }
+    }
+
+    @Test
+    void shouldCallThePaddingAtTheEndOfTheRingReadableSoThatAReadMovesPastIt() {
+        try (RingFile ring = RingFile.create(dir.resolve("wrap.ring"), 1 << 12)) {
+            // Records of 408 bytes with their header: ten fill 4080 of the 4096.
+            UnsafeBuffer payload = new UnsafeBuffer(new byte[400]);
+            MessageHandler none = (t, b, i, l) -> { };
+            for (int i = 0; i < 10; i++) {
+                assertTrue(ring.ring().write(MessageTypes.TICK, payload, 0, 400));
+                assertEquals(1, ring.ring().read(none, 10));
+            }
+            // The next does not fit in the last 16 bytes: padding fills them and the record starts at 0.
+            assertTrue(ring.ring().write(MessageTypes.TICK, payload, 0, 400));
+            assertTrue(ring.readable());
+            assertEquals(0, ring.ring().read(none, 10), "the read up to the end finds only the padding");
+            assertTrue(ring.readable());
+            assertEquals(1, ring.ring().read(none, 10));
+            assertFalse(ring.readable());
         }
     }
 
