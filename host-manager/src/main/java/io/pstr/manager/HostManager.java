@@ -592,7 +592,8 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
                 group.watch(r.status.lifeline());
                 // Not "pending" for a dead holder: one that died while starting stays here until its relaunch (up to
                 // a second later), and the conductor would spin; a death between the duty cycle and the watch costs
-                // at most one sleep of the cap.
+                // at most one sleep of the cap. Nor for an output the replica has claimed but not committed (it was
+                // preempted or killed mid-write): its commit rings the doorbell (RingFile.readable).
                 pending |= r.output.readable();
             }
             return pending;
