@@ -6,6 +6,7 @@ import io.dronefleet.mavlink.common.LocalPositionNed;
 import io.dronefleet.mavlink.common.MavCmd;
 import io.dronefleet.mavlink.common.MavFrame;
 import io.dronefleet.mavlink.common.MissionItemInt;
+import io.dronefleet.mavlink.common.SysStatus;
 import io.dronefleet.mavlink.minimal.Heartbeat;
 import io.dronefleet.mavlink.minimal.MavAutopilot;
 import io.dronefleet.mavlink.minimal.MavModeFlag;
@@ -22,7 +23,9 @@ import io.pstr.flightctl.task.StepResult;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Runs the control step on a throwaway task and state before a replica says it is ready: the classes are loaded and
@@ -42,9 +45,22 @@ final class WarmUp {
     private WarmUp() {
     }
 
-    /** What a warm-up did: a hash of its outputs (so nothing is optimised away), the phases and requests it ran. */
-    record Result(long outputHash, Set<MissionPhase> phases, int requestsHandled) {
+    /**
+     * What a warm-up did: a hash of its outputs (so nothing is optimised away), the phases and requests it ran, and how
+     * many frames of each MAVLink message id it fed the task.
+     */
+    record Result(long outputHash, Set<MissionPhase> phases, int requestsHandled, Map<Integer, Integer> framesById) {
     }
+
+    /**
+     * How many times the JDK calls a reflected method through JNI before it generates a class for the calls
+     * ({@code sun.reflect.inflationThreshold}): the MAVLink library reads and builds each message through reflection,
+     * so the first frames of a type after that many make the thread that decodes it define a class for each of the
+     * message's fields, milliseconds in all. The warm-up feeds every message type the board streams more often than
+     * that, so that a replica does it before it says it is ready and not while it holds the I/O (seen: a holder's step
+     * held up while 18 such classes were defined at its 16th SYS_STATUS, 8 s into its life at 2 Hz).
+     */
+    static final int REFLECTION_INFLATION_CALLS = 15;
 
     static Result run(MissionPlan plan, int cycles) {
         MavlinkCodec codec = new MavlinkCodec();
@@ -53,6 +69,7 @@ final class WarmUp {
         Set<MissionPhase> phases = EnumSet.noneOf(MissionPhase.class);
         int requests = 0;
         long hash = 0;
+        Map<Integer, Integer> framesById = new TreeMap<>();
         int airborneFrom = cycles / 3;
         for (int c = 1; c <= cycles; c++) {
             List<byte[]> frames = new ArrayList<>(5);
@@ -65,12 +82,15 @@ final class WarmUp {
                     frames.add(request);
                 }
             }
+            for (byte[] f : frames) {
+                framesById.merge(MavlinkCodec.messageIdOf(f, 0), 1, Integer::sum);
+            }
             StepResult step = scratch.step(ods, frames, c, 20);
             hash ^= step.outputHash();
             requests += step.requests().size();
             phases.add(step.phase());
         }
-        return new Result(hash, phases, requests);
+        return new Result(hash, phases, requests, framesById);
     }
 
     /** A board's telemetry of cycle {@code c} at 50 Hz (HEARTBEAT, ATTITUDE, LOCAL_POSITION_NED), as MAVLink 2 frames. */
@@ -88,15 +108,23 @@ final class WarmUp {
                         .z((float) -ods.targetAltitudeM).vx(0.5f).vy(-0.5f).vz(-0.2f));
     }
 
-    /** The board's three frames of cycle {@code c}: a PX4 quadrotor's heartbeat in {@code heartbeat}'s mode, its attitude, its position. */
+    /**
+     * The board's frames of cycle {@code c}: a PX4 quadrotor's heartbeat in {@code heartbeat}'s mode, its attitude, its
+     * position, and every fifth cycle its SYS_STATUS (the virtual board sends it at 2 Hz, a real one at 1–2 Hz).
+     */
     private static List<byte[]> board(MavlinkCodec codec, int c, Heartbeat.Builder heartbeat, LocalPositionNed.Builder position) {
         long ms = c * 20L;
-        return List.of(
-                codec.encodeV2(heartbeat.type(MavType.MAV_TYPE_QUADROTOR).autopilot(MavAutopilot.MAV_AUTOPILOT_PX4)
-                        .mavlinkVersion(3).build(), 1, 1, (3 * c) & 0xFF),
-                codec.encodeV2(Attitude.builder().timeBootMs(ms).roll(0.01f).pitch(-0.01f).yaw(0.1f).build(), 1, 1,
-                        (3 * c + 1) & 0xFF),
-                codec.encodeV2(position.timeBootMs(ms).build(), 1, 1, (3 * c + 2) & 0xFF));
+        List<byte[]> frames = new ArrayList<>(4);
+        frames.add(codec.encodeV2(heartbeat.type(MavType.MAV_TYPE_QUADROTOR).autopilot(MavAutopilot.MAV_AUTOPILOT_PX4)
+                .mavlinkVersion(3).build(), 1, 1, (4 * c) & 0xFF));
+        frames.add(codec.encodeV2(Attitude.builder().timeBootMs(ms).roll(0.01f).pitch(-0.01f).yaw(0.1f).build(), 1, 1,
+                (4 * c + 1) & 0xFF));
+        frames.add(codec.encodeV2(position.timeBootMs(ms).build(), 1, 1, (4 * c + 2) & 0xFF));
+        if (c % 5 == 0) {
+            frames.add(codec.encodeV2(SysStatus.builder().voltageBattery(15_800 - c).currentBattery(1_000).batteryRemaining(90)
+                    .load(200).build(), 1, 1, (4 * c + 3) & 0xFF));
+        }
+        return frames;
     }
 
     /** The ground station's request of the {@code i}-th of {@code n} airborne cycles, or null. */

@@ -55,6 +55,17 @@ class WarmUpTest {
     }
 
     @Test
+    void shouldFeedEveryMessageTheBoardStreamsMoreOftenThanReflectionTakesToInflate() {
+        WarmUp.Result r = WarmUp.run(MissionPlan.defaults(), ReplicaAgent.WARM_UP_CYCLES);
+
+        // HEARTBEAT, SYS_STATUS, ATTITUDE, LOCAL_POSITION_NED: what the virtual board streams.
+        for (int id : List.of(0, 1, 30, 32)) {
+            assertTrue(r.framesById().getOrDefault(id, 0) > WarmUp.REFLECTION_INFLATION_CALLS,
+                    () -> "message " + id + " fed " + r.framesById().getOrDefault(id, 0) + " times: " + r.framesById());
+        }
+    }
+
+    @Test
     void shouldLogNothingOfTheThrowawayFlight() {
         WarmUp.run(MissionPlan.defaults(), ReplicaAgent.WARM_UP_CYCLES);
 
