@@ -93,7 +93,7 @@ final class WarmUp {
         return new Result(hash, phases, requests, framesById);
     }
 
-    /** A board's telemetry of cycle {@code c} at 50 Hz (HEARTBEAT, ATTITUDE, LOCAL_POSITION_NED), as MAVLink 2 frames. */
+    /** A board's telemetry of cycle {@code c} at 50 Hz (HEARTBEAT, ATTITUDE, LOCAL_POSITION_NED; SYS_STATUS every fifth), as MAVLink 2 frames. */
     static List<byte[]> telemetry(MavlinkCodec codec, int c) {
         return board(codec, c, Heartbeat.builder().baseMode(EnumValue.create(MavModeFlag.class, 1))
                 .systemStatus(MavState.MAV_STATE_STANDBY), LocalPositionNed.builder().x(0.1f * c).y(0f).z(-1f)
