@@ -341,15 +341,15 @@ public final class FailoverBench implements Callable<Integer> {
                         String.format(Locale.ROOT, "%.2f ms", k.detectP99Ms())));
             }
         }
-        StringBuilder bad = new StringBuilder();
+        List<String> bad = new ArrayList<>();
         for (KindFigures k : kinds) {
             if (k.fenced() + k.duplicated() + k.lost() > 0) {
-                bad.append(String.format(Locale.ROOT, "%s%s: %d fenced, %d duplicated, %d lost", bad.length() == 0 ? "" : "; ",
-                        k.fault().label(), k.fenced(), k.duplicated(), k.lost()));
+                bad.add(String.format(Locale.ROOT, "%s: %d fenced, %d duplicated, %d lost", k.fault().label(), k.fenced(),
+                        k.duplicated(), k.lost()));
             }
         }
         lines.add(goal("no fenced output, duplicated cycle or lost input frame in any row", Integer.MAX_VALUE,
-                bad.length() == 0, bad.length() == 0 ? "none" : bad.toString()));
+                bad.isEmpty(), bad.isEmpty() ? "none" : String.join("; ", bad)));
         lines.add(goal("the whole system under one core on average and under 600 MB RSS", Integer.MAX_VALUE,
                 quietCores < 1 && faultCores < 1 && rssMaxMb < 600, String.format(Locale.ROOT,
                         "%.2f cores quiet, %.2f through the faults, RSS max %.0f MB", quietCores, faultCores, rssMaxMb)));

@@ -218,7 +218,7 @@ public final class ChannelBench implements Callable<Integer> {
     static List<String> goals(Map<String, Histogram[]> backToBack, Map<String, Histogram[]> paced, int[] pacedSizes,
             double idlePercentOfCore) {
         List<String> lines = new ArrayList<>();
-        StringBuilder ratios = new StringBuilder();
+        List<String> ratios = new ArrayList<>();
         boolean tenfold = true;
         for (String ch : CHANNEL_ROWS) {
             for (int p = 0; p < 2; p++) {
@@ -234,12 +234,11 @@ public final class ChannelBench implements Callable<Integer> {
                     }
                 }
                 tenfold &= lowest >= 10;
-                ratios.append(String.format(Locale.ROOT, "%s%s p%.0f %.1fx at %d B", ratios.length() == 0 ? "" : ", ", ch,
-                        percentile, lowest, at));
+                ratios.add(String.format(Locale.ROOT, "%s p%.0f %.1fx at %d B", ch, percentile, lowest, at));
             }
         }
         lines.add(GoalLine.of("back to back, the channel's p50 and p99 at least 10x below UDP's at every size", tenfold,
-                "lowest: " + ratios));
+                "lowest: " + String.join(", ", ratios)));
         int i64 = indexOf(SIZES, 64);
         boolean small = true;
         StringBuilder at64 = new StringBuilder();
