@@ -49,11 +49,13 @@ public final class BoardProcess implements AutoCloseable {
     public static BoardProcess start(String classpath, Path dir, boolean pty, List<String> extraArgs, long timeoutMs) {
         Path record = dir.resolve("board.csv");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Xmx128m",
+                "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
                 // The board's record is the judge of every gap, so its own GC pauses must not show in it: with the
                 // serial collector its young collections stopped it for 1-5 ms, the first two for 15-27 ms (seen as
-                // 39 ms setpoint intervals in traced failover runs); Shenandoah collects beside it, pauses under 0.2 ms.
-                "-XX:+UseShenandoahGC",
+                // 39 ms setpoint intervals in traced failover runs); Shenandoah collects beside it, pauses under 1 ms.
+                // It touches its whole heap in time (128 MB put the whole system over 600 MB RSS in a full failover
+                // benchmark); the board keeps about 6 MB live.
+                "-XX:+UseShenandoahGC", "-Xmx48m",
                 "-Xlog:gc,safepoint:file=" + dir.resolve("board-jvm.log") + ":time,uptime",
                 "-cp", classpath, "io.pstr.hilrig.BoardMain", "--link", pty ? "pty:" : "tcp-listen:0", "--record", record.toString(),
                 // Its input is a pipe from this process: when this process goes, killed or not, the board goes too.
