@@ -1,9 +1,11 @@
 package io.pstr.manager;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,14 +51,9 @@ public final class BoardProcess implements AutoCloseable {
     public static BoardProcess start(String classpath, Path dir, boolean pty, List<String> extraArgs, long timeoutMs) {
         Path record = dir.resolve("board.csv");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-                // The board's record is the judge of every gap, so its own GC pauses must not show in it: with the
-                // serial collector its young collections stopped it for 1-5 ms, the first two for 15-27 ms (seen as
-                // 39 ms setpoint intervals in traced failover runs); Shenandoah collects beside it, pauses under 1 ms.
-                // It touches its whole heap in time (128 MB put the whole system over 600 MB RSS in a full failover
-                // benchmark); the board keeps about 6 MB live.
-                "-XX:+UseShenandoahGC", "-Xmx48m",
-                "-Xlog:gc,safepoint:file=" + dir.resolve("board-jvm.log") + ":time,uptime",
+                "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"));
+        command.addAll(collector());
+        command.addAll(List.of("-Xlog:gc,safepoint:file=" + dir.resolve("board-jvm.log") + ":time,uptime",
                 "-cp", classpath, "io.pstr.hilrig.BoardMain", "--link", pty ? "pty:" : "tcp-listen:0", "--record", record.toString(),
                 // Its input is a pipe from this process: when this process goes, killed or not, the board goes too.
                 "--exit-with-parent"));
@@ -99,6 +96,25 @@ public final class BoardProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting the board", e);
+        }
+    }
+
+    /**
+     * The board's garbage collector. Its record is the judge of every gap, so its own pauses must not show in it: the
+     * serial collector's young collections stopped it for 1-5 ms, the first two for 15-27 ms (a 39 ms setpoint
+     * interval in a traced failover run was one of them); Shenandoah collects beside it, pausing under 1 ms. It
+     * touches its whole heap in time (128 MB took the whole system over 600 MB RSS in a full failover benchmark); the
+     * board keeps about 6 MB live. A JDK built without Shenandoah (the board runs on this JVM's) gets the serial
+     * collector, and a warning that the gaps it records then hold its pauses.
+     */
+    static List<String> collector() {
+        try {
+            ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).getVMOption("UseShenandoahGC");
+            return List.of("-XX:+UseShenandoahGC", "-Xmx48m");
+        } catch (IllegalArgumentException e) {
+            LOG.warn("this JDK has no Shenandoah collector: the virtual board runs the serial one, and the gaps it "
+                    + "records include its own pauses (1-5 ms, up to about 25 ms in its first collections)");
+            return List.of("-XX:+UseSerialGC", "-Xmx128m");
         }
     }
 
