@@ -105,9 +105,9 @@ public final class BoardProcess implements AutoCloseable {
      * interval in a traced failover run was one of them); Shenandoah collects beside it, pausing under 1 ms. It
      * touches its whole heap in time (128 MB took the whole system over 600 MB RSS in a full failover benchmark); the
      * board keeps about 6 MB live. A JDK built without Shenandoah (the board runs on this JVM's) gets the serial
-     * collector, and a warning that the gaps it records then hold its pauses.
+     * collector, and a warning that the gaps it records then hold its pauses. {@code pstr board} starts it with the same.
      */
-    static List<String> collector() {
+    public static List<String> collector() {
         try {
             ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).getVMOption("UseShenandoahGC");
             return List.of("-XX:+UseShenandoahGC", "-Xmx48m");

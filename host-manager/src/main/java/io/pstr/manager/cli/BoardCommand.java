@@ -1,5 +1,6 @@
 package io.pstr.manager.cli;
 
+import io.pstr.manager.BoardProcess;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +18,10 @@ public final class BoardCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-cp", Classpaths.board(),
-                "io.pstr.hilrig.BoardMain"));
+                "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"));
+        // The same collector as the board the demo and the tests start: its record holds no pauses of its own.
+        command.addAll(BoardProcess.collector());
+        command.addAll(List.of("-cp", Classpaths.board(), "io.pstr.hilrig.BoardMain"));
         command.addAll(args);
         Process p = new ProcessBuilder(command).inheritIO().start();
         Runtime.getRuntime().addShutdownHook(new Thread(p::destroy, "board-stop"));
