@@ -1,6 +1,7 @@
 package io.pstr.manager;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
+import io.pstr.core.rt.Jvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -50,7 +51,7 @@ public final class BoardProcess implements AutoCloseable {
      */
     public static BoardProcess start(String classpath, Path dir, boolean pty, List<String> extraArgs, long timeoutMs) {
         Path record = dir.resolve("board.csv");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(List.of(Jvm.javaBinary(),
                 "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"));
         command.addAll(collector());
         command.addAll(List.of("-Xlog:gc,safepoint:file=" + dir.resolve("board-jvm.log") + ":time,uptime",

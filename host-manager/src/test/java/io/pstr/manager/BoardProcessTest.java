@@ -3,9 +3,9 @@ package io.pstr.manager;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pstr.core.rt.Jvm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +20,7 @@ class BoardProcessTest {
         assertTrue(flags.stream().anyMatch(f -> f.startsWith("-Xmx")), flags.toString());
 
         // The board's JVM is this JDK's: the flags must start it (an unknown collector makes java refuse to start).
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> command = new ArrayList<>(List.of(Jvm.javaBinary()));
         command.addAll(flags);
         command.add("-version");
         Process java = new ProcessBuilder(command).redirectErrorStream(true).start();

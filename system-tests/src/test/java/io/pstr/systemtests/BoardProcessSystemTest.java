@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pstr.core.record.BoardRecordWriter;
+import io.pstr.core.rt.Jvm;
 import io.pstr.manager.cli.Classpaths;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -25,7 +26,7 @@ class BoardProcessSystemTest {
 
     @Test
     void shouldStopTheBoardWhenTheProcessThatStartedItIsKilled() throws Exception {
-        Process parent = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
+        Process parent = new ProcessBuilder(Jvm.javaBinary(), "-Xmx64m",
                 "-D" + Classpaths.BOARD + "=" + System.getProperty(Classpaths.BOARD),
                 "-cp", System.getProperty("java.class.path"), BoardParent.class.getName(), dir.toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.pstr.core.record.BoardRecord;
+import io.pstr.core.rt.Jvm;
 import io.pstr.core.shm.ReplicaStatusFile;
 import io.pstr.core.shm.ReplicaStatusFile.Field;
 import io.pstr.core.status.JournalEvent;
@@ -192,7 +193,7 @@ class ManagerRestartSystemTest {
     /** A host manager in a JVM of its own, as ./pstr runs it; its standard output and error go to NAME.out. */
     private static Process startManager(Path dir, String name, List<String> common, List<String> extra) throws IOException {
         Files.createDirectories(dir);
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(List.of(Jvm.javaBinary(),
                 "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx256m",
                 "-D" + Classpaths.REPLICA + "=" + Classpaths.replica(),
                 "-cp", System.getProperty("pstr.manager.classpath"), "io.pstr.manager.cli.PstrMain", "manager"));

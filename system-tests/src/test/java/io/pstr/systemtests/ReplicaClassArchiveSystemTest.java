@@ -3,6 +3,7 @@ package io.pstr.systemtests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pstr.core.rt.Jvm;
 import io.pstr.manager.cli.Classpaths;
 import io.pstr.manager.sandbox.ReplicaClassArchive;
 import io.pstr.manager.sandbox.ReplicaCommand;
@@ -26,15 +27,15 @@ class ReplicaClassArchiveSystemTest {
     @Test
     void shouldMakeAnArchiveThatAReplicaJvmMapsItsOwnClassesFrom() throws Exception {
         String classpath = Classpaths.replica();
-        Path archive = ReplicaClassArchive.prepare(ReplicaCommand.javaBinary(), ReplicaCommand.JVM_OPTIONS, classpath,
+        Path archive = ReplicaClassArchive.prepare(Jvm.javaBinary(), ReplicaCommand.JVM_OPTIONS, classpath,
                 ReplicaCommand.TRAINING_MAIN).orElseThrow(() -> new AssertionError("no archive for the replicas' classpath"));
         assertTrue(Files.size(archive) > 1_000_000, "an archive of the replica's classes: " + Files.size(archive) + " bytes");
-        assertEquals(archive, ReplicaClassArchive.prepare(ReplicaCommand.javaBinary(), ReplicaCommand.JVM_OPTIONS, classpath,
+        assertEquals(archive, ReplicaClassArchive.prepare(Jvm.javaBinary(), ReplicaCommand.JVM_OPTIONS, classpath,
                 ReplicaCommand.TRAINING_MAIN).orElseThrow(), "asked again, the same archive");
 
         // -Xshare:on: the JVM refuses to start at all when it cannot map the archive (a normal start would hide that).
         List<String> command = new ArrayList<>();
-        command.add(ReplicaCommand.javaBinary());
+        command.add(Jvm.javaBinary());
         command.addAll(ReplicaCommand.JVM_OPTIONS);
         command.addAll(List.of("-Xshare:on", "-XX:SharedArchiveFile=" + archive, "-Xlog:class+load=info:file=" + dir.resolve("classes.log"),
                 "-cp", classpath, ReplicaCommand.TRAINING_MAIN, dir.resolve("scratch").toString()));

@@ -3,9 +3,9 @@ package io.pstr.flightctl.task;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pstr.core.rt.Jvm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -46,7 +46,7 @@ class CrossJvmDeterminismTest {
     void shouldFlyBitIdenticallyInAnInterpretedJvm() throws IOException, InterruptedException {
         missionDigest(); // warm up so that the in-process run below is mostly compiled code
         long here = missionDigest();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String java = Jvm.javaBinary();
         Process child = new ProcessBuilder(java, "-Xint",
                 "-cp", System.getProperty("java.class.path"),
                 CrossJvmDeterminismTest.class.getName())

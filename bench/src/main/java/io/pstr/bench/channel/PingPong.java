@@ -6,6 +6,7 @@ import io.pstr.core.channel.DeadlineKind;
 import io.pstr.core.channel.PacketHandler;
 import io.pstr.core.channel.SendResult;
 import io.pstr.core.channel.ShmChannel;
+import io.pstr.core.rt.Jvm;
 import io.pstr.core.shm.SharedFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -36,7 +37,7 @@ abstract class PingPong implements AutoCloseable {
     abstract long roundTripNs(int size, boolean paced) throws IOException;
 
     protected String startPeer(List<String> args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> cmd = new ArrayList<>(List.of(Jvm.javaBinary(),
                 "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx128m",
                 "-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener",
                 "-cp", System.getProperty("java.class.path"), PingPongPeer.class.getName()));

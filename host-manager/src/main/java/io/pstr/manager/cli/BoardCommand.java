@@ -1,7 +1,7 @@
 package io.pstr.manager.cli;
 
+import io.pstr.core.rt.Jvm;
 import io.pstr.manager.BoardProcess;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -17,7 +17,7 @@ public final class BoardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(List.of(Jvm.javaBinary(),
                 "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"));
         // The same collector as the board the demo and the tests start: its record holds no pauses of its own.
         command.addAll(BoardProcess.collector());

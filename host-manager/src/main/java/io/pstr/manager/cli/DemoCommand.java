@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.pstr.core.link.Endpoint;
 import io.pstr.core.record.BoardRecord;
 import io.pstr.core.record.BoardRecordReader;
+import io.pstr.core.rt.Jvm;
 import io.pstr.core.status.Fault;
 import io.pstr.core.status.JournalEvent;
 import io.pstr.core.status.ReplicaStatus;
@@ -224,7 +225,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** The ground station as a child JVM from the ui module's classpath, on this demo's API. */
     private Process startUi(String apiAddress) throws java.io.IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(List.of(Jvm.javaBinary(),
                 "-XX:+UseSerialGC", "-Xmx512m", "-cp", Classpaths.ui(), "io.pstr.ui.GroundStationMain", "--api", apiAddress));
         command.addAll(uiArgs);
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();

@@ -1,5 +1,6 @@
 package io.pstr.manager.cli;
 
+import io.pstr.core.rt.Jvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -37,7 +38,7 @@ final class FgfsBridgeProcess implements AutoCloseable {
 
     /** Starts the bridge on a free UDP port and waits until it listens. */
     static FgfsBridgeProcess start(String classpath, Path dir, PrintWriter out, long timeoutMs) {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC", "-Xmx128m",
+        List<String> command = List.of(Jvm.javaBinary(), "-XX:+UseSerialGC", "-Xmx128m",
                 "-Dpstr.home=" + System.getProperty("pstr.home", "."), "-Dpstr.log.file=" + dir.resolve("fgfs-bridge.log"),
                 "-cp", classpath, "io.pstr.fgfs.FgfsMain", "--mavlink", "udp-listen:0");
         try {

@@ -1,5 +1,6 @@
 package io.pstr.manager.sandbox;
 
+import io.pstr.core.rt.Jvm;
 import io.pstr.core.shm.ReplicaFiles;
 import io.pstr.manager.Slot;
 import java.io.IOException;
@@ -66,11 +67,6 @@ public interface ReplicaCommand {
     /** What a replica's start does, for the class-data archive ({@link ReplicaClassArchive}). */
     String TRAINING_MAIN = "io.pstr.flightctl.ReplicaTraining";
 
-    /** This JVM's java binary. */
-    static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
     /**
      * The replica JVM ({@code io.pstr.flightctl.ReplicaMain}) with small-footprint JVM options, mapping the
      * replicas' class-data archive (made here if this build has none yet).
@@ -82,7 +78,7 @@ public interface ReplicaCommand {
         if (classpath == null || classpath.isBlank()) {
             throw new IllegalArgumentException("no replica classpath: build the project (./pstr build) or set pstr.replica.classpath");
         }
-        String java = javaBinary();
+        String java = Jvm.javaBinary();
         List<String> args = List.copyOf(replicaArgs);
         List<String> jvm = new ArrayList<>(JVM_OPTIONS);
         ReplicaClassArchive.prepare(java, JVM_OPTIONS, classpath, TRAINING_MAIN)

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.pstr.core.rt.Jvm;
 import io.pstr.core.rt.ThreadPriority;
 import io.pstr.core.shm.ReplicaFiles;
 import io.pstr.core.shm.ReplicaStatusFile;
@@ -117,7 +118,7 @@ class JailLauncherTest {
         try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             Cgroups.Limits limits = new Cgroups.Limits(0.5, 128L << 20);
             String peerPath = channelRingPath().toString();
-            JailLauncher launcher = new JailLauncher((slot, incarnation, files) -> List.of(ReplicaCommand.javaBinary(),
+            JailLauncher launcher = new JailLauncher((slot, incarnation, files) -> List.of(Jvm.javaBinary(),
                     "-Xmx32m", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-cp", probeClasspath(), JailProbe.class.getName(), files.dir().toString(),
                     Integer.toString(server.getLocalPort()), b.dir().resolve("secret.txt").toString(), peerPath),
                     cgroups.cgroups().orElseThrow(), limits);
@@ -254,7 +255,7 @@ class JailLauncherTest {
         open.add(channelRing());
         Cgroups.Limits limits = new Cgroups.Limits(0.5, 128L << 20);
         String peerPath = channelRingPath().toString();
-        return new JailLauncher((slot, incarnation, files) -> List.of(ReplicaCommand.javaBinary(), "-Xmx32m",
+        return new JailLauncher((slot, incarnation, files) -> List.of(Jvm.javaBinary(), "-Xmx32m",
                 "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-cp", probeClasspath(), JailProbe.class.getName(),
                 files.dir().toString(), "9", other, peerPath), cgroups.cgroups().orElseThrow(), limits);
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pstr.core.rt.Jvm;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -82,7 +83,7 @@ class ReplicaClassArchiveTest {
     void shouldStartReplicasWithoutAnArchiveWhenTheTrainingFailsAndLeaveNothingBehind() throws IOException {
         Path app = jar(dir.resolve("target"), "app.jar");
 
-        Optional<Path> archive = ReplicaClassArchive.prepare(ReplicaCommand.javaBinary(), OPTIONS, app.toString(), "no.such.TrainingMain");
+        Optional<Path> archive = ReplicaClassArchive.prepare(Jvm.javaBinary(), OPTIONS, app.toString(), "no.such.TrainingMain");
 
         assertEquals(Optional.empty(), archive, "a training JVM that cannot start its class makes no archive");
         try (Stream<Path> left = Files.list(app.getParent())) {
@@ -95,7 +96,7 @@ class ReplicaClassArchiveTest {
         Path app = jar(dir.resolve("target"), "app.jar");
         System.setProperty(ReplicaClassArchive.ENABLED, "false");
         try {
-            assertEquals(Optional.empty(), ReplicaClassArchive.prepare(ReplicaCommand.javaBinary(), OPTIONS, app.toString(), "x.Y"));
+            assertEquals(Optional.empty(), ReplicaClassArchive.prepare(Jvm.javaBinary(), OPTIONS, app.toString(), "x.Y"));
         } finally {
             System.clearProperty(ReplicaClassArchive.ENABLED);
         }

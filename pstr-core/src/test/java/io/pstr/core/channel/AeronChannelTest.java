@@ -3,6 +3,7 @@ package io.pstr.core.channel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pstr.core.rt.Jvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -41,7 +42,7 @@ class AeronChannelTest {
         String selfEndpoint = "127.0.0.1:" + freePort();
         String peerEndpoint = "127.0.0.1:" + freePort();
         String silentEndpoint = "127.0.0.1:" + freePort();
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        Process child = new ProcessBuilder(Jvm.javaBinary(),
                 "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Xmx128m",
                 "-Djava.io.tmpdir=" + dir, "-cp", System.getProperty("java.class.path"), AeronEchoPeer.class.getName(),
                 dir.resolve("aeron-peer").toString(), peer.toString(), peerEndpoint, self.toString(), selfEndpoint)

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.pstr.core.rt.Jvm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -86,7 +87,7 @@ class LifelineTest {
     void shouldWakeItsWatcherWhenTheHoldingProcessIsKilled() throws Exception {
         Path file = dir.resolve("life");
         Lifeline lifeline = new Lifeline(new UnsafeBuffer(SharedFiles.createMapped(file, 64)), 0);
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx32m",
+        Process child = new ProcessBuilder(Jvm.javaBinary(), "-Xmx32m",
                 "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), LifelineHolder.class.getName(), file.toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
