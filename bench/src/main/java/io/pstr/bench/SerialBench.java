@@ -27,6 +27,7 @@ import io.pstr.core.shm.RingFile;
 import io.pstr.core.shm.SharedFiles;
 import io.pstr.manager.Distributor;
 import io.pstr.manager.PacedWriter;
+import io.pstr.manager.RunningManager;
 import io.pstr.manager.Slot;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -91,8 +92,9 @@ public final class SerialBench implements Callable<Integer> {
 
     @Option(names = "--idle-us", paramLabel = "US", defaultValue = "200",
             description = "Longest sleep of the conductor thread between empty polls (it also wakes when replica A writes, "
-                    + "unless --readers poll), and of the replica threads with --readers poll, as in the host manager (default "
-                    + "${DEFAULT-VALUE} µs). With --readers doorbell the replica threads sleep at most "
+                    + "unless --readers poll), and of the replica threads with --readers poll (default ${DEFAULT-VALUE} µs: the "
+                    + "host manager's conductor polled at this interval; it now sleeps until its next tick or paced write, at most "
+                    + RunningManager.CONDUCTOR_MAX_SLEEP_US + " µs). With --readers doorbell the replica threads sleep at most "
                     + ReplicaFiles.REPLICA_MAX_SLEEP_US + " µs, as the replica processes do where they sleep on their input ring alone "
                     + "(where they can also sleep on their channel endpoint, futex_waitv, their cap is "
                     + ReplicaFiles.REPLICA_MAX_SLEEP_BOTH_US + " µs; the input ring's doorbell wakes them either way).")

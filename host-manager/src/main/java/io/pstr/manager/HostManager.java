@@ -579,13 +579,17 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
     }
 
     /**
-     * The conductor's idle strategy, used on its thread: after a duty cycle that did nothing it sleeps at most
-     * {@code maxSleepNs} (the next tick, the paced writer, the API's commands and the crash probe are looked at
-     * no later than that), and less when a replica writes to its output ring or dies: both rings' doorbells and both
-     * replicas' lifelines end the sleep.
+     * The conductor's idle strategy, used on its thread: after a duty cycle that did nothing it sleeps until the
+     * next thing due on the clock (the next tick, the paced writer's next hand-over, an output's deadline at the
+     * gate), at most {@code maxSleepNs} (the API's commands, the failover state machine's timeouts and the crash
+     * probe are looked at no later than that), and less when a replica writes to its output ring or dies: both
+     * rings' doorbells and both replicas' lifelines end the sleep.
      */
     public org.agrona.concurrent.IdleStrategy idleStrategy(long maxSleepNs) {
-        return Doorbell.idleStrategy(2 * Slot.values().length, maxSleepNs, group -> {
+        if (maxSleepNs <= 0) {
+            throw new IllegalArgumentException("the conductor's longest sleep must be positive, not " + maxSleepNs + " ns");
+        }
+        return Doorbell.idleStrategy(2 * Slot.values().length, () -> sleepBudgetNs(maxSleepNs), group -> {
             boolean pending = false;
             for (ReplicaHandle r : replicas.values()) {
                 group.prepare(r.output.doorbell());
@@ -598,6 +602,22 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             }
             return pending;
         });
+    }
+
+    /**
+     * How long the conductor may sleep now: until the first of the next tick, the paced writer's next hand-over and
+     * the gate's next output deadline, at most {@code capNs}. A deadline already passed gives zero: the next duty
+     * cycle handles it at once.
+     */
+    long sleepBudgetNs(long capNs) {
+        long now = clock.nanoTime();
+        long until = now + capNs;
+        if (ticking) {
+            until = Math.min(until, nextTickNs);
+        }
+        until = Math.min(until, writer.nextHandOverNs());
+        until = Math.min(until, gate.nextDeadlineNs());
+        return Math.max(0, until - now);
     }
 
     @Override

@@ -166,6 +166,24 @@ public final class OutputGate {
         c.frames.putBytes(0, frames, offset, length);
     }
 
+    /**
+     * The deadline of the first output that {@link #poll} will send when its time comes (a replica's output waiting
+     * for the holder's), or {@code Long.MAX_VALUE}: none waits, nobody holds the I/O, or what waits is fenced.
+     */
+    public long nextDeadlineNs() {
+        long next = Long.MAX_VALUE;
+        if (holder == null) {
+            return next;
+        }
+        for (Slot s : Slot.values()) {
+            Candidate c = candidates.get(s);
+            if (c.cycle > lastSentCycle && !isFenced(s, c.epoch)) {
+                next = Math.min(next, c.deadlineNs);
+            }
+        }
+        return next;
+    }
+
     /** Serves candidates whose deadline passed. Returns the number served. */
     public int poll(long nowNs) {
         int served = 0;

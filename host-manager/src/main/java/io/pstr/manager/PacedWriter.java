@@ -157,6 +157,11 @@ public final class PacedWriter {
         return written;
     }
 
+    /** When {@link #poll} will next hand something to the link: {@code Long.MAX_VALUE} while nothing waits. */
+    public long nextHandOverNs() {
+        return queue.isEmpty() ? Long.MAX_VALUE : linkFreeAtNs - leadNs;
+    }
+
     /** Time each written output waited in the queue, ns. */
     public Histogram queueDelayNs() {
         return queueDelayNs;

@@ -1,5 +1,6 @@
 package io.pstr.manager;
 
+import io.pstr.core.shm.Doorbell;
 import io.pstr.manager.api.ApiServer;
 import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.AgentRunner;
@@ -10,6 +11,14 @@ import org.slf4j.LoggerFactory;
 public final class RunningManager implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunningManager.class);
+    /**
+     * The conductor's longest sleep: how late the API's commands, the failover state machine's timeouts (60 ms and
+     * up) and the crash probe may be looked at. Its deadlines on the clock and the replicas' doorbells and lifelines
+     * end a sleep sooner.
+     */
+    public static final long CONDUCTOR_MAX_SLEEP_US = 1_000;
+    /** Without {@code futex_waitv} the conductor polls the replicas' output rings: at this interval. */
+    public static final long CONDUCTOR_POLL_US = 200;
 
     private final HostManager manager;
     private final AgentRunner runner;
@@ -22,8 +31,11 @@ public final class RunningManager implements AutoCloseable {
     }
 
     /**
-     * Starts the manager. The conductor sleeps at most 200 µs between empty duty cycles, less when a replica
-     * writes an output: the control period is 20 ms, and on a 2-core machine no thread of ours may spin.
+     * Starts the manager. Between empty duty cycles the conductor sleeps until its next deadline (tick, paced
+     * write, output deadline), at most {@link #CONDUCTOR_MAX_SLEEP_US}, and less when a replica writes an output or
+     * dies: the control period is 20 ms, and on a 2-core machine no thread of ours may spin. Where the kernel cannot
+     * sleep on both replicas' doorbells at once (no {@code futex_waitv}), the cap is its polling interval:
+     * {@link #CONDUCTOR_POLL_US}.
      */
     public static RunningManager start(HostManager.Context ctx, String apiHost, int apiPort, String token) {
         HostManager manager = new HostManager(ctx);
@@ -34,7 +46,8 @@ public final class RunningManager implements AutoCloseable {
             manager.close();
             throw e;
         }
-        AgentRunner runner = new AgentRunner(manager.idleStrategy(TimeUnit.MICROSECONDS.toNanos(200)),
+        long capUs = Doorbell.sleepsOnSeveral() ? CONDUCTOR_MAX_SLEEP_US : CONDUCTOR_POLL_US;
+        AgentRunner runner = new AgentRunner(manager.idleStrategy(TimeUnit.MICROSECONDS.toNanos(capUs)),
                 e -> LOG.error("host manager duty cycle failed", e), null, manager);
         manager.start();
         AgentRunner.startOnThread(runner);

@@ -210,6 +210,34 @@ class OutputGateTest {
         assertTrue(sent.isEmpty());
     }
 
+    /** The conductor sleeps until the gate's next deadline: it must be the one poll acts on, and no other. */
+    @Test
+    void shouldTellTheConductorWhenItsNextOutputIsDue() {
+        out(Slot.B, 1, 1);
+        assertEquals(Long.MAX_VALUE, gate.nextDeadlineNs(), "nobody holds the I/O: nothing will go");
+        gate.assign(1, Slot.A, nowNs);
+        out(Slot.B, 2, 1);
+        long due = nowNs + GRACE_NS;
+        assertEquals(due, gate.nextDeadlineNs(), "the shadow's output waits for the holder's until its grace ends");
+        advance(GRACE_NS - 1);
+        assertEquals(0, gate.poll(nowNs));
+        advance(1);
+        assertEquals(1, gate.poll(nowNs), "sent at that deadline");
+        assertEquals(Long.MAX_VALUE, gate.nextDeadlineNs());
+
+        out(Slot.B, 3, 1);
+        advance(MS);
+        out(Slot.A, 3, 1);
+        assertEquals(Long.MAX_VALUE, gate.nextDeadlineNs(), "the holder's went out: the shadow's is only compared");
+
+        out(Slot.A, 4, 1);
+        out(Slot.B, 5, 1);
+        gate.assign(2, Slot.A, nowNs);
+        assertEquals(Long.MAX_VALUE, gate.nextDeadlineNs(), "B's output of the old epoch is fenced: it will never go");
+        advance(10 * GRACE_NS);
+        assertEquals(0, gate.poll(nowNs), "and poll agrees");
+    }
+
     @Test
     void shouldSendNewHolderOutputsWrittenUnderOldEpoch() {
         gate.assign(1, Slot.A, nowNs);

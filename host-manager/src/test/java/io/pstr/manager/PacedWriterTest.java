@@ -121,6 +121,22 @@ class PacedWriterTest {
         assertEquals(1, writer.poll(nowNs));
     }
 
+    /** The conductor sleeps until the writer's next hand-over: it must be the time poll writes, and no sooner. */
+    @Test
+    void shouldTellTheConductorWhenItWillNextHandAnOutputOver() {
+        assertEquals(Long.MAX_VALUE, writer.nextHandOverNs(), "nothing waits");
+        long start = nowNs;
+        offer(1, Slot.A, 1, 118);
+        assertEquals(Long.MAX_VALUE, writer.nextHandOverNs(), "written at once: nothing waits");
+        writer.lead(100_000);
+        offer(2, Slot.A, 1, 51);
+        long next = start + wireNs(118) - 100_000;
+        assertEquals(next, writer.nextHandOverNs(), "the next waits for the first's wire time, less the lead");
+        assertEquals(0, writer.poll(next - 1));
+        assertEquals(1, writer.poll(next));
+        assertEquals(Long.MAX_VALUE, writer.nextHandOverNs());
+    }
+
     @Test
     void shouldNotStartNextFrameBeforePreviousFrameWireTime() {
         offer(1, Slot.A, 1, 30);

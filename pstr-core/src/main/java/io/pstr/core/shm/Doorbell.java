@@ -211,6 +211,15 @@ public final class Doorbell {
         if (maxSleepNs <= 0) {
             throw new IllegalArgumentException("a reader's longest sleep must be positive, not " + maxSleepNs + " ns");
         }
+        return idleStrategy(capacity, () -> maxSleepNs, watch);
+    }
+
+    /**
+     * As {@link #idleStrategy(int, long, Watch)}, with the longest sleep asked of {@code sleepNs} before each sleep: a
+     * reader that also keeps deadlines of its own (a tick, a paced write) sleeps until the next one and no longer. A
+     * budget of zero or less is no sleep at all.
+     */
+    public static IdleStrategy idleStrategy(int capacity, java.util.function.LongSupplier sleepNs, Watch watch) {
         Group group = new Group(capacity);
         return new IdleStrategy() {
             @Override
@@ -225,7 +234,7 @@ public final class Doorbell {
                 if (watch.prepareAndLook(group)) {
                     group.awake();
                 } else {
-                    group.sleep(maxSleepNs);
+                    group.sleep(sleepNs.getAsLong());
                 }
             }
 

@@ -137,6 +137,21 @@ class RingFileTest {
     }
 
     @Test
+    void shouldAskItsSleepBudgetBeforeEverySleepAndNotSleepOnNone() {
+        long[] asked = {0};
+        long[] budget = {TimeUnit.MILLISECONDS.toNanos(20), 0, -5};
+        IdleStrategy idle = Doorbell.idleStrategy(2, () -> budget[(int) asked[0]++], group -> false);
+        long start = System.nanoTime();
+        idle.idle(0);
+        assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(10), "slept about its first budget");
+        idle.idle(0);
+        idle.idle(0);
+        assertEquals(3, asked[0], "asked once a sleep; a budget of zero or less sleeps not at all");
+        idle.idle(1);
+        assertEquals(3, asked[0], "no sleep after a duty cycle that did something");
+    }
+
+    @Test
     void shouldNotSleepWhenTheRingAlreadyHoldsWork() {
         try (RingFile ring = RingFile.create(dir.resolve("busy.ring"), 1 << 10)) {
             assertTrue(new Messages().tick(ring.ring(), 1, 0, 20));
