@@ -172,16 +172,22 @@ public final class OutputGate {
      */
     public long nextDeadlineNs() {
         long next = Long.MAX_VALUE;
-        if (holder == null) {
-            return next;
-        }
         for (Slot s : Slot.values()) {
             Candidate c = candidates.get(s);
-            if (c.cycle > lastSentCycle && !isFenced(s, c.epoch)) {
+            if (c.cycle >= 0 && sendsAtDeadline(s, c)) {
                 next = Math.min(next, c.deadlineNs);
             }
         }
         return next;
+    }
+
+    /**
+     * Whether {@link #poll} sends waiting output {@code c} of {@code s} once its deadline has passed: not when nobody
+     * holds the I/O (FAILSAFE: the board's own failsafe flies, no unproven replica does), not when a newer cycle went
+     * already (it is only compared), not when it is fenced.
+     */
+    private boolean sendsAtDeadline(Slot s, Candidate c) {
+        return holder != null && c.cycle > lastSentCycle && !isFenced(s, c.epoch);
     }
 
     /** Serves candidates whose deadline passed. Returns the number served. */
@@ -197,11 +203,7 @@ public final class OutputGate {
                 c.cycle = -1;
                 continue;
             }
-            if (holder == null) {
-                // Nobody holds the I/O (FAILSAFE): the board's own failsafe flies, no unproven replica does.
-                continue;
-            }
-            if (nowNs >= c.deadlineNs && !isFenced(s, c.epoch)) {
+            if (nowNs >= c.deadlineNs && sendsAtDeadline(s, c)) {
                 if (s != holder) {
                     fallbackOutputs++;
                     lastFallbackCycle = c.cycle;
