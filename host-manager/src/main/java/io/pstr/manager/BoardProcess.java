@@ -51,9 +51,7 @@ public final class BoardProcess implements AutoCloseable {
      */
     public static BoardProcess start(String classpath, Path dir, boolean pty, List<String> extraArgs, long timeoutMs) {
         Path record = dir.resolve("board.csv");
-        List<String> command = new ArrayList<>(List.of(Jvm.javaBinary(),
-                "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"));
-        command.addAll(collector());
+        List<String> command = new ArrayList<>(jvm());
         command.addAll(List.of("-Xlog:gc,safepoint:file=" + dir.resolve("board-jvm.log") + ":time,uptime",
                 "-cp", classpath, "io.pstr.hilrig.BoardMain", "--link", pty ? "pty:" : "tcp-listen:0", "--record", record.toString(),
                 // Its input is a pipe from this process: when this process goes, killed or not, the board goes too.
@@ -106,9 +104,9 @@ public final class BoardProcess implements AutoCloseable {
      * interval in a traced failover run was one of them); Shenandoah collects beside it, pausing under 1 ms. It
      * touches its whole heap in time (128 MB took the whole system over 600 MB RSS in a full failover benchmark); the
      * board keeps about 6 MB live. A JDK built without Shenandoah (the board runs on this JVM's) gets the serial
-     * collector, and a warning that the gaps it records then hold its pauses. {@code pstr board} starts it with the same.
+     * collector, and a warning that the gaps it records then hold its pauses.
      */
-    public static List<String> collector() {
+    static List<String> collector() {
         try {
             ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).getVMOption("UseShenandoahGC");
             return List.of("-XX:+UseShenandoahGC", "-Xmx48m");
@@ -117,6 +115,16 @@ public final class BoardProcess implements AutoCloseable {
                     + "records include its own pauses (1-5 ms, up to about 25 ms in its first collections)");
             return List.of("-XX:+UseSerialGC", "-Xmx128m");
         }
+    }
+
+    /**
+     * The board's JVM, up to its class path: this JDK's {@code java} with the board's {@link #collector}. The demo's and
+     * the tests' board and {@code pstr board} start with it.
+     */
+    public static List<String> jvm() {
+        List<String> jvm = new ArrayList<>(List.of(Jvm.javaBinary(), "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"));
+        jvm.addAll(collector());
+        return jvm;
     }
 
     /** The endpoint the host manager should connect to. */

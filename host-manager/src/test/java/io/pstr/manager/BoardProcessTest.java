@@ -3,7 +3,6 @@ package io.pstr.manager;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pstr.core.rt.Jvm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -19,9 +18,9 @@ class BoardProcessTest {
         assertTrue(flags.contains("-XX:+UseShenandoahGC") || flags.contains("-XX:+UseSerialGC"), flags.toString());
         assertTrue(flags.stream().anyMatch(f -> f.startsWith("-Xmx")), flags.toString());
 
-        // The board's JVM is this JDK's: the flags must start it (an unknown collector makes java refuse to start).
-        List<String> command = new ArrayList<>(List.of(Jvm.javaBinary()));
-        command.addAll(flags);
+        // The board's JVM is this JDK's: the command it starts with must start (an unknown collector makes java refuse to).
+        List<String> command = new ArrayList<>(BoardProcess.jvm());
+        assertTrue(command.containsAll(flags), command.toString());
         command.add("-version");
         Process java = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

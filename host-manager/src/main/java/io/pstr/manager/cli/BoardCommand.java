@@ -1,6 +1,5 @@
 package io.pstr.manager.cli;
 
-import io.pstr.core.rt.Jvm;
 import io.pstr.manager.BoardProcess;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,10 +16,8 @@ public final class BoardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<String> command = new ArrayList<>(List.of(Jvm.javaBinary(),
-                "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"));
-        // The same collector as the board the demo and the tests start: its record holds no pauses of its own.
-        command.addAll(BoardProcess.collector());
+        // The same JVM and collector as the board the demo and the tests start: its record holds no pauses of its own.
+        List<String> command = new ArrayList<>(BoardProcess.jvm());
         command.addAll(List.of("-cp", Classpaths.board(), "io.pstr.hilrig.BoardMain"));
         command.addAll(args);
         Process p = new ProcessBuilder(command).inheritIO().start();
