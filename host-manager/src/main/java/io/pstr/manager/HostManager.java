@@ -1406,6 +1406,8 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         try {
             Files.deleteIfExists(files.input());
             Files.deleteIfExists(files.output());
+            // A remote replica's relay, killed, leaves its Aeron driver's files behind.
+            org.agrona.IoUtil.delete(files.aeronDir().toFile(), true);
         } catch (IOException e) {
             LOG.warn("rings of the retired replica in {} left: {}", files.dir(), e.getMessage());
         }

@@ -59,6 +59,16 @@ final class FlyingSystem implements AutoCloseable {
 
     /** @param gcs a ground station on the side, or null; @param sandbox what the replicas run in */
     FlyingSystem(String name, long holdOffMs, Endpoint gcs, Sandboxes.Mode sandbox) {
+        this(name, holdOffMs, gcs, sandbox, ctx -> { });
+    }
+
+    /** With {@code adjust} applied to the host manager's context last (say, a replica on another computer). */
+    FlyingSystem(String name, long holdOffMs, java.util.function.Consumer<HostManager.Context> adjust) {
+        this(name, holdOffMs, null, Sandboxes.Mode.PROCESS, adjust);
+    }
+
+    private FlyingSystem(String name, long holdOffMs, Endpoint gcs, Sandboxes.Mode sandbox,
+            java.util.function.Consumer<HostManager.Context> adjust) {
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss-SSS"));
         dir = Path.of("target", "system-runs", name + "-" + stamp).toAbsolutePath();
         board = BoardProcess.start(Classpaths.board(), dir, List.of(), 60_000);
@@ -73,6 +83,7 @@ final class FlyingSystem implements AutoCloseable {
         ctx.journal = journal;
         ctx.tlog = dir.resolve("board.tlog");
         ctx.gcs = gcs;
+        adjust.accept(ctx);
         RunningManager r;
         try {
             r = RunningManager.start(ctx, "127.0.0.1", 0, null);

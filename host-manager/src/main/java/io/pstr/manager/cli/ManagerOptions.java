@@ -7,6 +7,9 @@ import io.pstr.manager.FailbackPolicy;
 import io.pstr.manager.FailoverConfig;
 import io.pstr.manager.HostManager;
 import io.pstr.manager.journal.Journal;
+import io.pstr.core.remote.RemoteLink;
+import io.pstr.manager.Slot;
+import io.pstr.manager.remote.RemoteSlotLauncher;
 import io.pstr.manager.sandbox.ByteSize;
 import io.pstr.manager.sandbox.Cgroups;
 import io.pstr.manager.sandbox.Sandboxes;
@@ -15,6 +18,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Option;
@@ -26,10 +30,20 @@ public final class ManagerOptions {
             description = "Control period: one input batch, one step and one output per cycle (default ${DEFAULT-VALUE} ms = 50 Hz).")
     int periodMs;
 
-    @Option(names = "--grace-ms", defaultValue = "3", paramLabel = "MS",
+    /** Default of {@code --grace-ms} with both replicas here. */
+    public static final double DEFAULT_GRACE_MS = 3;
+    /**
+     * Default of {@code --grace-ms} with a replica on another computer: its output comes back over two links and the
+     * replica host (2026-11-27, both ends on one 2-core machine over loopback: a remote holder missed 5 deadlines in a
+     * row at 3 ms while the other replica restarted, and none at 10 ms; the relay logs the round trips).
+     */
+    public static final double DEFAULT_REMOTE_GRACE_MS = 10;
+
+    @Option(names = "--grace-ms", paramLabel = "MS",
             description = "Output deadline: how long after the shadow's output of a cycle the gate waits for the holder's "
-                    + "before sending the shadow's (default ${DEFAULT-VALUE} ms).")
-    double graceMs;
+                    + "before sending the shadow's (default " + DEFAULT_GRACE_MS + " ms; " + DEFAULT_REMOTE_GRACE_MS
+                    + " ms with --remote-replica).")
+    Double graceMs;
 
     @Option(names = "--relaunch-delay-ms", paramLabel = "MS",
             description = "How long after a failover the lost replica's replacement is launched (default 0: at once).")
@@ -109,12 +123,38 @@ public final class ManagerOptions {
                     + "the host allows it, else a process with a warning (default ${DEFAULT-VALUE}).")
     String sandbox;
 
+    @Option(names = "--remote-replica", paramLabel = "SLOT=HOST:PORT",
+            description = "Run the replica of SLOT (A or B) on another computer, where `pstr replica-host --listen HOST:PORT` "
+                    + "runs: a relay process takes its place here and carries its input, output, status and direct-channel "
+                    + "packets over Aeron UDP. Repeat for the other slot. Not with --survive-restart or --attach. Default: "
+                    + "both replicas here.")
+    Map<String, String> remoteReplicas = new java.util.LinkedHashMap<>();
+
     @Option(names = "--priority", defaultValue = "auto", paramLabel = "auto|off",
             description = "Raise the scheduling priority (nice -15/-10) of the threads that keep the control cycle: the "
                     + "conductor, each replica's agent and the virtual board; and for one control period after a replica "
                     + "dies, the conductor under SCHED_FIFO (the failover boost). auto: where the host allows it (root or "
                     + "CAP_SYS_NICE), else a warning and normal priority; off: never (default ${DEFAULT-VALUE}).")
     String priority;
+
+    /** {@code --remote-replica}'s values by slot, checked. */
+    static Map<Slot, String> remoteSlots(Map<String, String> given) {
+        Map<Slot, String> slots = new java.util.EnumMap<>(Slot.class);
+        given.forEach((slot, endpoint) -> {
+            Slot s;
+            try {
+                s = Slot.valueOf(slot.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--remote-replica: unknown slot '" + slot + "' (A or B)", e);
+            }
+            try {
+                slots.put(s, RemoteLink.checkEndpoint(endpoint.trim(), false));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--remote-replica " + slot + ": " + e.getMessage(), e);
+            }
+        });
+        return slots;
+    }
 
     /** The {@code --priority} value as given (checked when the context is built). */
     String priority() {
@@ -232,7 +272,8 @@ public final class ManagerOptions {
 
     private HostManager.Context context(Endpoint board, Path dir, Journal journal, boolean surviveRestart, boolean attach,
             Sandboxes.Mode sandboxMode) {
-        finite("--grace-ms", graceMs);
+        double grace = graceMs != null ? graceMs : remoteReplicas.isEmpty() ? DEFAULT_GRACE_MS : DEFAULT_REMOTE_GRACE_MS;
+        finite("--grace-ms", grace);
         finite("--takeoff-alt-m", takeoffAltitudeM);
         finite("--square-m", squareSideM);
         finite("--cruise-mps", cruiseSpeedMps);
@@ -242,7 +283,7 @@ public final class ManagerOptions {
         ctx.runDir = dir;
         ctx.shmDir = shmDir;
         ctx.periodMs = periodMs;
-        ctx.graceNs = (long) (graceMs * 1_000_000);
+        ctx.graceNs = (long) (grace * 1_000_000);
         if (relaunchDelayMs != null) {
             ctx.relaunchDelayMs = relaunchDelayMs; // checked by conclude()
         }
@@ -262,6 +303,13 @@ public final class ManagerOptions {
                 "--final-hold-ms", Integer.toString(finalHoldMs)));
         ctx.launcher = Sandboxes.forReplicas(sandboxMode, Classpaths.replica(), missionArgs,
                 new Cgroups.Limits(replicaCpus, ByteSize.parse(replicaMemory)), surviveRestart || attach);
+        if (!remoteReplicas.isEmpty()) {
+            if (surviveRestart || attach) {
+                throw new IllegalArgumentException("--remote-replica cannot be combined with --survive-restart or --attach: "
+                        + "a relay exits with its manager");
+            }
+            ctx.launcher = new RemoteSlotLauncher(ctx.launcher, remoteSlots(remoteReplicas), Classpaths.replica());
+        }
         ctx.surviveRestart = surviveRestart || attach;
         ctx.attach = attach;
         ctx.priority = ThreadPriority.Mode.parse(priority);

@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "Primary-shadow flight-control failover (PSTR on an embedded virtualization system). Two replicas of the flight-control task share the board's serial link through the host manager; when the primary fails the shadow takes the I/O and the aircraft keeps flying.",
         subcommands = {DemoCommand.class, ManagerCommand.class, BoardCommand.class, StatusCommand.class,
                 FaultCommand.class, EventsCommand.class, ReplayCommand.class, HilCommand.class, AbortCommand.class, SoakCommand.class,
+                ReplicaHostCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  ./pstr demo                          fly the demo mission, kill and hang the primary",

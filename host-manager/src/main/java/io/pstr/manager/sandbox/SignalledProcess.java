@@ -63,6 +63,11 @@ public final class SignalledProcess implements SandboxLauncher.Sandbox {
         return !exited && wrapper.isAlive();
     }
 
+    /** The wrapper's exit code once it exited, else -1. */
+    public int exitCode() {
+        return wrapper.isAlive() ? -1 : wrapper.exitValue();
+    }
+
     @Override
     public boolean dying() {
         return !isAlive() || io.pstr.manager.ProcessExit.dying(targetPid);

@@ -24,11 +24,18 @@ public final class AeronTransport implements AutoCloseable {
 
     /** Launches a media driver in {@code aeronDir} (created, and deleted on close). */
     public static AeronTransport launch(Path aeronDir) {
+        return launch(aeronDir, TimeUnit.MILLISECONDS.toNanos(1));
+    }
+
+    /**
+     * Launches a media driver in {@code aeronDir} whose thread sleeps at most {@code maxIdleNs} when idle: what a
+     * message arriving at an idle driver may wait, and a wake-up every {@code maxIdleNs} for its CPU.
+     */
+    public static AeronTransport launch(Path aeronDir, long maxIdleNs) {
         MediaDriver.Context ctx = new MediaDriver.Context()
                 .aeronDirectoryName(aeronDir.toString())
                 .threadingMode(ThreadingMode.SHARED)
-                .sharedIdleStrategy(new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1),
-                        TimeUnit.MILLISECONDS.toNanos(1)))
+                .sharedIdleStrategy(new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), maxIdleNs))
                 .termBufferSparseFile(true)
                 .publicationTermBufferLength(1 << 20)
                 .ipcTermBufferLength(1 << 20)
@@ -42,6 +49,11 @@ public final class AeronTransport implements AutoCloseable {
             driver.close();
             throw e;
         }
+    }
+
+    /** The Aeron client of this process's media driver, for streams of its own (a remote replica's link). */
+    public Aeron aeron() {
+        return aeron;
     }
 
     public AeronChannel open(ChannelAddress self, String listenEndpoint, RemoteGrants grants,

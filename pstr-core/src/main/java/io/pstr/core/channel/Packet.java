@@ -74,6 +74,11 @@ public final class Packet {
         return (buffer.getInt(index + FLAGS) & FLAG_FAST) != 0;
     }
 
+    /** Sent with a HARD deadline. */
+    public boolean hard() {
+        return (buffer.getInt(index + FLAGS) & FLAG_HARD) != 0;
+    }
+
     public long sourceMsb() {
         return buffer.getLong(index + SRC_MSB);
     }

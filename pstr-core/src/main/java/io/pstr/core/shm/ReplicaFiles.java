@@ -66,6 +66,14 @@ public record ReplicaFiles(Path dir) {
         return dir.resolve("status.dat");
     }
 
+    /**
+     * The Aeron directory of a replica that runs on another computer: its relay's media driver, in the slot's
+     * directory so that it goes with the incarnation.
+     */
+    public Path aeronDir() {
+        return dir.resolve("aeron");
+    }
+
     public Path log() {
         return dir.resolve("replica.log");
     }

@@ -1,0 +1,316 @@
+package io.pstr.flightctl.remote;
+
+import io.aeron.Aeron;
+import io.pstr.core.channel.ChannelAddress;
+import io.pstr.core.channel.DeadlineKind;
+import io.pstr.core.channel.Packet;
+import io.pstr.core.channel.SendResult;
+import io.pstr.core.channel.ShmChannel;
+import io.pstr.core.protocol.MessageTypes;
+import io.pstr.core.protocol.Messages;
+import io.pstr.core.remote.OutboundQueue;
+import io.pstr.core.remote.RemoteLink;
+import io.pstr.core.shm.ReplicaFiles;
+import io.pstr.core.shm.ReplicaStatusFile;
+import io.pstr.core.shm.ReplicaStatusFile.Field;
+import io.pstr.core.shm.RingFile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A replica that runs on another computer, as the host manager sees it: this process takes the replica's place in
+ * its slot (its rings, status file, lifeline and channel endpoint in the run directory) and carries everything over
+ * a {@link RemoteLink} to the replica host there, which runs the real replica against files of its own.
+ * <p>
+ * What the host writes to the input ring goes out in order; what the replica writes to its output ring comes back
+ * into this one; the peer's direct-channel packets go out and the replica's come back, sent from its address here;
+ * its status fields are copied in, its heartbeat as "heard now" (the two computers' clocks differ). The relay
+ * beats on its own only until the replica's first status arrives. When the replica host says the replica exited, or
+ * is silent for longer than {@code silenceNs}, the relay exits at once, so the host sees the replica die as it sees
+ * a local one die: by its lifeline.
+ */
+public final class ReplicaRelay implements Agent {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaRelay.class);
+    /** Messages held for a remote end that does not take them yet (the input ring holds the rest). */
+    static final int OUTBOUND_CAPACITY = 4096;
+    /** How often a HELLO is sent until the host answers. */
+    static final long HELLO_EVERY_NS = 200_000_000L;
+    /** A keepalive after this long without sending anything. */
+    static final long KEEPALIVE_EVERY_NS = 50_000_000L;
+    private static final int BATCH = 256;
+    /** How often the round trips are said in the log. */
+    static final long REPORT_EVERY_NS = 30_000_000_000L;
+    /** Exit code when the remote replica is gone or silent. */
+    public static final int EXIT_REMOTE_LOST = 4;
+
+    /** What ends the relay; the main exits the process with it. */
+    @FunctionalInterface
+    public interface Exit {
+        void exit(int code, String why);
+    }
+
+    private final String slot;
+    private final int incarnation;
+    private final NanoClock clock;
+    private final long silenceNs;
+    private final List<String> replicaArgs;
+    private final Exit exit;
+    private final RingFile input;
+    private final RingFile output;
+    private final ReplicaStatusFile status;
+    private final ShmChannel channel;
+    private final ChannelAddress address;
+    private final RemoteLink.Inbound inbound;
+    private final OutboundQueue outbound;
+    private final String replyHost;
+    private final RemoteLink.Handler onRemote = this::onRemote;
+    private final org.agrona.concurrent.MessageHandler onInput = this::onInput;
+
+    private String replyEndpoint;
+    private boolean answered;
+    private boolean statusSeen;
+    private long remoteHeartbeat = Long.MIN_VALUE;
+    private long lastHeardNs;
+    private long lastSentNs;
+    private boolean helloSent;
+    private long lastHelloNs;
+    private boolean ended;
+    private final RoundTrips roundTrips;
+
+    /**
+     * @param replyHost the address of this computer the replica host can reach (its answers come to a port picked here)
+     */
+    public ReplicaRelay(String slot, int incarnation, ReplicaFiles files, Aeron aeron, String remoteEndpoint, String replyHost,
+            List<String> replicaArgs, NanoClock clock, long silenceNs, Exit exit) {
+        this.slot = slot;
+        this.incarnation = incarnation;
+        this.clock = clock;
+        this.silenceNs = silenceNs;
+        this.replicaArgs = List.copyOf(replicaArgs);
+        this.exit = exit;
+        this.replyHost = replyHost;
+        this.input = RingFile.open(files.input());
+        this.output = RingFile.open(files.output());
+        this.status = ReplicaStatusFile.open(files.status());
+        this.address = readAddress(files);
+        this.channel = ShmChannel.open(files.channelDir(), address, clock);
+        this.inbound = new RemoteLink.Inbound(aeron, replyHost + ":0");
+        this.outbound = new OutboundQueue(new RemoteLink.Outbound(aeron, remoteEndpoint), OUTBOUND_CAPACITY,
+                "relay " + slot + " to " + remoteEndpoint);
+        status.set(Field.PID, ProcessHandle.current().pid());
+        status.set(Field.HEARTBEAT_NS, clock.nanoTime());
+        this.roundTrips = new RoundTrips("relay " + slot, clock.nanoTime());
+    }
+
+    private static ChannelAddress readAddress(ReplicaFiles files) {
+        try {
+            return ChannelAddress.parse(Files.readString(files.channelAddress(), StandardCharsets.UTF_8).trim());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the replica's channel address " + files.channelAddress(), e);
+        }
+    }
+
+    @Override
+    public void onStart() {
+        if (!status.lifeline().hold()) {
+            LOG.warn("relay {}: no lifeline (robust futex): the host notices this relay's death by polling", slot);
+        }
+        lastHeardNs = clock.nanoTime();
+        lastSentNs = lastHeardNs;
+    }
+
+    @Override
+    public String roleName() {
+        return "replica-" + slot;
+    }
+
+    /** Sleeps until the host writes to the input ring, or {@code maxSleepNs}: the remote link is polled that often. */
+    public org.agrona.concurrent.IdleStrategy idleStrategy(long maxSleepNs) {
+        return input.idleStrategy(maxSleepNs);
+    }
+
+    @Override
+    public int doWork() {
+        if (ended) {
+            return 0;
+        }
+        long now = clock.nanoTime();
+        int work = inbound.poll(onRemote, BATCH);
+        if (!answered) {
+            // Alive, connecting: the host's start timeout, not its hang detection, judges a replica not started yet.
+            status.set(Field.HEARTBEAT_NS, now);
+            sayHello(now);
+            return work;
+        }
+        if (now - lastHeardNs > silenceNs) {
+            end("the replica host has been silent for " + (now - lastHeardNs) / 1_000_000 + " ms");
+            return work;
+        }
+        if (outbound.flush()) {
+            work += input.ring().read(onInput, BATCH);
+        }
+        if (outbound.isEmpty()) {
+            work += channel.poll(this::onPeerPacket, BATCH);
+        }
+        if (now - lastSentNs > KEEPALIVE_EVERY_NS) {
+            outbound.link().begin(RemoteLink.KEEPALIVE);
+            send(RemoteLink.BODY, now);
+        }
+        roundTrips.reportEvery(now, REPORT_EVERY_NS);
+        return work;
+    }
+
+    private void sayHello(long now) {
+        if ((helloSent && now - lastHelloNs < HELLO_EVERY_NS) || !outbound.link().connected()) {
+            return;
+        }
+        if (replyEndpoint == null) {
+            List<String> bound = inbound.boundEndpoints();
+            if (bound.isEmpty()) {
+                return;
+            }
+            String b = bound.get(0);
+            replyEndpoint = replyHost + b.substring(b.lastIndexOf(':'));
+        }
+        lastHelloNs = now;
+        helloSent = true;
+        int length = new RemoteLink.Hello(slot, incarnation, replyEndpoint, address.toString(), replicaArgs)
+                .encode(outbound.link().scratch());
+        if (!outbound.link().offer(length)) {
+            LOG.debug("relay {}: HELLO not taken, trying again", slot);
+        }
+    }
+
+    private void send(int length, long now) {
+        outbound.send(length);
+        lastSentNs = now;
+    }
+
+    private void onInput(int type, MutableDirectBuffer buffer, int index, int length) {
+        if (type == MessageTypes.TICK && length >= Messages.TICK_CYCLE + Long.BYTES) {
+            roundTrips.ticked(buffer.getLong(index + Messages.TICK_CYCLE), clock.nanoTime());
+        }
+        MutableDirectBuffer out = outbound.link().scratch();
+        outbound.link().begin(RemoteLink.INPUT);
+        out.putInt(RemoteLink.RING_TYPE, type);
+        out.putBytes(RemoteLink.RING_BYTES, buffer, index, length);
+        send(RemoteLink.RING_BYTES + length, clock.nanoTime());
+    }
+
+    private void onPeerPacket(Packet packet) {
+        MutableDirectBuffer out = outbound.link().scratch();
+        outbound.link().begin(RemoteLink.PEER_IN);
+        out.putInt(RemoteLink.PEER_TYPE, packet.type());
+        out.putInt(RemoteLink.PEER_HARD, packet.hard() ? 1 : 0);
+        out.putLong(RemoteLink.PEER_REQUESTED_NS, packet.requestedNs());
+        out.putLong(RemoteLink.PEER_MSB, packet.sourceMsb());
+        out.putLong(RemoteLink.PEER_LSB, packet.sourceLsb());
+        out.putInt(RemoteLink.PEER_TASK, packet.sourceTask());
+        out.putBytes(RemoteLink.PEER_PAYLOAD, packet.buffer(), packet.payloadOffset(), packet.payloadLength());
+        send(RemoteLink.PEER_PAYLOAD + packet.payloadLength(), clock.nanoTime());
+    }
+
+    private void onRemote(int kind, DirectBuffer b, int offset, int length, int sessionId) {
+        lastHeardNs = clock.nanoTime();
+        if (!answered) {
+            answered = true;
+            LOG.info("relay {} incarnation {}: the replica host answered", slot, incarnation);
+        }
+        switch (kind) {
+            case RemoteLink.STATUS -> onStatus(b, offset, length);
+            case RemoteLink.OUTPUT -> {
+                if (length < RemoteLink.RING_BYTES) {
+                    LOG.warn("relay {}: short OUTPUT ({} bytes) skipped", slot, length);
+                    return;
+                }
+                int type = b.getInt(offset + RemoteLink.RING_TYPE);
+                if (type == MessageTypes.OUTPUT && length >= RemoteLink.RING_BYTES + Messages.OUTPUT_CYCLE + Long.BYTES) {
+                    roundTrips.answered(b.getLong(offset + RemoteLink.RING_BYTES + Messages.OUTPUT_CYCLE), lastHeardNs);
+                }
+                if (output.ring().write(type, b, offset + RemoteLink.RING_BYTES, length - RemoteLink.RING_BYTES)) {
+                    output.doorbell().ring();
+                } else {
+                    status.increment(Field.OUTPUT_RING_FULL);
+                }
+            }
+            case RemoteLink.PEER_OUT -> onPeerOut(b, offset, length);
+            case RemoteLink.GONE -> {
+                int code = length >= RemoteLink.GONE_REASON ? b.getInt(offset + RemoteLink.GONE_EXIT_CODE) : -1;
+                String why = length > RemoteLink.GONE_REASON ? b.getStringUtf8(offset + RemoteLink.GONE_REASON) : "";
+                end("the replica exited on the replica host (exit code " + code + (why.isEmpty() ? "" : ", " + why) + ")");
+            }
+            case RemoteLink.KEEPALIVE -> {
+            }
+            default -> LOG.warn("relay {}: unknown message kind {} ({} bytes) skipped", slot, kind, length);
+        }
+    }
+
+    private void onStatus(DirectBuffer b, int offset, int length) {
+        int count = length >= RemoteLink.STATUS_FIELDS ? b.getInt(offset + RemoteLink.STATUS_COUNT) : -1;
+        if (count < 0 || RemoteLink.STATUS_FIELDS + (long) count * Long.BYTES > length) {
+            LOG.warn("relay {}: malformed STATUS ({} bytes, {} fields) skipped", slot, length, count);
+            return;
+        }
+        Field[] fields = Field.values();
+        for (int i = 0; i < Math.min(count, fields.length); i++) {
+            Field f = fields[i];
+            long v = b.getLong(offset + RemoteLink.STATUS_FIELDS + i * Long.BYTES);
+            if (f == Field.HEARTBEAT_NS) {
+                // The other computer's clock: a new value means the replica beat, now as far as this host knows.
+                if (v != remoteHeartbeat || !statusSeen) {
+                    remoteHeartbeat = v;
+                    status.set(Field.HEARTBEAT_NS, clock.nanoTime());
+                }
+            } else if (f != Field.MAGIC_FIELD && f != Field.PID) {
+                status.set(f, v);
+            }
+        }
+        statusSeen = true;
+    }
+
+    private void onPeerOut(DirectBuffer b, int offset, int length) {
+        if (length < RemoteLink.PEER_PAYLOAD) {
+            LOG.warn("relay {}: short PEER_OUT ({} bytes) skipped", slot, length);
+            return;
+        }
+        ChannelAddress to = new ChannelAddress(new java.util.UUID(b.getLong(offset + RemoteLink.PEER_MSB),
+                b.getLong(offset + RemoteLink.PEER_LSB)), b.getInt(offset + RemoteLink.PEER_TASK));
+        DeadlineKind kind = b.getInt(offset + RemoteLink.PEER_HARD) != 0 ? DeadlineKind.HARD : DeadlineKind.SOFT;
+        SendResult sent = channel.send(to, b.getInt(offset + RemoteLink.PEER_TYPE), b, offset + RemoteLink.PEER_PAYLOAD,
+                length - RemoteLink.PEER_PAYLOAD, b.getLong(offset + RemoteLink.PEER_REQUESTED_NS), kind);
+        if (!sent.sent()) {
+            status.increment(Field.PEER_SEND_FAILED);
+        }
+    }
+
+    private void end(String why) {
+        ended = true;
+        LOG.error("relay {} incarnation {}: {}: exiting so the host sees this replica gone", slot, incarnation, why);
+        exit.exit(EXIT_REMOTE_LOST, why);
+    }
+
+    /** Whether the replica host has answered (tests). */
+    boolean answered() {
+        return answered;
+    }
+
+    @Override
+    public void onClose() {
+        channel.close();
+        inbound.close();
+        outbound.link().close();
+        input.close();
+        output.close();
+        status.close();
+    }
+}

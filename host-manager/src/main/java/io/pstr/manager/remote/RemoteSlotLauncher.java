@@ -1,0 +1,94 @@
+package io.pstr.manager.remote;
+
+import io.pstr.core.remote.RemoteLink;
+import io.pstr.core.rt.Jvm;
+import io.pstr.core.shm.ReplicaFiles;
+import io.pstr.manager.SandboxLauncher;
+import io.pstr.manager.Slot;
+import io.pstr.manager.sandbox.ReplicaCommand;
+import io.pstr.manager.sandbox.SignalledProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Replicas on this computer as {@code local} launches them, and for the slots given, a replica on another computer:
+ * the slot gets a relay process ({@code io.pstr.flightctl.remote.ReplicaRelayMain}) that stands in for the replica in
+ * the run directory and reaches {@code pstr replica-host} there over Aeron UDP. The host manager sees the relay as
+ * the replica: its signals, its lifeline, its files. The relay runs as a plain process: it needs the network a jail
+ * takes away.
+ */
+public final class RemoteSlotLauncher implements SandboxLauncher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RemoteSlotLauncher.class);
+    /** The relay's main class (in app-flightctl, beside the replica's). */
+    static final String RELAY_MAIN = "io.pstr.flightctl.remote.ReplicaRelayMain";
+
+    private final SandboxLauncher local;
+    private final Map<Slot, String> remote;
+    private final String classpath;
+
+    /**
+     * @param remote    the slots whose replica runs elsewhere, each with the {@code HOST:PORT} its replica host listens on
+     * @param classpath the app-flightctl runtime classpath (the relay's)
+     */
+    public RemoteSlotLauncher(SandboxLauncher local, Map<Slot, String> remote, String classpath) {
+        if (classpath == null || classpath.isBlank()) {
+            throw new IllegalArgumentException("no replica classpath: build the project (./pstr build) or set pstr.replica.classpath");
+        }
+        this.local = local;
+        this.remote = new EnumMap<>(Slot.class);
+        remote.forEach((slot, endpoint) -> this.remote.put(slot, RemoteLink.checkEndpoint(endpoint, false)));
+        this.classpath = classpath;
+    }
+
+    /** The relay's command line for {@code slot}'s incarnation. */
+    List<String> relayCommand(Slot slot, int incarnation, ReplicaFiles files) {
+        List<String> command = new ArrayList<>();
+        command.add(Jvm.javaBinary());
+        command.addAll(ReplicaCommand.JVM_OPTIONS);
+        command.addAll(List.of("-Dpstr.replica=relay-" + slot + "-" + incarnation, "-cp", classpath, RELAY_MAIN,
+                "--dir", files.dir().toString(), "--slot", slot.name(), "--incarnation", Integer.toString(incarnation),
+                "--remote", remote.get(slot), "--"));
+        command.addAll(local.replicaArgs());
+        return command;
+    }
+
+    @Override
+    public Sandbox launch(Slot slot, int incarnation, ReplicaFiles files) {
+        if (!remote.containsKey(slot)) {
+            return local.launch(slot, incarnation, files);
+        }
+        ProcessBuilder builder = new ProcessBuilder(relayCommand(slot, incarnation, files))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(files.log().toFile()));
+        try {
+            Process process = builder.start();
+            LOG.info("replica {} incarnation {}: relay to the replica host at {} launched as pid {}", slot, incarnation,
+                    remote.get(slot), process.pid());
+            return new SignalledProcess(process, process.pid(), () -> { });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot launch the relay of replica " + slot + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<String> replicaArgs() {
+        return local.replicaArgs();
+    }
+
+    @Override
+    public String kind() {
+        return local.kind();
+    }
+
+    @Override
+    public void hide(java.nio.file.Path dir) {
+        local.hide(dir);
+    }
+}

@@ -1,0 +1,454 @@
+package io.pstr.manager.remote;
+
+import io.aeron.Aeron;
+import io.pstr.core.channel.ChannelAddress;
+import io.pstr.core.channel.ChannelRegistry;
+import io.pstr.core.channel.DeadlineKind;
+import io.pstr.core.channel.Packet;
+import io.pstr.core.channel.SendResult;
+import io.pstr.core.channel.ShmChannel;
+import io.pstr.core.protocol.MessageTypes;
+import io.pstr.core.protocol.Messages;
+import io.pstr.core.remote.OutboundQueue;
+import io.pstr.core.remote.RemoteLink;
+import io.pstr.core.rt.ThreadPriority;
+import io.pstr.core.shm.ReplicaFiles;
+import io.pstr.core.shm.ReplicaState;
+import io.pstr.core.shm.ReplicaStatusFile;
+import io.pstr.core.shm.RingFile;
+import io.pstr.core.shm.SharedFiles;
+import io.pstr.manager.SandboxLauncher;
+import io.pstr.manager.Slot;
+import io.pstr.manager.sandbox.SignalledProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The computer a replica runs on when it is not the board's: it hears relays ({@code ReplicaRelay}) on one Aeron UDP
+ * endpoint, and for each one that says HELLO it makes the replica's files (rings, status file, its endpoint on a direct
+ * channel of its own), starts the replica process against them and carries everything between the two: the host's
+ * input in, the replica's output, status and channel packets out. The peer, on the board's computer, is stood for
+ * here by an endpoint of its address on this channel, which the replica sends to as it would on one host.
+ * <p>
+ * A session ends when its relay is silent for longer than {@code silenceNs} (killed, hung, or the network gone: the
+ * replica is killed too), when the replica exits (the relay is told), or when a newer incarnation of the same slot
+ * says HELLO. Messages that cannot be used (unknown session, malformed) are counted and skipped.
+ */
+public final class ReplicaHost implements Agent {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaHost.class);
+    private static final int BATCH = 256;
+    /** The replica's status goes to the relay at least this often, and whenever its heartbeat moved. */
+    static final long STATUS_EVERY_NS = 20_000_000L;
+    /** The replica's status is looked at this often for a new heartbeat. */
+    static final long STATUS_CHECK_NS = 500_000L;
+    static final long KEEPALIVE_EVERY_NS = 50_000_000L;
+
+    private final Path dir;
+    private final Aeron aeron;
+    private final RemoteLink.Inbound inbound;
+    private final Function<List<String>, SandboxLauncher> launchers;
+    private final NanoClock clock;
+    private final long silenceNs;
+    private final Map<Integer, Session> sessions = new HashMap<>();
+    private final RemoteLink.Handler onMessage = this::onMessage;
+    private int sessionsStarted;
+    private final ThreadPriority.Mode priority;
+    /** Raises a ready replica's threads off the loop's thread (it reads /proc), as the host manager does. */
+    private final java.util.concurrent.ExecutorService settler = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "replica-host-settler");
+        t.setDaemon(true);
+        return t;
+    });
+    private long skipped;
+
+    /**
+     * @param dir       where each session's files go (a directory per session, its logs kept)
+     * @param launchers the launcher of replicas with the given mission options
+     */
+    public ReplicaHost(Path dir, Aeron aeron, String listenEndpoint, Function<List<String>, SandboxLauncher> launchers,
+            NanoClock clock, long silenceNs, ThreadPriority.Mode priority) {
+        this.priority = priority;
+        this.dir = dir;
+        this.aeron = aeron;
+        this.inbound = new RemoteLink.Inbound(aeron, listenEndpoint);
+        this.launchers = launchers;
+        this.clock = clock;
+        this.silenceNs = silenceNs;
+    }
+
+    @Override
+    public String roleName() {
+        return "replica-host";
+    }
+
+    @Override
+    public void onStart() {
+        // This loop carries every message of the control cycle between the links and the replicas: as a link's thread.
+        ThreadPriority.applyToCurrentThread(priority, ThreadPriority.LINK_NICE, "replica host loop");
+    }
+
+    @Override
+    public int doWork() {
+        long now = clock.nanoTime();
+        int work = inbound.poll(onMessage, BATCH);
+        for (Iterator<Session> it = sessions.values().iterator(); it.hasNext(); ) {
+            Session s = it.next();
+            work += s.doWork(now);
+            if (s.ended) {
+                it.remove();
+            }
+        }
+        return work;
+    }
+
+    /** Sessions running now (status, tests). */
+    public int sessions() {
+        return sessions.size();
+    }
+
+    /** Messages skipped: from no session, malformed, or a HELLO refused. */
+    public long skipped() {
+        return skipped + inbound.malformed();
+    }
+
+    private void onMessage(int kind, DirectBuffer b, int offset, int length, int sessionId) {
+        Session s = sessions.get(sessionId);
+        if (kind == RemoteLink.HELLO) {
+            if (s == null) {
+                hello(b, offset, length, sessionId);
+            }
+            return;
+        }
+        if (s == null) {
+            if (skipped++ == 0 || Long.bitCount(skipped) == 1) {
+                LOG.warn("message kind {} from Aeron session {} that said no HELLO skipped ({} so far)", kind, sessionId, skipped);
+            }
+            return;
+        }
+        s.onMessage(kind, b, offset, length);
+    }
+
+    private void hello(DirectBuffer b, int offset, int length, int sessionId) {
+        RemoteLink.Hello hello;
+        Slot slot;
+        ChannelAddress address;
+        try {
+            hello = RemoteLink.Hello.decode(b, offset, length);
+            slot = Slot.valueOf(hello.slot());
+            address = ChannelAddress.parse(hello.channelAddress());
+            RemoteLink.checkEndpoint(hello.replyEndpoint(), false);
+        } catch (IllegalArgumentException e) {
+            skipped++;
+            LOG.warn("HELLO from Aeron session {} refused: {}", sessionId, e.getMessage());
+            return;
+        }
+        for (Session other : sessions.values()) {
+            if (other.slot == slot) {
+                other.end("incarnation " + hello.incarnation() + " of slot " + slot + " said HELLO");
+            }
+        }
+        sessions.values().removeIf(x -> x.ended);
+        try {
+            Session s = new Session(sessionId, slot, hello, address);
+            sessions.put(sessionId, s);
+        } catch (RuntimeException e) {
+            skipped++;
+            LOG.error("replica {} incarnation {} not started: {}", slot, hello.incarnation(), e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void onClose() {
+        for (Session s : sessions.values()) {
+            s.end("the replica host is closing");
+        }
+        sessions.clear();
+        inbound.close();
+        settler.shutdownNow();
+    }
+
+    /** One replica incarnation run here for one relay. */
+    private final class Session {
+        final int sessionId;
+        final Slot slot;
+        final int incarnation;
+        final ChannelAddress address;
+        final ReplicaFiles files;
+        final ChannelRegistry registry;
+        final RingFile input;
+        final RingFile output;
+        final ReplicaStatusFile status;
+        final OutboundQueue outbound;
+        final SandboxLauncher.Sandbox sandbox;
+        /** The peer's stand-ins here, by address: what the replica sends to them goes to the relay. */
+        final Map<ChannelAddress, ShmChannel> proxies = new HashMap<>();
+        final org.agrona.concurrent.MessageHandler onOutput = this::onOutput;
+        final io.pstr.core.channel.PacketHandler onReplicaPacket = this::onReplicaPacket;
+        /** The stand-in being polled. */
+        ChannelAddress polled;
+        long lastHeardNs;
+        long lastSentNs;
+        long lastStatusNs;
+        long lastStatusCheckNs;
+        /** The heartbeat in the last status sent (a fresh status file holds 0: none sent yet). */
+        long heartbeatSent = -1;
+        long inputLost;
+        boolean settled;
+        boolean ended;
+
+        Session(int sessionId, Slot slot, RemoteLink.Hello hello, ChannelAddress address) {
+            this.sessionId = sessionId;
+            this.slot = slot;
+            this.incarnation = hello.incarnation();
+            this.address = address;
+            Path sessionDir = SharedFiles.privateDirectory(dir.resolve(slot + "-" + incarnation + "-" + (++sessionsStarted)));
+            this.files = new ReplicaFiles(SharedFiles.privateDirectory(sessionDir.resolve("replica")));
+            this.registry = new ChannelRegistry(ReplicaFiles.channelDirOf(sessionDir));
+            registry.register(address);
+            this.input = RingFile.create(files.input(), ReplicaFiles.INPUT_RING_BYTES);
+            this.output = RingFile.create(files.output(), ReplicaFiles.OUTPUT_RING_BYTES);
+            this.status = ReplicaStatusFile.create(files.status());
+            try {
+                Files.writeString(files.channelAddress(), address + "\n", StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                close();
+                throw new UncheckedIOException("cannot write " + files.channelAddress(), e);
+            }
+            this.outbound = new OutboundQueue(new RemoteLink.Outbound(aeron, hello.replyEndpoint()), 4096,
+                    "replica " + slot + " to its relay at " + hello.replyEndpoint());
+            SandboxLauncher.Sandbox started;
+            try {
+                started = launchers.apply(hello.args()).launch(slot, incarnation, files);
+            } catch (RuntimeException e) {
+                outbound.link().close();
+                close();
+                throw e;
+            }
+            this.sandbox = started;
+            lastHeardNs = clock.nanoTime();
+            lastSentNs = lastHeardNs;
+            lastStatusNs = lastHeardNs - STATUS_EVERY_NS;
+            lastStatusCheckNs = lastHeardNs - STATUS_CHECK_NS;
+            LOG.info("replica {} incarnation {} started here (pid {}) for the relay at {}, files in {}", slot, incarnation,
+                    sandbox.pid(), hello.replyEndpoint(), files.dir());
+        }
+
+        int doWork(long now) {
+            if (ended) {
+                return 0;
+            }
+            if (now - lastHeardNs > silenceNs) {
+                end("its relay has been silent for " + (now - lastHeardNs) / 1_000_000 + " ms");
+                return 0;
+            }
+            int work = 0;
+            if (outbound.flush()) {
+                work += output.ring().read(onOutput, BATCH);
+            }
+            if (outbound.isEmpty()) {
+                for (Map.Entry<ChannelAddress, ShmChannel> e : proxies.entrySet()) {
+                    polled = e.getKey();
+                    work += e.getValue().poll(onReplicaPacket, BATCH);
+                }
+            }
+            if (now - lastStatusCheckNs >= STATUS_CHECK_NS) {
+                lastStatusCheckNs = now;
+                long hb = status.get(ReplicaStatusFile.Field.HEARTBEAT_NS);
+                if (!settled && status.get(ReplicaStatusFile.Field.STATE) != ReplicaState.STARTING.code()) {
+                    settled = true;
+                    SandboxLauncher.Sandbox sb = sandbox;
+                    String agent = "replica-" + slot;
+                    settler.execute(() -> sb.running(priority, agent));
+                }
+                if (hb != heartbeatSent || now - lastStatusNs >= STATUS_EVERY_NS) {
+                    heartbeatSent = hb;
+                    lastStatusNs = now;
+                    sendStatus(now);
+                }
+            }
+            if (!sandbox.isAlive()) {
+                // What it wrote before it went is sent above; then the relay is told.
+                int code = sandbox instanceof SignalledProcess p ? p.exitCode() : -1;
+                MutableDirectBuffer out = outbound.link().scratch();
+                outbound.link().begin(RemoteLink.GONE);
+                out.putInt(RemoteLink.GONE_EXIT_CODE, code);
+                int n = out.putStringUtf8(RemoteLink.GONE_REASON, "see " + files.log());
+                outbound.send(RemoteLink.GONE_REASON + n);
+                outbound.flush();
+                end("the replica exited (code " + code + ")");
+                return work;
+            }
+            if (now - lastSentNs > KEEPALIVE_EVERY_NS) {
+                outbound.link().begin(RemoteLink.KEEPALIVE);
+                send(RemoteLink.BODY, now);
+            }
+            return work;
+        }
+
+        private void send(int length, long now) {
+            outbound.send(length);
+            lastSentNs = now;
+        }
+
+        private void sendStatus(long now) {
+            MutableDirectBuffer out = outbound.link().scratch();
+            outbound.link().begin(RemoteLink.STATUS);
+            ReplicaStatusFile.Field[] fields = ReplicaStatusFile.Field.values();
+            out.putInt(RemoteLink.STATUS_COUNT, fields.length);
+            for (int i = 0; i < fields.length; i++) {
+                out.putLong(RemoteLink.STATUS_FIELDS + i * Long.BYTES, status.get(fields[i]));
+            }
+            send(RemoteLink.STATUS_FIELDS + fields.length * Long.BYTES, now);
+        }
+
+        private void onOutput(int type, MutableDirectBuffer buffer, int index, int length) {
+            MutableDirectBuffer out = outbound.link().scratch();
+            outbound.link().begin(RemoteLink.OUTPUT);
+            out.putInt(RemoteLink.RING_TYPE, type);
+            out.putBytes(RemoteLink.RING_BYTES, buffer, index, length);
+            send(RemoteLink.RING_BYTES + length, clock.nanoTime());
+        }
+
+        /** A packet the replica sent to the peer's stand-in {@link #polled}: to the relay, which sends it on there. */
+        private void onReplicaPacket(Packet packet) {
+            MutableDirectBuffer out = outbound.link().scratch();
+            outbound.link().begin(RemoteLink.PEER_OUT);
+            out.putInt(RemoteLink.PEER_TYPE, packet.type());
+            out.putInt(RemoteLink.PEER_HARD, packet.hard() ? 1 : 0);
+            out.putLong(RemoteLink.PEER_REQUESTED_NS, packet.requestedNs());
+            out.putLong(RemoteLink.PEER_MSB, polled.sandbox().getMostSignificantBits());
+            out.putLong(RemoteLink.PEER_LSB, polled.sandbox().getLeastSignificantBits());
+            out.putInt(RemoteLink.PEER_TASK, polled.taskId());
+            out.putBytes(RemoteLink.PEER_PAYLOAD, packet.buffer(), packet.payloadOffset(), packet.payloadLength());
+            send(RemoteLink.PEER_PAYLOAD + packet.payloadLength(), clock.nanoTime());
+        }
+
+        void onMessage(int kind, DirectBuffer b, int offset, int length) {
+            lastHeardNs = clock.nanoTime();
+            switch (kind) {
+                case RemoteLink.INPUT -> onInput(b, offset, length);
+                case RemoteLink.PEER_IN -> onPeerIn(b, offset, length);
+                case RemoteLink.KEEPALIVE -> {
+                }
+                default -> {
+                    skipped++;
+                    LOG.warn("replica {}: message kind {} ({} bytes) from its relay skipped", slot, kind, length);
+                }
+            }
+        }
+
+        private void onInput(DirectBuffer b, int offset, int length) {
+            if (length < RemoteLink.RING_BYTES) {
+                skipped++;
+                return;
+            }
+            int type = b.getInt(offset + RemoteLink.RING_TYPE);
+            int at = offset + RemoteLink.RING_BYTES;
+            int n = length - RemoteLink.RING_BYTES;
+            if (type == MessageTypes.ROLE && n > Messages.ROLE_PEER_ADDRESS) {
+                // The replica will send to the peer this names: its stand-in must exist before the replica reads it.
+                String peer = b.getStringUtf8(at + Messages.ROLE_PEER_ADDRESS);
+                if (!peer.isEmpty()) {
+                    try {
+                        standInFor(ChannelAddress.parse(peer), true);
+                    } catch (IllegalArgumentException e) {
+                        LOG.warn("replica {}: bad peer address in ROLE: {}", slot, e.getMessage());
+                    }
+                }
+            }
+            if (input.ring().write(type, b, at, n)) {
+                input.doorbell().ring();
+            } else if (inputLost++ == 0 || Long.bitCount(inputLost) == 1) {
+                LOG.error("replica {}: its input ring is full: {} messages from the host lost", slot, inputLost);
+            }
+        }
+
+        private void onPeerIn(DirectBuffer b, int offset, int length) {
+            if (length < RemoteLink.PEER_PAYLOAD) {
+                skipped++;
+                return;
+            }
+            ChannelAddress from = new ChannelAddress(new java.util.UUID(b.getLong(offset + RemoteLink.PEER_MSB),
+                    b.getLong(offset + RemoteLink.PEER_LSB)), b.getInt(offset + RemoteLink.PEER_TASK));
+            ShmChannel proxy = standInFor(from, false);
+            DeadlineKind kind = b.getInt(offset + RemoteLink.PEER_HARD) != 0 ? DeadlineKind.HARD : DeadlineKind.SOFT;
+            SendResult sent = proxy.send(address, b.getInt(offset + RemoteLink.PEER_TYPE), b, offset + RemoteLink.PEER_PAYLOAD,
+                    length - RemoteLink.PEER_PAYLOAD, b.getLong(offset + RemoteLink.PEER_REQUESTED_NS), kind);
+            if (!sent.sent()) {
+                LOG.warn("replica {}: a packet from its peer not delivered here: {}", slot, sent);
+            }
+        }
+
+        /**
+         * The stand-in of {@code peer}, made if new, granted to and from the replica. With {@code current} (a ROLE named
+         * it) every other stand-in goes, and the replica may send to this one alone, as on one host.
+         */
+        private ShmChannel standInFor(ChannelAddress peer, boolean current) {
+            ShmChannel proxy = proxies.get(peer);
+            if (proxy == null) {
+                registry.register(peer);
+                registry.grant(peer, address);
+                proxy = ShmChannel.open(registry.dir(), peer, clock);
+                proxies.put(peer, proxy);
+            }
+            if (current) {
+                for (Iterator<Map.Entry<ChannelAddress, ShmChannel>> it = proxies.entrySet().iterator(); it.hasNext(); ) {
+                    Map.Entry<ChannelAddress, ShmChannel> e = it.next();
+                    if (!e.getKey().equals(peer)) {
+                        e.getValue().close();
+                        registry.withdraw(e.getKey());
+                        it.remove();
+                    }
+                }
+                registry.revokeAll(address);
+                registry.grant(address, peer);
+            }
+            return proxy;
+        }
+
+        void end(String why) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            LOG.warn("replica {} incarnation {}: session ends: {}", slot, incarnation, why);
+            if (sandbox.isAlive()) {
+                sandbox.kill();
+            }
+            outbound.link().close();
+            close();
+        }
+
+        private void close() {
+            for (ShmChannel p : proxies.values()) {
+                p.close();
+            }
+            proxies.clear();
+            registry.close();
+            input.close();
+            output.close();
+            status.close();
+            try {
+                Files.deleteIfExists(files.input());
+                Files.deleteIfExists(files.output());
+            } catch (IOException e) {
+                LOG.warn("rings of replica {} in {} left: {}", slot, files.dir(), e.getMessage());
+            }
+        }
+    }
+}
