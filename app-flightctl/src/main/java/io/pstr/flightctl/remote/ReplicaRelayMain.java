@@ -2,6 +2,7 @@ package io.pstr.flightctl.remote;
 
 import io.pstr.core.channel.AeronTransport;
 import io.pstr.core.remote.RemoteLink;
+import io.pstr.core.rt.ThreadPriority;
 import io.pstr.core.shm.ReplicaFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,6 +57,11 @@ public final class ReplicaRelayMain implements java.util.concurrent.Callable<Int
             description = "Exit when the host manager's process exits (default ${DEFAULT-VALUE}).")
     boolean exitWithParent;
 
+    @Option(names = "--priority", defaultValue = "off", paramLabel = "auto|off",
+            description = "Raise the Aeron driver's thread as a link's (nice -15) where the host allows it (default "
+                    + "${DEFAULT-VALUE}; the host manager passes its own). The relay's agent thread is raised by the host manager.")
+    String priority;
+
     @Parameters(paramLabel = "REPLICA_OPTION", description = "Mission options for the replica (after --), passed on as given.")
     List<String> replicaArgs = new ArrayList<>();
 
@@ -71,6 +77,11 @@ public final class ReplicaRelayMain implements java.util.concurrent.Callable<Int
             RemoteLink.checkEndpoint(remote, false);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--remote: " + e.getMessage());
+        }
+        try {
+            ThreadPriority.processMode(ThreadPriority.Mode.parse(priority));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--priority: " + e.getMessage());
         }
         String reply = replyHost != null ? replyHost : RemoteLink.localAddressToward(remote);
         ReplicaFiles files = new ReplicaFiles(dir);

@@ -2,6 +2,7 @@ package io.pstr.manager.remote;
 
 import io.pstr.core.remote.RemoteLink;
 import io.pstr.core.rt.Jvm;
+import io.pstr.core.rt.ThreadPriority;
 import io.pstr.core.shm.ReplicaFiles;
 import io.pstr.manager.SandboxLauncher;
 import io.pstr.manager.Slot;
@@ -51,10 +52,12 @@ public final class RemoteSlotLauncher implements SandboxLauncher {
     List<String> relayCommand(Slot slot, int incarnation, ReplicaFiles files) {
         List<String> command = new ArrayList<>();
         command.add(Jvm.javaBinary());
-        command.addAll(ReplicaCommand.JVM_OPTIONS);
+        // The replica's small-footprint options but its C1-only compiler: the relay runs the same loop for the whole flight.
+        ReplicaCommand.JVM_OPTIONS.stream().filter(o -> !o.startsWith("-XX:TieredStopAtLevel")).forEach(command::add);
         command.addAll(List.of("-Dpstr.replica=relay-" + slot + "-" + incarnation, "-cp", classpath, RELAY_MAIN,
                 "--dir", files.dir().toString(), "--slot", slot.name(), "--incarnation", Integer.toString(incarnation),
-                "--remote", remote.get(slot), "--"));
+                "--remote", remote.get(slot), "--priority",
+                ThreadPriority.processMode().name().toLowerCase(java.util.Locale.ROOT), "--"));
         command.addAll(local.replicaArgs());
         return command;
     }
@@ -71,9 +74,51 @@ public final class RemoteSlotLauncher implements SandboxLauncher {
             Process process = builder.start();
             LOG.info("replica {} incarnation {}: relay to the replica host at {} launched as pid {}", slot, incarnation,
                     remote.get(slot), process.pid());
-            return new SignalledProcess(process, process.pid(), () -> { });
+            return new Relay(new SignalledProcess(process, process.pid(), () -> { }));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot launch the relay of replica " + slot + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A relay process: signalled as a replica's, but started at normal priority with its Aeron driver's thread already
+     * raised as a link's; when ready, its agent and VM threads are raised and nothing is put back.
+     */
+    private record Relay(SignalledProcess process) implements Sandbox {
+        @Override
+        public long pid() {
+            return process.pid();
+        }
+
+        @Override
+        public boolean isAlive() {
+            return process.isAlive();
+        }
+
+        @Override
+        public boolean dying() {
+            return process.dying();
+        }
+
+        @Override
+        public void kill() {
+            process.kill();
+        }
+
+        @Override
+        public void stop() {
+            process.stop();
+        }
+
+        @Override
+        public void resume() {
+            process.resume();
+        }
+
+        @Override
+        public void running(ThreadPriority.Mode mode, String agentThread) {
+            ThreadPriority.applyToThread(mode, pid(), agentThread, ThreadPriority.REPLICA_NICE);
+            ThreadPriority.applyToThread(mode, pid(), ThreadPriority.VM_THREAD, ThreadPriority.REPLICA_NICE);
         }
     }
 

@@ -54,6 +54,11 @@ public final class ReplicaHost implements Agent {
     private static final int BATCH = 256;
     /** The replica's status goes to the relay at least this often, and whenever its heartbeat moved. */
     static final long STATUS_EVERY_NS = 20_000_000L;
+    /**
+     * A new heartbeat goes to the relay at most this often (a change of state at once): the host judges a heartbeat
+     * stale after tens of ms, and probes its process once it is 4 ms old. Every one (up to 2 000 a second) cost each end's Aeron driver a wake-up.
+     */
+    static final long STATUS_BEAT_NS = 2_000_000L;
     /** The replica's status is looked at this often for a new heartbeat. */
     static final long STATUS_CHECK_NS = 500_000L;
     static final long KEEPALIVE_EVERY_NS = 50_000_000L;
@@ -207,6 +212,7 @@ public final class ReplicaHost implements Agent {
         long lastStatusCheckNs;
         /** The heartbeat in the last status sent (a fresh status file holds 0: none sent yet). */
         long heartbeatSent = -1;
+        long stateSent = -1;
         long inputLost;
         boolean settled;
         boolean ended;
@@ -275,8 +281,11 @@ public final class ReplicaHost implements Agent {
                     String agent = "replica-" + slot;
                     settler.execute(() -> sb.running(priority, agent));
                 }
-                if (hb != heartbeatSent || now - lastStatusNs >= STATUS_EVERY_NS) {
+                long state = status.get(ReplicaStatusFile.Field.STATE);
+                if (state != stateSent || now - lastStatusNs >= STATUS_EVERY_NS
+                        || (hb != heartbeatSent && now - lastStatusNs >= STATUS_BEAT_NS)) {
                     heartbeatSent = hb;
+                    stateSent = state;
                     lastStatusNs = now;
                     sendStatus(now);
                 }
