@@ -2,7 +2,6 @@ package io.pstr.flightctl.remote;
 
 import io.aeron.Aeron;
 import io.pstr.core.channel.ChannelAddress;
-import io.pstr.core.channel.DeadlineKind;
 import io.pstr.core.channel.Packet;
 import io.pstr.core.channel.SendResult;
 import io.pstr.core.channel.ShmChannel;
@@ -208,16 +207,8 @@ public final class ReplicaRelay implements Agent {
     }
 
     private void onPeerPacket(Packet packet) {
-        MutableDirectBuffer out = outbound.link().scratch();
-        outbound.link().begin(RemoteLink.PEER_IN);
-        out.putInt(RemoteLink.PEER_TYPE, packet.type());
-        out.putInt(RemoteLink.PEER_HARD, packet.hard() ? 1 : 0);
-        out.putLong(RemoteLink.PEER_REQUESTED_NS, packet.requestedNs());
-        out.putLong(RemoteLink.PEER_MSB, packet.sourceMsb());
-        out.putLong(RemoteLink.PEER_LSB, packet.sourceLsb());
-        out.putInt(RemoteLink.PEER_TASK, packet.sourceTask());
-        out.putBytes(RemoteLink.PEER_PAYLOAD, packet.buffer(), packet.payloadOffset(), packet.payloadLength());
-        send(RemoteLink.PEER_PAYLOAD + packet.payloadLength(), clock.nanoTime());
+        ChannelAddress from = new ChannelAddress(new java.util.UUID(packet.sourceMsb(), packet.sourceLsb()), packet.sourceTask());
+        send(RemoteLink.putPeerPacket(outbound.link().scratch(), RemoteLink.PEER_IN, packet, from), clock.nanoTime());
     }
 
     private void onRemote(int kind, DirectBuffer b, int offset, int length, int sessionId) {
@@ -283,11 +274,9 @@ public final class ReplicaRelay implements Agent {
             LOG.warn("relay {}: short PEER_OUT ({} bytes) skipped", slot, length);
             return;
         }
-        ChannelAddress to = new ChannelAddress(new java.util.UUID(b.getLong(offset + RemoteLink.PEER_MSB),
-                b.getLong(offset + RemoteLink.PEER_LSB)), b.getInt(offset + RemoteLink.PEER_TASK));
-        DeadlineKind kind = b.getInt(offset + RemoteLink.PEER_HARD) != 0 ? DeadlineKind.HARD : DeadlineKind.SOFT;
+        ChannelAddress to = RemoteLink.peerAddress(b, offset);
         SendResult sent = channel.send(to, b.getInt(offset + RemoteLink.PEER_TYPE), b, offset + RemoteLink.PEER_PAYLOAD,
-                length - RemoteLink.PEER_PAYLOAD, b.getLong(offset + RemoteLink.PEER_REQUESTED_NS), kind);
+                length - RemoteLink.PEER_PAYLOAD, b.getLong(offset + RemoteLink.PEER_REQUESTED_NS), RemoteLink.peerDeadline(b, offset));
         if (!sent.sent()) {
             status.increment(Field.PEER_SEND_FAILED);
         }

@@ -3,7 +3,6 @@ package io.pstr.manager.remote;
 import io.aeron.Aeron;
 import io.pstr.core.channel.ChannelAddress;
 import io.pstr.core.channel.ChannelRegistry;
-import io.pstr.core.channel.DeadlineKind;
 import io.pstr.core.channel.Packet;
 import io.pstr.core.channel.SendResult;
 import io.pstr.core.channel.ShmChannel;
@@ -335,16 +334,7 @@ public final class ReplicaHost implements Agent {
 
         /** A packet the replica sent to the peer's stand-in {@link #polled}: to the relay, which sends it on there. */
         private void onReplicaPacket(Packet packet) {
-            MutableDirectBuffer out = outbound.link().scratch();
-            outbound.link().begin(RemoteLink.PEER_OUT);
-            out.putInt(RemoteLink.PEER_TYPE, packet.type());
-            out.putInt(RemoteLink.PEER_HARD, packet.hard() ? 1 : 0);
-            out.putLong(RemoteLink.PEER_REQUESTED_NS, packet.requestedNs());
-            out.putLong(RemoteLink.PEER_MSB, polled.sandbox().getMostSignificantBits());
-            out.putLong(RemoteLink.PEER_LSB, polled.sandbox().getLeastSignificantBits());
-            out.putInt(RemoteLink.PEER_TASK, polled.taskId());
-            out.putBytes(RemoteLink.PEER_PAYLOAD, packet.buffer(), packet.payloadOffset(), packet.payloadLength());
-            send(RemoteLink.PEER_PAYLOAD + packet.payloadLength(), clock.nanoTime());
+            send(RemoteLink.putPeerPacket(outbound.link().scratch(), RemoteLink.PEER_OUT, packet, polled), clock.nanoTime());
         }
 
         void onMessage(int kind, DirectBuffer b, int offset, int length) {
@@ -392,12 +382,9 @@ public final class ReplicaHost implements Agent {
                 skipped++;
                 return;
             }
-            ChannelAddress from = new ChannelAddress(new java.util.UUID(b.getLong(offset + RemoteLink.PEER_MSB),
-                    b.getLong(offset + RemoteLink.PEER_LSB)), b.getInt(offset + RemoteLink.PEER_TASK));
-            ShmChannel proxy = standInFor(from, false);
-            DeadlineKind kind = b.getInt(offset + RemoteLink.PEER_HARD) != 0 ? DeadlineKind.HARD : DeadlineKind.SOFT;
+            ShmChannel proxy = standInFor(RemoteLink.peerAddress(b, offset), false);
             SendResult sent = proxy.send(address, b.getInt(offset + RemoteLink.PEER_TYPE), b, offset + RemoteLink.PEER_PAYLOAD,
-                    length - RemoteLink.PEER_PAYLOAD, b.getLong(offset + RemoteLink.PEER_REQUESTED_NS), kind);
+                    length - RemoteLink.PEER_PAYLOAD, b.getLong(offset + RemoteLink.PEER_REQUESTED_NS), RemoteLink.peerDeadline(b, offset));
             if (!sent.sent()) {
                 LOG.warn("replica {}: a packet from its peer not delivered here: {}", slot, sent);
             }

@@ -172,6 +172,34 @@ public final class RemoteLink {
     }
 
     /**
+     * Writes a {@link #PEER_IN} or {@link #PEER_OUT} message at 0 of {@code b}: {@code packet}'s type, deadline kind,
+     * requested time and payload, with {@code other} as its sender (in) or destination (out). Returns its length.
+     */
+    public static int putPeerPacket(MutableDirectBuffer b, int kind, io.pstr.core.channel.Packet packet,
+            io.pstr.core.channel.ChannelAddress other) {
+        b.putInt(KIND, kind);
+        b.putInt(PEER_TYPE, packet.type());
+        b.putInt(PEER_HARD, packet.hard() ? 1 : 0);
+        b.putLong(PEER_REQUESTED_NS, packet.requestedNs());
+        b.putLong(PEER_MSB, other.sandbox().getMostSignificantBits());
+        b.putLong(PEER_LSB, other.sandbox().getLeastSignificantBits());
+        b.putInt(PEER_TASK, other.taskId());
+        b.putBytes(PEER_PAYLOAD, packet.buffer(), packet.payloadOffset(), packet.payloadLength());
+        return PEER_PAYLOAD + packet.payloadLength();
+    }
+
+    /** The other address of a {@link #PEER_IN} or {@link #PEER_OUT} message at {@code offset}. */
+    public static io.pstr.core.channel.ChannelAddress peerAddress(DirectBuffer b, int offset) {
+        return new io.pstr.core.channel.ChannelAddress(new java.util.UUID(b.getLong(offset + PEER_MSB),
+                b.getLong(offset + PEER_LSB)), b.getInt(offset + PEER_TASK));
+    }
+
+    /** The deadline kind of a {@link #PEER_IN} or {@link #PEER_OUT} message at {@code offset}. */
+    public static io.pstr.core.channel.DeadlineKind peerDeadline(DirectBuffer b, int offset) {
+        return b.getInt(offset + PEER_HARD) != 0 ? io.pstr.core.channel.DeadlineKind.HARD : io.pstr.core.channel.DeadlineKind.SOFT;
+    }
+
+    /**
      * Checks a {@code host:port} endpoint (a name or an IPv4 address, port 1–65535, or 0 where {@code allowAnyPort})
      * and returns it unchanged.
      *
