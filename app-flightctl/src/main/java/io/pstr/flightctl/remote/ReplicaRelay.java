@@ -74,6 +74,7 @@ public final class ReplicaRelay implements Agent {
     private final String replyHost;
     private final RemoteLink.Handler onRemote = this::onRemote;
     private final org.agrona.concurrent.MessageHandler onInput = this::onInput;
+    private final io.pstr.core.channel.PacketHandler onPeerPacket = this::onPeerPacket;
 
     private String replyEndpoint;
     private boolean answered;
@@ -159,7 +160,7 @@ public final class ReplicaRelay implements Agent {
             work += input.ring().read(onInput, BATCH);
         }
         if (outbound.isEmpty()) {
-            work += channel.poll(this::onPeerPacket, BATCH);
+            work += channel.poll(onPeerPacket, BATCH);
         }
         if (now - lastSentNs > KEEPALIVE_EVERY_NS) {
             outbound.link().begin(RemoteLink.KEEPALIVE);

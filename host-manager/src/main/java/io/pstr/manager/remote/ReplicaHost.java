@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * <p>
  * A session ends when its relay is silent for longer than {@code silenceNs} (killed, hung, or the network gone: the
  * replica is killed too), when the replica exits (the relay is told), or when a newer incarnation of the same slot
- * says HELLO. Messages that cannot be used (unknown session, malformed) are counted and skipped.
+ * says HELLO (an older one's HELLO is refused). It serves one host manager: slots are told apart by name alone.
+ * Messages that cannot be used (unknown session, malformed) are counted and skipped.
  */
 public final class ReplicaHost implements Agent {
 
@@ -160,6 +161,15 @@ public final class ReplicaHost implements Agent {
             skipped++;
             LOG.warn("HELLO from Aeron session {} refused: {}", sessionId, e.getMessage());
             return;
+        }
+        for (Session other : sessions.values()) {
+            if (other.slot == slot && other.incarnation >= hello.incarnation()) {
+                // A relay of an older incarnation (one stopped and resumed): the slot's newer replica stays.
+                skipped++;
+                LOG.warn("HELLO of replica {} incarnation {} refused: incarnation {} runs here", slot, hello.incarnation(),
+                        other.incarnation);
+                return;
+            }
         }
         for (Session other : sessions.values()) {
             if (other.slot == slot) {

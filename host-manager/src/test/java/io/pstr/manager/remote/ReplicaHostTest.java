@@ -1,0 +1,191 @@
+package io.pstr.manager.remote;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pstr.core.channel.AeronTransport;
+import io.pstr.core.channel.ChannelAddress;
+import io.pstr.core.protocol.MessageTypes;
+import io.pstr.core.remote.RemoteLink;
+import io.pstr.core.rt.ThreadPriority;
+import io.pstr.core.shm.ReplicaFiles;
+import io.pstr.core.shm.ReplicaStatusFile;
+import io.pstr.core.shm.RingFile;
+import io.pstr.manager.SandboxLauncher;
+import io.pstr.manager.Slot;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.agrona.concurrent.SystemNanoClock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The replica host driven as a relay drives it, over a real Aeron UDP link on loopback; the "replica" is this test,
+ * reading and writing the files the host made for it (no process is started).
+ */
+class ReplicaHostTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+
+    /** The sandboxes the host "launched": their files, and whether they were killed. */
+    private final List<Launched> launched = new CopyOnWriteArrayList<>();
+
+    private record Launched(Slot slot, int incarnation, ReplicaFiles files, boolean[] alive, List<String> args) {
+    }
+
+    private SandboxLauncher launcher(List<String> args) {
+        return new SandboxLauncher() {
+            @Override
+            public Sandbox launch(Slot slot, int incarnation, ReplicaFiles files) {
+                boolean[] alive = {true};
+                launched.add(new Launched(slot, incarnation, files, alive, args));
+                return new Sandbox() {
+                    @Override
+                    public long pid() {
+                        return -1;
+                    }
+
+                    @Override
+                    public boolean isAlive() {
+                        return alive[0];
+                    }
+
+                    @Override
+                    public void kill() {
+                        alive[0] = false;
+                    }
+
+                    @Override
+                    public void stop() {
+                    }
+
+                    @Override
+                    public void resume() {
+                    }
+
+                    @Override
+                    public void running(ThreadPriority.Mode mode, String agentThread) {
+                    }
+                };
+            }
+
+            @Override
+            public String kind() {
+                return "process";
+            }
+        };
+    }
+
+    @Test
+    void shouldRunAReplicaForAHelloCarryItsInputAndStatusAndEndItWhenItsRelayFallsSilent() {
+        int hostPort = freeUdpPort();
+        int relayPort = freeUdpPort();
+        try (AeronTransport transport = AeronTransport.launch(dir.resolve("aeron"), 100_000)) {
+            ReplicaHost host = new ReplicaHost(dir.resolve("sessions"), transport.aeron(), "127.0.0.1:" + hostPort,
+                    this::launcher, new SystemNanoClock(), 300_000_000L, ThreadPriority.Mode.OFF);
+            RemoteLink.Outbound toHost = new RemoteLink.Outbound(transport.aeron(), "127.0.0.1:" + hostPort);
+            RemoteLink.Inbound fromHost = new RemoteLink.Inbound(transport.aeron(), "127.0.0.1:" + relayPort);
+            List<Integer> kinds = new ArrayList<>();
+            List<Long> states = new ArrayList<>();
+            RemoteLink.Handler relay = (kind, b, offset, length, session) -> {
+                kinds.add(kind);
+                if (kind == RemoteLink.STATUS) {
+                    states.add(b.getLong(offset + RemoteLink.STATUS_FIELDS + ReplicaStatusFile.Field.STATE.offset()));
+                }
+            };
+            ChannelAddress address = new ChannelAddress(UUID.randomUUID(), 1);
+            await("connected").atMost(WAIT).until(() -> {
+                host.doWork();
+                return toHost.connected();
+            });
+            int length = new RemoteLink.Hello("B", 2, "127.0.0.1:" + relayPort, address.toString(), List.of("--laps", "2"))
+                    .encode(toHost.scratch());
+            assertTrue(toHost.offer(length));
+            await("a replica launched").atMost(WAIT).until(() -> {
+                host.doWork();
+                return !launched.isEmpty();
+            });
+            Launched replica = launched.get(0);
+            assertEquals(Slot.B, replica.slot());
+            assertEquals(2, replica.incarnation());
+            assertEquals(List.of("--laps", "2"), replica.args());
+            assertEquals(1, host.sessions());
+
+            // The host's input goes into the replica's input ring, in order.
+            for (long cycle = 1; cycle <= 3; cycle++) {
+                int at = toHost.begin(RemoteLink.INPUT);
+                toHost.scratch().putInt(RemoteLink.RING_TYPE, MessageTypes.TICK);
+                toHost.scratch().putLong(RemoteLink.RING_BYTES, cycle);
+                assertTrue(toHost.offer(RemoteLink.RING_BYTES + Long.BYTES), "offered at " + at);
+            }
+            List<Long> ticks = new ArrayList<>();
+            try (RingFile input = RingFile.open(replica.files().input());
+                    ReplicaStatusFile status = ReplicaStatusFile.open(replica.files().status())) {
+                await("the ticks in the replica's input ring").atMost(WAIT).until(() -> {
+                    keepAlive(host, toHost);
+                    input.ring().read((type, b, index, len) -> ticks.add(b.getLong(index)), 10);
+                    return ticks.size() == 3;
+                });
+                assertEquals(List.of(1L, 2L, 3L), ticks);
+
+                // The replica's status reaches the relay; a change of state at once.
+                status.set(ReplicaStatusFile.Field.STATE, 2);
+                status.set(ReplicaStatusFile.Field.HEARTBEAT_NS, 42);
+                await("the status at the relay").atMost(WAIT).until(() -> {
+                    keepAlive(host, toHost);
+                    fromHost.poll(relay, 10);
+                    return states.contains(2L);
+                });
+            }
+
+            // An older incarnation of the slot is refused; the running one stays.
+            long skipped = host.skipped();
+            RemoteLink.Outbound stale = new RemoteLink.Outbound(transport.aeron(), "127.0.0.1:" + hostPort);
+            await("stale relay connected").atMost(WAIT).until(() -> {
+                keepAlive(host, toHost);
+                return stale.connected();
+            });
+            assertTrue(stale.offer(new RemoteLink.Hello("B", 1, "127.0.0.1:" + relayPort, address.toString(), List.of())
+                    .encode(stale.scratch())));
+            await("the stale HELLO refused").atMost(WAIT).until(() -> {
+                keepAlive(host, toHost);
+                return host.skipped() > skipped;
+            });
+            assertEquals(1, launched.size());
+            assertEquals(1, host.sessions());
+
+            // Its relay falls silent: the replica is killed, the session ends.
+            await("the session ended").atMost(WAIT).until(() -> {
+                host.doWork();
+                return host.sessions() == 0;
+            });
+            assertTrue(!replica.alive()[0], "the replica was killed");
+            host.onClose();
+            stale.close();
+            toHost.close();
+            fromHost.close();
+        }
+    }
+
+    /** One duty cycle of the host, and a keepalive from the relay: it must not fall silent meanwhile. */
+    private static void keepAlive(ReplicaHost host, RemoteLink.Outbound relay) {
+        host.doWork();
+        relay.offer(relay.begin(RemoteLink.KEEPALIVE));
+    }
+
+    private static int freeUdpPort() {
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0)) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
