@@ -1140,7 +1140,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             if (r == null) {
                 list.add(new ReplicaStatus(s.name(), role, false, ReplicaHealth.DOWN.name(), -1, 0, -1, 0, 0, 0, 0,
                         gate.divergentCycles(s), 0, "-", 0, false, 0, -1, -1,
-                        ctx.launcher.kind()));
+                        ctx.launcher.kind(s)));
                 continue;
             }
             long age = r.heartbeatAgeNs(now);
@@ -1154,7 +1154,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
                     r.status.get(Field.DEADLINE_MISSES), r.status.get(Field.ACCEPTANCE_FAILURES),
                     gate.divergentCycles(s), distributor.drops(s), phaseName(r.status.get(Field.MISSION_PHASE)),
                     r.status.get(Field.INPUT_FRAMES), r.status.get(Field.BOARD_LINK_UP) == 1, r.status.get(Field.BOARD_LINK_DOWNS),
-                    usage.cpuPercent(), usage.rssKb(), ctx.launcher.kind(), channels.counters(r.address),
+                    usage.cpuPercent(), usage.rssKb(), ctx.launcher.kind(s), channels.counters(r.address),
                     channelDelay(r, replicas.get(s.other()))));
         }
         processes.watch(pids);

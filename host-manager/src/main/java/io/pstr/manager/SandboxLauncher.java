@@ -28,6 +28,11 @@ public interface SandboxLauncher {
     /** What the replicas run in, as the status shows it: {@code process} or {@code jail}. */
     String kind();
 
+    /** What {@code slot}'s replica runs in, as the status shows it: {@link #kind()} unless the slot's is elsewhere. */
+    default String kind(Slot slot) {
+        return kind();
+    }
+
     /**
      * A directory no replica may see at all (the run directory on disk: journal, flight log, every log),
      * for replicas launched from now on. A jail covers it with an empty read-only file system; a plain

@@ -54,6 +54,8 @@ class RemoteReplicaSystemTest {
                 assertEquals("A", system.status().holder());
                 await("the remote shadow in step").atMost(Duration.ofSeconds(30))
                         .until(() -> "RUNNING".equals(replica(system, "B").health()));
+                assertEquals("remote", replica(system, "B").sandbox());
+                assertEquals("process", replica(system, "A").sandbox());
                 assertTrue(sessionLogs(hostDir).anyMatch(log -> log.contains("replica B: running, fresh mission")),
                         "the replica host ran the shadow itself");
 

@@ -132,6 +132,12 @@ public final class RemoteSlotLauncher implements SandboxLauncher {
         return local.kind();
     }
 
+    /** {@code remote} for a slot whose replica runs on a replica host (its CPU and memory in the status are the relay's). */
+    @Override
+    public String kind(Slot slot) {
+        return remote.containsKey(slot) ? "remote" : local.kind();
+    }
+
     @Override
     public void hide(java.nio.file.Path dir) {
         local.hide(dir);

@@ -17,7 +17,8 @@ import io.pstr.core.channel.ChannelDelay;
  * @param boardLinkDowns     board-link-down notices the replica received
  * @param cpuPercent         CPU use of its process over the last second or so, in percent of one core; -1 unknown
  * @param rssKb              resident memory of its process in KiB; -1 unknown
- * @param sandbox            what the replica runs in: {@code jail} (Linux namespaces and cgroup limits) or {@code process}
+ * @param sandbox            what the replica runs in: {@code jail} (Linux namespaces and cgroup limits), {@code process},
+ *                           or {@code remote} (on a replica host: its pid, CPU and memory here are its relay's)
  * @param channel            counters of its endpoint on the direct channel
  * @param channelDelay       one-way delays of the packets it sent its peer over the direct channel (heartbeats
  *                           mostly), from the peer's phase log; {@link ChannelDelay#NONE} when none or no peer
