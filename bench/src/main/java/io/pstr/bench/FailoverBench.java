@@ -87,6 +87,12 @@ public final class FailoverBench implements Callable<Integer> {
             description = "How long after a failover the lost replica's replacement is launched (default 0: at once).")
     Long relaunchDelayMs;
 
+    @Option(names = "--remote-replica", paramLabel = "SLOT=HOST:PORT",
+            description = "Run SLOT's replica on a replica host (./pstr replica-host --listen HOST:PORT, started beforehand), "
+                    + "as for ./pstr manager; the output grace is then " + ManagerOptions.DEFAULT_REMOTE_GRACE_MS + " ms. "
+                    + "Default: both replicas here.")
+    java.util.Map<String, String> remoteReplicas = new java.util.LinkedHashMap<>();
+
     @Option(names = "--steady-s", defaultValue = "20", paramLabel = "S",
             description = "Quiet flight measured before the faults, for CPU, RSS and jitter (default ${DEFAULT-VALUE} s).")
     int steadyS;
@@ -380,8 +386,17 @@ public final class FailoverBench implements Callable<Integer> {
         if (relaunchDelayMs != null) {
             ctx.relaunchDelayMs = relaunchDelayMs; // checked by conclude()
         }
+        String remote = "";
+        if (!remoteReplicas.isEmpty()) {
+            java.util.Map<io.pstr.manager.Slot, String> slots = ManagerOptions.remoteSlots(remoteReplicas);
+            ctx.launcher = new io.pstr.manager.remote.RemoteSlotLauncher(ctx.launcher, slots, Classpaths.replica());
+            ctx.graceNs = (long) (ManagerOptions.DEFAULT_REMOTE_GRACE_MS * 1_000_000);
+            remote = "; replica " + slots.keySet().stream().map(Enum::name).collect(java.util.stream.Collectors.joining(", "))
+                    + " on a replica host at " + String.join(", ", slots.values()) + " (grace "
+                    + ManagerOptions.DEFAULT_REMOTE_GRACE_MS + " ms)";
+        }
         ctx.conclude();
-        conditions = "replicas in " + ctx.launcher.kind() + " sandboxes, their JVMs on "
+        conditions = "replicas in " + ctx.launcher.kind() + " sandboxes" + remote + ", their JVMs on "
                 + (ReplicaCommand.onHugePages() ? "transparent huge pages" : "4 KiB pages") + "; replacement launched " + ctx.relaunchDelayMs
                 + " ms after a failover; non-revertive";
         return ctx;

@@ -138,7 +138,7 @@ public final class ManagerOptions {
     String priority;
 
     /** {@code --remote-replica}'s values by slot, checked. */
-    static Map<Slot, String> remoteSlots(Map<String, String> given) {
+    public static Map<Slot, String> remoteSlots(Map<String, String> given) {
         Map<Slot, String> slots = new java.util.EnumMap<>(Slot.class);
         given.forEach((slot, endpoint) -> {
             Slot s;
