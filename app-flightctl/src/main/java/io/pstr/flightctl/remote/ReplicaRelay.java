@@ -200,11 +200,7 @@ public final class ReplicaRelay implements Agent {
         if (type == MessageTypes.TICK && length >= Messages.TICK_CYCLE + Long.BYTES) {
             roundTrips.ticked(buffer.getLong(index + Messages.TICK_CYCLE), clock.nanoTime());
         }
-        MutableDirectBuffer out = outbound.link().scratch();
-        outbound.link().begin(RemoteLink.INPUT);
-        out.putInt(RemoteLink.RING_TYPE, type);
-        out.putBytes(RemoteLink.RING_BYTES, buffer, index, length);
-        send(RemoteLink.RING_BYTES + length, clock.nanoTime());
+        send(RemoteLink.putRingMessage(outbound.link().scratch(), RemoteLink.INPUT, type, buffer, index, length), clock.nanoTime());
     }
 
     private void onPeerPacket(Packet packet) {

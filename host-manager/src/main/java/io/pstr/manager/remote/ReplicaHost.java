@@ -335,11 +335,8 @@ public final class ReplicaHost implements Agent {
         }
 
         private void onOutput(int type, MutableDirectBuffer buffer, int index, int length) {
-            MutableDirectBuffer out = outbound.link().scratch();
-            outbound.link().begin(RemoteLink.OUTPUT);
-            out.putInt(RemoteLink.RING_TYPE, type);
-            out.putBytes(RemoteLink.RING_BYTES, buffer, index, length);
-            send(RemoteLink.RING_BYTES + length, clock.nanoTime());
+            send(RemoteLink.putRingMessage(outbound.link().scratch(), RemoteLink.OUTPUT, type, buffer, index, length),
+                    clock.nanoTime());
         }
 
         /** A packet the replica sent to the peer's stand-in {@link #polled}: to the relay, which sends it on there. */

@@ -172,6 +172,17 @@ public final class RemoteLink {
     }
 
     /**
+     * Writes an {@link #INPUT} or {@link #OUTPUT} message at 0 of {@code b}: a ring message of {@code type}, its
+     * {@code length} bytes at {@code index} of {@code src}. Returns its length.
+     */
+    public static int putRingMessage(MutableDirectBuffer b, int kind, int type, DirectBuffer src, int index, int length) {
+        b.putInt(KIND, kind);
+        b.putInt(RING_TYPE, type);
+        b.putBytes(RING_BYTES, src, index, length);
+        return RING_BYTES + length;
+    }
+
+    /**
      * Writes a {@link #PEER_IN} or {@link #PEER_OUT} message at 0 of {@code b}: {@code packet}'s type, deadline kind,
      * requested time and payload, with {@code other} as its sender (in) or destination (out). Returns its length.
      */
