@@ -24,7 +24,8 @@ public final class AeronTransport implements AutoCloseable {
 
     /** Launches a media driver in {@code aeronDir} (created, and deleted on close). */
     public static AeronTransport launch(Path aeronDir) {
-        return launch(aeronDir, new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1)));
+        return launch(aeronDir, new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1)),
+                Thread::new);
     }
 
     /**
@@ -37,10 +38,6 @@ public final class AeronTransport implements AutoCloseable {
         return launch(aeronDir, new BackoffIdleStrategy(10, 1, TimeUnit.MICROSECONDS.toNanos(1), maxIdleNs),
                 // It moves every message of the control cycle: a link's thread, raised as one where the process's policy says so.
                 io.pstr.core.rt.ThreadPriority.linkThreads("aeron-driver"));
-    }
-
-    private static AeronTransport launch(Path aeronDir, org.agrona.concurrent.IdleStrategy idle) {
-        return launch(aeronDir, idle, java.util.concurrent.Executors.defaultThreadFactory());
     }
 
     private static AeronTransport launch(Path aeronDir, org.agrona.concurrent.IdleStrategy idle,
