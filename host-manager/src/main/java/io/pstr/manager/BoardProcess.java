@@ -122,7 +122,7 @@ public final class BoardProcess implements AutoCloseable {
      * the tests' board and {@code pstr board} start with it.
      */
     public static List<String> jvm() {
-        List<String> jvm = new ArrayList<>(List.of(Jvm.javaBinary(), "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"));
+        List<String> jvm = new ArrayList<>(List.of(Jvm.javaBinary(), Jvm.EXPORTS_OPTION, Jvm.EXPORTS_VALUE));
         jvm.addAll(collector());
         return jvm;
     }

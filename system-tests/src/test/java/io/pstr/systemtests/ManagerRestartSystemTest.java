@@ -194,7 +194,7 @@ class ManagerRestartSystemTest {
     private static Process startManager(Path dir, String name, List<String> common, List<String> extra) throws IOException {
         Files.createDirectories(dir);
         List<String> command = new ArrayList<>(List.of(Jvm.javaBinary(),
-                "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx256m",
+                Jvm.EXPORTS_OPTION, Jvm.EXPORTS_VALUE, "-XX:+UseSerialGC", "-Xmx256m",
                 "-D" + Classpaths.REPLICA + "=" + Classpaths.replica(),
                 "-cp", System.getProperty("pstr.manager.classpath"), "io.pstr.manager.cli.PstrMain", "manager"));
         command.addAll(common);

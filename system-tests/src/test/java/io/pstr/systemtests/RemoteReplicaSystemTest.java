@@ -100,7 +100,7 @@ class RemoteReplicaSystemTest {
     private static Process startReplicaHost(Path dir, int port) throws IOException {
         Files.createDirectories(dir);
         List<String> command = List.of(Jvm.javaBinary(),
-                "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx128m",
+                Jvm.EXPORTS_OPTION, Jvm.EXPORTS_VALUE, "-XX:+UseSerialGC", "-Xmx128m",
                 "-D" + Classpaths.REPLICA + "=" + Classpaths.replica(),
                 "-cp", System.getProperty("pstr.manager.classpath"), "io.pstr.manager.cli.PstrMain", "replica-host",
                 "--listen", "127.0.0.1:" + port, "--dir", dir.resolve("sessions").toString(), "--sandbox", "process");

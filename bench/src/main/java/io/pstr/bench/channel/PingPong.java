@@ -38,7 +38,7 @@ abstract class PingPong implements AutoCloseable {
 
     protected String startPeer(List<String> args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Jvm.javaBinary(),
-                "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx128m",
+                Jvm.EXPORTS_OPTION, Jvm.EXPORTS_VALUE, "-XX:+UseSerialGC", "-Xmx128m",
                 "-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener",
                 "-cp", System.getProperty("java.class.path"), PingPongPeer.class.getName()));
         cmd.addAll(args);

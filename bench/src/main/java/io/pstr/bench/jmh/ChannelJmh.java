@@ -6,6 +6,7 @@ import io.pstr.core.channel.DeadlineKind;
 import io.pstr.core.channel.PacketHandler;
 import io.pstr.core.channel.SendResult;
 import io.pstr.core.channel.ShmChannel;
+import io.pstr.core.rt.Jvm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-XX:+UseSerialGC"})
+@Fork(value = 1, jvmArgsAppend = {Jvm.EXPORTS_OPTION, Jvm.EXPORTS_VALUE, "-XX:+UseSerialGC"})
 public class ChannelJmh {
 
     @Param({"32", "64", "1024", "4096"})

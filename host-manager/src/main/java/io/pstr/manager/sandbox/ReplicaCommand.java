@@ -30,7 +30,7 @@ public interface ReplicaCommand {
      * each, twice): 12-13 ms from SIGKILL to the reaped process with 4 KiB pages, 4.7 ms with huge pages.
      */
     static List<String> jvmOptions(boolean hugePages) {
-        List<String> options = new ArrayList<>(List.of("--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+        List<String> options = new ArrayList<>(List.of(Jvm.EXPORTS_OPTION, Jvm.EXPORTS_VALUE,
                 "-XX:+UseSerialGC", "-Xms32m", "-Xmx96m", "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1", "-Xss512k",
                 "-XX:+PerfDisableSharedMem"));
         if (hugePages) {

@@ -119,7 +119,7 @@ class JailLauncherTest {
             Cgroups.Limits limits = new Cgroups.Limits(0.5, 128L << 20);
             String peerPath = channelRingPath().toString();
             JailLauncher launcher = new JailLauncher((slot, incarnation, files) -> List.of(Jvm.javaBinary(),
-                    "-Xmx32m", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-cp", probeClasspath(), JailProbe.class.getName(), files.dir().toString(),
+                    "-Xmx32m", Jvm.EXPORTS_OPTION, Jvm.EXPORTS_VALUE, "-cp", probeClasspath(), JailProbe.class.getName(), files.dir().toString(),
                     Integer.toString(server.getLocalPort()), b.dir().resolve("secret.txt").toString(), peerPath),
                     cgroups.cgroups().orElseThrow(), limits);
             SandboxLauncher.Sandbox sandbox = launcher.launch(Slot.A, 1, a);
@@ -256,7 +256,7 @@ class JailLauncherTest {
         Cgroups.Limits limits = new Cgroups.Limits(0.5, 128L << 20);
         String peerPath = channelRingPath().toString();
         return new JailLauncher((slot, incarnation, files) -> List.of(Jvm.javaBinary(), "-Xmx32m",
-                "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-cp", probeClasspath(), JailProbe.class.getName(),
+                Jvm.EXPORTS_OPTION, Jvm.EXPORTS_VALUE, "-cp", probeClasspath(), JailProbe.class.getName(),
                 files.dir().toString(), "9", other, peerPath), cgroups.cgroups().orElseThrow(), limits);
     }
 

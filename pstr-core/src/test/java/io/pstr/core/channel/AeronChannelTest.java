@@ -43,7 +43,7 @@ class AeronChannelTest {
         String peerEndpoint = "127.0.0.1:" + freePort();
         String silentEndpoint = "127.0.0.1:" + freePort();
         Process child = new ProcessBuilder(Jvm.javaBinary(),
-                "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Xmx128m",
+                Jvm.EXPORTS_OPTION, Jvm.EXPORTS_VALUE, "-Xmx128m",
                 "-Djava.io.tmpdir=" + dir, "-cp", System.getProperty("java.class.path"), AeronEchoPeer.class.getName(),
                 dir.resolve("aeron-peer").toString(), peer.toString(), peerEndpoint, self.toString(), selfEndpoint)
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();

@@ -88,7 +88,7 @@ class LifelineTest {
         Path file = dir.resolve("life");
         Lifeline lifeline = new Lifeline(new UnsafeBuffer(SharedFiles.createMapped(file, 64)), 0);
         Process child = new ProcessBuilder(Jvm.javaBinary(), "-Xmx32m",
-                "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+                Jvm.EXPORTS_OPTION, Jvm.EXPORTS_VALUE,
                 "-cp", System.getProperty("java.class.path"), LifelineHolder.class.getName(), file.toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
