@@ -86,6 +86,10 @@ public final class ReplicaRelay implements Agent {
     private long lastHelloNs;
     private boolean ended;
     private final RoundTrips roundTrips;
+    /** The replica's status fields as the replica host last sent them. */
+    private final long[] remote = new long[Field.values().length];
+    /** What the relay itself counts in the same fields (an output its ring could not take, a packet not sent on). */
+    private final long[] here = new long[Field.values().length];
 
     /**
      * @param replyHost the address of this computer the replica host can reach (its answers come to a port picked here)
@@ -228,7 +232,7 @@ public final class ReplicaRelay implements Agent {
                 if (output.ring().write(type, b, offset + RemoteLink.RING_BYTES, length - RemoteLink.RING_BYTES)) {
                     output.doorbell().ring();
                 } else {
-                    status.increment(Field.OUTPUT_RING_FULL);
+                    countHere(Field.OUTPUT_RING_FULL);
                 }
             }
             case RemoteLink.PEER_OUT -> onPeerOut(b, offset, length);
@@ -260,7 +264,8 @@ public final class ReplicaRelay implements Agent {
                     status.set(Field.HEARTBEAT_NS, clock.nanoTime());
                 }
             } else if (f != Field.MAGIC_FIELD && f != Field.PID) {
-                status.set(f, v);
+                remote[i] = v;
+                status.set(f, v + here[i]);
             }
         }
         statusSeen = true;
@@ -275,8 +280,14 @@ public final class ReplicaRelay implements Agent {
         SendResult sent = channel.send(to, b.getInt(offset + RemoteLink.PEER_TYPE), b, offset + RemoteLink.PEER_PAYLOAD,
                 length - RemoteLink.PEER_PAYLOAD, b.getLong(offset + RemoteLink.PEER_REQUESTED_NS), RemoteLink.peerDeadline(b, offset));
         if (!sent.sent()) {
-            status.increment(Field.PEER_SEND_FAILED);
+            countHere(Field.PEER_SEND_FAILED);
         }
+    }
+
+    /** Counts a loss of the relay's own in {@code f}, on top of what the replica counts there. */
+    private void countHere(Field f) {
+        here[f.ordinal()]++;
+        status.set(f, remote[f.ordinal()] + here[f.ordinal()]);
     }
 
     private void end(String why) {

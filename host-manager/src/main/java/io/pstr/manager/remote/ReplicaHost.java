@@ -72,6 +72,8 @@ public final class ReplicaHost implements Agent {
     private final Map<Integer, Session> sessions = new HashMap<>();
     private final RemoteLink.Handler onMessage = this::onMessage;
     private int sessionsStarted;
+    /** Aeron sessions whose HELLO was refused and said so (forgotten past 1 024: said again, then). */
+    private final java.util.Set<Integer> refusedSessions = new java.util.HashSet<>();
     private final ThreadPriority.Mode priority;
     /** Raises a ready replica's threads off the loop's thread (it reads /proc), as the host manager does. */
     private final java.util.concurrent.ExecutorService settler = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
@@ -158,16 +160,14 @@ public final class ReplicaHost implements Agent {
             address = ChannelAddress.parse(hello.channelAddress());
             RemoteLink.checkEndpoint(hello.replyEndpoint(), false);
         } catch (IllegalArgumentException e) {
-            skipped++;
-            LOG.warn("HELLO from Aeron session {} refused: {}", sessionId, e.getMessage());
+            refused(sessionId, e.getMessage());
             return;
         }
         for (Session other : sessions.values()) {
             if (other.slot == slot && other.incarnation >= hello.incarnation()) {
                 // A relay of an older incarnation (one stopped and resumed): the slot's newer replica stays.
-                skipped++;
-                LOG.warn("HELLO of replica {} incarnation {} refused: incarnation {} runs here", slot, hello.incarnation(),
-                        other.incarnation);
+                refused(sessionId, "replica " + slot + " incarnation " + hello.incarnation() + ": incarnation "
+                        + other.incarnation + " runs here");
                 return;
             }
         }
@@ -183,6 +183,17 @@ public final class ReplicaHost implements Agent {
         } catch (RuntimeException e) {
             skipped++;
             LOG.error("replica {} incarnation {} not started: {}", slot, hello.incarnation(), e.getMessage(), e);
+        }
+    }
+
+    /** A HELLO refused: counted, and said once per relay (it says HELLO again every 200 ms until answered). */
+    private void refused(int sessionId, String why) {
+        skipped++;
+        if (refusedSessions.size() >= 1_024) {
+            refusedSessions.clear();
+        }
+        if (refusedSessions.add(sessionId)) {
+            LOG.warn("HELLO from Aeron session {} refused: {}", sessionId, why);
         }
     }
 
