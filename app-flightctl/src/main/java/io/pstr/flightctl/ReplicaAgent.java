@@ -19,10 +19,6 @@ import io.pstr.flightctl.task.HandledRequest;
 import io.pstr.flightctl.task.MissionPlan;
 import io.pstr.flightctl.task.Ods;
 import io.pstr.flightctl.task.StepResult;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -120,7 +116,7 @@ public final class ReplicaAgent implements Agent {
         this.task = new FlightTask(plan);
         this.input = RingFile.open(files.input());
         this.output = RingFile.open(files.output());
-        this.channel = ShmChannel.open(files.channelDir(), readAddress(files), clock);
+        this.channel = ShmChannel.open(files.channelDir(), files.readChannelAddress(), clock);
         this.status = ReplicaStatusFile.open(files.status());
         status.set(Field.PID, ProcessHandle.current().pid());
         status.set(Field.HEARTBEAT_NS, clock.nanoTime());
@@ -148,14 +144,6 @@ public final class ReplicaAgent implements Agent {
         }
         status.set(Field.HEARTBEAT_NS, clock.nanoTime());
         publishState(ReplicaState.READY);
-    }
-
-    private static ChannelAddress readAddress(ReplicaFiles files) {
-        try {
-            return ChannelAddress.parse(Files.readString(files.channelAddress(), StandardCharsets.UTF_8).trim());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read this replica's channel address " + files.channelAddress(), e);
-        }
     }
 
     @Override

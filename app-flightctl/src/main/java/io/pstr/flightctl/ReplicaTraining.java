@@ -62,7 +62,7 @@ public final class ReplicaTraining {
             channels.register(peer);
             channels.grant(self, peer);
             channels.grant(peer, self);
-            Files.writeString(files.channelAddress(), self + "\n");
+            files.writeChannelAddress(self);
             try (ShmChannel other = ShmChannel.open(channels.dir(), peer, clock)) {
                 ReplicaAgent agent = new ReplicaAgent("A", files, MissionPlan.defaults(), clock);
                 agent.onStart();

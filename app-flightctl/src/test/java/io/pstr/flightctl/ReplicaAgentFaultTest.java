@@ -53,7 +53,7 @@ class ReplicaAgentFaultTest {
         channels.register(other);
         channels.grant(self, other);
         channels.grant(other, self);
-        Files.writeString(files.channelAddress(), self + "\n");
+        files.writeChannelAddress(self);
         agentAddress = self;
         peer = io.pstr.core.channel.ShmChannel.open(channels.dir(), other, new SystemNanoClock());
         opened.add(input);

@@ -65,7 +65,7 @@ class ReplicaAgentRequestTest {
             files = new ReplicaFiles(Files.createDirectories(dir.resolve(slot)));
             address = new ChannelAddress(java.util.UUID.randomUUID(), 1);
             channels.register(address);
-            Files.writeString(files.channelAddress(), address + "\n");
+            files.writeChannelAddress(address);
             input = RingFile.create(files.input(), 1 << 20);
             output = RingFile.create(files.output(), 1 << 19);
             status = ReplicaStatusFile.create(files.status());

@@ -98,11 +98,8 @@ final class ReplicaHandle implements AutoCloseable {
         ChannelAddress address = new ChannelAddress(java.util.UUID.randomUUID(), FLIGHT_TASK_ID);
         io.pstr.core.channel.ChannelRegistry.PreparedEndpoint endpoint = channels.prepare(address);
         try {
-            java.nio.file.Files.writeString(files.channelAddress(), address + "\n", java.nio.charset.StandardCharsets.UTF_8);
+            files.writeChannelAddress(address);
             return new Prepared(new ReplicaHandle(slot, incarnation, files, address), endpoint);
-        } catch (java.io.IOException e) {
-            endpoint.discard();
-            throw new java.io.UncheckedIOException("cannot write " + files.channelAddress(), e);
         } catch (RuntimeException e) {
             endpoint.discard();
             throw e;

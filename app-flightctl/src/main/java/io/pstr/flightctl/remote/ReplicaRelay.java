@@ -13,10 +13,6 @@ import io.pstr.core.shm.ReplicaFiles;
 import io.pstr.core.shm.ReplicaStatusFile;
 import io.pstr.core.shm.ReplicaStatusFile.Field;
 import io.pstr.core.shm.RingFile;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.List;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -106,7 +102,7 @@ public final class ReplicaRelay implements Agent {
         this.input = RingFile.open(files.input());
         this.output = RingFile.open(files.output());
         this.status = ReplicaStatusFile.open(files.status());
-        this.address = readAddress(files);
+        this.address = files.readChannelAddress();
         this.channel = ShmChannel.open(files.channelDir(), address, clock);
         this.inbound = new RemoteLink.Inbound(aeron, replyHost + ":0");
         this.outbound = new OutboundQueue(new RemoteLink.Outbound(aeron, remoteEndpoint), OUTBOUND_CAPACITY,
@@ -114,14 +110,6 @@ public final class ReplicaRelay implements Agent {
         status.set(Field.PID, ProcessHandle.current().pid());
         status.set(Field.HEARTBEAT_NS, clock.nanoTime());
         this.roundTrips = new RoundTrips("relay " + slot, clock.nanoTime());
-    }
-
-    private static ChannelAddress readAddress(ReplicaFiles files) {
-        try {
-            return ChannelAddress.parse(Files.readString(files.channelAddress(), StandardCharsets.UTF_8).trim());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the replica's channel address " + files.channelAddress(), e);
-        }
     }
 
     @Override

@@ -13,7 +13,6 @@ import io.pstr.core.shm.ReplicaFiles;
 import io.pstr.core.shm.ReplicaStatusFile;
 import io.pstr.core.shm.ReplicaStatusFile.Field;
 import io.pstr.core.shm.RingFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,7 +48,7 @@ class ReplicaRelayTest {
                 ReplicaStatusFile status = ReplicaStatusFile.create(files.status());
                 AeronTransport transport = AeronTransport.launch(dir.resolve("aeron"), 100_000)) {
             registry.register(address);
-            Files.writeString(files.channelAddress(), address + "\n", StandardCharsets.UTF_8);
+            files.writeChannelAddress(address);
             RemoteLink.Inbound host = new RemoteLink.Inbound(transport.aeron(), "127.0.0.1:" + hostPort);
             ReplicaRelay relay = new ReplicaRelay("B", 1, files, transport.aeron(), "127.0.0.1:" + hostPort, "127.0.0.1",
                     List.of("--laps", "3"), new SystemNanoClock(), 5_000_000_000L, (code, why) -> exitCode.set(code));

@@ -20,8 +20,6 @@ import io.pstr.manager.SandboxLauncher;
 import io.pstr.manager.Slot;
 import io.pstr.manager.sandbox.SignalledProcess;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -250,10 +248,10 @@ public final class ReplicaHost implements Agent {
             this.output = RingFile.create(files.output(), ReplicaFiles.OUTPUT_RING_BYTES);
             this.status = ReplicaStatusFile.create(files.status());
             try {
-                Files.writeString(files.channelAddress(), address + "\n", StandardCharsets.UTF_8);
-            } catch (IOException e) {
+                files.writeChannelAddress(address);
+            } catch (RuntimeException e) {
                 close();
-                throw new UncheckedIOException("cannot write " + files.channelAddress(), e);
+                throw e;
             }
             this.outbound = new OutboundQueue(new RemoteLink.Outbound(aeron, hello.replyEndpoint()), 4096,
                     "replica " + slot + " to its relay at " + hello.replyEndpoint());

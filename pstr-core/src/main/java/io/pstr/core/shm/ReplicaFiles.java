@@ -1,5 +1,10 @@
 package io.pstr.core.shm;
 
+import io.pstr.core.channel.ChannelAddress;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -51,6 +56,24 @@ public record ReplicaFiles(Path dir) {
     /** The replica's own address on the direct channel, one line {@code <sandbox-uuid>/<task>}, written by the host. */
     public Path channelAddress() {
         return dir.resolve("channel.address");
+    }
+
+    /** Writes the replica's own address on the direct channel where it reads it ({@link #channelAddress()}). */
+    public void writeChannelAddress(ChannelAddress address) {
+        try {
+            Files.writeString(channelAddress(), address + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + channelAddress(), e);
+        }
+    }
+
+    /** The replica's own address on the direct channel, as the host wrote it. */
+    public ChannelAddress readChannelAddress() {
+        try {
+            return ChannelAddress.parse(Files.readString(channelAddress(), StandardCharsets.UTF_8).trim());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read this replica's channel address " + channelAddress(), e);
+        }
     }
 
     /** The run directory's channel directory, where the host's registry keeps every endpoint. */
