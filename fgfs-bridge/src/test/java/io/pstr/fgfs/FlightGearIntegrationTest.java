@@ -11,6 +11,7 @@ import io.dronefleet.mavlink.common.MavCmd;
 import io.dronefleet.mavlink.common.SetAttitudeTarget;
 import io.dronefleet.mavlink.util.EnumValue;
 import io.pstr.core.link.Endpoint;
+import io.pstr.core.link.FreePorts;
 import io.pstr.core.mavlink.MavlinkCodec;
 import io.pstr.core.mavlink.MavlinkFrameSplitter;
 import io.pstr.fgfs.bridge.FdmBridge;
@@ -24,7 +25,6 @@ import io.pstr.hilrig.Attitudes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.DatagramSocket;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -74,11 +74,6 @@ class FlightGearIntegrationTest {
         }
     }
 
-    static int freeUdpPort() throws IOException {
-        try (DatagramSocket s = new DatagramSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     static FlightGear.Options options(int telnetPort, List<String> io) {
         return new FlightGear.Options(FlightGear.findFgfs(), HOME, true, "ufo", "PHNL", telnetPort, io, List.of());
@@ -110,7 +105,7 @@ class FlightGearIntegrationTest {
     @Test
     void viewModeShouldPutFlightGearWhereTheBridgeSays() throws Exception {
         int telnetPort = freeTcpPort();
-        int fdmPort = freeUdpPort();
+        int fdmPort = FreePorts.udp();
         GeoOrigin origin = GeoOrigin.PHNL;
         List<String> events = new CopyOnWriteArrayList<>();
         try (ViewBridge bridge = ViewBridge.start(new ViewBridge.Config("127.0.0.1", fdmPort, 0, 30, Endpoint.parse("udp-listen:0"),
@@ -161,7 +156,7 @@ class FlightGearIntegrationTest {
     @Test
     void fdmModeShouldTurnFlightGearIntoABoard() throws Exception {
         int telnetPort = freeTcpPort();
-        int controlsPort = freeUdpPort();
+        int controlsPort = FreePorts.udp();
         try (FdmBridge bridge = FdmBridge.start(new FdmBridge.Config("127.0.0.1", 0, controlsPort, 30, Endpoint.parse("tcp-listen:0"), 3000),
                 e -> { })) {
             List<String> io = List.of("--generic=socket,out,30,127.0.0.1," + bridge.statePort() + ",udp," + FdmBridge.STATE_PROTOCOL,

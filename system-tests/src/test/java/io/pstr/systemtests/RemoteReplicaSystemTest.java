@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pstr.core.link.FreePorts;
 import io.pstr.core.rt.Jvm;
 import io.pstr.core.status.Fault;
 import io.pstr.core.status.ReplicaStatus;
@@ -14,7 +15,6 @@ import io.pstr.manager.cli.Classpaths;
 import io.pstr.manager.cli.ManagerOptions;
 import io.pstr.manager.remote.RemoteSlotLauncher;
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +40,7 @@ class RemoteReplicaSystemTest {
     void shouldFlyWithOneReplicaOnAReplicaHostThroughAFailoverEachWay() throws Exception {
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss-SSS"));
         Path hostDir = Path.of("target", "system-runs", "replica-host-" + stamp).toAbsolutePath();
-        int port = freeUdpPort();
+        int port = FreePorts.udp();
         Process replicaHost = startReplicaHost(hostDir, port);
         Map<String, Object> report;
         try {
@@ -126,9 +126,4 @@ class RemoteReplicaSystemTest {
         }
     }
 
-    private static int freeUdpPort() throws IOException {
-        try (DatagramSocket s = new DatagramSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pstr.core.channel.AeronTransport;
 import io.pstr.core.channel.ChannelAddress;
 import io.pstr.core.channel.ChannelRegistry;
+import io.pstr.core.link.FreePorts;
 import io.pstr.core.protocol.MessageTypes;
 import io.pstr.core.remote.RemoteLink;
 import io.pstr.core.shm.ReplicaFiles;
@@ -40,7 +41,7 @@ class ReplicaRelayTest {
     void shouldCarryTheSlotBothWaysAndKeepItsOwnLossesBesideTheReplicasCounts() throws Exception {
         ReplicaFiles files = new ReplicaFiles(Files.createDirectories(dir.resolve("B-1")));
         ChannelAddress address = new ChannelAddress(UUID.randomUUID(), 1);
-        int hostPort = freeUdpPort();
+        int hostPort = FreePorts.udp();
         AtomicInteger exitCode = new AtomicInteger(-1);
         try (ChannelRegistry registry = new ChannelRegistry(ReplicaFiles.channelDirOf(dir));
                 RingFile input = RingFile.create(files.input(), ReplicaFiles.INPUT_RING_BYTES);
@@ -164,11 +165,4 @@ class ReplicaRelayTest {
         assertTrue(to.offer(RemoteLink.STATUS_FIELDS + fields.length * Long.BYTES));
     }
 
-    private static int freeUdpPort() {
-        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0)) {
-            return s.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
 }

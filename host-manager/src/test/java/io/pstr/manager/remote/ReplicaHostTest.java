@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pstr.core.channel.AeronTransport;
 import io.pstr.core.channel.ChannelAddress;
+import io.pstr.core.link.FreePorts;
 import io.pstr.core.protocol.MessageTypes;
 import io.pstr.core.remote.RemoteLink;
 import io.pstr.core.rt.ThreadPriority;
@@ -86,8 +87,8 @@ class ReplicaHostTest {
 
     @Test
     void shouldRunAReplicaForAHelloCarryItsInputAndStatusAndEndItWhenItsRelayFallsSilent() {
-        int hostPort = freeUdpPort();
-        int relayPort = freeUdpPort();
+        int hostPort = FreePorts.udp();
+        int relayPort = FreePorts.udp();
         try (AeronTransport transport = AeronTransport.launch(dir.resolve("aeron"), 100_000)) {
             ReplicaHost host = new ReplicaHost(dir.resolve("sessions"), transport.aeron(), "127.0.0.1:" + hostPort,
                     this::launcher, new SystemNanoClock(), 300_000_000L, ThreadPriority.Mode.OFF);
@@ -181,11 +182,4 @@ class ReplicaHostTest {
         relay.offer(relay.begin(RemoteLink.KEEPALIVE));
     }
 
-    private static int freeUdpPort() {
-        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0)) {
-            return s.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
 }

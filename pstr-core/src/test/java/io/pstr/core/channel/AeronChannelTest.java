@@ -3,12 +3,10 @@ package io.pstr.core.channel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pstr.core.link.FreePorts;
 import io.pstr.core.rt.Jvm;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,11 +25,6 @@ class AeronChannelTest {
     @TempDir
     Path dir;
 
-    private static int freePort() throws IOException {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     @Test
     void shouldCarryPacketsBetweenTwoProcessesAndLearnTheDelays() throws Exception {
@@ -39,9 +32,9 @@ class AeronChannelTest {
         ChannelAddress peer = new ChannelAddress(UUID.randomUUID(), 1);
         ChannelAddress stranger = new ChannelAddress(UUID.randomUUID(), 9);
         ChannelAddress silent = new ChannelAddress(UUID.randomUUID(), 2);
-        String selfEndpoint = "127.0.0.1:" + freePort();
-        String peerEndpoint = "127.0.0.1:" + freePort();
-        String silentEndpoint = "127.0.0.1:" + freePort();
+        String selfEndpoint = "127.0.0.1:" + FreePorts.udp();
+        String peerEndpoint = "127.0.0.1:" + FreePorts.udp();
+        String silentEndpoint = "127.0.0.1:" + FreePorts.udp();
         Process child = new ProcessBuilder(Jvm.javaBinary(),
                 Jvm.EXPORTS_OPTION, Jvm.EXPORTS_VALUE, "-Xmx128m",
                 "-Djava.io.tmpdir=" + dir, "-cp", System.getProperty("java.class.path"), AeronEchoPeer.class.getName(),

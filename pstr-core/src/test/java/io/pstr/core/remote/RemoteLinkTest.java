@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pstr.core.channel.AeronTransport;
+import io.pstr.core.link.FreePorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,7 +64,7 @@ class RemoteLinkTest {
     @Test
     void shouldKeepWhatTheOtherEndCannotTakeYetAndDeliverItInOrder() {
         try (AeronTransport transport = AeronTransport.launch(dir.resolve("aeron"))) {
-            int port = freeUdpPort();
+            int port = FreePorts.udp();
             RemoteLink.Outbound out = new RemoteLink.Outbound(transport.aeron(), "127.0.0.1:" + port);
             OutboundQueue queue = new OutboundQueue(out, 3, "test");
             for (int i = 0; i < 5; i++) {
@@ -91,11 +92,4 @@ class RemoteLinkTest {
         }
     }
 
-    private static int freeUdpPort() {
-        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0)) {
-            return s.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
 }
