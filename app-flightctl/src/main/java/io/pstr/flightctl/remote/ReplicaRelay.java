@@ -43,6 +43,8 @@ public final class ReplicaRelay implements Agent {
     /** A keepalive after this long without sending anything. */
     static final long KEEPALIVE_EVERY_NS = 50_000_000L;
     private static final int BATCH = 256;
+    /** The status fields in order, once: a status comes every few ms and {@code values()} copies its array. */
+    private static final Field[] FIELDS = Field.values();
     /** How often the round trips are said in the log. */
     static final long REPORT_EVERY_NS = 30_000_000_000L;
     /** Exit code when the remote replica is gone or silent. */
@@ -83,9 +85,9 @@ public final class ReplicaRelay implements Agent {
     private boolean ended;
     private final RoundTrips roundTrips;
     /** The replica's status fields as the replica host last sent them. */
-    private final long[] remote = new long[Field.values().length];
+    private final long[] remote = new long[FIELDS.length];
     /** What the relay itself counts in the same fields (an output its ring could not take, a packet not sent on). */
-    private final long[] here = new long[Field.values().length];
+    private final long[] here = new long[FIELDS.length];
 
     /**
      * @param replyHost the address of this computer the replica host can reach (its answers come to a port picked here)
@@ -241,9 +243,8 @@ public final class ReplicaRelay implements Agent {
             LOG.warn("relay {}: malformed STATUS ({} bytes, {} fields) skipped", slot, length, count);
             return;
         }
-        Field[] fields = Field.values();
-        for (int i = 0; i < Math.min(count, fields.length); i++) {
-            Field f = fields[i];
+        for (int i = 0; i < Math.min(count, FIELDS.length); i++) {
+            Field f = FIELDS[i];
             long v = b.getLong(offset + RemoteLink.STATUS_FIELDS + i * Long.BYTES);
             if (f == Field.HEARTBEAT_NS) {
                 // The other computer's clock: a new value means the replica beat, now as far as this host knows.

@@ -50,6 +50,8 @@ public final class ReplicaHost implements Agent {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaHost.class);
     private static final int BATCH = 256;
+    /** The status fields in order, once: a status goes every few ms and {@code values()} copies its array. */
+    private static final ReplicaStatusFile.Field[] FIELDS = ReplicaStatusFile.Field.values();
     /** The replica's status goes to the relay at least this often, and whenever its heartbeat moved. */
     static final long STATUS_EVERY_NS = 20_000_000L;
     /**
@@ -335,12 +337,11 @@ public final class ReplicaHost implements Agent {
         private void sendStatus(long now) {
             MutableDirectBuffer out = outbound.link().scratch();
             outbound.link().begin(RemoteLink.STATUS);
-            ReplicaStatusFile.Field[] fields = ReplicaStatusFile.Field.values();
-            out.putInt(RemoteLink.STATUS_COUNT, fields.length);
-            for (int i = 0; i < fields.length; i++) {
-                out.putLong(RemoteLink.STATUS_FIELDS + i * Long.BYTES, status.get(fields[i]));
+            out.putInt(RemoteLink.STATUS_COUNT, FIELDS.length);
+            for (int i = 0; i < FIELDS.length; i++) {
+                out.putLong(RemoteLink.STATUS_FIELDS + i * Long.BYTES, status.get(FIELDS[i]));
             }
-            send(RemoteLink.STATUS_FIELDS + fields.length * Long.BYTES, now);
+            send(RemoteLink.STATUS_FIELDS + FIELDS.length * Long.BYTES, now);
         }
 
         private void onOutput(int type, MutableDirectBuffer buffer, int index, int length) {
