@@ -34,7 +34,6 @@ public final class AeronChannel extends Channel {
     private final RemoteGrants grants;
     private final Subscription fast;
     private final Subscription normal;
-    private final UnsafeBuffer rx = new UnsafeBuffer(new byte[MAX_PACKET_BYTES]);
     private final UnsafeBuffer report = new UnsafeBuffer(new byte[Packet.HEADER_BYTES + REPORT_BYTES]);
     private final FragmentAssembler assembler;
     private PacketHandler handler;
@@ -94,12 +93,11 @@ public final class AeronChannel extends Channel {
             passStarted = true;
             passNs = now;
         }
-        if (length < Packet.HEADER_BYTES || length > rx.capacity()) {
+        if (length < Packet.HEADER_BYTES || length > MAX_PACKET_BYTES) {
             return;
         }
-        // The term buffer is Aeron's: stamp a copy.
-        rx.putBytes(0, buffer, offset, length);
-        deliver(rx, 0, length, passNs, now, handler);
+        // Read in place: the receiver's stamps go into the view, so Aeron's term buffer is not written.
+        deliver(buffer, offset, length, passNs, now, handler);
     }
 
     @Override

@@ -228,18 +228,16 @@ public abstract class Channel implements AutoCloseable {
 
     /**
      * Delivers one packet the transport took off a queue at {@code dequeuedNs}, in a pass that began at
-     * {@code passNs}: stamps the receive phases into its header, hands it
-     * to the task and reports its phases to the sender's delay database.
+     * {@code passNs}: stamps the receive phases into the view (never into the packet's bytes), hands it to the
+     * task and reports its phases to the sender's delay database.
      */
-    protected final void deliver(org.agrona.MutableDirectBuffer buffer, int index, int length, long passNs,
-            long dequeuedNs, PacketHandler handler) {
+    protected final void deliver(DirectBuffer buffer, int index, int length, long passNs, long dequeuedNs,
+            PacketHandler handler) {
         long queuedNs = buffer.getLong(index + Packet.QUEUED_NS);
         // Queued while we were already draining: there was no wake-up to wait for.
         long noticedNs = Math.max(passNs, queuedNs);
-        buffer.putLong(index + Packet.NOTICED_NS, noticedNs);
-        buffer.putLong(index + Packet.DEQUEUED_NS, dequeuedNs);
         long deliveredNs = clock.nanoTime();
-        view.wrap(buffer, index, length, deliveredNs);
+        view.wrap(buffer, index, length, noticedNs, dequeuedNs, deliveredNs);
         if ((buffer.getInt(index + Packet.FLAGS) & Packet.FLAG_REPORT) != 0) {
             onReport(view);
             return;

@@ -192,13 +192,13 @@ public final class ChannelRegistry implements AutoCloseable {
             return ChannelDelay.NONE;
         }
         UnsafeBuffer h = f.header;
-        long seq = h.getLongVolatile(ShmEndpointFile.LOG_SEQ);
+        long newest = ShmEndpointFile.newestLogRecord(h);
         window.clear();
         long[] newestAndLast = {0, -1};
-        ShmEndpointFile.readLog(h, Math.max(0, seq - DELAY_WINDOW), seq, (i, g, q, p, t, msb, lsb, taskLate) -> {
+        ShmEndpointFile.readLogAfter(h, Math.max(0, newest - DELAY_WINDOW), (i, g, q, p, t, msb, lsb, taskLate) -> {
             if (sender.is(msb, lsb, (int) taskLate) && g >= 0 && q >= 0 && p >= 0 && t >= 0) {
                 window.record(g, q, p, t);
-                newestAndLast[0] = i + 1;
+                newestAndLast[0] = i;
                 newestAndLast[1] = g + q + p + t;
             }
         });

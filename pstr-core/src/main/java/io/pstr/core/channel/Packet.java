@@ -11,12 +11,15 @@ import org.agrona.MutableDirectBuffer;
  * <ul>
  *   <li>{@code GEN_NS}: the sender entered {@code send} — the generation phase begins;</li>
  *   <li>{@code QUEUED_NS}: the packet was complete in the destination's queue: G = QUEUED − GEN;</li>
- *   <li>{@code NOTICED_NS}: the receiver began the pass that found it (woken, or polling): T = NOTICED − QUEUED,
+ *   <li>noticed: the receiver began the pass that found it (woken, or polling): T = noticed − QUEUED,
  *       0 if the receiver was already draining;</li>
- *   <li>{@code DEQUEUED_NS}: the receiver took it off the queue: Q = DEQUEUED − max(NOTICED, QUEUED), the wait
+ *   <li>dequeued: the receiver took it off the queue: Q = dequeued − max(noticed, QUEUED), the wait
  *       behind packets ahead of it;</li>
- *   <li>delivery: the task's handler got it: P = delivery − DEQUEUED, the channel's own processing.</li>
+ *   <li>delivery: the task's handler got it: P = delivery − dequeued, the channel's own processing.</li>
  * </ul>
+ * The receiver's three stamps stay in the view, not in the queue: the packet's bytes in shared memory are the
+ * sender's, and a receiver writing into them would pull their cache lines back from the sender's CPU before
+ * handing the packet on.
  */
 public final class Packet {
 
@@ -28,9 +31,7 @@ public final class Packet {
     public static final int REQUESTED_NS = 32;
     public static final int GEN_NS = 40;
     public static final int QUEUED_NS = 48;
-    public static final int NOTICED_NS = 56;
-    public static final int DEQUEUED_NS = 64;
-    public static final int HEADER_BYTES = 72;
+    public static final int HEADER_BYTES = 56;
 
     /** Took the fast path. */
     public static final int FLAG_FAST = 1;
@@ -42,12 +43,16 @@ public final class Packet {
     private DirectBuffer buffer;
     private int index;
     private int length;
+    private long noticedNs;
+    private long dequeuedNs;
     private long deliveredNs;
 
-    void wrap(DirectBuffer buffer, int index, int length, long deliveredNs) {
+    void wrap(DirectBuffer buffer, int index, int length, long noticedNs, long dequeuedNs, long deliveredNs) {
         this.buffer = buffer;
         this.index = index;
         this.length = length;
+        this.noticedNs = noticedNs;
+        this.dequeuedNs = dequeuedNs;
         this.deliveredNs = deliveredNs;
     }
 
@@ -61,8 +66,6 @@ public final class Packet {
         b.putLong(at + REQUESTED_NS, requestedNs);
         b.putLong(at + GEN_NS, genNs);
         b.putLong(at + QUEUED_NS, 0);
-        b.putLong(at + NOTICED_NS, 0);
-        b.putLong(at + DEQUEUED_NS, 0);
     }
 
     /** The task's message type. */
@@ -109,11 +112,11 @@ public final class Packet {
     }
 
     public long noticedNs() {
-        return buffer.getLong(index + NOTICED_NS);
+        return noticedNs;
     }
 
     public long dequeuedNs() {
-        return buffer.getLong(index + DEQUEUED_NS);
+        return dequeuedNs;
     }
 
     public long deliveredNs() {

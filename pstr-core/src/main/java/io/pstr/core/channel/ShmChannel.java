@@ -29,7 +29,7 @@ public final class ShmChannel extends Channel {
         super(self, clock, new ShmGrants(own.header), own.header, ShmEndpointFile.COUNTERS, delayWindow);
         this.dir = dir;
         this.own = own;
-        this.logSeq = own.header.getLongVolatile(ShmEndpointFile.LOG_SEQ);
+        this.logSeq = ShmEndpointFile.newestLogRecord(own.header);
         own.header.putLongVolatile(ShmEndpointFile.OWNER_PID, ProcessHandle.current().pid());
     }
 
@@ -116,16 +116,8 @@ public final class ShmChannel extends Channel {
 
     @Override
     protected void report(Packet packet, long gNs, long qNs, long pNs, long tNs, boolean late) {
-        UnsafeBuffer h = own.header;
-        int at = ShmEndpointFile.LOG_RECORDS + (int) (logSeq % ShmEndpointFile.LOG_ENTRIES) * ShmEndpointFile.LOG_RECORD_BYTES;
-        h.putLong(at + ShmEndpointFile.LOG_G, gNs);
-        h.putLong(at + ShmEndpointFile.LOG_Q, qNs);
-        h.putLong(at + ShmEndpointFile.LOG_P, pNs);
-        h.putLong(at + ShmEndpointFile.LOG_T, tNs);
-        h.putLong(at + ShmEndpointFile.LOG_SRC_MSB, packet.sourceMsb());
-        h.putLong(at + ShmEndpointFile.LOG_SRC_LSB, packet.sourceLsb());
-        h.putLong(at + ShmEndpointFile.LOG_SRC_TASK_LATE, (packet.sourceTask() & 0xFFFF_FFFFL) | (late ? 1L << 32 : 0));
-        h.putLongRelease(ShmEndpointFile.LOG_SEQ, ++logSeq);
+        ShmEndpointFile.writeLog(own.header, ++logSeq, gNs, qNs, pNs, tNs, packet.sourceMsb(), packet.sourceLsb(),
+                (packet.sourceTask() & 0xFFFF_FFFFL) | (late ? 1L << 32 : 0));
     }
 
     @Override
@@ -164,7 +156,7 @@ public final class ShmChannel extends Channel {
             super(address, window);
             this.dest = dest;
             // Only our own packets from now on count: older entries are history of another sender.
-            this.logSeen = dest.header.getLongVolatile(ShmEndpointFile.LOG_SEQ);
+            this.logSeen = ShmEndpointFile.newestLogRecord(dest.header);
         }
 
         @Override
@@ -209,12 +201,6 @@ public final class ShmChannel extends Channel {
 
         @Override
         protected void ingestReports(Channel owner) {
-            UnsafeBuffer h = dest.header;
-            long seq = h.getLongVolatile(ShmEndpointFile.LOG_SEQ);
-            if (seq == logSeen) {
-                return;
-            }
-            long from = Math.max(logSeen, seq - ShmEndpointFile.LOG_ENTRIES + 1);
             if (ownPackets == null) {
                 // made once: a route belongs to one channel, and the send path must not allocate
                 ownPackets = (i, g, q, p, t, msb, lsb, taskLate) -> {
@@ -223,8 +209,7 @@ public final class ShmChannel extends Channel {
                     }
                 };
             }
-            ShmEndpointFile.readLog(h, from, seq, ownPackets);
-            logSeen = seq;
+            logSeen = ShmEndpointFile.readLogAfter(dest.header, logSeen, ownPackets);
         }
 
         @Override

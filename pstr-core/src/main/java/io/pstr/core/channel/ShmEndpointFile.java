@@ -20,18 +20,24 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  *   0     magic, version, ring capacities, owner address, owner pid
  *   128   doorbell: futex word, "reader asleep" flag (receiver sleeps, senders wake it only when asleep)
  *   192   closed flag                               (owner closed, or registry withdrew the endpoint)
- *   256   phase log: sequence, then LOG_ENTRIES records (G, Q, P, T, source, late) written by the receiver
- *   4096  grants: version, count, (msb, lsb, task) × MAX_GRANTS        written by the registry
- *   5120  counters (Channel's slots)                                   written by the owner
+ *   256   grants: version, count, (msb, lsb, task) × MAX_GRANTS        written by the registry
+ *   1088  counters (Channel's slots)                                   written by the owner
+ *   4096  phase log: LOG_ENTRIES records of one cache line each         written by the receiver
+ *         (record number, G, Q, P, T, source, late)
  *   8192  fast queue: a ring that is the pre-mapped packet pool
  *   …     normal queue
  * </pre>
  * Rings are Agrona many-to-one ring buffers, so a receiver can unblock a record left half-written by a
  * sender that was killed mid-write.
+ * <p>
+ * A phase-log record carries its own number and fills one cache line: a sender taking in the receiver's
+ * report of its last packet moves that one line from the receiver's CPU to its own, and nothing else (a log
+ * sequence word beside the records cost one more line each way, on the sender's path to its next packet).
  */
 final class ShmEndpointFile implements AutoCloseable {
 
-    static final long MAGIC = 0x5053_5452_4348_0001L;
+    /** Magic and layout version: an endpoint file of an older layout is refused, not misread. */
+    static final long MAGIC = 0x5053_5452_4348_0002L;
     static final int MAGIC_OFFSET = 0;
     static final int FAST_CAPACITY = 8;
     static final int NORMAL_CAPACITY = 12;
@@ -41,24 +47,29 @@ final class ShmEndpointFile implements AutoCloseable {
     static final int OWNER_PID = 40;
     static final int DOORBELL = 128;
     static final int CLOSED = 192;
-    static final int LOG_SEQ = 256;
-    static final int LOG_RECORDS = 320;
-    static final int LOG_ENTRIES = 64;
-    static final int LOG_G = 0;
-    static final int LOG_Q = 8;
-    static final int LOG_P = 16;
-    static final int LOG_T = 24;
-    static final int LOG_SRC_MSB = 32;
-    static final int LOG_SRC_LSB = 40;
-    /** Source task in the low 32 bits, late flag in bit 32. */
-    static final int LOG_SRC_TASK_LATE = 48;
-    static final int LOG_RECORD_BYTES = 56;
-    static final int GRANT_VERSION = 4096;
-    static final int GRANT_COUNT = 4104;
-    static final int GRANT_ENTRIES = 4112;
+    static final int GRANT_VERSION = 256;
+    static final int GRANT_COUNT = 264;
+    static final int GRANT_ENTRIES = 272;
     static final int GRANT_BYTES = 24;
     static final int MAX_GRANTS = 32;
-    static final int COUNTERS = 5120;
+    static final int COUNTERS = 1088;
+    static final int LOG_RECORDS = 4096;
+    /** A power of two: a record's slot is its number's low bits. */
+    static final int LOG_ENTRIES = 64;
+    static final int LOG_RECORD_BYTES = 64;
+    /**
+     * The record's number (from 1) once it is complete; its negative while the receiver writes it; 0 in a slot
+     * never written.
+     */
+    static final int LOG_NUMBER = 0;
+    static final int LOG_G = 8;
+    static final int LOG_Q = 16;
+    static final int LOG_P = 24;
+    static final int LOG_T = 32;
+    static final int LOG_SRC_MSB = 40;
+    static final int LOG_SRC_LSB = 48;
+    /** Source task in the low 32 bits, late flag in bit 32. */
+    static final int LOG_SRC_TASK_LATE = 56;
     static final int HEADER_BYTES = 8192;
 
     /** Default fast queue: 64 KiB of pre-mapped packets. */
@@ -137,34 +148,80 @@ final class ShmEndpointFile implements AutoCloseable {
         IoUtil.unmap(mapped);
     }
 
-    /** One record of an endpoint's phase log, as {@link #readLog} hands it over. */
+    /** One record of an endpoint's phase log, as {@link #readLogAfter} hands it over. */
     interface LogRecordSink {
         /**
-         * @param seq         the record's sequence number
+         * @param number      the record's number (from 1)
          * @param srcTaskLate the source's task id in the low 32 bits, the late flag in bit 32
          */
-        void record(long seq, long g, long q, long p, long t, long srcMsb, long srcLsb, long srcTaskLate);
+        void record(long number, long g, long q, long p, long t, long srcMsb, long srcLsb, long srcTaskLate);
+    }
+
+    private static int logSlot(long number) {
+        return LOG_RECORDS + (int) (number & (LOG_ENTRIES - 1)) * LOG_RECORD_BYTES;
+    }
+
+    /** The number of the newest record the log of the endpoint whose header is {@code h} holds (0 when none). */
+    static long newestLogRecord(UnsafeBuffer h) {
+        long newest = 0;
+        for (int i = 0; i < LOG_ENTRIES; i++) {
+            newest = Math.max(newest, Math.abs(h.getLongVolatile(LOG_RECORDS + i * LOG_RECORD_BYTES + LOG_NUMBER)));
+        }
+        return newest;
     }
 
     /**
-     * Reads the phase-log records {@code [from, to)} of the endpoint whose header is {@code h}, skipping any
-     * the receiver overwrote while they were read (the log is a ring its owner writes without a lock).
+     * Writes record {@code number} (one past the last written) into the log whose header is {@code h}. The
+     * endpoint's owner is its one writer; readers see the record only once it is complete.
      */
-    static void readLog(UnsafeBuffer h, long from, long to, LogRecordSink sink) {
-        for (long i = from; i < to; i++) {
-            int at = LOG_RECORDS + (int) (i % LOG_ENTRIES) * LOG_RECORD_BYTES;
-            long g = h.getLong(at + LOG_G);
-            long q = h.getLong(at + LOG_Q);
-            long p = h.getLong(at + LOG_P);
-            long t = h.getLong(at + LOG_T);
-            long msb = h.getLong(at + LOG_SRC_MSB);
-            long lsb = h.getLong(at + LOG_SRC_LSB);
-            long taskLate = h.getLong(at + LOG_SRC_TASK_LATE);
-            VarHandle.loadLoadFence();
-            if (h.getLongVolatile(LOG_SEQ) - i >= LOG_ENTRIES) {
-                continue; // overwritten while we read it
+    static void writeLog(UnsafeBuffer h, long number, long g, long q, long p, long t, long srcMsb, long srcLsb,
+            long srcTaskLate) {
+        int at = logSlot(number);
+        h.putLongRelease(at + LOG_NUMBER, -number);
+        VarHandle.storeStoreFence();
+        h.putLong(at + LOG_G, g);
+        h.putLong(at + LOG_Q, q);
+        h.putLong(at + LOG_P, p);
+        h.putLong(at + LOG_T, t);
+        h.putLong(at + LOG_SRC_MSB, srcMsb);
+        h.putLong(at + LOG_SRC_LSB, srcLsb);
+        h.putLong(at + LOG_SRC_TASK_LATE, srcTaskLate);
+        h.putLongRelease(at + LOG_NUMBER, number);
+    }
+
+    /**
+     * Hands over the complete records after record {@code seen}, oldest first, of the log whose header is
+     * {@code h}, and returns the number of the last one it got past. Records the receiver overwrote before
+     * they were read (the log is a ring its owner writes without waiting for anyone) are skipped; a record being
+     * written ends the read, to be taken next time.
+     */
+    static long readLogAfter(UnsafeBuffer h, long seen, LogRecordSink sink) {
+        // Bounded: a receiver writing as fast as this reads cannot keep the sender here.
+        for (int i = 0; i < 2 * LOG_ENTRIES; i++) {
+            long want = seen + 1;
+            int at = logSlot(want);
+            long number = h.getLongVolatile(at + LOG_NUMBER);
+            if (number == want) {
+                long g = h.getLong(at + LOG_G);
+                long q = h.getLong(at + LOG_Q);
+                long p = h.getLong(at + LOG_P);
+                long t = h.getLong(at + LOG_T);
+                long msb = h.getLong(at + LOG_SRC_MSB);
+                long lsb = h.getLong(at + LOG_SRC_LSB);
+                long taskLate = h.getLong(at + LOG_SRC_TASK_LATE);
+                VarHandle.loadLoadFence();
+                if (h.getLongVolatile(at + LOG_NUMBER) == want) {
+                    sink.record(want, g, q, p, t, msb, lsb, taskLate);
+                }
+                seen = want; // taken, or overwritten while it was read
+            } else if (Math.abs(number) > want) {
+                // Lapped: this slot holds a newer record. The log holds the newest LOG_ENTRIES records at most;
+                // go on from the oldest of those.
+                seen = Math.max(want, newestLogRecord(h) - LOG_ENTRIES);
+            } else {
+                break; // not written yet, or being written
             }
-            sink.record(i, g, q, p, t, msb, lsb, taskLate);
         }
+        return seen;
     }
 }
