@@ -90,8 +90,14 @@ final class ShmEndpointFile implements AutoCloseable {
         this.mapped = mapped;
         this.header = new UnsafeBuffer(mapped, 0, HEADER_BYTES);
         this.doorbell = new Doorbell(header, DOORBELL);
-        if (header.getLongVolatile(MAGIC_OFFSET) != MAGIC) {
+        long magic = header.getLongVolatile(MAGIC_OFFSET);
+        if (magic != MAGIC) {
             IoUtil.unmap(mapped);
+            if ((magic & ~0xFFFFL) == (MAGIC & ~0xFFFFL)) {
+                throw new IllegalStateException(path + " is a channel endpoint of layout version " + (magic & 0xFFFF)
+                        + ", written by another build; this build reads version " + (MAGIC & 0xFFFF)
+                        + ": start the replicas and the host manager from the same build");
+            }
             throw new IllegalStateException(path + " is not a channel endpoint file");
         }
         int fastBytes = header.getInt(FAST_CAPACITY) + RingBufferDescriptor.TRAILER_LENGTH;

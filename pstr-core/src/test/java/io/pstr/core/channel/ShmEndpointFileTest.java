@@ -4,14 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pstr.core.shm.SharedFiles;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The phase log of an endpoint file: records of one cache line, numbered, read without a lock. */
 class ShmEndpointFileTest {
@@ -48,6 +54,21 @@ class ShmEndpointFileTest {
         assertTrue(ShmEndpointFile.COUNTERS + Channel.COUNTERS * 8 <= ShmEndpointFile.LOG_RECORDS);
         assertTrue(ShmEndpointFile.GRANT_ENTRIES + ShmEndpointFile.MAX_GRANTS * ShmEndpointFile.GRANT_BYTES
                 <= ShmEndpointFile.COUNTERS);
+    }
+
+    @Test
+    void shouldRefuseAnEndpointOfAnotherLayoutVersionSayingSo(@TempDir Path dir) {
+        ChannelAddress owner = new ChannelAddress(UUID.randomUUID(), 1);
+        ShmEndpointFile.create(dir, owner, 1 << 12, 1 << 12).close();
+        Path file = ShmEndpointFile.pathOf(dir, owner);
+        UnsafeBuffer h = new UnsafeBuffer(SharedFiles.mapExisting(file));
+        h.putLongVolatile(ShmEndpointFile.MAGIC_OFFSET, ShmEndpointFile.MAGIC - 1);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ShmEndpointFile.openIfExists(dir, owner));
+        assertTrue(e.getMessage().contains("layout version 1") && e.getMessage().contains("reads version 2"), e.getMessage());
+        h.putLongVolatile(ShmEndpointFile.MAGIC_OFFSET, 42);
+        e = assertThrows(IllegalStateException.class, () -> ShmEndpointFile.openIfExists(dir, owner));
+        assertTrue(e.getMessage().endsWith("is not a channel endpoint file"), e.getMessage());
+        IoUtil.unmap(h.byteBuffer());
     }
 
     @Test
