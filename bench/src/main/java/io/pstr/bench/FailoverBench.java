@@ -93,6 +93,10 @@ public final class FailoverBench implements Callable<Integer> {
                     + "Default: both replicas here.")
     java.util.Map<String, String> remoteReplicas = new java.util.LinkedHashMap<>();
 
+    @Option(names = "--remote-key", paramLabel = "FILE",
+            description = "With --remote-replica: the key the link to the replica host is signed with (its --link-key).")
+    java.nio.file.Path remoteKey;
+
     @Option(names = "--steady-s", defaultValue = "20", paramLabel = "S",
             description = "Quiet flight measured before the faults, for CPU, RSS and jitter (default ${DEFAULT-VALUE} s).")
     int steadyS;
@@ -389,11 +393,13 @@ public final class FailoverBench implements Callable<Integer> {
         String remote = "";
         if (!remoteReplicas.isEmpty()) {
             java.util.Map<io.pstr.manager.Slot, String> slots = ManagerOptions.remoteSlots(remoteReplicas);
-            ctx.launcher = new io.pstr.manager.remote.RemoteSlotLauncher(ctx.launcher, slots, Classpaths.replica());
+            ctx.launcher = new io.pstr.manager.remote.RemoteSlotLauncher(ctx.launcher, slots, Classpaths.replica(), remoteKey);
             ctx.graceNs = (long) (ManagerOptions.DEFAULT_REMOTE_GRACE_MS * 1_000_000);
             remote = "; replica " + slots.keySet().stream().map(Enum::name).collect(java.util.stream.Collectors.joining(", "))
                     + " on a replica host at " + String.join(", ", slots.values()) + " (grace "
-                    + ManagerOptions.DEFAULT_REMOTE_GRACE_MS + " ms)";
+                    + ManagerOptions.DEFAULT_REMOTE_GRACE_MS + " ms" + (remoteKey != null ? ", link signed" : "") + ")";
+        } else if (remoteKey != null) {
+            throw new IllegalArgumentException("--remote-key without --remote-replica: there is no link to sign");
         }
         ctx.conclude();
         conditions = "replicas in " + ctx.launcher.kind() + " sandboxes" + remote + ", their JVMs on "

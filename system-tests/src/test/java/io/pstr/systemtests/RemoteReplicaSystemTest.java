@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pstr.core.link.FreePorts;
+import io.pstr.core.mavlink.MavlinkSigning;
 import io.pstr.core.rt.Jvm;
 import io.pstr.core.status.Fault;
 import io.pstr.core.status.ReplicaStatus;
@@ -41,13 +42,20 @@ class RemoteReplicaSystemTest {
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss-SSS"));
         Path hostDir = Path.of("target", "system-runs", "replica-host-" + stamp).toAbsolutePath();
         int port = FreePorts.udp();
-        Process replicaHost = startReplicaHost(hostDir, port);
+        // The link signed, as a drone team would run it: one key file, given to both ends.
+        Files.createDirectories(hostDir);
+        Path key = hostDir.resolve("link.key");
+        byte[] secret = new byte[32];
+        new java.security.SecureRandom().nextBytes(secret);
+        MavlinkSigning.writeKey(key, secret);
+        Process replicaHost = startReplicaHost(hostDir, port, key);
         Map<String, Object> report;
         try {
             await("replica host listening").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                     .until(() -> output(hostDir).contains("listening on"));
+            assertTrue(output(hostDir).contains("signed)"), output(hostDir));
             try (FlyingSystem system = new FlyingSystem("remote", 1000, ctx -> {
-                ctx.launcher = new RemoteSlotLauncher(ctx.launcher, Map.of(Slot.B, "127.0.0.1:" + port), Classpaths.replica());
+                ctx.launcher = new RemoteSlotLauncher(ctx.launcher, Map.of(Slot.B, "127.0.0.1:" + port), Classpaths.replica(), key);
                 ctx.graceNs = (long) (ManagerOptions.DEFAULT_REMOTE_GRACE_MS * 1_000_000);
             })) {
                 system.awaitCruising();
@@ -97,13 +105,13 @@ class RemoteReplicaSystemTest {
     }
 
     /** {@code pstr replica-host} as a user starts it on the other computer; its output goes to replica-host.out. */
-    private static Process startReplicaHost(Path dir, int port) throws IOException {
-        Files.createDirectories(dir);
+    private static Process startReplicaHost(Path dir, int port, Path key) throws IOException {
         List<String> command = List.of(Jvm.javaBinary(),
                 Jvm.EXPORTS_OPTION, Jvm.EXPORTS_VALUE, "-XX:+UseSerialGC", "-Xmx128m",
                 "-D" + Classpaths.REPLICA + "=" + Classpaths.replica(),
                 "-cp", System.getProperty("pstr.manager.classpath"), "io.pstr.manager.cli.PstrMain", "replica-host",
-                "--listen", "127.0.0.1:" + port, "--dir", dir.resolve("sessions").toString(), "--sandbox", "process");
+                "--listen", "127.0.0.1:" + port, "--dir", dir.resolve("sessions").toString(), "--sandbox", "process",
+                "--link-key", key.toString());
         return new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("replica-host.out").toFile())).start();
     }

@@ -40,6 +40,8 @@ public final class ReplicaRelay implements Agent {
     static final int OUTBOUND_CAPACITY = 4096;
     /** How often a HELLO is sent until the host answers. */
     static final long HELLO_EVERY_NS = 200_000_000L;
+    /** Unanswered this long, the relay says so (and again each time the wait has doubled). */
+    static final long UNANSWERED_WARN_NS = 5_000_000_000L;
     /** A keepalive after this long without sending anything. */
     static final long KEEPALIVE_EVERY_NS = 50_000_000L;
     private static final int BATCH = 256;
@@ -70,6 +72,7 @@ public final class ReplicaRelay implements Agent {
     private final RemoteLink.Inbound inbound;
     private final OutboundQueue outbound;
     private final String replyHost;
+    private final String remoteEndpoint;
     private final RemoteLink.Handler onRemote = this::onRemote;
     private final org.agrona.concurrent.MessageHandler onInput = this::onInput;
     private final io.pstr.core.channel.PacketHandler onPeerPacket = this::onPeerPacket;
@@ -79,6 +82,8 @@ public final class ReplicaRelay implements Agent {
     private boolean statusSeen;
     private long remoteHeartbeat = Long.MIN_VALUE;
     private long lastHeardNs;
+    private long startedNs;
+    private long warnUnansweredAtNs;
     private long lastSentNs;
     private boolean helloSent;
     private long lastHelloNs;
@@ -93,7 +98,7 @@ public final class ReplicaRelay implements Agent {
      * @param replyHost the address of this computer the replica host can reach (its answers come to a port picked here)
      */
     public ReplicaRelay(String slot, int incarnation, ReplicaFiles files, Aeron aeron, String remoteEndpoint, String replyHost,
-            List<String> replicaArgs, NanoClock clock, long silenceNs, Exit exit) {
+            RemoteLink.Key key, List<String> replicaArgs, NanoClock clock, long silenceNs, Exit exit) {
         this.slot = slot;
         this.incarnation = incarnation;
         this.clock = clock;
@@ -101,13 +106,14 @@ public final class ReplicaRelay implements Agent {
         this.replicaArgs = List.copyOf(replicaArgs);
         this.exit = exit;
         this.replyHost = replyHost;
+        this.remoteEndpoint = remoteEndpoint;
         this.input = RingFile.open(files.input());
         this.output = RingFile.open(files.output());
         this.status = ReplicaStatusFile.open(files.status());
         this.address = files.readChannelAddress();
         this.channel = ShmChannel.open(files.channelDir(), address, clock);
-        this.inbound = new RemoteLink.Inbound(aeron, replyHost + ":0");
-        this.outbound = new OutboundQueue(new RemoteLink.Outbound(aeron, remoteEndpoint), OUTBOUND_CAPACITY,
+        this.inbound = new RemoteLink.Inbound(aeron, replyHost + ":0", key, RemoteLink.Side.RELAY);
+        this.outbound = new OutboundQueue(new RemoteLink.Outbound(aeron, remoteEndpoint, key, RemoteLink.Side.RELAY), OUTBOUND_CAPACITY,
                 "relay " + slot + " to " + remoteEndpoint);
         status.set(Field.PID, ProcessHandle.current().pid());
         status.set(Field.HEARTBEAT_NS, clock.nanoTime());
@@ -121,6 +127,8 @@ public final class ReplicaRelay implements Agent {
         }
         lastHeardNs = clock.nanoTime();
         lastSentNs = lastHeardNs;
+        startedNs = lastHeardNs;
+        warnUnansweredAtNs = startedNs + UNANSWERED_WARN_NS;
     }
 
     @Override
@@ -144,6 +152,14 @@ public final class ReplicaRelay implements Agent {
             // Alive, connecting: the host's start timeout, not its hang detection, judges a replica not started yet.
             status.set(Field.HEARTBEAT_NS, now);
             sayHello(now);
+            if (now - warnUnansweredAtNs >= 0) {
+                long waited = now - startedNs;
+                warnUnansweredAtNs = now + waited;
+                LOG.warn("relay {}: no answer from the replica host at {} for {} s ({}): is pstr replica-host running there, "
+                        + "reachable, and given the same link key (--link-key) as this side (--remote-key)?", slot, remoteEndpoint,
+                        waited / 1_000_000_000, outbound.link().connected() ? "its stream is connected, "
+                                + inbound.refused() + " of its messages refused here" : "its stream is not connected");
+            }
             return work;
         }
         if (now - lastHeardNs > silenceNs) {

@@ -62,6 +62,11 @@ public final class ReplicaRelayMain implements java.util.concurrent.Callable<Int
                     + "${DEFAULT-VALUE}; the host manager passes its own). The relay's agent thread is raised by the host manager.")
     String priority;
 
+    @Option(names = "--link-key", paramLabel = "FILE",
+            description = "Sign every message to the replica host and take only signed ones from it, with this key (32 bytes, "
+                    + "raw or 64 hex digits; the replica host's --link-key).")
+    Path linkKey;
+
     @Parameters(paramLabel = "REPLICA_OPTION", description = "Mission options for the replica (after --), passed on as given.")
     List<String> replicaArgs = new ArrayList<>();
 
@@ -83,11 +88,17 @@ public final class ReplicaRelayMain implements java.util.concurrent.Callable<Int
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--priority: " + e.getMessage());
         }
+        RemoteLink.Key key;
+        try {
+            key = linkKey == null ? null : RemoteLink.Key.load(linkKey);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--link-key: " + e.getMessage());
+        }
         String reply = replyHost != null ? replyHost : RemoteLink.localAddressToward(remote);
         ReplicaFiles files = new ReplicaFiles(dir);
         AeronTransport transport = AeronTransport.launch(files.aeronDir(), TimeUnit.MICROSECONDS.toNanos(idleUs));
         CountDownLatch stopped = new CountDownLatch(1);
-        ReplicaRelay relay = new ReplicaRelay(slot, incarnation, files, transport.aeron(), remote, reply, replicaArgs,
+        ReplicaRelay relay = new ReplicaRelay(slot, incarnation, files, transport.aeron(), remote, reply, key, replicaArgs,
                 new SystemNanoClock(), TimeUnit.MILLISECONDS.toNanos(silenceMs), 
                 // Off the agent's thread: the shutdown hook stops that thread (its lifeline tells the host at once).
                 (code, why) -> new Thread(() -> System.exit(code), "relay-exit").start());
@@ -105,8 +116,8 @@ public final class ReplicaRelayMain implements java.util.concurrent.Callable<Int
                 System.exit(3);
             }));
         }
-        LOG.info("relay {} incarnation {} started (pid {}): replica host {}, answers to {}", slot, incarnation,
-                ProcessHandle.current().pid(), remote, reply);
+        LOG.info("relay {} incarnation {} started (pid {}): replica host {}, answers to {}, {}", slot, incarnation,
+                ProcessHandle.current().pid(), remote, reply, key == null ? "link not signed" : "link signed");
         stopped.await();
         return 0;
     }

@@ -50,8 +50,11 @@ class ReplicaRelayTest {
                 AeronTransport transport = AeronTransport.launch(dir.resolve("aeron"), 100_000)) {
             registry.register(address);
             files.writeChannelAddress(address);
-            RemoteLink.Inbound host = new RemoteLink.Inbound(transport.aeron(), "127.0.0.1:" + hostPort);
-            ReplicaRelay relay = new ReplicaRelay("B", 1, files, transport.aeron(), "127.0.0.1:" + hostPort, "127.0.0.1",
+            // The link signed, as with --link-key: the test's side of it signs and checks as the replica host.
+            RemoteLink.Key key = new RemoteLink.Key(new byte[32]);
+            RemoteLink.Inbound host = new RemoteLink.Inbound(transport.aeron(), "127.0.0.1:" + hostPort, key,
+                    RemoteLink.Side.REPLICA_HOST);
+            ReplicaRelay relay = new ReplicaRelay("B", 1, files, transport.aeron(), "127.0.0.1:" + hostPort, "127.0.0.1", key,
                     List.of("--laps", "3"), new SystemNanoClock(), 5_000_000_000L, (code, why) -> exitCode.set(code));
             relay.onStart();
 
@@ -77,7 +80,8 @@ class ReplicaRelayTest {
             assertTrue(hello.replyEndpoint().startsWith("127.0.0.1:"), hello.replyEndpoint());
 
             // The replica host answers with the replica's status: the relay copies it.
-            RemoteLink.Outbound toRelay = new RemoteLink.Outbound(transport.aeron(), hello.replyEndpoint());
+            RemoteLink.Outbound toRelay = new RemoteLink.Outbound(transport.aeron(), hello.replyEndpoint(), key,
+                    RemoteLink.Side.REPLICA_HOST);
             long[] fields = new long[Field.values().length];
             fields[Field.STATE.ordinal()] = 1;
             fields[Field.OUTPUT_RING_FULL.ordinal()] = 5;

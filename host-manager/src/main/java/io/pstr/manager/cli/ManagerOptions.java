@@ -130,6 +130,12 @@ public final class ManagerOptions {
                     + "both replicas here.")
     Map<String, String> remoteReplicas = new java.util.LinkedHashMap<>();
 
+    @Option(names = "--remote-key", paramLabel = "FILE",
+            description = "With --remote-replica: sign the link to the replica host with this key, and take only what it "
+                    + "signed (32 bytes, raw or 64 hex digits; the replica host's --link-key). Without it the link is not "
+                    + "signed: use it on a network only the flight system's computers share.")
+    java.nio.file.Path remoteKey;
+
     @Option(names = "--priority", defaultValue = "auto", paramLabel = "auto|off",
             description = "Raise the scheduling priority (nice -15/-10) of the threads that keep the control cycle: the "
                     + "conductor, each replica's agent and the virtual board; and for one control period after a replica "
@@ -272,6 +278,9 @@ public final class ManagerOptions {
 
     private HostManager.Context context(Endpoint board, Path dir, Journal journal, boolean surviveRestart, boolean attach,
             Sandboxes.Mode sandboxMode) {
+        if (remoteKey != null && remoteReplicas.isEmpty()) {
+            throw new IllegalArgumentException("--remote-key without --remote-replica: there is no link to sign");
+        }
         double grace = graceMs != null ? graceMs : remoteReplicas.isEmpty() ? DEFAULT_GRACE_MS : DEFAULT_REMOTE_GRACE_MS;
         finite("--grace-ms", grace);
         finite("--takeoff-alt-m", takeoffAltitudeM);
@@ -308,7 +317,7 @@ public final class ManagerOptions {
                 throw new IllegalArgumentException("--remote-replica cannot be combined with --survive-restart or --attach: "
                         + "a relay exits with its manager");
             }
-            ctx.launcher = new RemoteSlotLauncher(ctx.launcher, remoteSlots(remoteReplicas), Classpaths.replica());
+            ctx.launcher = new RemoteSlotLauncher(ctx.launcher, remoteSlots(remoteReplicas), Classpaths.replica(), remoteKey);
         }
         ctx.surviveRestart = surviveRestart || attach;
         ctx.attach = attach;

@@ -67,6 +67,13 @@ public final class ReplicaHostCommand implements Callable<Integer> {
                     + "CAP_SYS_NICE), off never (default ${DEFAULT-VALUE}).")
     String priority;
 
+    @Option(names = "--link-key", paramLabel = "FILE",
+            description = "Sign every message to the relays and take only messages they signed, with this key: 32 bytes, raw "
+                    + "or 64 hex digits (e.g. head -c 32 /dev/urandom > link.key), the same file as the host manager's "
+                    + "--remote-key. Without it the link is not signed: use it on a network only the flight system's "
+                    + "computers share.")
+    Path linkKey;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -78,7 +85,9 @@ public final class ReplicaHostCommand implements Callable<Integer> {
         Sandboxes.Mode mode;
         Cgroups.Limits limits;
         ThreadPriority.Mode priorityMode;
+        RemoteLink.Key key;
         try {
+            key = linkKey == null ? null : RemoteLink.Key.load(linkKey);
             priorityMode = ThreadPriority.Mode.parse(priority);
             RemoteLink.checkEndpoint(listen, true);
             mode = Sandboxes.Mode.parse(sandbox);
@@ -93,7 +102,7 @@ public final class ReplicaHostCommand implements Callable<Integer> {
         SharedFiles.privateDirectory(base);
         Map<List<String>, SandboxLauncher> launchers = new HashMap<>();
         AeronTransport transport = AeronTransport.launch(base.resolve("aeron"), TimeUnit.MICROSECONDS.toNanos(idleUs));
-        ReplicaHost host = new ReplicaHost(base, transport.aeron(), listen,
+        ReplicaHost host = new ReplicaHost(base, transport.aeron(), listen, key,
                 args -> launchers.computeIfAbsent(args, a -> Sandboxes.forReplicas(mode, classpath, a, limits)),
                 new SystemNanoClock(), TimeUnit.MILLISECONDS.toNanos(silenceMs), priorityMode);
         AgentRunner runner = new AgentRunner(new BackoffIdleStrategy(10, 10, 1_000, TimeUnit.MICROSECONDS.toNanos(idleUs)),
@@ -106,7 +115,8 @@ public final class ReplicaHostCommand implements Callable<Integer> {
             stopped.countDown();
         }, "replica-host-shutdown"));
         AgentRunner.startOnThread(runner);
-        System.out.println("replica host listening on " + listen + " (UDP, Aeron), files in " + base);
+        System.out.println("replica host listening on " + listen + " (UDP, Aeron, " + (key == null ? "not signed" : "signed")
+                + "), files in " + base);
         System.out.flush();
         stopped.await();
         return 0;

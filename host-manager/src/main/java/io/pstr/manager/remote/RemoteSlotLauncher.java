@@ -33,12 +33,25 @@ public final class RemoteSlotLauncher implements SandboxLauncher {
     private final SandboxLauncher local;
     private final Map<Slot, String> remote;
     private final String classpath;
+    private final java.nio.file.Path linkKey;
 
     /**
      * @param remote    the slots whose replica runs elsewhere, each with the {@code HOST:PORT} its replica host listens on
      * @param classpath the app-flightctl runtime classpath (the relay's)
      */
     public RemoteSlotLauncher(SandboxLauncher local, Map<Slot, String> remote, String classpath) {
+        this(local, remote, classpath, null);
+    }
+
+    /**
+     * @param linkKey the key file the relays sign the link with (the replica host's {@code --link-key}); null: not signed
+     * @throws IllegalArgumentException when the key file cannot be read or holds no key
+     */
+    public RemoteSlotLauncher(SandboxLauncher local, Map<Slot, String> remote, String classpath, java.nio.file.Path linkKey) {
+        if (linkKey != null) {
+            RemoteLink.Key.load(linkKey); // read now: a bad file is an error of the options, not of every relay
+        }
+        this.linkKey = linkKey == null ? null : linkKey.toAbsolutePath();
         if (classpath == null || classpath.isBlank()) {
             throw new IllegalArgumentException("no replica classpath: build the project (./pstr build) or set pstr.replica.classpath");
         }
@@ -57,7 +70,11 @@ public final class RemoteSlotLauncher implements SandboxLauncher {
         command.addAll(List.of("-Dpstr.replica=relay-" + slot + "-" + incarnation, "-cp", classpath, RELAY_MAIN,
                 "--dir", files.dir().toString(), "--slot", slot.name(), "--incarnation", Integer.toString(incarnation),
                 "--remote", remote.get(slot), "--priority",
-                ThreadPriority.processMode().name().toLowerCase(java.util.Locale.ROOT), "--"));
+                ThreadPriority.processMode().name().toLowerCase(java.util.Locale.ROOT)));
+        if (linkKey != null) {
+            command.addAll(List.of("--link-key", linkKey.toString()));
+        }
+        command.add("--");
         command.addAll(local.replicaArgs());
         return command;
     }

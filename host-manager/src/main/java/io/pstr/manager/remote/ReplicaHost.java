@@ -66,6 +66,7 @@ public final class ReplicaHost implements Agent {
     private final Path dir;
     private final Aeron aeron;
     private final RemoteLink.Inbound inbound;
+    private final RemoteLink.Key key;
     private final Function<List<String>, SandboxLauncher> launchers;
     private final NanoClock clock;
     private final long silenceNs;
@@ -89,10 +90,17 @@ public final class ReplicaHost implements Agent {
      */
     public ReplicaHost(Path dir, Aeron aeron, String listenEndpoint, Function<List<String>, SandboxLauncher> launchers,
             NanoClock clock, long silenceNs, ThreadPriority.Mode priority) {
+        this(dir, aeron, listenEndpoint, null, launchers, clock, silenceNs, priority);
+    }
+
+    /** @param key the link's key: every message signed, only signed ones taken (null: not signed) */
+    public ReplicaHost(Path dir, Aeron aeron, String listenEndpoint, RemoteLink.Key key,
+            Function<List<String>, SandboxLauncher> launchers, NanoClock clock, long silenceNs, ThreadPriority.Mode priority) {
         this.priority = priority;
         this.dir = dir;
         this.aeron = aeron;
-        this.inbound = new RemoteLink.Inbound(aeron, listenEndpoint);
+        this.key = key;
+        this.inbound = new RemoteLink.Inbound(aeron, listenEndpoint, key, RemoteLink.Side.REPLICA_HOST);
         this.launchers = launchers;
         this.clock = clock;
         this.silenceNs = silenceNs;
@@ -128,9 +136,9 @@ public final class ReplicaHost implements Agent {
         return sessions.size();
     }
 
-    /** Messages skipped: from no session, malformed, or a HELLO refused. */
+    /** Messages skipped: from no session, malformed, refused for their signature, or a HELLO refused. */
     public long skipped() {
-        return skipped + inbound.malformed();
+        return skipped + inbound.malformed() + inbound.refused();
     }
 
     private void onMessage(int kind, DirectBuffer b, int offset, int length, int sessionId) {
@@ -255,7 +263,8 @@ public final class ReplicaHost implements Agent {
                 close();
                 throw e;
             }
-            this.outbound = new OutboundQueue(new RemoteLink.Outbound(aeron, hello.replyEndpoint()), 4096,
+            this.outbound = new OutboundQueue(new RemoteLink.Outbound(aeron, hello.replyEndpoint(), key,
+                    RemoteLink.Side.REPLICA_HOST), 4096,
                     "replica " + slot + " to its relay at " + hello.replyEndpoint());
             SandboxLauncher.Sandbox started;
             try {

@@ -4,12 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pstr.core.link.Endpoint;
 import io.pstr.manager.Slot;
+import io.pstr.manager.journal.Journal;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /** The options of a replica on another computer: checked before anything starts, with what is wrong said. */
 class RemoteOptionsTest {
@@ -40,5 +45,29 @@ class RemoteOptionsTest {
         err.getBuffer().setLength(0);
         assertEquals(2, cl.execute("--silence-ms", "0"));
         assertTrue(err.toString().contains("must be positive"), err.toString());
+    }
+
+    @Command(name = "test")
+    static final class Holder {
+        @Mixin
+        ManagerOptions options = new ManagerOptions();
+    }
+
+    @Test
+    void shouldRefuseALinkKeyWithoutARemoteReplica() {
+        Holder h = new Holder();
+        new CommandLine(h).parseArgs("--remote-key", "link.key", "--sandbox", "process");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> h.options.context(
+                Endpoint.parse("tcp:127.0.0.1:5760"), Path.of("target", "remote-options-run"), Journal.inMemory()));
+        assertTrue(e.getMessage().contains("--remote-key without --remote-replica"), e.getMessage());
+    }
+
+    @Test
+    void shouldRefuseAnUnreadableLinkKeyOfTheReplicaHost() {
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new ReplicaHostCommand());
+        cl.setErr(new PrintWriter(err));
+        assertEquals(2, cl.execute("--link-key", "target/no-such-link.key"));
+        assertTrue(err.toString().contains("no-such-link.key"), err.toString());
     }
 }

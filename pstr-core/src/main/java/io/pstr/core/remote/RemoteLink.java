@@ -7,9 +7,18 @@ import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
+import io.pstr.core.mavlink.MavlinkSigning;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.Long2LongHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The link between a replica's relay on the board's computer and the replica host on another computer: one
@@ -18,8 +27,17 @@ import org.agrona.MutableDirectBuffer;
  * <p>
  * Each message is a kind ({@code int}) and a body. Nothing sent is dropped quietly: {@link #offer} says whether the
  * stream took it, and a caller that could not send keeps the message for its next try.
+ * <p>
+ * With a {@link Key} both ends share, every message is signed: its kind has the {@link #SIGNED} bit, and a trailer
+ * carries its number in the stream and an HMAC-SHA256 tag (truncated to 16 bytes) over the direction, the
+ * stream's Aeron session, that number and the message. A receiver with the key takes a message only if the tag
+ * is right and the number is above the last one of that session: a forged, altered, replayed, reflected (sent
+ * back the other way) or moved (into another session) message is refused and counted, as is an unsigned one; a
+ * receiver without a key refuses signed messages rather than misread them. The link is not encrypted.
  */
 public final class RemoteLink {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RemoteLink.class);
 
     /** The Aeron stream of both directions. */
     public static final int STREAM_ID = 1101;
@@ -40,6 +58,11 @@ public final class RemoteLink {
     public static final int PEER_OUT = 7;
     /** Host → relay: the replica process exited (its exit code and a reason). */
     public static final int GONE = 8;
+
+    /** In the kind of a message signed with a {@link Key}: it ends with a {@link #TRAILER_BYTES} trailer. */
+    public static final int SIGNED = 0x4000_0000;
+    /** Bytes of a signed message's trailer: its number in the stream (a long), then the tag. */
+    public static final int TRAILER_BYTES = Long.BYTES + Signer.TAG_BYTES;
 
     /** Offset of the kind in every message. */
     public static final int KIND = 0;
@@ -125,6 +148,94 @@ public final class RemoteLink {
                 args.add(r.string());
             }
             return new Hello(slot, incarnation, reply, address, args);
+        }
+    }
+
+    /** Which end of the link a message comes from: each end signs as itself, so a message cannot be sent back. */
+    public enum Side {
+        /** The relay in a slot of the board's computer. */
+        RELAY,
+        /** The replica host on the other computer. */
+        REPLICA_HOST;
+
+        Side other() {
+            return this == RELAY ? REPLICA_HOST : RELAY;
+        }
+    }
+
+    /**
+     * The secret the two ends of a link share (32 bytes, the key file of MAVLink signing: raw, or 64 hexadecimal
+     * digits). Anyone with it can speak for either end; keep the file readable by the flight system's user only.
+     */
+    public static final class Key {
+        private final byte[] secret;
+
+        public Key(byte[] secret) {
+            if (secret == null || secret.length != 32) {
+                throw new IllegalArgumentException("a link key is 32 bytes");
+            }
+            this.secret = secret.clone();
+        }
+
+        /**
+         * Reads a key file.
+         *
+         * @throws IllegalArgumentException naming the file and what is wrong with it
+         */
+        public static Key load(Path file) {
+            return new Key(MavlinkSigning.loadKey(file));
+        }
+    }
+
+    /** Signs or checks the messages of one end of a stream; one thread. */
+    static final class Signer {
+        static final int TAG_BYTES = 16;
+        private final Mac mac;
+        /** What the tag binds the message to: direction, session, number. */
+        private final UnsafeBuffer binding = new UnsafeBuffer(new byte[Byte.BYTES + Integer.BYTES + Long.BYTES]);
+        private final ExpandableArrayBuffer copy = new ExpandableArrayBuffer(1024);
+        private final byte[] tag = new byte[32];
+
+        Signer(Key key) {
+            try {
+                mac = Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(key.secret, "HmacSHA256"));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HMAC-SHA256 is not available in this JVM", e);
+            }
+        }
+
+        /** The full tag of message {@code [offset, offset + length)} of {@code b}, into {@link #tag}. */
+        private void compute(Side from, int sessionId, long number, DirectBuffer b, int offset, int length) {
+            binding.putByte(0, (byte) from.ordinal());
+            binding.putInt(Byte.BYTES, sessionId);
+            binding.putLong(Byte.BYTES + Integer.BYTES, number);
+            copy.putBytes(0, b, offset, length);
+            mac.update(binding.byteArray(), 0, binding.capacity());
+            mac.update(copy.byteArray(), 0, length);
+            try {
+                mac.doFinal(tag, 0);
+            } catch (javax.crypto.ShortBufferException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** Appends number and tag after message {@code [0, length)} of {@code b}; returns the signed length. */
+        int sign(Side from, int sessionId, long number, MutableDirectBuffer b, int length) {
+            b.putLong(length, number);
+            compute(from, sessionId, number, b, 0, length);
+            b.putBytes(length + Long.BYTES, tag, 0, TAG_BYTES);
+            return length + TRAILER_BYTES;
+        }
+
+        /** True when the tag at {@code tagAt} is that of message {@code [offset, offset + length)}; constant time. */
+        boolean verify(Side from, int sessionId, long number, DirectBuffer b, int offset, int length, int tagAt) {
+            compute(from, sessionId, number, b, offset, length);
+            int diff = 0;
+            for (int i = 0; i < TAG_BYTES; i++) {
+                diff |= tag[i] ^ b.getByte(tagAt + i);
+            }
+            return diff == 0;
         }
     }
 
@@ -249,15 +360,83 @@ public final class RemoteLink {
         return "aeron:udp?endpoint=" + endpoint;
     }
 
+    /**
+     * What a receiving end lets through: with a key, only messages the other end signed, each numbered above the last
+     * of its session; without one, only unsigned messages. Refusals are counted and said in the log.
+     */
+    static final class Gate {
+        private final Signer signer;
+        private final Side from;
+        /** The number of the last message taken, per session: a signed message must come after it. */
+        private final Long2LongHashMap lastNumber = new Long2LongHashMap(0);
+        private final String name;
+        private long refused;
+
+        Gate(Key key, Side self, String name) {
+            if (key != null && self == null) {
+                throw new IllegalArgumentException("a signed link needs its side");
+            }
+            this.signer = key == null ? null : new Signer(key);
+            this.from = self == null ? null : self.other();
+            this.name = name;
+        }
+
+        /** The length of the message without its trailer if it may be taken, else -1 (refused, counted). */
+        int admit(DirectBuffer buffer, int offset, int length, int session) {
+            boolean signed = (buffer.getInt(offset + KIND) & SIGNED) != 0;
+            if (signer == null) {
+                return signed ? refuse(session, "it is signed, and this end has no link key") : length;
+            }
+            if (!signed) {
+                return refuse(session, "it is not signed");
+            }
+            if (length < BODY + TRAILER_BYTES) {
+                return refuse(session, "it is too short to carry its signature");
+            }
+            int body = length - TRAILER_BYTES;
+            long number = buffer.getLong(offset + body);
+            if (!signer.verify(from, session, number, buffer, offset, body, offset + body + Long.BYTES)) {
+                return refuse(session, "its signature is wrong (another key, or altered)");
+            }
+            long last = lastNumber.get(session);
+            if (number <= last) {
+                return refuse(session, "it is a replay (number " + number + " after " + last + ")");
+            }
+            lastNumber.put(session, number);
+            return body;
+        }
+
+        private int refuse(int session, String why) {
+            if (refused++ == 0 || Long.bitCount(refused) == 1) {
+                LOG.warn("remote link {}: message of session {} refused: {} ({} refused so far)", name, session, why, refused);
+            }
+            return -1;
+        }
+
+        long refused() {
+            return refused;
+        }
+    }
+
     /** Where this end receives: one subscription, any number of senders (the host hears every relay on it). */
     public static final class Inbound implements AutoCloseable {
         private final Subscription subscription;
         private final FragmentAssembler assembler;
+        private final Gate gate;
         private Handler handler;
         private long malformed;
 
         /** @param listenEndpoint {@code host:port}; port 0 picks a free one ({@link #boundEndpoints}) */
         public Inbound(Aeron aeron, String listenEndpoint) {
+            this(aeron, listenEndpoint, null, null);
+        }
+
+        /**
+         * @param key  the link's key (null: messages are not signed, and signed ones are refused)
+         * @param self which end this is: it takes only messages the other end signed
+         */
+        public Inbound(Aeron aeron, String listenEndpoint, Key key, Side self) {
+            this.gate = new Gate(key, self, "on " + listenEndpoint);
             this.subscription = aeron.addSubscription(uri(listenEndpoint), STREAM_ID);
             FragmentHandler onFragment = this::onFragment;
             this.assembler = new FragmentAssembler(onFragment);
@@ -279,12 +458,23 @@ public final class RemoteLink {
             return malformed;
         }
 
+        /**
+         * Messages refused for their signature: unsigned, signed with another key or altered, replayed, or signed
+         * where this end has no key.
+         */
+        public long refused() {
+            return gate.refused();
+        }
+
         private void onFragment(DirectBuffer buffer, int offset, int length, Header header) {
             if (length < BODY) {
                 malformed++;
                 return;
             }
-            handler.onMessage(buffer.getInt(offset + KIND), buffer, offset, length, header.sessionId());
+            int body = gate.admit(buffer, offset, length, header.sessionId());
+            if (body >= 0) {
+                handler.onMessage(buffer.getInt(offset + KIND) & ~SIGNED, buffer, offset, body, header.sessionId());
+            }
         }
 
         @Override
@@ -297,9 +487,25 @@ public final class RemoteLink {
     public static final class Outbound implements AutoCloseable {
         private final ExclusivePublication publication;
         private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(4096);
+        private final Signer signer;
+        private final Side self;
+        private long number;
 
         /** @param peerEndpoint where the other end receives ({@code host:port}) */
         public Outbound(Aeron aeron, String peerEndpoint) {
+            this(aeron, peerEndpoint, null, null);
+        }
+
+        /**
+         * @param key  the link's key: every message is signed with it (null: not signed)
+         * @param self which end this is
+         */
+        public Outbound(Aeron aeron, String peerEndpoint, Key key, Side self) {
+            if (key != null && self == null) {
+                throw new IllegalArgumentException("a signed link needs its side");
+            }
+            this.signer = key == null ? null : new Signer(key);
+            this.self = self;
             this.publication = aeron.addExclusivePublication(uri(peerEndpoint), STREAM_ID);
         }
 
@@ -321,8 +527,14 @@ public final class RemoteLink {
 
         /** Sends the scratch buffer's first {@code length} bytes; false when the stream did not take them (try again later). */
         public boolean offer(int length) {
+            int total = length;
+            if (signer != null) {
+                // A number per try: one the stream did not take leaves a gap, which the receiver allows.
+                scratch.putInt(KIND, scratch.getInt(KIND) | SIGNED);
+                total = signer.sign(self, publication.sessionId(), ++number, scratch, length);
+            }
             for (int i = 0; i < OFFER_TRIES; i++) {
-                long r = publication.offer(scratch, 0, length);
+                long r = publication.offer(scratch, 0, total);
                 if (r > 0) {
                     return true;
                 }

@@ -1,6 +1,7 @@
 package io.pstr.core.remote;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -92,4 +93,95 @@ class RemoteLinkTest {
         }
     }
 
+
+    private static RemoteLink.Key key(int seed) {
+        byte[] secret = new byte[32];
+        for (int i = 0; i < secret.length; i++) {
+            secret[i] = (byte) (seed * 31 + i);
+        }
+        return new RemoteLink.Key(secret);
+    }
+
+    /** An INPUT carrying {@code value}, signed by {@code from} as number {@code number} of session {@code session}. */
+    private static int signed(ExpandableArrayBuffer b, RemoteLink.Key key, RemoteLink.Side from, int session, long number,
+            int value) {
+        b.putInt(RemoteLink.KIND, RemoteLink.INPUT | RemoteLink.SIGNED);
+        b.putInt(RemoteLink.BODY, value);
+        return new RemoteLink.Signer(key).sign(from, session, number, b, RemoteLink.BODY + Integer.BYTES);
+    }
+
+    @Test
+    void shouldTakeOnlyMessagesTheOtherEndSignedEachOnce() {
+        RemoteLink.Key key = key(1);
+        RemoteLink.Gate host = new RemoteLink.Gate(key, RemoteLink.Side.REPLICA_HOST, "test");
+        ExpandableArrayBuffer b = new ExpandableArrayBuffer();
+        int body = RemoteLink.BODY + Integer.BYTES;
+        int length = signed(b, key, RemoteLink.Side.RELAY, 7, 1, 42);
+        assertEquals(body + RemoteLink.TRAILER_BYTES, length);
+        assertEquals(body, host.admit(b, 0, length, 7));
+        assertEquals(-1, host.admit(b, 0, length, 7), "the same message again: a replay");
+        assertEquals(body, host.admit(b, 0, signed(b, key, RemoteLink.Side.RELAY, 7, 5, 43), 7), "a gap in the numbers is fine");
+        assertEquals(-1, host.admit(b, 0, signed(b, key, RemoteLink.Side.RELAY, 7, 4, 44), 7), "an older number");
+        assertEquals(body, host.admit(b, 0, signed(b, key, RemoteLink.Side.RELAY, 8, 1, 45), 8), "another session numbers anew");
+        assertEquals(-1, host.admit(b, 0, signed(b, key, RemoteLink.Side.RELAY, 8, 2, 46), 9), "moved into another session");
+        assertEquals(-1, host.admit(b, 0, signed(b, key, RemoteLink.Side.REPLICA_HOST, 8, 3, 47), 8), "sent back the other way");
+        assertEquals(-1, host.admit(b, 0, signed(b, key(2), RemoteLink.Side.RELAY, 8, 4, 48), 8), "another key");
+        long refused = host.refused();
+        assertEquals(5, refused);
+        for (int i = 0; i < length; i++) {
+            length = signed(b, key, RemoteLink.Side.RELAY, 10, 100 + i, 49);
+            b.putByte(i, (byte) (b.getByte(i) ^ 0x10));
+            assertEquals(-1, host.admit(b, 0, length, 10), "byte " + i + " altered");
+        }
+        assertEquals(refused + length, host.refused());
+        b.putInt(RemoteLink.KIND, RemoteLink.INPUT);
+        assertEquals(-1, host.admit(b, 0, body, 10), "not signed");
+        b.putInt(RemoteLink.KIND, RemoteLink.INPUT | RemoteLink.SIGNED);
+        assertEquals(-1, host.admit(b, 0, RemoteLink.TRAILER_BYTES, 10), "too short for a signature");
+        assertEquals(body, host.admit(b, 0, signed(b, key, RemoteLink.Side.RELAY, 10, 1_000, 50), 10), "and the session goes on");
+    }
+
+    @Test
+    void shouldRefuseSignedMessagesWhereThereIsNoKey() {
+        RemoteLink.Gate plain = new RemoteLink.Gate(null, null, "test");
+        ExpandableArrayBuffer b = new ExpandableArrayBuffer();
+        b.putInt(RemoteLink.KIND, RemoteLink.INPUT);
+        assertEquals(8, plain.admit(b, 0, 8, 1));
+        assertEquals(-1, plain.admit(b, 0, signed(b, key(1), RemoteLink.Side.RELAY, 1, 1, 1), 1));
+        assertEquals(1, plain.refused());
+        assertThrows(IllegalArgumentException.class, () -> new RemoteLink.Gate(key(1), null, "test"));
+    }
+
+    @Test
+    void shouldCarrySignedMessagesOverAeronAndRefuseOthers() {
+        try (AeronTransport transport = AeronTransport.launch(dir.resolve("aeron"))) {
+            String at = "127.0.0.1:" + FreePorts.udp();
+            RemoteLink.Key key = key(1);
+            try (RemoteLink.Inbound in = new RemoteLink.Inbound(transport.aeron(), at, key, RemoteLink.Side.REPLICA_HOST);
+                 RemoteLink.Outbound good = new RemoteLink.Outbound(transport.aeron(), at, key, RemoteLink.Side.RELAY);
+                 RemoteLink.Outbound otherKey = new RemoteLink.Outbound(transport.aeron(), at, key(2), RemoteLink.Side.RELAY);
+                 RemoteLink.Outbound unsigned = new RemoteLink.Outbound(transport.aeron(), at)) {
+                List<int[]> got = new ArrayList<>();
+                await("connected").atMost(Duration.ofSeconds(10))
+                        .until(() -> good.connected() && otherKey.connected() && unsigned.connected());
+                for (int i = 0; i < 3; i++) {
+                    for (RemoteLink.Outbound out : List.of(good, otherKey, unsigned)) {
+                        int body = out.begin(RemoteLink.INPUT);
+                        out.scratch().putInt(body, i);
+                        assertTrue(out.offer(body + Integer.BYTES));
+                    }
+                }
+                await("all nine in").atMost(Duration.ofSeconds(10)).until(() -> {
+                    in.poll((kind, b, offset, length, session) -> got.add(new int[] {kind, length,
+                            b.getInt(offset + RemoteLink.BODY)}), 10);
+                    return got.size() + in.refused() == 9;
+                });
+                assertEquals(6, in.refused());
+                assertEquals(3, got.size());
+                for (int i = 0; i < 3; i++) {
+                    assertArrayEquals(new int[] {RemoteLink.INPUT, RemoteLink.BODY + Integer.BYTES, i}, got.get(i));
+                }
+            }
+        }
+    }
 }
