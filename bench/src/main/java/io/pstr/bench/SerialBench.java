@@ -22,6 +22,7 @@ import io.pstr.core.mavlink.MavlinkCodec;
 import io.pstr.core.mavlink.MavlinkFrameSplitter;
 import io.pstr.core.protocol.MessageTypes;
 import io.pstr.core.protocol.Messages;
+import io.pstr.core.shm.Doorbell;
 import io.pstr.core.shm.ReplicaFiles;
 import io.pstr.core.shm.RingFile;
 import io.pstr.core.shm.SharedFiles;
@@ -91,12 +92,13 @@ public final class SerialBench implements Callable<Integer> {
     int controlHz;
 
     @Option(names = "--idle-us", paramLabel = "US", defaultValue = "200",
-            description = "Longest sleep of the conductor thread between empty polls (it also wakes when replica A writes, "
-                    + "unless --readers poll), and of the replica threads with --readers poll (default ${DEFAULT-VALUE} µs: the "
-                    + "host manager's conductor polled at this interval; it now sleeps until its next tick or paced write, at most "
-                    + RunningManager.CONDUCTOR_MAX_SLEEP_US + " µs). With --readers doorbell the replica threads sleep at most "
-                    + ReplicaFiles.REPLICA_MAX_SLEEP_US + " µs, as the replica processes do where they sleep on their input ring alone "
-                    + "(where they can also sleep on their channel endpoint, futex_waitv, their cap is "
+            description = "With --readers poll: how often the conductor and the replica threads wake to look (default "
+                    + "${DEFAULT-VALUE} µs, the interval the host manager's conductor polled at before the doorbells). Not used "
+                    + "with --readers doorbell, where the threads sleep as the real processes do: the conductor until its next "
+                    + "tick or paced hand-over, at most " + RunningManager.CONDUCTOR_MAX_SLEEP_US + " µs, and less when replica A "
+                    + "writes (as the host manager's); the replica threads on their input ring's doorbell, at most "
+                    + ReplicaFiles.REPLICA_MAX_SLEEP_US + " µs, as the replica processes do where they sleep on their input ring "
+                    + "alone (where they can also sleep on their channel endpoint, futex_waitv, their cap is "
                     + ReplicaFiles.REPLICA_MAX_SLEEP_BOTH_US + " µs; the input ring's doorbell wakes them either way).")
     long idleUs;
 
@@ -250,8 +252,14 @@ public final class SerialBench implements Callable<Integer> {
                     return n;
                 }, rate, BITS_PER_BYTE, (slot, epoch) -> false).lead(TimeUnit.MICROSECONDS.toNanos(leadUs));
                 Conductor conductor = new Conductor(distributor, writer, outA);
-                // As the host manager's: at most --idle-us, less when replica A writes (with --readers poll: a poll).
-                runners.add(start(conductor, readers == Readers.doorbell ? outA.idleStrategy(idleNs) : new SleepingIdleStrategy(idleNs)));
+                // As the host manager's: until the next tick or hand-over, less when replica A writes (--readers poll: a poll).
+                long capNs = TimeUnit.MICROSECONDS.toNanos(RunningManager.CONDUCTOR_MAX_SLEEP_US);
+                runners.add(start(conductor, readers == Readers.doorbell
+                        ? Doorbell.idleStrategy(1, () -> conductor.sleepBudgetNs(capNs), group -> {
+                            group.prepare(outA.doorbell());
+                            return outA.readable();
+                        })
+                        : new SleepingIdleStrategy(idleNs)));
                 runners.add(start(new FloorReader(probe), readerIdle(probe)));
                 Thread prober = new Thread(() -> probeFloor(probe), "bench-floor-probe");
                 prober.setDaemon(true);
@@ -420,7 +428,9 @@ public final class SerialBench implements Callable<Integer> {
                 if (cycle < MAX_IDS) {
                     outWriteNs.set((int) cycle, System.nanoTime());
                 }
-                messages.output(output.ring(), cycle, 0, 0, 0, true, 0, at - Messages.OUTPUT_FRAMES);
+                if (messages.output(output.ring(), cycle, 0, 0, 0, true, 0, at - Messages.OUTPUT_FRAMES)) {
+                    output.doorbell().ring(); // as the replica does: the conductor sleeps on it
+                }
             }
 
             @Override
@@ -465,6 +475,17 @@ public final class SerialBench implements Callable<Integer> {
                 }, 64);
                 work += writer.poll(System.nanoTime());
                 return work;
+            }
+
+            /** As the host manager's: until the next tick or the paced writer's next hand-over, at most {@code capNs}. */
+            long sleepBudgetNs(long capNs) {
+                long now = System.nanoTime();
+                long until = now + capNs;
+                if (!stopOutputs) {
+                    until = Math.min(until, nextTickNs);
+                }
+                until = Math.min(until, writer.nextHandOverNs());
+                return Math.max(0, until - now);
             }
 
             @Override
