@@ -29,7 +29,7 @@ public final class ShmChannel extends Channel {
         super(self, clock, new ShmGrants(own.header), own.header, ShmEndpointFile.COUNTERS, delayWindow);
         this.dir = dir;
         this.own = own;
-        this.logSeq = ShmEndpointFile.newestLogRecord(own.header);
+        this.logSeq = ShmEndpointFile.settleLog(own.header);
         own.header.putLongVolatile(ShmEndpointFile.OWNER_PID, ProcessHandle.current().pid());
     }
 

@@ -177,6 +177,23 @@ final class ShmEndpointFile implements AutoCloseable {
     }
 
     /**
+     * For an owner opening its endpoint: a record its previous owner left half-written (a process killed between the
+     * record's first and last store) is closed as a record of no sender, which no sender takes as its own. Without
+     * this, readers would wait at it for good. Returns the number of the newest record.
+     */
+    static long settleLog(UnsafeBuffer h) {
+        long newest = newestLogRecord(h);
+        for (int i = 0; i < LOG_ENTRIES; i++) {
+            int at = LOG_RECORDS + i * LOG_RECORD_BYTES;
+            long number = h.getLongVolatile(at + LOG_NUMBER);
+            if (number < 0) {
+                writeLog(h, -number, 0, 0, 0, 0, 0, 0, 0);
+            }
+        }
+        return newest;
+    }
+
+    /**
      * Writes record {@code number} (one past the last written) into the log whose header is {@code h}. The
      * endpoint's owner is its one writer; readers see the record only once it is complete.
      */

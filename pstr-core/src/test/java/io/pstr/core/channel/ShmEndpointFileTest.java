@@ -104,6 +104,30 @@ class ShmEndpointFileTest {
     }
 
     @Test
+    void shouldCloseARecordAKilledOwnerLeftHalfWrittenSoThatReadersGoOn() {
+        for (long n = 1; n <= 3; n++) {
+            write(n);
+        }
+        int slot4 = ShmEndpointFile.LOG_RECORDS + 4 * ShmEndpointFile.LOG_RECORD_BYTES;
+        header.putLongVolatile(slot4 + ShmEndpointFile.LOG_NUMBER, -4); // killed after the record's first store
+        header.putLong(slot4 + ShmEndpointFile.LOG_SRC_MSB, 12345);   // and one more
+        long[] seen = new long[1];
+        assertEquals(List.of(1L, 2L, 3L), readAfter(0, seen));
+        assertEquals(List.of(), readAfter(3, seen), "stuck at the half-written record");
+
+        // The next owner opens the endpoint: the record is closed as one of no sender, and numbering goes on after it.
+        assertEquals(4, ShmEndpointFile.settleLog(header));
+        write(5);
+        List<long[]> got = new ArrayList<>();
+        long last = ShmEndpointFile.readLogAfter(header, 3, (n, g, q, p, t, msb, lsb, taskLate) ->
+                got.add(new long[] {n, g, q, p, t, msb, lsb, taskLate}));
+        assertEquals(5, last);
+        assertArrayEquals(new long[] {4, 0, 0, 0, 0, 0, 0, 0}, got.get(0));
+        assertArrayEquals(new long[] {5, 5, 10, 15, 20, 25, 30, 35}, got.get(1));
+        assertEquals(2, got.size());
+    }
+
+    @Test
     void shouldSkipWhatWasOverwrittenAndReadTheRestInOneGo() {
         int total = ShmEndpointFile.LOG_ENTRIES + 10;
         for (long n = 1; n <= total; n++) {
