@@ -255,10 +255,7 @@ public final class SerialBench implements Callable<Integer> {
                 // As the host manager's: until the next tick or hand-over, less when replica A writes (--readers poll: a poll).
                 long capNs = TimeUnit.MICROSECONDS.toNanos(RunningManager.CONDUCTOR_MAX_SLEEP_US);
                 runners.add(start(conductor, readers == Readers.doorbell
-                        ? Doorbell.idleStrategy(1, () -> conductor.sleepBudgetNs(capNs), group -> {
-                            group.prepare(outA.doorbell());
-                            return outA.readable();
-                        })
+                        ? Doorbell.idleStrategy(1, () -> conductor.sleepBudgetNs(capNs), outA::prepareAndLook)
                         : new SleepingIdleStrategy(idleNs)));
                 runners.add(start(new FloorReader(probe), readerIdle(probe)));
                 Thread prober = new Thread(() -> probeFloor(probe), "bench-floor-probe");

@@ -171,7 +171,7 @@ final class ShmEndpointFile implements AutoCloseable {
     static long newestLogRecord(UnsafeBuffer h) {
         long newest = 0;
         for (int i = 0; i < LOG_ENTRIES; i++) {
-            newest = Math.max(newest, Math.abs(h.getLongVolatile(LOG_RECORDS + i * LOG_RECORD_BYTES + LOG_NUMBER)));
+            newest = Math.max(newest, Math.abs(h.getLongVolatile(logSlot(i) + LOG_NUMBER)));
         }
         return newest;
     }
@@ -184,8 +184,7 @@ final class ShmEndpointFile implements AutoCloseable {
     static long settleLog(UnsafeBuffer h) {
         long newest = newestLogRecord(h);
         for (int i = 0; i < LOG_ENTRIES; i++) {
-            int at = LOG_RECORDS + i * LOG_RECORD_BYTES;
-            long number = h.getLongVolatile(at + LOG_NUMBER);
+            long number = h.getLongVolatile(logSlot(i) + LOG_NUMBER);
             if (number < 0) {
                 writeLog(h, -number, 0, 0, 0, 0, 0, 0, 0);
             }
