@@ -187,16 +187,33 @@ public final class RemoteLink {
         }
     }
 
-    /** Signs or checks the messages of one end of a stream; one thread. */
+    /** Signs the messages one end sends, or checks those it receives from the other; one thread. */
     static final class Signer {
         static final int TAG_BYTES = 16;
+        private final Side self;
         private final Mac mac;
         /** What the tag binds the message to: direction, session, number. */
         private final UnsafeBuffer binding = new UnsafeBuffer(new byte[Byte.BYTES + Integer.BYTES + Long.BYTES]);
         private final ExpandableArrayBuffer copy = new ExpandableArrayBuffer(1024);
         private final byte[] tag = new byte[32];
 
-        Signer(Key key) {
+        /**
+         * The signer of end {@code self} of a link with {@code key}; null when there is no key (the link is not signed).
+         *
+         * @throws IllegalArgumentException for a key without a side
+         */
+        static Signer of(Key key, Side self) {
+            if (key == null) {
+                return null;
+            }
+            if (self == null) {
+                throw new IllegalArgumentException("a signed link needs its side");
+            }
+            return new Signer(key, self);
+        }
+
+        private Signer(Key key, Side self) {
+            this.self = self;
             try {
                 mac = Mac.getInstance("HmacSHA256");
                 mac.init(new SecretKeySpec(key.secret, "HmacSHA256"));
@@ -220,17 +237,23 @@ public final class RemoteLink {
             }
         }
 
-        /** Appends number and tag after message {@code [0, length)} of {@code b}; returns the signed length. */
-        int sign(Side from, int sessionId, long number, MutableDirectBuffer b, int length) {
+        /**
+         * Signs as this end: appends number and tag after message {@code [0, length)} of {@code b}; returns the signed
+         * length.
+         */
+        int sign(int sessionId, long number, MutableDirectBuffer b, int length) {
             b.putLong(length, number);
-            compute(from, sessionId, number, b, 0, length);
+            compute(self, sessionId, number, b, 0, length);
             b.putBytes(length + Long.BYTES, tag, 0, TAG_BYTES);
             return length + TRAILER_BYTES;
         }
 
-        /** True when the tag at {@code tagAt} is that of message {@code [offset, offset + length)}; constant time. */
-        boolean verify(Side from, int sessionId, long number, DirectBuffer b, int offset, int length, int tagAt) {
-            compute(from, sessionId, number, b, offset, length);
+        /**
+         * True when the tag at {@code tagAt} is the other end's of message {@code [offset, offset + length)}; constant
+         * time.
+         */
+        boolean verify(int sessionId, long number, DirectBuffer b, int offset, int length, int tagAt) {
+            compute(self.other(), sessionId, number, b, offset, length);
             int diff = 0;
             for (int i = 0; i < TAG_BYTES; i++) {
                 diff |= tag[i] ^ b.getByte(tagAt + i);
@@ -366,18 +389,13 @@ public final class RemoteLink {
      */
     static final class Gate {
         private final Signer signer;
-        private final Side from;
         /** The number of the last message taken, per session: a signed message must come after it. */
         private final Long2LongHashMap lastNumber = new Long2LongHashMap(0);
         private final String name;
         private long refused;
 
         Gate(Key key, Side self, String name) {
-            if (key != null && self == null) {
-                throw new IllegalArgumentException("a signed link needs its side");
-            }
-            this.signer = key == null ? null : new Signer(key);
-            this.from = self == null ? null : self.other();
+            this.signer = Signer.of(key, self);
             this.name = name;
         }
 
@@ -395,7 +413,7 @@ public final class RemoteLink {
             }
             int body = length - TRAILER_BYTES;
             long number = buffer.getLong(offset + body);
-            if (!signer.verify(from, session, number, buffer, offset, body, offset + body + Long.BYTES)) {
+            if (!signer.verify(session, number, buffer, offset, body, offset + body + Long.BYTES)) {
                 return refuse(session, "its signature is wrong (another key, or altered)");
             }
             long last = lastNumber.get(session);
@@ -488,7 +506,6 @@ public final class RemoteLink {
         private final ExclusivePublication publication;
         private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(4096);
         private final Signer signer;
-        private final Side self;
         private long number;
 
         /** @param peerEndpoint where the other end receives ({@code host:port}) */
@@ -501,11 +518,7 @@ public final class RemoteLink {
          * @param self which end this is
          */
         public Outbound(Aeron aeron, String peerEndpoint, Key key, Side self) {
-            if (key != null && self == null) {
-                throw new IllegalArgumentException("a signed link needs its side");
-            }
-            this.signer = key == null ? null : new Signer(key);
-            this.self = self;
+            this.signer = Signer.of(key, self);
             this.publication = aeron.addExclusivePublication(uri(peerEndpoint), STREAM_ID);
         }
 
@@ -531,7 +544,7 @@ public final class RemoteLink {
             if (signer != null) {
                 // A number per try: one the stream did not take leaves a gap, which the receiver allows.
                 scratch.putInt(KIND, scratch.getInt(KIND) | SIGNED);
-                total = signer.sign(self, publication.sessionId(), ++number, scratch, length);
+                total = signer.sign(publication.sessionId(), ++number, scratch, length);
             }
             for (int i = 0; i < OFFER_TRIES; i++) {
                 long r = publication.offer(scratch, 0, total);

@@ -35,7 +35,7 @@ class RemoteLinkFuzzTest {
     @Test
     void shouldTakeOnlyUnalteredSignedMessagesOnce() {
         Mutator m = new Mutator(Mutator.seed(0x5EED_0011L));
-        RemoteLink.Signer signer = new RemoteLink.Signer(KEY);
+        RemoteLink.Signer signer = RemoteLink.Signer.of(KEY, RemoteLink.Side.RELAY);
         RemoteLink.Gate gate = new RemoteLink.Gate(KEY, RemoteLink.Side.REPLICA_HOST, "fuzz");
         List<byte[]> others = new ArrayList<>();
         int taken = 0;
@@ -44,7 +44,7 @@ class RemoteLinkFuzzTest {
             byte[] body = m.chance(30) ? hello(m) : m.randomBytes(RemoteLink.BODY + m.nextInt(200));
             b.putBytes(0, body);
             b.putInt(RemoteLink.KIND, (m.chance(50) ? RemoteLink.INPUT : RemoteLink.HELLO) | RemoteLink.SIGNED);
-            int length = signer.sign(RemoteLink.Side.RELAY, 1, i + 1L, b, body.length);
+            int length = signer.sign(1, i + 1L, b, body.length);
             byte[] original = Arrays.copyOf(b.byteArray(), length);
             byte[] input = m.chance(10) ? original : m.mutate(original, others);
             others.add(original);

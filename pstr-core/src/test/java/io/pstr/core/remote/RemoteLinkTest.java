@@ -107,7 +107,7 @@ class RemoteLinkTest {
             int value) {
         b.putInt(RemoteLink.KIND, RemoteLink.INPUT | RemoteLink.SIGNED);
         b.putInt(RemoteLink.BODY, value);
-        return new RemoteLink.Signer(key).sign(from, session, number, b, RemoteLink.BODY + Integer.BYTES);
+        return RemoteLink.Signer.of(key, from).sign(session, number, b, RemoteLink.BODY + Integer.BYTES);
     }
 
     @Test
