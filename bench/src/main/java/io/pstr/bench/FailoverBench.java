@@ -390,6 +390,7 @@ public final class FailoverBench implements Callable<Integer> {
         if (relaunchDelayMs != null) {
             ctx.relaunchDelayMs = relaunchDelayMs; // checked by conclude()
         }
+        ManagerOptions.checkRemoteKey(remoteReplicas, remoteKey);
         String remote = "";
         if (!remoteReplicas.isEmpty()) {
             java.util.Map<io.pstr.manager.Slot, String> slots = ManagerOptions.remoteSlots(remoteReplicas);
@@ -398,8 +399,6 @@ public final class FailoverBench implements Callable<Integer> {
             remote = "; replica " + slots.keySet().stream().map(Enum::name).collect(java.util.stream.Collectors.joining(", "))
                     + " on a replica host at " + String.join(", ", slots.values()) + " (grace "
                     + ManagerOptions.DEFAULT_REMOTE_GRACE_MS + " ms" + (remoteKey != null ? ", link signed" : "") + ")";
-        } else if (remoteKey != null) {
-            throw new IllegalArgumentException("--remote-key without --remote-replica: there is no link to sign");
         }
         ctx.conclude();
         conditions = "replicas in " + ctx.launcher.kind() + " sandboxes" + remote + ", their JVMs on "

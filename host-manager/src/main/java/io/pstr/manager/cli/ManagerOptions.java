@@ -143,6 +143,13 @@ public final class ManagerOptions {
                     + "CAP_SYS_NICE), else a warning and normal priority; off: never (default ${DEFAULT-VALUE}).")
     String priority;
 
+    /** {@code --remote-key} is for a link: refused without {@code --remote-replica}. */
+    public static void checkRemoteKey(Map<String, String> remoteReplicas, Path remoteKey) {
+        if (remoteKey != null && remoteReplicas.isEmpty()) {
+            throw new IllegalArgumentException("--remote-key without --remote-replica: there is no link to sign");
+        }
+    }
+
     /** {@code --remote-replica}'s values by slot, checked. */
     public static Map<Slot, String> remoteSlots(Map<String, String> given) {
         Map<Slot, String> slots = new java.util.EnumMap<>(Slot.class);
@@ -278,9 +285,7 @@ public final class ManagerOptions {
 
     private HostManager.Context context(Endpoint board, Path dir, Journal journal, boolean surviveRestart, boolean attach,
             Sandboxes.Mode sandboxMode) {
-        if (remoteKey != null && remoteReplicas.isEmpty()) {
-            throw new IllegalArgumentException("--remote-key without --remote-replica: there is no link to sign");
-        }
+        checkRemoteKey(remoteReplicas, remoteKey);
         double grace = graceMs != null ? graceMs : remoteReplicas.isEmpty() ? DEFAULT_GRACE_MS : DEFAULT_REMOTE_GRACE_MS;
         finite("--grace-ms", grace);
         finite("--takeoff-alt-m", takeoffAltitudeM);
