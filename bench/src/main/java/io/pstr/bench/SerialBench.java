@@ -22,6 +22,7 @@ import io.pstr.core.mavlink.MavlinkCodec;
 import io.pstr.core.mavlink.MavlinkFrameSplitter;
 import io.pstr.core.protocol.MessageTypes;
 import io.pstr.core.protocol.Messages;
+import io.pstr.core.rt.ThreadPriority;
 import io.pstr.core.shm.Doorbell;
 import io.pstr.core.shm.ReplicaFiles;
 import io.pstr.core.shm.RingFile;
@@ -61,7 +62,8 @@ import picocli.CommandLine.Option;
  * a UART emulator at the configured rate (a pty has no rate of its own); the host side reads the pty as a
  * serial port with the host manager's link layer, stamps and fans each frame out to two replica input rings
  * (its Distributor); two replica threads read their rings as the replica processes do (asleep on the ring's
- * doorbell, at most 500 µs, when idle); replica A answers each control tick with a setpoint output, which the conductor thread hands to the
+ * doorbell, at most as long as a replica process on this host sleeps, when idle), at the priorities the host manager
+ * gives the threads they stand for; replica A answers each control tick with a setpoint output, which the conductor thread hands to the
  * host manager's PacedWriter; the board reads it. Delays are counted beyond the wire time.
  */
 @Command(name = "serial", mixinStandardHelpOptions = true,
@@ -96,10 +98,10 @@ public final class SerialBench implements Callable<Integer> {
                     + "${DEFAULT-VALUE} µs, the interval the host manager's conductor polled at before the doorbells). Not used "
                     + "with --readers doorbell, where the threads sleep as the real processes do: the conductor until its next "
                     + "tick or paced hand-over, at most " + RunningManager.CONDUCTOR_MAX_SLEEP_US + " µs, and less when replica A "
-                    + "writes (as the host manager's); the replica threads on their input ring's doorbell, at most "
-                    + ReplicaFiles.REPLICA_MAX_SLEEP_US + " µs, as the replica processes do where they sleep on their input ring "
-                    + "alone (where they can also sleep on their channel endpoint, futex_waitv, their cap is "
-                    + ReplicaFiles.REPLICA_MAX_SLEEP_BOTH_US + " µs; the input ring's doorbell wakes them either way).")
+                    + "writes (as the host manager's); the replica threads on their input ring's doorbell, at most as long as "
+                    + "the replica processes sleep on this host: " + ReplicaFiles.REPLICA_MAX_SLEEP_BOTH_US + " µs where they "
+                    + "sleep on their input ring and channel endpoint at once (futex_waitv, Linux 5.16), else "
+                    + ReplicaFiles.REPLICA_MAX_SLEEP_US + " µs; the input ring's doorbell wakes them either way.")
     long idleUs;
 
     /** How the replica threads wait for their input. */
@@ -115,6 +117,14 @@ public final class SerialBench implements Callable<Integer> {
             description = "How far ahead of a free wire the paced writer may hand over the next output, as the host manager "
                     + "does (default ${DEFAULT-VALUE} µs, a UART FIFO's worth).")
     long leadUs;
+
+    @Option(names = "--priority", paramLabel = "auto|off", defaultValue = "auto",
+            description = "The threads' scheduling priority, as the host manager and the replica processes set it: auto (the "
+                    + "default, where the host allows it: root or CAP_SYS_NICE) raises the link threads, the board's UART, the "
+                    + "conductor and the JVM's VM thread to nice " + ThreadPriority.LINK_NICE + " and the replica threads to nice "
+                    + ThreadPriority.REPLICA_NICE + " (the floor probe's writer and reader as a link thread and a replica thread); "
+                    + "off leaves every thread at normal priority. The bench's telemetry generator stays at normal priority.")
+    String priority;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -145,6 +155,12 @@ public final class SerialBench implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--rate must be >= 1200, --control-hz 1..500, --idle-us > 0 and --lead-us >= 0");
         }
+        ThreadPriority.Mode priorityMode;
+        try {
+            priorityMode = ThreadPriority.Mode.parse(priority);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--priority: " + e.getMessage());
+        }
         if (!SocatPty.isSocatInstalled()) {
             throw new IllegalStateException("socat is not installed: the serial bench runs on a socat pty pair (apt-get install socat)");
         }
@@ -155,9 +171,13 @@ public final class SerialBench implements Callable<Integer> {
         }
         // The futex's native library loads now, as the host manager and the replicas load it, not on the first frame.
         io.pstr.core.shm.Doorbell.wakesSleepers();
+        // As the host manager: its link threads raise themselves when they start, its conductor and VM thread are raised.
+        ThreadPriority.processMode(priorityMode);
+        boolean raised = ThreadPriority.applyToOwnVmThread(priorityMode, ThreadPriority.CONDUCTOR_NICE);
         Path work = Files.createTempDirectory("pstr-bench-serial");
         try {
-            Run run = new Run(work, console);
+            Run run = new Run(work, console, priorityMode);
+            run.raised = raised;
             run.loadBefore = loadAverage();
             run.execute(trafficS, saturationS);
             run.loadAfter = loadAverage();
@@ -195,10 +215,21 @@ public final class SerialBench implements Callable<Integer> {
         long endTrafficNs;
         long nextId = 1;
         long queueDrops;
+        final ThreadPriority.Mode priorityMode;
+        // Whether every thread the bench raises was raised (false with --priority off or where the host refuses).
+        volatile boolean raised;
 
-        Run(Path work, PrintWriter console) {
+        Run(Path work, PrintWriter console, ThreadPriority.Mode priorityMode) {
             this.work = work;
             this.console = console;
+            this.priorityMode = priorityMode;
+        }
+
+        /** Raises the calling thread to {@code nice} as the process it stands for raises it. */
+        void raise(int nice, String what) {
+            if (!ThreadPriority.applyToCurrentThread(priorityMode, nice, what)) {
+                raised = false;
+            }
         }
 
         void execute(int trafficS, int saturationS) throws Exception {
@@ -344,6 +375,7 @@ public final class SerialBench implements Callable<Integer> {
         private void probeFloor(RingFile probe) {
             UnsafeBuffer stamp = new UnsafeBuffer(new byte[8]);
             java.util.SplittableRandom random = new java.util.SplittableRandom(1);
+            raise(ThreadPriority.LINK_NICE, "bench floor probe's writer");
             while (probing) {
                 // The probe's own pacing: it is the load here, not a wait for something.
                 LockSupport.parkNanos(1_000_000 + random.nextInt(1_000_000));
@@ -360,6 +392,11 @@ public final class SerialBench implements Callable<Integer> {
 
             FloorReader(RingFile probe) {
                 this.probe = probe;
+            }
+
+            @Override
+            public void onStart() {
+                raise(ThreadPriority.REPLICA_NICE, roleName());
             }
 
             @Override
@@ -386,6 +423,11 @@ public final class SerialBench implements Callable<Integer> {
                 this.index = index;
                 this.input = input;
                 this.output = output;
+            }
+
+            @Override
+            public void onStart() {
+                raise(ThreadPriority.REPLICA_NICE, roleName());
             }
 
             @Override
@@ -454,6 +496,11 @@ public final class SerialBench implements Callable<Integer> {
             }
 
             @Override
+            public void onStart() {
+                raise(ThreadPriority.CONDUCTOR_NICE, roleName());
+            }
+
+            @Override
             public int doWork() {
                 long now = System.nanoTime();
                 int work = 0;
@@ -494,7 +541,7 @@ public final class SerialBench implements Callable<Integer> {
         /** How a replica thread (and the floor probe's reader, its stand-in) waits: as the replica processes do, or polling. */
         private org.agrona.concurrent.IdleStrategy readerIdle(RingFile ring) {
             return readers == Readers.doorbell
-                    ? ring.idleStrategy(TimeUnit.MICROSECONDS.toNanos(ReplicaFiles.REPLICA_MAX_SLEEP_US))
+                    ? ring.idleStrategy(TimeUnit.MICROSECONDS.toNanos(ReplicaFiles.replicaMaxSleepUs()))
                     : new SleepingIdleStrategy(TimeUnit.MICROSECONDS.toNanos(idleUs));
         }
 
@@ -623,7 +670,10 @@ public final class SerialBench implements Callable<Integer> {
         console.printf(Locale.ROOT, "output queue drops during saturation: %d%n", run.queueDrops);
         String load = String.format(Locale.ROOT, "load average (1, 5, 15 min) before: %s, after: %s; nice %s; %d s traffic, %s",
                 run.loadBefore, run.loadAfter, niceness(), TimeUnit.NANOSECONDS.toSeconds(run.endTrafficNs - run.startNs),
-                (quick ? "--quick" : "full run") + ", --readers " + readers);
+                (quick ? "--quick" : "full run") + ", --readers " + readers
+                        + (readers == Readers.doorbell ? " (replica threads asleep at most " + ReplicaFiles.replicaMaxSleepUs() + " us)" : "")
+                        + ", --priority " + priority
+                        + (run.priorityMode == ThreadPriority.Mode.OFF ? "" : run.raised ? " (raised)" : " (not allowed here: normal priority)"));
         Path machineFile = figures.describeRun("serial", load);
         console.println(load);
         console.printf("wrote %s, %s and %s%n", csv, png, machineFile);

@@ -67,6 +67,23 @@ public final class ThreadPriority {
     private static final int ESRCH = 3;
     private static final boolean AVAILABLE;
 
+    /**
+     * The time slice a raised thread asks for (ns), the shortest the kernel grants. Since Linux 6.12 the fair scheduler
+     * (EEVDF) lets a thread ask for its own slice ({@code sched_setattr}'s {@code sched_runtime}, 0.1–100 ms, no
+     * privilege needed), and a thread woken with a shorter slice than the one running takes the CPU at once where an
+     * eligible one waits: without it, a weight alone left a woken replica thread queued behind a JIT compiler thread
+     * for the rest of the compiler's slice (1.4 ms here; traced, docs/links.md). Older kernels ignore the request.
+     */
+    public static final long LATENCY_SLICE_NS = 100_000;
+    /** {@code sched_setattr} (x86-64, arm64); -1 elsewhere, where the nice value is set alone. */
+    private static final long SYS_SCHED_SETATTR = switch (System.getProperty("os.arch")) {
+        case "amd64", "x86_64" -> 314;
+        case "aarch64" -> 274;
+        default -> -1;
+    };
+    /** {@code struct sched_attr} as Linux 4.13 has it ({@code SCHED_ATTR_SIZE_VER1}). */
+    private static final int SCHED_ATTR_BYTES = 56;
+
     static {
         AVAILABLE = Libc.bind(ThreadPriority.class, LOG, "thread priorities", "threads run at normal priority");
     }
@@ -168,6 +185,8 @@ public final class ThreadPriority {
 
     private static native int setpriority(int which, int who, int prio);
 
+    private static native long syscall(long number, long tid, byte[] attr, long flags);
+
     private static native int sched_setscheduler(int pid, int policy, int[] param);
 
     private static native int sched_getscheduler(int pid);
@@ -192,10 +211,50 @@ public final class ThreadPriority {
         if (!AVAILABLE) {
             return new Result(false, "not on Linux or libc unavailable");
         }
+        String needs = "needs root or CAP_SYS_NICE, or an RLIMIT_NICE allowing " + nice;
+        if (SYS_SCHED_SETATTR > 0) {
+            // One call for both: a raised thread with the short slice, any other with the kernel's own.
+            if (syscall(SYS_SCHED_SETATTR, tid, schedAttr(nice, nice < 0 ? LATENCY_SLICE_NS : 0), 0) == 0) {
+                return Result.OK;
+            }
+            int errno = Native.getLastError();
+            if (errno == EPERM || errno == EACCES || errno == ESRCH) {
+                return failed("sched_setattr", tid, needs);
+            }
+            // A kernel or a seccomp filter without sched_setattr: the nice value alone, as before Linux 3.14.
+        }
         if (setpriority(PRIO_PROCESS, (int) tid, nice) == 0) {
             return Result.OK;
         }
-        return failed("setpriority", tid, "needs root or CAP_SYS_NICE, or an RLIMIT_NICE allowing " + nice);
+        return failed("setpriority", tid, needs);
+    }
+
+    /** {@code struct sched_attr} for {@code SCHED_OTHER} at {@code nice} with slice {@code sliceNs} (0: the default). */
+    private static byte[] schedAttr(int nice, long sliceNs) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(SCHED_ATTR_BYTES).order(java.nio.ByteOrder.nativeOrder());
+        b.putInt(0, SCHED_ATTR_BYTES); // size
+        b.putInt(4, SCHED_OTHER);      // sched_policy; sched_flags (8) 0
+        b.putInt(16, nice);            // sched_nice; sched_priority (20) 0
+        b.putLong(24, sliceNs);        // sched_runtime: a fair thread's slice since Linux 6.12
+        return b.array();
+    }
+
+    /**
+     * The slice thread {@code tid} (0: the calling thread) runs with, ns, from {@code /proc/TID/sched}; -1
+     * where the kernel does not show it (before Linux 6.12) or the thread is gone.
+     */
+    public static long sliceOf(long tid) {
+        long id = tid == 0 ? currentTid() : tid;
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(id), "sched"))) {
+                if (line.startsWith("se.slice")) {
+                    return Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("no slice for thread {}: {}", id, e.toString());
+        }
+        return -1;
     }
 
     /** Why the call just made for thread {@code tid} failed, from its errno; {@code needs} says what permission takes. */
@@ -299,7 +358,7 @@ public final class ThreadPriority {
 
     private static boolean report(Result r, int nice, String what) {
         if (r.applied()) {
-            LOG.info("{}: nice {}", what, nice);
+            LOG.info("{}: nice {}{}", what, nice, nice < 0 ? ", a short slice where the kernel grants one" : "");
             return true;
         }
         LOG.warn("{} runs at normal priority: nice {} {}; control-cycle timing will suffer on a busy machine",

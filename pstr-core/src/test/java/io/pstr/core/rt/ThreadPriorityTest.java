@@ -49,6 +49,26 @@ class ThreadPriorityTest {
     }
 
     @Test
+    void shouldGiveARaisedThreadTheShortSliceAndTakeItBackWhenLowered() throws IOException {
+        assumeTrue(Platform.isLinux(), "slices per thread are Linux's");
+        Process p = new ProcessBuilder("/bin/sh", "-c", "read line").start();
+        try {
+            await("the shell started").atMost(Duration.ofSeconds(10))
+                    .until(() -> !ThreadPriority.threadsNamed(p.pid(), "sh").isEmpty());
+            long defaultSlice = ThreadPriority.sliceOf(p.pid());
+            assumeTrue(defaultSlice > 0, "this kernel does not show a thread's slice (before Linux 6.12)");
+            assumeTrue(ThreadPriority.nice(p.pid(), -5).applied(), "not permitted to raise priorities here");
+            assertEquals(-5, ThreadPriority.niceOf(p.pid()));
+            assertEquals(ThreadPriority.LATENCY_SLICE_NS, ThreadPriority.sliceOf(p.pid()), "raised: the short slice");
+            assertTrue(ThreadPriority.nice(p.pid(), 5).applied());
+            assertEquals(5, ThreadPriority.niceOf(p.pid()));
+            assertEquals(defaultSlice, ThreadPriority.sliceOf(p.pid()), "lowered: the kernel's own slice again");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
     void shouldTellAnExitedProcessFromARunningOne() throws Exception {
         assumeTrue(Platform.isLinux(), "/proc is Linux's");
         assertFalse(ThreadPriority.exited(ProcessHandle.current().pid()));
