@@ -218,6 +218,8 @@ public final class SerialBench implements Callable<Integer> {
         final ThreadPriority.Mode priorityMode;
         // Whether every thread the bench raises was raised (false with --priority off or where the host refuses).
         volatile boolean raised;
+        // The slice replica A's thread runs with once raised, ns (-1 where the kernel does not show it).
+        volatile long replicaSliceNs = -1;
 
         Run(Path work, PrintWriter console, ThreadPriority.Mode priorityMode) {
             this.work = work;
@@ -428,6 +430,9 @@ public final class SerialBench implements Callable<Integer> {
             @Override
             public void onStart() {
                 raise(ThreadPriority.REPLICA_NICE, roleName());
+                if (index == 0) {
+                    replicaSliceNs = ThreadPriority.sliceOf(0);
+                }
             }
 
             @Override
@@ -673,7 +678,8 @@ public final class SerialBench implements Callable<Integer> {
                 (quick ? "--quick" : "full run") + ", --readers " + readers
                         + (readers == Readers.doorbell ? " (replica threads asleep at most " + ReplicaFiles.replicaMaxSleepUs() + " us)" : "")
                         + ", --priority " + priority
-                        + (run.priorityMode == ThreadPriority.Mode.OFF ? "" : run.raised ? " (raised)" : " (not allowed here: normal priority)"));
+                        + (run.priorityMode == ThreadPriority.Mode.OFF ? "" : run.raised ? " (raised)" : " (not allowed here: normal priority)")
+                        + (run.replicaSliceNs > 0 ? ", replica threads' slice " + run.replicaSliceNs / 1000 + " us" : ""));
         Path machineFile = figures.describeRun("serial", load);
         console.println(load);
         console.printf("wrote %s, %s and %s%n", csv, png, machineFile);

@@ -49,8 +49,20 @@ class SerialBenchTest {
         // Every replica read of a frame is split at the host's stamp of it: as many host shares as end-to-end delays.
         assertEquals(csv.get(1).split(",")[1], csv.get(4).split(",")[1], "in and in-host count the same reads");
         assertTrue(Files.size(dir.resolve("serial.png")) > 10_000, "a chart");
-        assertTrue(Files.readString(dir.resolve("serial.machine.txt")).contains("load average"));
+        String machine = Files.readString(dir.resolve("serial.machine.txt"));
+        assertTrue(machine.contains("load average") && machine.contains("--priority auto"), machine);
         String text = out.toString();
         assertTrue(text.contains("direction") && text.contains("goal: paced output within 1 %") && text.contains("floor in this run"), text);
+    }
+
+    @Test
+    void shouldRefuseAPriorityItDoesNotKnowBeforeStarting() {
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new BenchMain());
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute("serial", "--priority", "sometimes", "--out", dir.toString());
+        assertEquals(2, code, err.toString());
+        assertTrue(err.toString().contains("--priority") && err.toString().contains("expected auto or off"), err.toString());
+        assertTrue(!Files.exists(dir.resolve("serial.csv")), "nothing measured");
     }
 }

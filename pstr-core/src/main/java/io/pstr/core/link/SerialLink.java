@@ -16,14 +16,17 @@ import org.slf4j.LoggerFactory;
  * When the device vanishes or {@code readBytes} returns -1 (jSerialComm reports a gone pty peer that way
  * while {@code isOpen()} stays true) the link is down: the port is closed and reopened with back-off.
  * An {@link #unplug} closes the port at the reader's next read and keeps it closed until its time is up.
- * No byte for the endpoint's {@code silence-ms} (checked at every 50 ms read timeout, on the link's clock) is a
+ * No byte for the endpoint's {@code silence-ms} (checked at every 100 ms read timeout, on the link's clock) is a
  * link down too: the port is closed and reopened the same way, and the back-off starts again from 100 ms only once
  * the reopened port has brought a byte.
  */
 final class SerialLink implements ByteLink {
     private static final Logger LOG = LoggerFactory.getLogger(SerialLink.class);
-    /** Read timeout: bounds how long close() waits for the reader and how late a vanished device is seen. */
-    private static final int READ_TIMEOUT_MS = 50;
+    /**
+     * Read timeout: bounds how long close() waits for the reader and how late a vanished device is seen. termios counts
+     * it in tenths of a second ({@code VTIME}), and jSerialComm rounds anything shorter up to 100 ms on Linux.
+     */
+    private static final int READ_TIMEOUT_MS = 100;
 
     private final String path;
     private final int baudRate;
@@ -196,7 +199,7 @@ final class SerialLink implements ByteLink {
         }
     }
 
-    /** The reader closes the port within one read timeout (50 ms) and reopens it once the time is up. */
+    /** The reader closes the port within one read timeout (100 ms) and reopens it once the time is up. */
     @Override
     public void unplug(long durationNs) {
         LOG.warn("{} unplugged for {} ms", this, TimeUnit.NANOSECONDS.toMillis(durationNs));

@@ -72,9 +72,12 @@ public final class ThreadPriority {
      * (EEVDF) lets a thread ask for its own slice ({@code sched_setattr}'s {@code sched_runtime}, 0.1–100 ms, no
      * privilege needed), and a thread woken with a shorter slice than the one running takes the CPU at once where an
      * eligible one waits: without it, a weight alone left a woken replica thread queued behind a JIT compiler thread
-     * for the rest of the compiler's slice (1.4 ms here; traced, docs/links.md). Older kernels ignore the request.
+     * for the rest of the compiler's slice (1.4 ms here; traced, docs/timing.md). Older kernels ignore the request.
+     * {@code -Dpstr.priority.shortSlice=false} leaves every thread at the kernel's own slice (in the JVM given it: the
+     * host manager raises its replicas' threads itself).
      */
     public static final long LATENCY_SLICE_NS = 100_000;
+    private static final boolean SHORT_SLICE = Boolean.parseBoolean(System.getProperty("pstr.priority.shortSlice", "true"));
     /** {@code sched_setattr} (x86-64, arm64); -1 elsewhere, where the nice value is set alone. */
     private static final long SYS_SCHED_SETATTR = switch (System.getProperty("os.arch")) {
         case "amd64", "x86_64" -> 314;
@@ -214,7 +217,7 @@ public final class ThreadPriority {
         String needs = "needs root or CAP_SYS_NICE, or an RLIMIT_NICE allowing " + nice;
         if (SYS_SCHED_SETATTR > 0) {
             // One call for both: a raised thread with the short slice, any other with the kernel's own.
-            if (syscall(SYS_SCHED_SETATTR, tid, schedAttr(nice, nice < 0 ? LATENCY_SLICE_NS : 0), 0) == 0) {
+            if (syscall(SYS_SCHED_SETATTR, tid, schedAttr(nice, nice < 0 && SHORT_SLICE ? LATENCY_SLICE_NS : 0), 0) == 0) {
                 return Result.OK;
             }
             int errno = Native.getLastError();
@@ -358,7 +361,7 @@ public final class ThreadPriority {
 
     private static boolean report(Result r, int nice, String what) {
         if (r.applied()) {
-            LOG.info("{}: nice {}{}", what, nice, nice < 0 ? ", a short slice where the kernel grants one" : "");
+            LOG.info("{}: nice {}{}", what, nice, nice < 0 && SHORT_SLICE ? ", a short slice where the kernel grants one" : "");
             return true;
         }
         LOG.warn("{} runs at normal priority: nice {} {}; control-cycle timing will suffer on a busy machine",
