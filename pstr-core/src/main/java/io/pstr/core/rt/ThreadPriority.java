@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * replica's agent and the virtual board. On a 2-core machine shared with compilers, collectors, a ground
  * station and a build, a thread at the default weight that should send a tick every 20 ms is preempted for
  * several milliseconds at a time. These threads get a high scheduler weight instead (a negative nice value,
- * per thread): they run first when they wake, and as they sleep between polls they use little CPU.
+ * per thread): they run first when they wake, and as they sleep between polls they use little CPU. A weight
+ * orders who runs next but does not interrupt the running thread's slice, so each raised thread also asks for
+ * the shortest slice the kernel grants ({@link #LATENCY_SLICE_NS}): woken, it takes the CPU at once.
  *
  * <p>Why not {@code SCHED_FIFO}: a real-time thread stopped at a safepoint waits for its JVM's VM thread,
  * which runs at normal priority, as do the compilers and collectors; with several real-time threads on two
@@ -205,7 +207,8 @@ public final class ThreadPriority {
 
     /**
      * Sets the nice value of thread {@code tid} (as this process's pid namespace numbers it; 0 for the
-     * calling thread) to {@code nice} (-20..19). On Linux the nice value is per thread.
+     * calling thread) to {@code nice} (-20..19), under {@code SCHED_OTHER} (it ends a {@link #boost}), with the short
+     * slice when {@code nice} is negative and the kernel's own otherwise. On Linux the nice value is per thread.
      */
     public static Result nice(long tid, int nice) {
         if (nice < -20 || nice > 19) {
