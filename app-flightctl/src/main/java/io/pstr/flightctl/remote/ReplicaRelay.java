@@ -115,6 +115,8 @@ public final class ReplicaRelay implements Agent {
         this.inbound = new RemoteLink.Inbound(aeron, replyHost + ":0", key, RemoteLink.Side.RELAY);
         this.outbound = new OutboundQueue(new RemoteLink.Outbound(aeron, remoteEndpoint, key, RemoteLink.Side.RELAY), OUTBOUND_CAPACITY,
                 "relay " + slot + " to " + remoteEndpoint);
+        // Signed: its HELLOs carry this end's challenge and echo none (the replica host has not been heard).
+        outbound.link().challenges(inbound.challenge(), 0);
         status.set(Field.PID, ProcessHandle.current().pid());
         status.set(Field.HEARTBEAT_NS, clock.nanoTime());
         this.roundTrips = new RoundTrips("relay " + slot, clock.nanoTime());
@@ -220,6 +222,8 @@ public final class ReplicaRelay implements Agent {
 
     private void onRemote(int kind, DirectBuffer b, int offset, int length, int sessionId) {
         lastHeardNs = clock.nanoTime();
+        // Signed: the replica host's challenge echoed from now on (its session's, should it have restarted).
+        outbound.link().challenges(inbound.challenge(), inbound.challengeOf(sessionId));
         if (!answered) {
             answered = true;
             LOG.info("relay {} incarnation {}: the replica host answered", slot, incarnation);

@@ -61,9 +61,11 @@ class ReplicaRelayTest {
             // HELLO first, with what the replica host needs.
             List<RemoteLink.Hello> hellos = new ArrayList<>();
             List<int[]> inputs = new ArrayList<>();
+            int[] relaySession = new int[1];
             RemoteLink.Handler atHost = (kind, b, offset, length, session) -> {
                 if (kind == RemoteLink.HELLO) {
                     hellos.add(RemoteLink.Hello.decode(b, offset, length));
+                    relaySession[0] = session;
                 } else if (kind == RemoteLink.INPUT) {
                     inputs.add(new int[] {b.getInt(offset + RemoteLink.RING_TYPE), b.getInt(offset + RemoteLink.RING_BYTES)});
                 }
@@ -82,6 +84,9 @@ class ReplicaRelayTest {
             // The replica host answers with the replica's status: the relay copies it.
             RemoteLink.Outbound toRelay = new RemoteLink.Outbound(transport.aeron(), hello.replyEndpoint(), key,
                     RemoteLink.Side.REPLICA_HOST);
+            // As the replica host: its challenge, and the relay's (from its HELLO) echoed; the relay echoes it back.
+            assertTrue(host.challengeOf(relaySession[0]) != 0, "the relay's HELLO carries its challenge");
+            toRelay.challenges(host.challenge(), host.challengeOf(relaySession[0]));
             long[] fields = new long[Field.values().length];
             fields[Field.STATE.ordinal()] = 1;
             fields[Field.OUTPUT_RING_FULL.ordinal()] = 5;

@@ -266,6 +266,8 @@ public final class ReplicaHost implements Agent {
             this.outbound = new OutboundQueue(new RemoteLink.Outbound(aeron, hello.replyEndpoint(), key,
                     RemoteLink.Side.REPLICA_HOST), 4096,
                     "replica " + slot + " to its relay at " + hello.replyEndpoint());
+            // Signed: this end's challenge, and the relay's from its HELLO echoed, so nothing recorded before fits.
+            outbound.link().challenges(inbound.challenge(), inbound.challengeOf(sessionId));
             SandboxLauncher.Sandbox started;
             try {
                 started = launchers.apply(hello.args()).launch(slot, incarnation, files);

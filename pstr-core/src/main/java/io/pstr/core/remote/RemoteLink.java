@@ -29,11 +29,15 @@ import org.slf4j.LoggerFactory;
  * stream took it, and a caller that could not send keeps the message for its next try.
  * <p>
  * With a {@link Key} both ends share, every message is signed: its kind has the {@link #SIGNED} bit, and a trailer
- * carries its number in the stream and an HMAC-SHA256 tag (truncated to 16 bytes) over the direction, the
- * stream's Aeron session, that number and the message. A receiver with the key takes a message only if the tag
- * is right and the number is above the last one of that session: a forged, altered, replayed, reflected (sent
- * back the other way) or moved (into another session) message is refused and counted, as is an unsigned one; a
- * receiver without a key refuses signed messages rather than misread them. The link is not encrypted.
+ * carries its number in the stream, the sender's challenge, the receiver's challenge echoed, and an HMAC-SHA256 tag
+ * (truncated to 16 bytes) over the direction, the stream's Aeron session, those three and the message. A challenge
+ * is a random number each receiving end draws when it starts ({@link Inbound#challenge}); a sender learns the other
+ * end's from what it receives ({@link Inbound#challengeOf}) and echoes it ({@link Outbound#challenges}). A receiver
+ * with the key takes a message only if the tag is right, the number is above the last one of that session and the
+ * echo is its own challenge (a relay's HELLO, sent before it has heard anything, may echo 0): a forged, altered,
+ * replayed — within a session, or recorded before this end started — reflected (sent back the other way) or moved
+ * (into another session) message is refused and counted, as is an unsigned one; a receiver without a key refuses
+ * signed messages rather than misread them. The link is not encrypted.
  */
 public final class RemoteLink {
 
@@ -61,8 +65,15 @@ public final class RemoteLink {
 
     /** In the kind of a message signed with a {@link Key}: it ends with a {@link #TRAILER_BYTES} trailer. */
     public static final int SIGNED = 0x4000_0000;
-    /** Bytes of a signed message's trailer: its number in the stream (a long), then the tag. */
-    public static final int TRAILER_BYTES = Long.BYTES + Signer.TAG_BYTES;
+    /**
+     * Bytes of a signed message's trailer: its number in the stream, the sender's challenge and the receiver's echoed
+     * (three longs), then the tag.
+     */
+    public static final int TRAILER_BYTES = 3 * Long.BYTES + Signer.TAG_BYTES;
+    /** Offsets in the trailer. */
+    private static final int TRAILER_CHALLENGE = Long.BYTES;
+    private static final int TRAILER_ECHO = 2 * Long.BYTES;
+    private static final int TRAILER_TAG = 3 * Long.BYTES;
 
     /** Offset of the kind in every message. */
     public static final int KIND = 0;
@@ -192,8 +203,8 @@ public final class RemoteLink {
         static final int TAG_BYTES = 16;
         private final Side self;
         private final Mac mac;
-        /** What the tag binds the message to: direction, session, number. */
-        private final UnsafeBuffer binding = new UnsafeBuffer(new byte[Byte.BYTES + Integer.BYTES + Long.BYTES]);
+        /** What the tag binds the message to: direction, session, number, the sender's challenge, the echo. */
+        private final UnsafeBuffer binding = new UnsafeBuffer(new byte[Byte.BYTES + Integer.BYTES + 3 * Long.BYTES]);
         private final ExpandableArrayBuffer copy = new ExpandableArrayBuffer(1024);
         private final byte[] tag = new byte[32];
 
@@ -223,10 +234,13 @@ public final class RemoteLink {
         }
 
         /** The full tag of message {@code [offset, offset + length)} of {@code b}, into {@link #tag}. */
-        private void compute(Side from, int sessionId, long number, DirectBuffer b, int offset, int length) {
+        private void compute(Side from, int sessionId, long number, long challenge, long echo, DirectBuffer b, int offset,
+                int length) {
             binding.putByte(0, (byte) from.ordinal());
             binding.putInt(Byte.BYTES, sessionId);
             binding.putLong(Byte.BYTES + Integer.BYTES, number);
+            binding.putLong(Byte.BYTES + Integer.BYTES + Long.BYTES, challenge);
+            binding.putLong(Byte.BYTES + Integer.BYTES + 2 * Long.BYTES, echo);
             copy.putBytes(0, b, offset, length);
             mac.update(binding.byteArray(), 0, binding.capacity());
             mac.update(copy.byteArray(), 0, length);
@@ -238,22 +252,27 @@ public final class RemoteLink {
         }
 
         /**
-         * Signs as this end: appends number and tag after message {@code [0, length)} of {@code b}; returns the signed
-         * length.
+         * Signs as this end: appends the trailer (number, this end's {@code challenge}, the other end's {@code echo},
+         * tag) after message {@code [0, length)} of {@code b}; returns the signed length.
          */
-        int sign(int sessionId, long number, MutableDirectBuffer b, int length) {
+        int sign(int sessionId, long number, long challenge, long echo, MutableDirectBuffer b, int length) {
             b.putLong(length, number);
-            compute(self, sessionId, number, b, 0, length);
-            b.putBytes(length + Long.BYTES, tag, 0, TAG_BYTES);
+            b.putLong(length + TRAILER_CHALLENGE, challenge);
+            b.putLong(length + TRAILER_ECHO, echo);
+            compute(self, sessionId, number, challenge, echo, b, 0, length);
+            b.putBytes(length + TRAILER_TAG, tag, 0, TAG_BYTES);
             return length + TRAILER_BYTES;
         }
 
         /**
-         * True when the tag at {@code tagAt} is the other end's of message {@code [offset, offset + length)}; constant
-         * time.
+         * True when the trailer at {@code offset + length} holds the other end's tag of message {@code [offset, offset +
+         * length)} with the trailer's number, challenge and echo; constant time.
          */
-        boolean verify(int sessionId, long number, DirectBuffer b, int offset, int length, int tagAt) {
-            compute(self.other(), sessionId, number, b, offset, length);
+        boolean verify(int sessionId, DirectBuffer b, int offset, int length) {
+            int trailer = offset + length;
+            compute(self.other(), sessionId, b.getLong(trailer), b.getLong(trailer + TRAILER_CHALLENGE),
+                    b.getLong(trailer + TRAILER_ECHO), b, offset, length);
+            int tagAt = trailer + TRAILER_TAG;
             int diff = 0;
             for (int i = 0; i < TAG_BYTES; i++) {
                 diff |= tag[i] ^ b.getByte(tagAt + i);
@@ -379,24 +398,46 @@ public final class RemoteLink {
         }
     }
 
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+    /** A challenge: random, never 0 (the echo of an end not heard yet). */
+    static long newChallenge() {
+        long c;
+        do {
+            c = RANDOM.nextLong();
+        } while (c == 0);
+        return c;
+    }
+
     private static String uri(String endpoint) {
         return "aeron:udp?endpoint=" + endpoint;
     }
 
     /**
      * What a receiving end lets through: with a key, only messages the other end signed, each numbered above the last
-     * of its session; without one, only unsigned messages. Refusals are counted and said in the log.
+     * of its session and echoing this end's challenge; without one, only unsigned messages. Refusals are counted and
+     * said in the log.
      */
     static final class Gate {
         private final Signer signer;
+        private final long challenge;
         /** The number of the last message taken, per session: a signed message must come after it. */
         private final Long2LongHashMap lastNumber = new Long2LongHashMap(0);
+        /** The challenge the sender of each session carries (0: none heard). */
+        private final Long2LongHashMap senderChallenge = new Long2LongHashMap(0);
         private final String name;
         private long refused;
 
-        Gate(Key key, Side self, String name) {
+        /** @param challenge this end's challenge (ignored without a key) */
+        Gate(Key key, Side self, long challenge, String name) {
             this.signer = Signer.of(key, self);
+            this.challenge = challenge;
             this.name = name;
+        }
+
+        /** The challenge the sender of {@code session} carried in the last message taken from it; 0 if none. */
+        long challengeOf(int session) {
+            return senderChallenge.get(session);
         }
 
         /** The length of the message without its trailer if it may be taken, else -1 (refused, counted). */
@@ -412,15 +453,22 @@ public final class RemoteLink {
                 return refuse(session, "it is too short to carry its signature");
             }
             int body = length - TRAILER_BYTES;
-            long number = buffer.getLong(offset + body);
-            if (!signer.verify(session, number, buffer, offset, body, offset + body + Long.BYTES)) {
+            if (!signer.verify(session, buffer, offset, body)) {
                 return refuse(session, "its signature is wrong (another key, or altered)");
             }
+            long echo = buffer.getLong(offset + body + TRAILER_ECHO);
+            boolean hello = (buffer.getInt(offset + KIND) & ~SIGNED) == HELLO;
+            if (echo != challenge && !(hello && echo == 0)) {
+                return refuse(session, "it answers another challenge than this end's (recorded before this end started, "
+                        + "or sent to another)");
+            }
+            long number = buffer.getLong(offset + body);
             long last = lastNumber.get(session);
             if (number <= last) {
                 return refuse(session, "it is a replay (number " + number + " after " + last + ")");
             }
             lastNumber.put(session, number);
+            senderChallenge.put(session, buffer.getLong(offset + body + TRAILER_CHALLENGE));
             return body;
         }
 
@@ -438,6 +486,7 @@ public final class RemoteLink {
 
     /** Where this end receives: one subscription, any number of senders (the host hears every relay on it). */
     public static final class Inbound implements AutoCloseable {
+        private final long challenge;
         private final Subscription subscription;
         private final FragmentAssembler assembler;
         private final Gate gate;
@@ -454,7 +503,8 @@ public final class RemoteLink {
          * @param self which end this is: it takes only messages the other end signed
          */
         public Inbound(Aeron aeron, String listenEndpoint, Key key, Side self) {
-            this.gate = new Gate(key, self, "on " + listenEndpoint);
+            this.challenge = key == null ? 0 : newChallenge();
+            this.gate = new Gate(key, self, challenge, "on " + listenEndpoint);
             this.subscription = aeron.addSubscription(uri(listenEndpoint), STREAM_ID);
             FragmentHandler onFragment = this::onFragment;
             this.assembler = new FragmentAssembler(onFragment);
@@ -469,6 +519,19 @@ public final class RemoteLink {
         public int poll(Handler handler, int limit) {
             this.handler = handler;
             return subscription.poll(assembler, limit);
+        }
+
+        /**
+         * This end's challenge: a random number drawn when it was made, which every signed message to it must echo (0
+         * on a link without a key). Give it to the {@link Outbound} this end answers through.
+         */
+        public long challenge() {
+            return challenge;
+        }
+
+        /** The challenge the sender of {@code session} carries (0: none heard yet, or no key): echo it to that end. */
+        public long challengeOf(int session) {
+            return gate.challengeOf(session);
         }
 
         /** Messages too short to carry a kind: counted and skipped. */
@@ -507,6 +570,8 @@ public final class RemoteLink {
         private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(4096);
         private final Signer signer;
         private long number;
+        private long challenge;
+        private long echo;
 
         /** @param peerEndpoint where the other end receives ({@code host:port}) */
         public Outbound(Aeron aeron, String peerEndpoint) {
@@ -520,6 +585,16 @@ public final class RemoteLink {
         public Outbound(Aeron aeron, String peerEndpoint, Key key, Side self) {
             this.signer = Signer.of(key, self);
             this.publication = aeron.addExclusivePublication(uri(peerEndpoint), STREAM_ID);
+        }
+
+        /**
+         * What the messages sent from now on carry on a signed link: this end's challenge (its {@link Inbound#challenge})
+         * and the other end's, echoed (its {@link Inbound#challengeOf}; 0 before it has been heard, which the other end
+         * takes in a HELLO only).
+         */
+        public void challenges(long own, long otherEnds) {
+            this.challenge = own;
+            this.echo = otherEnds;
         }
 
         /** True once the other end's subscription has seen this stream. */
@@ -544,7 +619,7 @@ public final class RemoteLink {
             if (signer != null) {
                 // A number per try: one the stream did not take leaves a gap, which the receiver allows.
                 scratch.putInt(KIND, scratch.getInt(KIND) | SIGNED);
-                total = signer.sign(publication.sessionId(), ++number, scratch, length);
+                total = signer.sign(publication.sessionId(), ++number, challenge, echo, scratch, length);
             }
             for (int i = 0; i < OFFER_TRIES; i++) {
                 long r = publication.offer(scratch, 0, total);

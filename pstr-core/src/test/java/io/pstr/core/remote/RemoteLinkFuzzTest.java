@@ -36,7 +36,7 @@ class RemoteLinkFuzzTest {
     void shouldTakeOnlyUnalteredSignedMessagesOnce() {
         Mutator m = new Mutator(Mutator.seed(0x5EED_0011L));
         RemoteLink.Signer signer = RemoteLink.Signer.of(KEY, RemoteLink.Side.RELAY);
-        RemoteLink.Gate gate = new RemoteLink.Gate(KEY, RemoteLink.Side.REPLICA_HOST, "fuzz");
+        RemoteLink.Gate gate = new RemoteLink.Gate(KEY, RemoteLink.Side.REPLICA_HOST, 77, "fuzz");
         List<byte[]> others = new ArrayList<>();
         int taken = 0;
         for (int i = 0, n = Mutator.iterations(20_000); i < n; i++) {
@@ -44,7 +44,7 @@ class RemoteLinkFuzzTest {
             byte[] body = m.chance(30) ? hello(m) : m.randomBytes(RemoteLink.BODY + m.nextInt(200));
             b.putBytes(0, body);
             b.putInt(RemoteLink.KIND, (m.chance(50) ? RemoteLink.INPUT : RemoteLink.HELLO) | RemoteLink.SIGNED);
-            int length = signer.sign(1, i + 1L, b, body.length);
+            int length = signer.sign(1, i + 1L, 5, 77, b, body.length);
             byte[] original = Arrays.copyOf(b.byteArray(), length);
             byte[] input = m.chance(10) ? original : m.mutate(original, others);
             others.add(original);

@@ -102,18 +102,30 @@ class RemoteLinkTest {
         return new RemoteLink.Key(secret);
     }
 
-    /** An INPUT carrying {@code value}, signed by {@code from} as number {@code number} of session {@code session}. */
+    /** The receiving end's challenge in the gate tests, and the sender's. */
+    private static final long HOST_CHALLENGE = 0x1234_5678_9ABCL;
+    private static final long RELAY_CHALLENGE = 0x7777L;
+
+    /**
+     * An INPUT carrying {@code value}, signed by {@code from} as number {@code number} of session {@code session},
+     * echoing the host's challenge.
+     */
     private static int signed(ExpandableArrayBuffer b, RemoteLink.Key key, RemoteLink.Side from, int session, long number,
             int value) {
-        b.putInt(RemoteLink.KIND, RemoteLink.INPUT | RemoteLink.SIGNED);
+        return signed(b, key, from, session, number, value, RemoteLink.INPUT, HOST_CHALLENGE);
+    }
+
+    private static int signed(ExpandableArrayBuffer b, RemoteLink.Key key, RemoteLink.Side from, int session, long number,
+            int value, int kind, long echo) {
+        b.putInt(RemoteLink.KIND, kind | RemoteLink.SIGNED);
         b.putInt(RemoteLink.BODY, value);
-        return RemoteLink.Signer.of(key, from).sign(session, number, b, RemoteLink.BODY + Integer.BYTES);
+        return RemoteLink.Signer.of(key, from).sign(session, number, RELAY_CHALLENGE, echo, b, RemoteLink.BODY + Integer.BYTES);
     }
 
     @Test
     void shouldTakeOnlyMessagesTheOtherEndSignedEachOnce() {
         RemoteLink.Key key = key(1);
-        RemoteLink.Gate host = new RemoteLink.Gate(key, RemoteLink.Side.REPLICA_HOST, "test");
+        RemoteLink.Gate host = new RemoteLink.Gate(key, RemoteLink.Side.REPLICA_HOST, HOST_CHALLENGE, "test");
         ExpandableArrayBuffer b = new ExpandableArrayBuffer();
         int body = RemoteLink.BODY + Integer.BYTES;
         int length = signed(b, key, RemoteLink.Side.RELAY, 7, 1, 42);
@@ -139,17 +151,44 @@ class RemoteLinkTest {
         b.putInt(RemoteLink.KIND, RemoteLink.INPUT | RemoteLink.SIGNED);
         assertEquals(-1, host.admit(b, 0, RemoteLink.TRAILER_BYTES, 10), "too short for a signature");
         assertEquals(body, host.admit(b, 0, signed(b, key, RemoteLink.Side.RELAY, 10, 1_000, 50), 10), "and the session goes on");
+        assertEquals(RELAY_CHALLENGE, host.challengeOf(10), "the sender's challenge, to echo back");
+        assertEquals(0, host.challengeOf(11), "none heard");
+    }
+
+    @Test
+    void shouldRefuseWhatAnswersAnotherChallengeButAFirstHello() {
+        RemoteLink.Key key = key(1);
+        ExpandableArrayBuffer b = new ExpandableArrayBuffer();
+        int body = RemoteLink.BODY + Integer.BYTES;
+        // A session recorded by an end that has since restarted: the new end drew another challenge.
+        int recorded = signed(b, key, RemoteLink.Side.RELAY, 7, 1, 42);
+        byte[] copy = java.util.Arrays.copyOf(b.byteArray(), recorded);
+        RemoteLink.Gate before = new RemoteLink.Gate(key, RemoteLink.Side.REPLICA_HOST, HOST_CHALLENGE, "before");
+        assertEquals(body, before.admit(new org.agrona.concurrent.UnsafeBuffer(copy), 0, recorded, 7));
+        RemoteLink.Gate restarted = new RemoteLink.Gate(key, RemoteLink.Side.REPLICA_HOST, HOST_CHALLENGE + 1, "restarted");
+        assertEquals(-1, restarted.admit(new org.agrona.concurrent.UnsafeBuffer(copy), 0, recorded, 7), "recorded before it started");
+        assertEquals(0, restarted.challengeOf(7), "nothing learnt from a refused message");
+        // Before the relay has heard the replica host it can echo nothing: its HELLO, and only that, may echo 0.
+        assertEquals(body, restarted.admit(b, 0, signed(b, key, RemoteLink.Side.RELAY, 8, 1, 1, RemoteLink.HELLO, 0), 8));
+        assertEquals(-1, restarted.admit(b, 0, signed(b, key, RemoteLink.Side.RELAY, 8, 2, 1, RemoteLink.INPUT, 0), 8),
+                "an INPUT must answer the challenge");
+        assertEquals(-1, restarted.admit(b, 0, signed(b, key, RemoteLink.Side.RELAY, 8, 3, 1, RemoteLink.HELLO, 99), 8),
+                "a HELLO that echoes a challenge must echo this end's");
+        assertEquals(body, restarted.admit(b, 0, signed(b, key, RemoteLink.Side.RELAY, 8, 4, 1, RemoteLink.INPUT,
+                HOST_CHALLENGE + 1), 8), "answered");
+        assertEquals(3, restarted.refused());
+        assertEquals(RemoteLink.newChallenge() == 0, false, "a drawn challenge is never 0, the echo of an end not heard");
     }
 
     @Test
     void shouldRefuseSignedMessagesWhereThereIsNoKey() {
-        RemoteLink.Gate plain = new RemoteLink.Gate(null, null, "test");
+        RemoteLink.Gate plain = new RemoteLink.Gate(null, null, 0, "test");
         ExpandableArrayBuffer b = new ExpandableArrayBuffer();
         b.putInt(RemoteLink.KIND, RemoteLink.INPUT);
         assertEquals(8, plain.admit(b, 0, 8, 1));
         assertEquals(-1, plain.admit(b, 0, signed(b, key(1), RemoteLink.Side.RELAY, 1, 1, 1), 1));
         assertEquals(1, plain.refused());
-        assertThrows(IllegalArgumentException.class, () -> new RemoteLink.Gate(key(1), null, "test"));
+        assertThrows(IllegalArgumentException.class, () -> new RemoteLink.Gate(key(1), null, 1, "test"));
     }
 
     @Test
@@ -160,23 +199,27 @@ class RemoteLinkTest {
             try (RemoteLink.Inbound in = new RemoteLink.Inbound(transport.aeron(), at, key, RemoteLink.Side.REPLICA_HOST);
                  RemoteLink.Outbound good = new RemoteLink.Outbound(transport.aeron(), at, key, RemoteLink.Side.RELAY);
                  RemoteLink.Outbound otherKey = new RemoteLink.Outbound(transport.aeron(), at, key(2), RemoteLink.Side.RELAY);
-                 RemoteLink.Outbound unsigned = new RemoteLink.Outbound(transport.aeron(), at)) {
+                 RemoteLink.Outbound unsigned = new RemoteLink.Outbound(transport.aeron(), at);
+                 RemoteLink.Outbound stale = new RemoteLink.Outbound(transport.aeron(), at, key, RemoteLink.Side.RELAY)) {
+                good.challenges(5, in.challenge());
+                // The right key but another challenge answered (a recording made before this end started): refused too.
+                stale.challenges(5, in.challenge() + 1);
                 List<int[]> got = new ArrayList<>();
                 await("connected").atMost(Duration.ofSeconds(10))
-                        .until(() -> good.connected() && otherKey.connected() && unsigned.connected());
+                        .until(() -> good.connected() && otherKey.connected() && unsigned.connected() && stale.connected());
                 for (int i = 0; i < 3; i++) {
-                    for (RemoteLink.Outbound out : List.of(good, otherKey, unsigned)) {
+                    for (RemoteLink.Outbound out : List.of(good, otherKey, unsigned, stale)) {
                         int body = out.begin(RemoteLink.INPUT);
                         out.scratch().putInt(body, i);
                         assertTrue(out.offer(body + Integer.BYTES));
                     }
                 }
-                await("all nine in").atMost(Duration.ofSeconds(10)).until(() -> {
+                await("all twelve in").atMost(Duration.ofSeconds(10)).until(() -> {
                     in.poll((kind, b, offset, length, session) -> got.add(new int[] {kind, length,
                             b.getInt(offset + RemoteLink.BODY)}), 10);
-                    return got.size() + in.refused() == 9;
+                    return got.size() + in.refused() == 12;
                 });
-                assertEquals(6, in.refused());
+                assertEquals(9, in.refused());
                 assertEquals(3, got.size());
                 for (int i = 0; i < 3; i++) {
                     assertArrayEquals(new int[] {RemoteLink.INPUT, RemoteLink.BODY + Integer.BYTES, i}, got.get(i));
