@@ -357,7 +357,13 @@ public final class ThreadPriority {
         }
         boolean all = true;
         for (long tid : tids) {
-            all &= report(nice(tid, nice), nice, what + " (tid " + tid + ")");
+            Result r = nice(tid, nice);
+            if (!r.applied() && exited(pid)) {
+                // Listed, then gone with its process (a replica killed meanwhile): nothing runs at the wrong priority.
+                LOG.debug("{}: not set, the process exited meanwhile", what);
+                return false;
+            }
+            all &= report(r, nice, what + " (tid " + tid + ")");
         }
         return all;
     }
