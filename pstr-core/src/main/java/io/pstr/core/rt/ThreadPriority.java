@@ -220,7 +220,7 @@ public final class ThreadPriority {
         String needs = "needs root or CAP_SYS_NICE, or an RLIMIT_NICE allowing " + nice;
         if (SYS_SCHED_SETATTR > 0) {
             // One call for both: a raised thread with the short slice, any other with the kernel's own.
-            if (syscall(SYS_SCHED_SETATTR, tid, schedAttr(nice, nice < 0 && SHORT_SLICE ? LATENCY_SLICE_NS : 0), 0) == 0) {
+            if (syscall(SYS_SCHED_SETATTR, tid, schedAttr(nice, sliceFor(nice)), 0) == 0) {
                 return Result.OK;
             }
             int errno = Native.getLastError();
@@ -233,6 +233,11 @@ public final class ThreadPriority {
             return Result.OK;
         }
         return failed("setpriority", tid, needs);
+    }
+
+    /** The slice a thread at {@code nice} asks for: the short one when raised (unless turned off), else 0, the kernel's. */
+    private static long sliceFor(int nice) {
+        return nice < 0 && SHORT_SLICE ? LATENCY_SLICE_NS : 0;
     }
 
     /** {@code struct sched_attr} for {@code SCHED_OTHER} at {@code nice} with slice {@code sliceNs} (0: the default). */
@@ -370,7 +375,7 @@ public final class ThreadPriority {
 
     private static boolean report(Result r, int nice, String what) {
         if (r.applied()) {
-            LOG.info("{}: nice {}{}", what, nice, nice < 0 && SHORT_SLICE ? ", a short slice where the kernel grants one" : "");
+            LOG.info("{}: nice {}{}", what, nice, sliceFor(nice) > 0 ? ", a short slice where the kernel grants one" : "");
             return true;
         }
         LOG.warn("{} runs at normal priority: nice {} {}; control-cycle timing will suffer on a busy machine",

@@ -26,13 +26,8 @@ class ThreadPriorityTest {
     @Test
     void shouldSettleAProcessStartedAtTheLowestPriority() throws IOException {
         assumeTrue(Platform.isLinux(), "nice values per thread are Linux's");
-        List<String> cmd = new ArrayList<>(ThreadPriority.startingPrefix(ThreadPriority.Mode.AUTO));
-        // A real process that waits for its standard input: one thread, named "sh".
-        cmd.addAll(List.of("/bin/sh", "-c", "read line"));
-        Process p = new ProcessBuilder(cmd).start();
+        Process p = waitingShell(ThreadPriority.startingPrefix(ThreadPriority.Mode.AUTO));
         try {
-            await("the shell replaced nice").atMost(Duration.ofSeconds(10))
-                    .until(() -> !ThreadPriority.threadsNamed(p.pid(), "sh").isEmpty());
             assertEquals(List.of(p.pid()), ThreadPriority.threadsOf(p.pid()));
             assertEquals(ThreadPriority.STARTING_NICE, ThreadPriority.niceOf(p.pid()), "started at the lowest priority");
             // Raising a priority needs root or CAP_SYS_NICE; without it the process keeps its starting value.
@@ -51,10 +46,8 @@ class ThreadPriorityTest {
     @Test
     void shouldGiveARaisedThreadTheShortSliceAndTakeItBackWhenLowered() throws IOException {
         assumeTrue(Platform.isLinux(), "slices per thread are Linux's");
-        Process p = new ProcessBuilder("/bin/sh", "-c", "read line").start();
+        Process p = waitingShell(List.of());
         try {
-            await("the shell started").atMost(Duration.ofSeconds(10))
-                    .until(() -> !ThreadPriority.threadsNamed(p.pid(), "sh").isEmpty());
             long defaultSlice = ThreadPriority.sliceOf(p.pid());
             assumeTrue(defaultSlice > 0, "this kernel does not show a thread's slice (before Linux 6.12)");
             assumeTrue(ThreadPriority.nice(p.pid(), -5).applied(), "not permitted to raise priorities here");
@@ -66,6 +59,21 @@ class ThreadPriorityTest {
         } finally {
             p.destroyForcibly();
         }
+    }
+
+    /** A real process that waits for its standard input (one thread, named "sh"), started under {@code prefix}. */
+    private static Process waitingShell(List<String> prefix) throws IOException {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of("/bin/sh", "-c", "read line"));
+        Process p = new ProcessBuilder(cmd).start();
+        try {
+            await("the shell running (past any nice in front of it)").atMost(Duration.ofSeconds(10))
+                    .until(() -> !ThreadPriority.threadsNamed(p.pid(), "sh").isEmpty());
+        } catch (RuntimeException e) {
+            p.destroyForcibly();
+            throw e;
+        }
+        return p;
     }
 
     @Test
