@@ -224,6 +224,14 @@ public final class ReplicaRelay implements Agent {
         lastHeardNs = clock.nanoTime();
         // Signed: the replica host's challenge echoed from now on (its session's, should it have restarted).
         outbound.link().challenges(inbound.challenge(), inbound.challengeOf(sessionId));
+        if (kind == RemoteLink.CHALLENGE) {
+            // The replica host starts the replica for a HELLO that echoes its challenge: say it again now.
+            if (!answered) {
+                helloSent = false;
+                LOG.debug("relay {}: the replica host's challenge heard, saying HELLO again with it", slot);
+            }
+            return;
+        }
         if (!answered) {
             answered = true;
             LOG.info("relay {} incarnation {}: the replica host answered", slot, incarnation);

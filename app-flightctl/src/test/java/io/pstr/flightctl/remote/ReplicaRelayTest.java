@@ -60,11 +60,13 @@ class ReplicaRelayTest {
 
             // HELLO first, with what the replica host needs.
             List<RemoteLink.Hello> hellos = new ArrayList<>();
+            List<Boolean> hellosEchoing = new ArrayList<>();
             List<int[]> inputs = new ArrayList<>();
             int[] relaySession = new int[1];
             RemoteLink.Handler atHost = (kind, b, offset, length, session) -> {
                 if (kind == RemoteLink.HELLO) {
                     hellos.add(RemoteLink.Hello.decode(b, offset, length));
+                    hellosEchoing.add(host.echoedChallenge());
                     relaySession[0] = session;
                 } else if (kind == RemoteLink.INPUT) {
                     inputs.add(new int[] {b.getInt(offset + RemoteLink.RING_TYPE), b.getInt(offset + RemoteLink.RING_BYTES)});
@@ -80,6 +82,7 @@ class ReplicaRelayTest {
             assertEquals(address.toString(), hello.channelAddress());
             assertEquals(List.of("--laps", "3"), hello.args());
             assertTrue(hello.replyEndpoint().startsWith("127.0.0.1:"), hello.replyEndpoint());
+            assertEquals(List.of(false), hellosEchoing, "the first HELLO has heard no challenge to echo");
 
             // The replica host answers with the replica's status: the relay copies it.
             RemoteLink.Outbound toRelay = new RemoteLink.Outbound(transport.aeron(), hello.replyEndpoint(), key,
@@ -95,6 +98,14 @@ class ReplicaRelayTest {
                 relay.doWork();
                 return toRelay.connected();
             });
+            // The replica host's challenge: the relay says HELLO again echoing it, and is not answered by it alone.
+            assertTrue(toRelay.offer(toRelay.begin(RemoteLink.CHALLENGE)));
+            await("a HELLO echoing the challenge").atMost(WAIT).until(() -> {
+                relay.doWork();
+                host.poll(atHost, 10);
+                return hellosEchoing.contains(true);
+            });
+            assertTrue(!relay.answered(), "a challenge is not an answer");
             sendStatus(toRelay, fields);
             await("status copied").atMost(WAIT).until(() -> {
                 relay.doWork();

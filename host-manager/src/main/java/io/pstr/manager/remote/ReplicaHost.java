@@ -45,6 +45,10 @@ import org.slf4j.LoggerFactory;
  * replica is killed too), when the replica exits (the relay is told), or when a newer incarnation of the same slot
  * says HELLO (an older one's HELLO is refused). It serves one host manager: slots are told apart by name alone.
  * Messages that cannot be used (unknown session, malformed) are counted and skipped.
+ * <p>
+ * On a signed link a HELLO that echoes none of this end's challenge (a relay's first, or one recorded earlier and
+ * replayed) starts nothing: the relay it names is sent a {@link RemoteLink#CHALLENGE}, and the replica starts for the
+ * HELLO that echoes it. A challenge unanswered for {@link #CHALLENGE_KEPT_NS} is forgotten.
  */
 public final class ReplicaHost implements Agent {
 
@@ -62,6 +66,10 @@ public final class ReplicaHost implements Agent {
     /** The replica's status is looked at this often for a new heartbeat. */
     static final long STATUS_CHECK_NS = 500_000L;
     static final long KEEPALIVE_EVERY_NS = 50_000_000L;
+    /** A challenge sent to a relay is kept this long for the HELLO that echoes it (a relay says HELLO every 200 ms). */
+    static final long CHALLENGE_KEPT_NS = 5_000_000_000L;
+    /** Most relays challenged at once: a stream of HELLOs (replayed, or from many sessions) opens no more links. */
+    static final int MAX_CHALLENGED = 16;
 
     private final Path dir;
     private final Aeron aeron;
@@ -71,6 +79,8 @@ public final class ReplicaHost implements Agent {
     private final NanoClock clock;
     private final long silenceNs;
     private final Map<Integer, Session> sessions = new HashMap<>();
+    /** Relays sent a challenge, by Aeron session: the link to each, kept for the session its answer starts. */
+    private final Map<Integer, Challenged> challenged = new HashMap<>();
     private final RemoteLink.Handler onMessage = this::onMessage;
     private int sessionsStarted;
     /** Aeron sessions whose HELLO was refused and said so (forgotten past 1 024: said again, then). */
@@ -121,6 +131,19 @@ public final class ReplicaHost implements Agent {
     public int doWork() {
         long now = clock.nanoTime();
         int work = inbound.poll(onMessage, BATCH);
+        for (Iterator<Challenged> it = challenged.values().iterator(); it.hasNext(); ) {
+            Challenged c = it.next();
+            if (now - c.sinceNs > CHALLENGE_KEPT_NS) {
+                LOG.info("relay at {} did not answer this end's challenge in {} s: forgotten", c.replyEndpoint,
+                        CHALLENGE_KEPT_NS / 1_000_000_000L);
+                c.link.close();
+                it.remove();
+            } else if (!c.sent) {
+                // Sent once the new link is up (Aeron sets it up in a few ms), not at the relay's next HELLO.
+                c.sent = c.link.offer(c.link.begin(RemoteLink.CHALLENGE));
+                work += c.sent ? 1 : 0;
+            }
+        }
         for (Iterator<Session> it = sessions.values().iterator(); it.hasNext(); ) {
             Session s = it.next();
             work += s.doWork(now);
@@ -134,6 +157,11 @@ public final class ReplicaHost implements Agent {
     /** Sessions running now (status, tests). */
     public int sessions() {
         return sessions.size();
+    }
+
+    /** Relays sent a challenge and not heard echoing it yet (tests). */
+    int challenged() {
+        return challenged.size();
     }
 
     /** Messages skipped: from no session, malformed, refused for their signature, or a HELLO refused. */
@@ -179,6 +207,16 @@ public final class ReplicaHost implements Agent {
                 return;
             }
         }
+        Challenged c = challenged.remove(sessionId);
+        if (c != null && !c.replyEndpoint.equals(hello.replyEndpoint())) {
+            c.link.close();
+            c = null;
+        }
+        if (!inbound.echoedChallenge()) {
+            // Perhaps recorded before this end started: it ends no running replica and starts none until answered.
+            challenge(sessionId, hello, c);
+            return;
+        }
         for (Session other : sessions.values()) {
             if (other.slot == slot) {
                 other.end("incarnation " + hello.incarnation() + " of slot " + slot + " said HELLO");
@@ -186,11 +224,48 @@ public final class ReplicaHost implements Agent {
         }
         sessions.values().removeIf(x -> x.ended);
         try {
-            Session s = new Session(sessionId, slot, hello, address);
+            Session s = new Session(sessionId, slot, hello, address, c == null ? null : c.link);
             sessions.put(sessionId, s);
         } catch (RuntimeException e) {
+            if (c != null) {
+                c.link.close(); // closing twice (the session closed it) does nothing
+            }
             skipped++;
             LOG.error("replica {} incarnation {} not started: {}", slot, hello.incarnation(), e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A HELLO that echoed no challenge: its relay is sent this end's (once, on a link of its own that the session
+     * its answer starts goes on with), and nothing is started until it is echoed.
+     */
+    private void challenge(int sessionId, RemoteLink.Hello hello, Challenged known) {
+        if (known != null) {
+            challenged.put(sessionId, known);
+            return;
+        }
+        if (challenged.size() >= MAX_CHALLENGED) {
+            refused(sessionId, MAX_CHALLENGED + " relays are being challenged already");
+            return;
+        }
+        RemoteLink.Outbound link = new RemoteLink.Outbound(aeron, hello.replyEndpoint(), key, RemoteLink.Side.REPLICA_HOST);
+        link.challenges(inbound.challenge(), inbound.challengeOf(sessionId));
+        challenged.put(sessionId, new Challenged(link, hello.replyEndpoint(), clock.nanoTime()));
+        LOG.info("replica {} incarnation {}: its relay at {} is sent this end's challenge before the replica starts",
+                hello.slot(), hello.incarnation(), hello.replyEndpoint());
+    }
+
+    /** A relay sent a challenge: the link to it, and whether the challenge went. */
+    private static final class Challenged {
+        final RemoteLink.Outbound link;
+        final String replyEndpoint;
+        final long sinceNs;
+        boolean sent;
+
+        Challenged(RemoteLink.Outbound link, String replyEndpoint, long sinceNs) {
+            this.link = link;
+            this.replyEndpoint = replyEndpoint;
+            this.sinceNs = sinceNs;
         }
     }
 
@@ -211,6 +286,10 @@ public final class ReplicaHost implements Agent {
             s.end("the replica host is closing");
         }
         sessions.clear();
+        for (Challenged c : challenged.values()) {
+            c.link.close();
+        }
+        challenged.clear();
         inbound.close();
         settler.shutdownNow();
     }
@@ -245,7 +324,8 @@ public final class ReplicaHost implements Agent {
         boolean settled;
         boolean ended;
 
-        Session(int sessionId, Slot slot, RemoteLink.Hello hello, ChannelAddress address) {
+        /** @param link the link to the relay its challenge went on, or null: a new one */
+        Session(int sessionId, Slot slot, RemoteLink.Hello hello, ChannelAddress address, RemoteLink.Outbound link) {
             this.sessionId = sessionId;
             this.slot = slot;
             this.incarnation = hello.incarnation();
@@ -263,7 +343,7 @@ public final class ReplicaHost implements Agent {
                 close();
                 throw e;
             }
-            this.outbound = new OutboundQueue(new RemoteLink.Outbound(aeron, hello.replyEndpoint(), key,
+            this.outbound = new OutboundQueue(link != null ? link : new RemoteLink.Outbound(aeron, hello.replyEndpoint(), key,
                     RemoteLink.Side.REPLICA_HOST), 4096,
                     "replica " + slot + " to its relay at " + hello.replyEndpoint());
             // Signed: this end's challenge, and the relay's from its HELLO echoed, so nothing recorded before fits.

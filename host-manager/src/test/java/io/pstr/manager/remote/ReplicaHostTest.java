@@ -176,6 +176,88 @@ class ReplicaHostTest {
         }
     }
 
+    @Test
+    void shouldStartAReplicaOnASignedLinkOnlyForAHelloThatEchoesItsChallenge() {
+        int hostPort = FreePorts.udp();
+        int relayPort = FreePorts.udp();
+        RemoteLink.Key key = new RemoteLink.Key(new byte[32]);
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
+        try (AeronTransport transport = AeronTransport.launch(dir.resolve("aeron"), 100_000)) {
+            ReplicaHost host = new ReplicaHost(dir.resolve("sessions"), transport.aeron(), "127.0.0.1:" + hostPort, key,
+                    this::launcher, now::get, 300_000_000L, ThreadPriority.Mode.OFF);
+            RemoteLink.Inbound fromHost = new RemoteLink.Inbound(transport.aeron(), "127.0.0.1:" + relayPort, key,
+                    RemoteLink.Side.RELAY);
+            RemoteLink.Outbound toHost = new RemoteLink.Outbound(transport.aeron(), "127.0.0.1:" + hostPort, key,
+                    RemoteLink.Side.RELAY);
+            // A relay's first HELLO: it has heard nothing, so it echoes no challenge (as a recorded one would).
+            toHost.challenges(fromHost.challenge(), 0);
+            List<Integer> kinds = new CopyOnWriteArrayList<>();
+            int[] hostSession = new int[1];
+            RemoteLink.Handler relay = (kind, b, offset, length, session) -> {
+                kinds.add(kind);
+                hostSession[0] = session;
+            };
+            ChannelAddress address = new ChannelAddress(UUID.randomUUID(), 1);
+            await("connected").atMost(WAIT).until(() -> {
+                host.doWork();
+                return toHost.connected();
+            });
+            assertTrue(toHost.offer(new RemoteLink.Hello("B", 2, "127.0.0.1:" + relayPort, address.toString(), List.of())
+                    .encode(toHost.scratch())));
+            await("the host's challenge at the relay").atMost(WAIT).until(() -> {
+                host.doWork();
+                fromHost.poll(relay, 10);
+                return kinds.contains(RemoteLink.CHALLENGE);
+            });
+            assertEquals(List.of(RemoteLink.CHALLENGE), kinds, "a challenge, and nothing else, for a HELLO echoing none");
+            assertTrue(launched.isEmpty(), "no replica started for a HELLO that echoes no challenge");
+            assertEquals(1, host.challenged());
+
+            // The HELLO again, echoing the challenge: the replica starts, and its status comes on the same link.
+            toHost.challenges(fromHost.challenge(), fromHost.challengeOf(hostSession[0]));
+            assertTrue(toHost.offer(new RemoteLink.Hello("B", 2, "127.0.0.1:" + relayPort, address.toString(), List.of())
+                    .encode(toHost.scratch())));
+            await("a replica launched").atMost(WAIT).until(() -> {
+                host.doWork();
+                return !launched.isEmpty();
+            });
+            assertEquals(2, launched.get(0).incarnation());
+            assertEquals(0, host.challenged());
+            await("its status at the relay").atMost(WAIT).until(() -> {
+                host.doWork();
+                fromHost.poll(relay, 10);
+                return kinds.contains(RemoteLink.STATUS);
+            });
+
+            // A newer incarnation's HELLO echoing no challenge (a recording, say) ends nothing and starts nothing.
+            RemoteLink.Outbound other = new RemoteLink.Outbound(transport.aeron(), "127.0.0.1:" + hostPort, key,
+                    RemoteLink.Side.RELAY);
+            other.challenges(fromHost.challenge(), 0);
+            await("second relay connected").atMost(WAIT).until(() -> {
+                host.doWork();
+                return other.connected();
+            });
+            assertTrue(other.offer(new RemoteLink.Hello("B", 3, "127.0.0.1:" + relayPort, address.toString(), List.of())
+                    .encode(other.scratch())));
+            await("the newer HELLO challenged").atMost(WAIT).until(() -> {
+                host.doWork();
+                return host.challenged() == 1;
+            });
+            assertEquals(1, launched.size());
+            assertTrue(launched.get(0).alive()[0], "the running replica was not ended by a HELLO that proved nothing");
+            assertEquals(1, host.sessions());
+
+            // Unanswered, the challenge is forgotten after its time.
+            now.addAndGet(ReplicaHost.CHALLENGE_KEPT_NS + 1);
+            host.doWork();
+            assertEquals(0, host.challenged());
+            host.onClose();
+            other.close();
+            toHost.close();
+            fromHost.close();
+        }
+    }
+
     /** One duty cycle of the host, and a keepalive from the relay: it must not fall silent meanwhile. */
     private static void keepAlive(ReplicaHost host, RemoteLink.Outbound relay) {
         host.doWork();

@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * echo is its own challenge (a relay's HELLO, sent before it has heard anything, may echo 0): a forged, altered,
  * replayed — within a session, or recorded before this end started — reflected (sent back the other way) or moved
  * (into another session) message is refused and counted, as is an unsigned one; a receiver without a key refuses
- * signed messages rather than misread them. The link is not encrypted.
+ * signed messages rather than misread them. A HELLO that echoes no challenge proves nothing about when it was
+ * recorded, so the replica host starts nothing for it: it answers a {@link #CHALLENGE}, and starts the replica for
+ * the HELLO that echoes it ({@link Inbound#echoedChallenge}). The link is not encrypted.
  */
 public final class RemoteLink {
 
@@ -62,6 +64,11 @@ public final class RemoteLink {
     public static final int PEER_OUT = 7;
     /** Host → relay: the replica process exited (its exit code and a reason). */
     public static final int GONE = 8;
+    /**
+     * Host → relay, on a signed link: the answer to a HELLO that echoed no challenge (the trailer carries the host's
+     * challenge, no body): say HELLO again, echoing it, and the replica is started.
+     */
+    public static final int CHALLENGE = 9;
 
     /** In the kind of a message signed with a {@link Key}: it ends with a {@link #TRAILER_BYTES} trailer. */
     public static final int SIGNED = 0x4000_0000;
@@ -427,6 +434,8 @@ public final class RemoteLink {
         private final Long2LongHashMap senderChallenge = new Long2LongHashMap(0);
         private final String name;
         private long refused;
+        /** Whether the last message taken echoed this end's challenge (always, without a key: nothing to echo). */
+        private boolean echoed;
 
         /** @param challenge this end's challenge (ignored without a key) */
         Gate(Key key, Side self, long challenge, String name) {
@@ -444,6 +453,7 @@ public final class RemoteLink {
         int admit(DirectBuffer buffer, int offset, int length, int session) {
             boolean signed = (buffer.getInt(offset + KIND) & SIGNED) != 0;
             if (signer == null) {
+                echoed = true;
                 return signed ? refuse(session, "it is signed, and this end has no link key") : length;
             }
             if (!signed) {
@@ -469,7 +479,13 @@ public final class RemoteLink {
             }
             lastNumber.put(session, number);
             senderChallenge.put(session, buffer.getLong(offset + body + TRAILER_CHALLENGE));
+            echoed = echo == challenge;
             return body;
+        }
+
+        /** Whether the last message taken echoed this end's challenge (always without a key). */
+        boolean echoed() {
+            return echoed;
         }
 
         private int refuse(int session, String why) {
@@ -532,6 +548,15 @@ public final class RemoteLink {
         /** The challenge the sender of {@code session} carries (0: none heard yet, or no key): echo it to that end. */
         public long challengeOf(int session) {
             return gate.challengeOf(session);
+        }
+
+        /**
+         * Whether the message being handled echoed this end's {@link #challenge}, so was sent after this end started: true
+         * for every message taken on a signed link but a HELLO echoing none, and for every message without a key. Ask
+         * it from the {@link Handler}, for the message it is given.
+         */
+        public boolean echoedChallenge() {
+            return gate.echoed();
         }
 
         /** Messages too short to carry a kind: counted and skipped. */
