@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Stream;
+import io.pstr.core.rt.ProcStat;
 import io.pstr.core.rt.ThreadPriority;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -169,8 +170,13 @@ public final class Cgroups {
                     write(cpuDir.resolve("cgroup.procs"), Long.toString(pid));
                     LOG.info("cgroup {}: replica pid {} joined, its CPU quota applies", cpuDir.getFileName(), pid);
                 } catch (IOException | RuntimeException e) {
-                    LOG.warn("replica pid {} could not join cgroup {} and runs without its CPU quota: {}", pid, cpuDir,
-                            e.getMessage());
+                    if (ProcStat.exited(pid)) {
+                        // Killed between being found ready and joining: nothing runs outside its quota.
+                        LOG.debug("replica pid {} exited before it joined cgroup {}", pid, cpuDir);
+                    } else {
+                        LOG.warn("replica pid {} could not join cgroup {} and runs without its CPU quota: {}", pid, cpuDir,
+                                e.getMessage());
+                    }
                 }
             }
         }
@@ -336,6 +342,10 @@ public final class Cgroups {
                     write(hostCpuTasks.get(), Long.toString(tid));
                     moved++;
                 } catch (IOException e) {
+                    if (ProcStat.exited(pid)) {
+                        LOG.debug("replica pid {} exited before its thread {} ({}) moved", pid, tid, name);
+                        return moved;
+                    }
                     LOG.warn("thread {} ({}) of replica pid {} stays in its group's CPU share: {}", tid, name, pid, e.getMessage());
                 }
             }

@@ -41,4 +41,10 @@ public final class ProcStat {
     public static boolean exited(char state) {
         return state == 'Z' || state == 'X' || state == 'x';
     }
+
+    /** Whether process {@code pid} has exited: reaped (no /proc entry) or a zombie. */
+    public static boolean exited(long pid) {
+        String stat = read(pid);
+        return stat == null || exited(state(fields(stat)));
+    }
 }

@@ -354,7 +354,7 @@ public final class ThreadPriority {
     private static boolean apply(long pid, String threadName, List<Long> tids, int nice) {
         String what = "thread " + threadName + " of pid " + pid;
         if (tids.isEmpty()) {
-            if (exited(pid)) {
+            if (ProcStat.exited(pid)) {
                 LOG.debug("{}: not set, the process has exited", what);
                 return false;
             }
@@ -363,7 +363,7 @@ public final class ThreadPriority {
         boolean all = true;
         for (long tid : tids) {
             Result r = nice(tid, nice);
-            if (!r.applied() && exited(pid)) {
+            if (!r.applied() && ProcStat.exited(pid)) {
                 // Listed, then gone with its process (a replica killed meanwhile): nothing runs at the wrong priority.
                 LOG.debug("{}: not set, the process exited meanwhile", what);
                 return false;
@@ -381,12 +381,6 @@ public final class ThreadPriority {
         LOG.warn("{} runs at normal priority: nice {} {}; control-cycle timing will suffer on a busy machine",
                 what, nice, r.reason());
         return false;
-    }
-
-    /** Whether process {@code pid} is gone, a zombie or dead ({@link ProcStat#exited}). */
-    static boolean exited(long pid) {
-        String stat = ProcStat.read(pid);
-        return stat == null || ProcStat.exited(ProcStat.state(ProcStat.fields(stat)));
     }
 
     /** Thread ids of process {@code pid}. */

@@ -79,10 +79,10 @@ class ThreadPriorityTest {
     @Test
     void shouldTellAnExitedProcessFromARunningOne() throws Exception {
         assumeTrue(Platform.isLinux(), "/proc is Linux's");
-        assertFalse(ThreadPriority.exited(ProcessHandle.current().pid()));
+        assertFalse(ProcStat.exited(ProcessHandle.current().pid()));
         Process p = new ProcessBuilder("/bin/sh", "-c", "exit 0").start();
         p.waitFor();
-        assertTrue(ThreadPriority.exited(p.pid()), "reaped: no /proc entry");
+        assertTrue(ProcStat.exited(p.pid()), "reaped: no /proc entry");
         assertFalse(ThreadPriority.applyToThread(ThreadPriority.Mode.AUTO, p.pid(), "sh", ThreadPriority.REPLICA_NICE),
                 "nothing to set on a process that has gone");
     }
