@@ -37,8 +37,14 @@ public final class ChannelBench implements Callable<Integer> {
 
     static final List<String> HEADER = List.of("transport", "sizeBytes", "samples", "p50Us", "p99Us", "p999Us", "maxUs");
     static final int[] SIZES = {32, 64, 1024, 4096};
-    /** The transports take turns in this many rounds (fewer when there are under 50 samples a round). */
+    /** Back to back, the transports take turns in this many rounds (fewer when there are under 50 samples a round). */
     static final int ROUNDS = 10;
+    /**
+     * Paced, a turn is this many messages (0.1 s): turns as short as that put every transport under the same bursts of
+     * the machine's noise, which last from milliseconds to a second, where the p99 of a transport paced in half-second
+     * turns told which of them a burst had hit.
+     */
+    static final int PACED_TURN = 100;
     /** The baseline row: a bare shared-memory ping-pong, back to back only (see {@link PingPong.Raw}). */
     static final String RAW = "shm-raw";
 
@@ -136,12 +142,13 @@ public final class ChannelBench implements Callable<Integer> {
     }
 
     /**
-     * Both patterns take turns: {@link #ROUNDS} rounds, each giving every transport and size a share of the
-     * samples, the transports in a different order each round. What the machine does that second (where the
+     * Both patterns take turns: back to back {@link #ROUNDS} rounds, paced rounds of {@link #PACED_TURN} messages, each
+     * round giving every transport and size a share of the samples, the transports in a different order each round. What the machine does that second (where the
      * hypervisor runs the two virtual CPUs, whether a sleeping one must be woken) moves these figures more than
      * anything in a transport, so a transport measured in a block of its own would be judged by its slot in
      * time; taking turns, every transport sees the same machine. Each transport and size is warmed up first, and
-     * back to back each turn begins with unrecorded round trips for twice the time a spinning peer spins on.
+     * back to back each turn begins with unrecorded round trips for twice the time a spinning peer spins on, paced with
+     * one unrecorded message.
      */
     private static Map<String, Histogram[]> inTurns(Map<String, PingPong> transports, int samples, int[] sizes,
             boolean isPaced, int warmUp) throws IOException {
@@ -158,9 +165,11 @@ public final class ChannelBench implements Callable<Integer> {
             h.put(name, perSize);
         }
         Histogram scratch = newHistogram();
-        int rounds = Math.max(1, Math.min(ROUNDS, samples / 50));
+        int rounds = isPaced ? Math.max(1, (samples + PACED_TURN - 1) / PACED_TURN) : Math.max(1, Math.min(ROUNDS, samples / 50));
         for (int r = 0; r < rounds; r++) {
-            System.out.printf("%s, all transports taking turns: round %d of %d%n", pattern, r + 1, rounds);
+            if (!isPaced || r % 10 == 0 || r == rounds - 1) {
+                System.out.printf("%s, all transports taking turns: round %d of %d%n", pattern, r + 1, rounds);
+            }
             int share = samples / rounds + (r < samples % rounds ? 1 : 0);
             for (int i = 0; i < sizes.length; i++) {
                 for (int k = 0; k < names.size(); k++) {
@@ -170,6 +179,10 @@ public final class ChannelBench implements Callable<Integer> {
                         // spinning transport's, whose peer spins on for Wire.SPIN_NS after its last message and
                         // holds one of the CPUs; and the first round trips fetch back what other turns evicted.
                         warmUp(transports.get(name), sizes[i], 2 * Wire.SPIN_NS, scratch);
+                    } else {
+                        // One unrecorded message first: the peer has slept through the other transports' turns.
+                        measure(transports.get(name), sizes[i], true, 1, scratch);
+                        scratch.reset();
                     }
                     measure(transports.get(name), sizes[i], isPaced, share, h.get(name)[i]);
                 }
