@@ -9,6 +9,7 @@ import io.pstr.manager.sandbox.ReplicaCommand;
 import io.pstr.manager.sandbox.Sandboxes;
 import io.pstr.manager.cli.Classpaths;
 import io.pstr.manager.cli.ManagerOptions;
+import io.pstr.manager.cli.RemoteReplicaOptions;
 import io.pstr.manager.drill.DrillFlight;
 import io.pstr.manager.drill.DrillMeasure;
 import io.pstr.manager.drill.FaultDrill;
@@ -31,6 +32,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -87,15 +89,9 @@ public final class FailoverBench implements Callable<Integer> {
             description = "How long after a failover the lost replica's replacement is launched (default 0: at once).")
     Long relaunchDelayMs;
 
-    @Option(names = "--remote-replica", paramLabel = "SLOT=HOST:PORT",
-            description = "Run SLOT's replica on a replica host (./pstr replica-host --listen HOST:PORT, started beforehand), "
-                    + "as for ./pstr manager; the output grace is then " + ManagerOptions.DEFAULT_REMOTE_GRACE_MS + " ms. "
-                    + "Default: both replicas here.")
-    java.util.Map<String, String> remoteReplicas = new java.util.LinkedHashMap<>();
-
-    @Option(names = "--remote-key", paramLabel = "FILE",
-            description = "With --remote-replica: the key the link to the replica host is signed with (its --link-key).")
-    java.nio.file.Path remoteKey;
+    /** As for ./pstr manager; with a remote replica the output grace is {@link ManagerOptions#DEFAULT_REMOTE_GRACE_MS}. */
+    @Mixin
+    RemoteReplicaOptions remote = new RemoteReplicaOptions();
 
     @Option(names = "--steady-s", defaultValue = "20", paramLabel = "S",
             description = "Quiet flight measured before the faults, for CPU, RSS and jitter (default ${DEFAULT-VALUE} s).")
@@ -390,18 +386,14 @@ public final class FailoverBench implements Callable<Integer> {
         if (relaunchDelayMs != null) {
             ctx.relaunchDelayMs = relaunchDelayMs; // checked by conclude()
         }
-        ManagerOptions.checkRemoteKey(remoteReplicas, remoteKey);
-        String remote = "";
-        if (!remoteReplicas.isEmpty()) {
-            java.util.Map<io.pstr.manager.Slot, String> slots = ManagerOptions.remoteSlots(remoteReplicas);
-            ctx.launcher = new io.pstr.manager.remote.RemoteSlotLauncher(ctx.launcher, slots, Classpaths.replica(), remoteKey);
+        ctx.launcher = remote.launcher(ctx.launcher, Classpaths.replica());
+        String remoteConditions = "";
+        if (remote.any()) {
             ctx.graceNs = (long) (ManagerOptions.DEFAULT_REMOTE_GRACE_MS * 1_000_000);
-            remote = "; replica " + slots.keySet().stream().map(Enum::name).collect(java.util.stream.Collectors.joining(", "))
-                    + " on a replica host at " + String.join(", ", slots.values()) + " (grace "
-                    + ManagerOptions.DEFAULT_REMOTE_GRACE_MS + " ms" + (remoteKey != null ? ", link signed" : "") + ")";
+            remoteConditions = "; " + remote.describe() + " (grace " + ManagerOptions.DEFAULT_REMOTE_GRACE_MS + " ms)";
         }
         ctx.conclude();
-        conditions = "replicas in " + ctx.launcher.kind() + " sandboxes" + remote + ", their JVMs on "
+        conditions = "replicas in " + ctx.launcher.kind() + " sandboxes" + remoteConditions + ", their JVMs on "
                 + (ReplicaCommand.onHugePages() ? "transparent huge pages" : "4 KiB pages") + "; replacement launched " + ctx.relaunchDelayMs
                 + " ms after a failover; non-revertive";
         return ctx;

@@ -3,13 +3,10 @@ package io.pstr.manager.cli;
 import io.pstr.core.link.Endpoint;
 import io.pstr.core.rt.ThreadPriority;
 import io.pstr.core.status.Waypoint;
-import io.pstr.core.remote.RemoteLink;
 import io.pstr.manager.FailbackPolicy;
 import io.pstr.manager.FailoverConfig;
 import io.pstr.manager.HostManager;
 import io.pstr.manager.journal.Journal;
-import io.pstr.manager.Slot;
-import io.pstr.manager.remote.RemoteSlotLauncher;
 import io.pstr.manager.sandbox.ByteSize;
 import io.pstr.manager.sandbox.Cgroups;
 import io.pstr.manager.sandbox.Sandboxes;
@@ -18,9 +15,9 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options of every command that runs a host manager (manager, demo). */
@@ -123,18 +120,8 @@ public final class ManagerOptions {
                     + "the host allows it, else a process with a warning (default ${DEFAULT-VALUE}).")
     String sandbox;
 
-    @Option(names = "--remote-replica", paramLabel = "SLOT=HOST:PORT",
-            description = "Run the replica of SLOT (A or B) on another computer, where `pstr replica-host --listen HOST:PORT` "
-                    + "runs: a relay process takes its place here and carries its input, output, status and direct-channel "
-                    + "packets over Aeron UDP. Repeat for the other slot. Not with --survive-restart or --attach. Default: "
-                    + "both replicas here.")
-    Map<String, String> remoteReplicas = new java.util.LinkedHashMap<>();
-
-    @Option(names = "--remote-key", paramLabel = "FILE",
-            description = "With --remote-replica: sign the link to the replica host with this key, and take only what it "
-                    + "signed (32 bytes, raw or 64 hex digits; the replica host's --link-key). Without it the link is not "
-                    + "signed: use it on a network only the flight system's computers share.")
-    java.nio.file.Path remoteKey;
+    @Mixin
+    RemoteReplicaOptions remote = new RemoteReplicaOptions();
 
     @Option(names = "--priority", defaultValue = "auto", paramLabel = "auto|off",
             description = "Raise the scheduling priority (nice -15/-10) of the threads that keep the control cycle: the "
@@ -142,32 +129,6 @@ public final class ManagerOptions {
                     + "dies, the conductor under SCHED_FIFO (the failover boost). auto: where the host allows it (root or "
                     + "CAP_SYS_NICE), else a warning and normal priority; off: never (default ${DEFAULT-VALUE}).")
     String priority;
-
-    /** {@code --remote-key} is for a link: refused without {@code --remote-replica}. */
-    public static void checkRemoteKey(Map<String, String> remoteReplicas, Path remoteKey) {
-        if (remoteKey != null && remoteReplicas.isEmpty()) {
-            throw new IllegalArgumentException("--remote-key without --remote-replica: there is no link to sign");
-        }
-    }
-
-    /** {@code --remote-replica}'s values by slot, checked. */
-    public static Map<Slot, String> remoteSlots(Map<String, String> given) {
-        Map<Slot, String> slots = new java.util.EnumMap<>(Slot.class);
-        given.forEach((slot, endpoint) -> {
-            Slot s;
-            try {
-                s = Slot.valueOf(slot.trim().toUpperCase(java.util.Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--remote-replica: unknown slot '" + slot + "' (A or B)", e);
-            }
-            try {
-                slots.put(s, RemoteLink.checkEndpoint(endpoint.trim(), false));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--remote-replica " + slot + ": " + e.getMessage(), e);
-            }
-        });
-        return slots;
-    }
 
     /** The {@code --priority} value as given (checked when the context is built). */
     String priority() {
@@ -285,8 +246,8 @@ public final class ManagerOptions {
 
     private HostManager.Context context(Endpoint board, Path dir, Journal journal, boolean surviveRestart, boolean attach,
             Sandboxes.Mode sandboxMode) {
-        checkRemoteKey(remoteReplicas, remoteKey);
-        double grace = graceMs != null ? graceMs : remoteReplicas.isEmpty() ? DEFAULT_GRACE_MS : DEFAULT_REMOTE_GRACE_MS;
+        remote.check();
+        double grace = graceMs != null ? graceMs : remote.any() ? DEFAULT_REMOTE_GRACE_MS : DEFAULT_GRACE_MS;
         finite("--grace-ms", grace);
         finite("--takeoff-alt-m", takeoffAltitudeM);
         finite("--square-m", squareSideM);
@@ -317,13 +278,11 @@ public final class ManagerOptions {
                 "--final-hold-ms", Integer.toString(finalHoldMs)));
         ctx.launcher = Sandboxes.forReplicas(sandboxMode, Classpaths.replica(), missionArgs,
                 new Cgroups.Limits(replicaCpus, ByteSize.parse(replicaMemory)), surviveRestart || attach);
-        if (!remoteReplicas.isEmpty()) {
-            if (surviveRestart || attach) {
-                throw new IllegalArgumentException("--remote-replica cannot be combined with --survive-restart or --attach: "
-                        + "a relay exits with its manager");
-            }
-            ctx.launcher = new RemoteSlotLauncher(ctx.launcher, remoteSlots(remoteReplicas), Classpaths.replica(), remoteKey);
+        if (remote.any() && (surviveRestart || attach)) {
+            throw new IllegalArgumentException("--remote-replica cannot be combined with --survive-restart or --attach: "
+                    + "a relay exits with its manager");
         }
+        ctx.launcher = remote.launcher(ctx.launcher, Classpaths.replica());
         ctx.surviveRestart = surviveRestart || attach;
         ctx.attach = attach;
         ctx.priority = ThreadPriority.Mode.parse(priority);

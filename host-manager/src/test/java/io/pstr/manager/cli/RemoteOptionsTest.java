@@ -22,16 +22,16 @@ class RemoteOptionsTest {
     @Test
     void shouldTakeEachSlotWithItsReplicaHost() {
         assertEquals(Map.of(Slot.B, "10.0.0.2:40400", Slot.A, "companion-a:40401"),
-                ManagerOptions.remoteSlots(Map.of("b", " 10.0.0.2:40400", "A", "companion-a:40401")));
+                RemoteReplicaOptions.slots(Map.of("b", " 10.0.0.2:40400", "A", "companion-a:40401")));
     }
 
     @Test
     void shouldRefuseAnUnknownSlotOrABadEndpoint() {
         IllegalArgumentException slot = assertThrows(IllegalArgumentException.class,
-                () -> ManagerOptions.remoteSlots(Map.of("C", "10.0.0.2:40400")));
+                () -> RemoteReplicaOptions.slots(Map.of("C", "10.0.0.2:40400")));
         assertTrue(slot.getMessage().contains("unknown slot 'C'"), slot.getMessage());
         IllegalArgumentException port = assertThrows(IllegalArgumentException.class,
-                () -> ManagerOptions.remoteSlots(Map.of("B", "10.0.0.2")));
+                () -> RemoteReplicaOptions.slots(Map.of("B", "10.0.0.2")));
         assertTrue(port.getMessage().contains("--remote-replica B: expected HOST:PORT"), port.getMessage());
     }
 
