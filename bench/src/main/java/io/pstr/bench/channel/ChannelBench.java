@@ -143,10 +143,10 @@ public final class ChannelBench implements Callable<Integer> {
 
     /**
      * Both patterns take turns: back to back {@link #ROUNDS} rounds, paced rounds of {@link #PACED_TURN} messages, each
-     * round giving every transport and size a share of the samples, the transports in a different order each round. What the machine does that second (where the
-     * hypervisor runs the two virtual CPUs, whether a sleeping one must be woken) moves these figures more than
-     * anything in a transport, so a transport measured in a block of its own would be judged by its slot in
-     * time; taking turns, every transport sees the same machine. Each transport and size is warmed up first, and
+     * round giving every transport and size a share of the samples, the transports in a different order each round.
+     * What the machine does that second (where the hypervisor runs the two virtual CPUs, whether a sleeping one must
+     * be woken) moves these figures more than anything in a transport, so a transport measured in a block of its own
+     * would be judged by its slot in time; taking turns, every transport sees the same machine. Each transport and size is warmed up first, and
      * back to back each turn begins with unrecorded round trips for twice the time a spinning peer spins on, paced with
      * one unrecorded message.
      */
