@@ -674,7 +674,7 @@ public final class SerialBench implements Callable<Integer> {
                 + "on it): p50 %d us, p99 %d us%n", run.floor.getValueAtPercentile(50) / 1000, run.floor.getValueAtPercentile(99) / 1000);
         console.printf(Locale.ROOT, "output queue drops during saturation: %d%n", run.queueDrops);
         String load = String.format(Locale.ROOT, "load average (1, 5, 15 min) before: %s, after: %s; nice %s; %d s traffic, %s",
-                run.loadBefore, run.loadAfter, niceness(), TimeUnit.NANOSECONDS.toSeconds(run.endTrafficNs - run.startNs),
+                run.loadBefore, run.loadAfter, ThreadPriority.baselineNice(), TimeUnit.NANOSECONDS.toSeconds(run.endTrafficNs - run.startNs),
                 (quick ? "--quick" : "full run") + ", --readers " + readers
                         + (readers == Readers.doorbell ? " (replica threads asleep at most " + ReplicaFiles.replicaMaxSleepUs() + " us)" : "")
                         + ", --priority " + priority
@@ -757,17 +757,6 @@ public final class SerialBench implements Callable<Integer> {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
             return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
-    }
-
-    /** This process's nice value (field 19 of /proc/self/stat). */
-    private static String niceness() {
-        try {
-            String stat = Files.readString(Path.of("/proc/self/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return f[16];
         } catch (IOException | RuntimeException e) {
             return "unknown";
         }
