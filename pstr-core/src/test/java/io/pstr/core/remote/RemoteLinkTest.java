@@ -170,12 +170,17 @@ class RemoteLinkTest {
         assertEquals(0, restarted.challengeOf(7), "nothing learnt from a refused message");
         // Before the relay has heard the replica host it can echo nothing: its HELLO, and only that, may echo 0.
         assertEquals(body, restarted.admit(b, 0, signed(b, key, RemoteLink.Side.RELAY, 8, 1, 1, RemoteLink.HELLO, 0), 8));
+        assertFalse(restarted.echoed(), "taken, but it proves nothing of when it was sent: the replica host starts nothing for it");
         assertEquals(-1, restarted.admit(b, 0, signed(b, key, RemoteLink.Side.RELAY, 8, 2, 1, RemoteLink.INPUT, 0), 8),
                 "an INPUT must answer the challenge");
         assertEquals(-1, restarted.admit(b, 0, signed(b, key, RemoteLink.Side.RELAY, 8, 3, 1, RemoteLink.HELLO, 99), 8),
                 "a HELLO that echoes a challenge must echo this end's");
         assertEquals(body, restarted.admit(b, 0, signed(b, key, RemoteLink.Side.RELAY, 8, 4, 1, RemoteLink.INPUT,
                 HOST_CHALLENGE + 1), 8), "answered");
+        assertTrue(restarted.echoed());
+        assertEquals(body, restarted.admit(b, 0, signed(b, key, RemoteLink.Side.RELAY, 8, 5, 1, RemoteLink.HELLO,
+                HOST_CHALLENGE + 1), 8), "a HELLO that echoes the challenge");
+        assertTrue(restarted.echoed(), "the HELLO the replica host starts a replica for");
         assertEquals(3, restarted.refused());
         assertEquals(RemoteLink.newChallenge() == 0, false, "a drawn challenge is never 0, the echo of an end not heard");
     }
@@ -186,6 +191,7 @@ class RemoteLinkTest {
         ExpandableArrayBuffer b = new ExpandableArrayBuffer();
         b.putInt(RemoteLink.KIND, RemoteLink.INPUT);
         assertEquals(8, plain.admit(b, 0, 8, 1));
+        assertTrue(plain.echoed(), "without a key there is no challenge to answer");
         assertEquals(-1, plain.admit(b, 0, signed(b, key(1), RemoteLink.Side.RELAY, 1, 1, 1), 1));
         assertEquals(1, plain.refused());
         assertThrows(IllegalArgumentException.class, () -> new RemoteLink.Gate(key(1), null, 1, "test"));
