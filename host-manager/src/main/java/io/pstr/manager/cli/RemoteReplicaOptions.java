@@ -35,11 +35,6 @@ public final class RemoteReplicaOptions {
         return !replicas.isEmpty();
     }
 
-    /** Whether the link to the replica host is signed. */
-    public boolean signed() {
-        return key != null;
-    }
-
     /**
      * The launcher of the replicas: {@code local} for the slots run here, a relay for those on another computer.
      *

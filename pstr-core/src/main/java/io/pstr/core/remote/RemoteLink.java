@@ -444,6 +444,11 @@ public final class RemoteLink {
             this.name = name;
         }
 
+        /** This end's challenge, which every signed message must echo (0 without a key). */
+        long challenge() {
+            return challenge;
+        }
+
         /** The challenge the sender of {@code session} carried in the last message taken from it; 0 if none. */
         long challengeOf(int session) {
             return senderChallenge.get(session);
@@ -502,7 +507,6 @@ public final class RemoteLink {
 
     /** Where this end receives: one subscription, any number of senders (the host hears every relay on it). */
     public static final class Inbound implements AutoCloseable {
-        private final long challenge;
         private final Subscription subscription;
         private final FragmentAssembler assembler;
         private final Gate gate;
@@ -519,8 +523,7 @@ public final class RemoteLink {
          * @param self which end this is: it takes only messages the other end signed
          */
         public Inbound(Aeron aeron, String listenEndpoint, Key key, Side self) {
-            this.challenge = key == null ? 0 : newChallenge();
-            this.gate = new Gate(key, self, challenge, "on " + listenEndpoint);
+            this.gate = new Gate(key, self, key == null ? 0 : newChallenge(), "on " + listenEndpoint);
             this.subscription = aeron.addSubscription(uri(listenEndpoint), STREAM_ID);
             FragmentHandler onFragment = this::onFragment;
             this.assembler = new FragmentAssembler(onFragment);
@@ -542,7 +545,7 @@ public final class RemoteLink {
          * on a link without a key). Give it to the {@link Outbound} this end answers through.
          */
         public long challenge() {
-            return challenge;
+            return gate.challenge();
         }
 
         /** The challenge the sender of {@code session} carries (0: none heard yet, or no key): echo it to that end. */
