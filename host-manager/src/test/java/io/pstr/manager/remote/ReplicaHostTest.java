@@ -103,17 +103,11 @@ class ReplicaHostTest {
                 }
             };
             ChannelAddress address = new ChannelAddress(UUID.randomUUID(), 1);
-            await("connected").atMost(WAIT).until(() -> {
-                host.doWork();
-                return toHost.connected();
-            });
+            runUntil(host, "connected", () -> toHost.connected());
             int length = new RemoteLink.Hello("B", 2, "127.0.0.1:" + relayPort, address.toString(), List.of("--laps", "2"))
                     .encode(toHost.scratch());
             assertTrue(toHost.offer(length));
-            await("a replica launched").atMost(WAIT).until(() -> {
-                host.doWork();
-                return !launched.isEmpty();
-            });
+            runUntil(host, "a replica launched", () -> !launched.isEmpty());
             Launched replica = launched.get(0);
             assertEquals(Slot.B, replica.slot());
             assertEquals(2, replica.incarnation());
@@ -164,10 +158,7 @@ class ReplicaHostTest {
             assertEquals(1, host.sessions());
 
             // Its relay falls silent: the replica is killed, the session ends.
-            await("the session ended").atMost(WAIT).until(() -> {
-                host.doWork();
-                return host.sessions() == 0;
-            });
+            runUntil(host, "the session ended", () -> host.sessions() == 0);
             assertTrue(!replica.alive()[0], "the replica was killed");
             host.onClose();
             stale.close();
@@ -198,14 +189,9 @@ class ReplicaHostTest {
                 hostSession[0] = session;
             };
             ChannelAddress address = new ChannelAddress(UUID.randomUUID(), 1);
-            await("connected").atMost(WAIT).until(() -> {
-                host.doWork();
-                return toHost.connected();
-            });
-            assertTrue(toHost.offer(new RemoteLink.Hello("B", 2, "127.0.0.1:" + relayPort, address.toString(), List.of())
-                    .encode(toHost.scratch())));
-            await("the host's challenge at the relay").atMost(WAIT).until(() -> {
-                host.doWork();
+            runUntil(host, "connected", () -> toHost.connected());
+            assertTrue(hello(toHost, 2, relayPort, address));
+            runUntil(host, "the host's challenge at the relay", () -> {
                 fromHost.poll(relay, 10);
                 return kinds.contains(RemoteLink.CHALLENGE);
             });
@@ -215,16 +201,11 @@ class ReplicaHostTest {
 
             // The HELLO again, echoing the challenge: the replica starts, and its status comes on the same link.
             toHost.challenges(fromHost.challenge(), fromHost.challengeOf(hostSession[0]));
-            assertTrue(toHost.offer(new RemoteLink.Hello("B", 2, "127.0.0.1:" + relayPort, address.toString(), List.of())
-                    .encode(toHost.scratch())));
-            await("a replica launched").atMost(WAIT).until(() -> {
-                host.doWork();
-                return !launched.isEmpty();
-            });
+            assertTrue(hello(toHost, 2, relayPort, address));
+            runUntil(host, "a replica launched", () -> !launched.isEmpty());
             assertEquals(2, launched.get(0).incarnation());
             assertEquals(0, host.challenged());
-            await("its status at the relay").atMost(WAIT).until(() -> {
-                host.doWork();
+            runUntil(host, "its status at the relay", () -> {
                 fromHost.poll(relay, 10);
                 return kinds.contains(RemoteLink.STATUS);
             });
@@ -233,16 +214,9 @@ class ReplicaHostTest {
             RemoteLink.Outbound other = new RemoteLink.Outbound(transport.aeron(), "127.0.0.1:" + hostPort, key,
                     RemoteLink.Side.RELAY);
             other.challenges(fromHost.challenge(), 0);
-            await("second relay connected").atMost(WAIT).until(() -> {
-                host.doWork();
-                return other.connected();
-            });
-            assertTrue(other.offer(new RemoteLink.Hello("B", 3, "127.0.0.1:" + relayPort, address.toString(), List.of())
-                    .encode(other.scratch())));
-            await("the newer HELLO challenged").atMost(WAIT).until(() -> {
-                host.doWork();
-                return host.challenged() == 1;
-            });
+            runUntil(host, "second relay connected", () -> other.connected());
+            assertTrue(hello(other, 3, relayPort, address));
+            runUntil(host, "the newer HELLO challenged", () -> host.challenged() == 1);
             assertEquals(1, launched.size());
             assertTrue(launched.get(0).alive()[0], "the running replica was not ended by a HELLO that proved nothing");
             assertEquals(1, host.sessions());
@@ -256,6 +230,20 @@ class ReplicaHostTest {
             toHost.close();
             fromHost.close();
         }
+    }
+
+    /** Runs the host's duty cycle until {@code done}. */
+    private static void runUntil(ReplicaHost host, String what, java.util.function.BooleanSupplier done) {
+        await(what).atMost(WAIT).until(() -> {
+            host.doWork();
+            return done.getAsBoolean();
+        });
+    }
+
+    /** A relay's HELLO for slot B at {@code incarnation}, answered at {@code relayPort}, offered on {@code out}. */
+    private static boolean hello(RemoteLink.Outbound out, int incarnation, int relayPort, ChannelAddress address) {
+        return out.offer(new RemoteLink.Hello("B", incarnation, "127.0.0.1:" + relayPort, address.toString(), List.of())
+                .encode(out.scratch()));
     }
 
     /** One duty cycle of the host, and a keepalive from the relay: it must not fall silent meanwhile. */
