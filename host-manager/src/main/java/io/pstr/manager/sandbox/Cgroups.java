@@ -342,9 +342,9 @@ public final class Cgroups {
                     write(hostCpuTasks.get(), Long.toString(tid));
                     moved++;
                 } catch (IOException e) {
-                    if (ProcStat.exited(pid)) {
-                        LOG.debug("replica pid {} exited before its thread {} ({}) moved", pid, tid, name);
-                        return moved;
+                    if (ProcStat.exited(pid, tid)) {
+                        LOG.debug("thread {} ({}) of replica pid {} exited before it moved", tid, name, pid);
+                        continue;
                     }
                     LOG.warn("thread {} ({}) of replica pid {} stays in its group's CPU share: {}", tid, name, pid, e.getMessage());
                 }

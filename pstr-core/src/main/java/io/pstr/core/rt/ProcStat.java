@@ -47,4 +47,12 @@ public final class ProcStat {
         String stat = read(pid);
         return stat == null || exited(state(fields(stat)));
     }
+
+    /**
+     * Whether thread {@code tid} of process {@code pid} has exited: with its process, or on its own (a killed process's
+     * threads go one by one before it is a zombie).
+     */
+    public static boolean exited(long pid, long tid) {
+        return exited(pid) || !Files.exists(Path.of("/proc", Long.toString(pid), "task", Long.toString(tid)));
+    }
 }

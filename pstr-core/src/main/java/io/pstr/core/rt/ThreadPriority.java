@@ -363,10 +363,8 @@ public final class ThreadPriority {
         boolean all = true;
         for (long tid : tids) {
             Result r = nice(tid, nice);
-            if (!r.applied() && (ProcStat.exited(pid) || !Files.exists(Path.of("/proc", Long.toString(pid), "task",
-                    Long.toString(tid))))) {
-                // Listed, then gone — with its process, or as a killed process's threads go one by one before it is a
-                // zombie (a replica killed meanwhile): nothing runs at the wrong priority.
+            if (!r.applied() && ProcStat.exited(pid, tid)) {
+                // Listed, then gone (a replica killed meanwhile): nothing runs at the wrong priority.
                 LOG.debug("{} (tid {}): not set, the thread exited meanwhile", what, tid);
                 return false;
             }

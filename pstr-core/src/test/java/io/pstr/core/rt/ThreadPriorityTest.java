@@ -79,10 +79,14 @@ class ThreadPriorityTest {
     @Test
     void shouldTellAnExitedProcessFromARunningOne() throws Exception {
         assumeTrue(Platform.isLinux(), "/proc is Linux's");
-        assertFalse(ProcStat.exited(ProcessHandle.current().pid()));
+        long self = ProcessHandle.current().pid();
+        assertFalse(ProcStat.exited(self));
+        assertFalse(ProcStat.exited(self, self), "this process's first thread runs");
+        assertTrue(ProcStat.exited(self, Integer.MAX_VALUE), "a thread this process does not have");
         Process p = new ProcessBuilder("/bin/sh", "-c", "exit 0").start();
         p.waitFor();
         assertTrue(ProcStat.exited(p.pid()), "reaped: no /proc entry");
+        assertTrue(ProcStat.exited(p.pid(), p.pid()), "and its threads with it");
         assertFalse(ThreadPriority.applyToThread(ThreadPriority.Mode.AUTO, p.pid(), "sh", ThreadPriority.REPLICA_NICE),
                 "nothing to set on a process that has gone");
     }
