@@ -41,6 +41,11 @@ public final class ReplicaHostCommand implements Callable<Integer> {
                     + "named after the port).")
     Path dir;
 
+    @Option(names = "--keep-sessions", defaultValue = "" + ReplicaHost.KEPT_SESSIONS, paramLabel = "N",
+            description = "Ended replicas' directories (their logs and last status) kept in --dir, the newest first, those of "
+                    + "earlier runs included; older ones are deleted (default ${DEFAULT-VALUE}; 0: each as its replica ends).")
+    int keepSessions;
+
     @Option(names = "--silence-ms", defaultValue = "500",
             description = "A relay silent this long has lost its replica: it is killed (default ${DEFAULT-VALUE} ms).")
     long silenceMs;
@@ -82,6 +87,9 @@ public final class ReplicaHostCommand implements Callable<Integer> {
         if (silenceMs <= 0 || idleUs <= 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--silence-ms and --idle-us must be positive");
         }
+        if (keepSessions < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--keep-sessions must be 0 or more, not " + keepSessions);
+        }
         Sandboxes.Mode mode;
         Cgroups.Limits limits;
         ThreadPriority.Mode priorityMode;
@@ -104,7 +112,7 @@ public final class ReplicaHostCommand implements Callable<Integer> {
         AeronTransport transport = AeronTransport.launch(base.resolve("aeron"), TimeUnit.MICROSECONDS.toNanos(idleUs));
         ReplicaHost host = new ReplicaHost(base, transport.aeron(), listen, key,
                 args -> launchers.computeIfAbsent(args, a -> Sandboxes.forReplicas(mode, classpath, a, limits)),
-                new SystemNanoClock(), TimeUnit.MILLISECONDS.toNanos(silenceMs), priorityMode);
+                new SystemNanoClock(), TimeUnit.MILLISECONDS.toNanos(silenceMs), priorityMode, keepSessions);
         AgentRunner runner = new AgentRunner(new BackoffIdleStrategy(10, 10, 1_000, TimeUnit.MICROSECONDS.toNanos(idleUs)),
                 e -> org.slf4j.LoggerFactory.getLogger(ReplicaHostCommand.class).error("replica host: duty cycle failed", e),
                 null, host);

@@ -49,6 +49,10 @@ import org.slf4j.LoggerFactory;
  * On a signed link a HELLO that echoes none of this end's challenge (a relay's first, or one recorded earlier and
  * replayed) starts nothing: the relay it names is sent a {@link RemoteLink#CHALLENGE}, and the replica starts for the
  * HELLO that echoes it. A challenge unanswered for {@link #CHALLENGE_KEPT_NS} is forgotten.
+ * <p>
+ * Each session's directory ({@code SLOT-INCARNATION-N}, N counting on across restarts of the replica host) keeps the
+ * replica's log and last status after it ends; the newest {@code keptSessions} ended ones are kept, older ones deleted,
+ * those a previous run of the replica host left in {@code dir} included.
  */
 public final class ReplicaHost implements Agent {
 
@@ -70,6 +74,9 @@ public final class ReplicaHost implements Agent {
     static final long CHALLENGE_KEPT_NS = 5_000_000_000L;
     /** Most relays challenged at once: a stream of HELLOs (replayed, or from many sessions) opens no more links. */
     static final int MAX_CHALLENGED = 16;
+    /** Ended sessions whose directories (the replica's log, its last status) are kept unless told otherwise. */
+    public static final int KEPT_SESSIONS = 16;
+    private static final java.util.regex.Pattern SESSION_DIR = java.util.regex.Pattern.compile("[A-Z]+-\\d+-(\\d+)");
 
     private final Path dir;
     private final Aeron aeron;
@@ -83,10 +90,16 @@ public final class ReplicaHost implements Agent {
     private final Map<Integer, Challenged> challenged = new HashMap<>();
     private final RemoteLink.Handler onMessage = this::onMessage;
     private int sessionsStarted;
+    private final int keptSessions;
+    /** Directories of ended sessions, oldest first. */
+    private final java.util.ArrayDeque<Path> endedDirs = new java.util.ArrayDeque<>();
     /** Aeron sessions whose HELLO was refused and said so (forgotten past 1 024: said again, then). */
     private final java.util.Set<Integer> refusedSessions = new java.util.HashSet<>();
     private final ThreadPriority.Mode priority;
-    /** Raises a ready replica's threads off the loop's thread (it reads /proc), as the host manager does. */
+    /**
+     * Off the loop's thread: raises a ready replica's threads (it reads /proc), as the host manager does, and deletes the
+     * directories of sessions ended long ago.
+     */
     private final java.util.concurrent.ExecutorService settler = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "replica-host-settler");
         t.setDaemon(true);
@@ -100,12 +113,20 @@ public final class ReplicaHost implements Agent {
      */
     public ReplicaHost(Path dir, Aeron aeron, String listenEndpoint, Function<List<String>, SandboxLauncher> launchers,
             NanoClock clock, long silenceNs, ThreadPriority.Mode priority) {
-        this(dir, aeron, listenEndpoint, null, launchers, clock, silenceNs, priority);
+        this(dir, aeron, listenEndpoint, null, launchers, clock, silenceNs, priority, KEPT_SESSIONS);
     }
 
-    /** @param key the link's key: every message signed, only signed ones taken (null: not signed) */
+    /**
+     * @param key          the link's key: every message signed, only signed ones taken (null: not signed)
+     * @param keptSessions how many ended sessions' directories to keep (0: each deleted when its session ends)
+     */
     public ReplicaHost(Path dir, Aeron aeron, String listenEndpoint, RemoteLink.Key key,
-            Function<List<String>, SandboxLauncher> launchers, NanoClock clock, long silenceNs, ThreadPriority.Mode priority) {
+            Function<List<String>, SandboxLauncher> launchers, NanoClock clock, long silenceNs, ThreadPriority.Mode priority,
+            int keptSessions) {
+        if (keptSessions < 0) {
+            throw new IllegalArgumentException("sessions kept must be 0 or more, not " + keptSessions);
+        }
+        this.keptSessions = keptSessions;
         this.priority = priority;
         this.dir = dir;
         this.aeron = aeron;
@@ -114,6 +135,62 @@ public final class ReplicaHost implements Agent {
         this.launchers = launchers;
         this.clock = clock;
         this.silenceNs = silenceNs;
+        adoptEndedSessions();
+    }
+
+    /**
+     * The session directories a previous run left in {@link #dir}: taken as ended, oldest first, so that they count
+     * towards the kept ones and new sessions are numbered after them (a name is never used twice).
+     */
+    private void adoptEndedSessions() {
+        java.util.TreeMap<Integer, Path> found = new java.util.TreeMap<>();
+        try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
+            entries.forEach(p -> {
+                java.util.regex.Matcher m = SESSION_DIR.matcher(p.getFileName().toString());
+                if (m.matches() && Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    try {
+                        found.put(Integer.parseInt(m.group(1)), p);
+                    } catch (NumberFormatException e) {
+                        LOG.warn("{} looks like a session's directory but its number is out of range: left alone", p);
+                    }
+                }
+            });
+        } catch (java.nio.file.NoSuchFileException e) {
+            return;
+        } catch (IOException e) {
+            LOG.warn("the sessions a previous run left in {} could not be listed ({}): they stay, not counted", dir, e.toString());
+            return;
+        }
+        if (!found.isEmpty()) {
+            sessionsStarted = found.lastKey();
+            endedDirs.addAll(found.values());
+            LOG.info("{} ended sessions' directories found in {} (the newest {} are kept)", found.size(), dir, keptSessions);
+            while (endedDirs.size() > keptSessions) {
+                delete(endedDirs.removeFirst());
+            }
+        }
+    }
+
+    /** A session's directory once it has ended: kept among the newest, the oldest beyond them deleted off the loop. */
+    private void retire(Path sessionDir) {
+        endedDirs.addLast(sessionDir);
+        while (endedDirs.size() > keptSessions) {
+            Path old = endedDirs.removeFirst();
+            try {
+                settler.execute(() -> delete(old));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                LOG.debug("closing: {} is left for the next run to delete", old);
+            }
+        }
+    }
+
+    private static void delete(Path sessionDir) {
+        try {
+            SharedFiles.deleteTree(sessionDir);
+            LOG.debug("an old session's directory {} deleted", sessionDir);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("an old session's directory {} could not be deleted: {}", sessionDir, e.toString());
+        }
     }
 
     @Override
@@ -300,6 +377,7 @@ public final class ReplicaHost implements Agent {
         final Slot slot;
         final int incarnation;
         final ChannelAddress address;
+        final Path sessionDir;
         final ReplicaFiles files;
         final ChannelRegistry registry;
         final RingFile input;
@@ -330,7 +408,7 @@ public final class ReplicaHost implements Agent {
             this.slot = slot;
             this.incarnation = hello.incarnation();
             this.address = address;
-            Path sessionDir = SharedFiles.privateDirectory(dir.resolve(slot + "-" + incarnation + "-" + (++sessionsStarted)));
+            this.sessionDir = SharedFiles.privateDirectory(dir.resolve(slot + "-" + incarnation + "-" + (++sessionsStarted)));
             this.files = new ReplicaFiles(SharedFiles.privateDirectory(sessionDir.resolve("replica")));
             this.registry = new ChannelRegistry(ReplicaFiles.channelDirOf(sessionDir));
             registry.register(address);
@@ -341,6 +419,7 @@ public final class ReplicaHost implements Agent {
                 files.writeChannelAddress(address);
             } catch (RuntimeException e) {
                 close();
+                retire(sessionDir);
                 throw e;
             }
             this.outbound = new OutboundQueue(link != null ? link : new RemoteLink.Outbound(aeron, hello.replyEndpoint(), key,
@@ -354,6 +433,7 @@ public final class ReplicaHost implements Agent {
             } catch (RuntimeException e) {
                 outbound.link().close();
                 close();
+                retire(sessionDir);
                 throw e;
             }
             this.sandbox = started;
@@ -536,6 +616,7 @@ public final class ReplicaHost implements Agent {
             }
             outbound.link().close();
             close();
+            retire(sessionDir);
         }
 
         private void close() {

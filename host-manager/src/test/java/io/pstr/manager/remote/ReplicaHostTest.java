@@ -175,7 +175,7 @@ class ReplicaHostTest {
         java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
         try (AeronTransport transport = AeronTransport.launch(dir.resolve("aeron"), 100_000)) {
             ReplicaHost host = new ReplicaHost(dir.resolve("sessions"), transport.aeron(), "127.0.0.1:" + hostPort, key,
-                    this::launcher, now::get, 300_000_000L, ThreadPriority.Mode.OFF);
+                    this::launcher, now::get, 300_000_000L, ThreadPriority.Mode.OFF, ReplicaHost.KEPT_SESSIONS);
             RemoteLink.Inbound fromHost = new RemoteLink.Inbound(transport.aeron(), "127.0.0.1:" + relayPort, key,
                     RemoteLink.Side.RELAY);
             RemoteLink.Outbound toHost = new RemoteLink.Outbound(transport.aeron(), "127.0.0.1:" + hostPort, key,
@@ -229,6 +229,53 @@ class ReplicaHostTest {
             other.close();
             toHost.close();
             fromHost.close();
+        }
+    }
+
+    @Test
+    void shouldKeepTheNewestEndedSessionsDirectoriesAcrossRestartsAndNumberNewOnesAfterThem() throws Exception {
+        Path sessions = dir.resolve("sessions");
+        for (int n = 1; n <= 5; n++) {
+            Path log = sessions.resolve("B-1-" + n).resolve("replica").resolve("replica.log");
+            java.nio.file.Files.createDirectories(log.getParent());
+            java.nio.file.Files.writeString(log, "run " + n);
+        }
+        java.nio.file.Files.createDirectories(sessions.resolve("aeron"));
+        java.nio.file.Files.writeString(sessions.resolve("A-1-9x"), "not a session");
+        int hostPort = FreePorts.udp();
+        int relayPort = FreePorts.udp();
+        try (AeronTransport transport = AeronTransport.launch(dir.resolve("aeron"), 100_000)) {
+            // A previous run left five; two are kept: the three oldest go at once, nothing else is touched.
+            ReplicaHost host = new ReplicaHost(sessions, transport.aeron(), "127.0.0.1:" + hostPort, null, this::launcher,
+                    new SystemNanoClock(), 300_000_000L, ThreadPriority.Mode.OFF, 2);
+            assertEquals(List.of("A-1-9x", "B-1-4", "B-1-5", "aeron"), names(sessions));
+            assertEquals("run 5", java.nio.file.Files.readString(sessions.resolve("B-1-5/replica/replica.log")));
+
+            // A new session is numbered after them; when it ends (its relay silent) the oldest kept one goes.
+            RemoteLink.Outbound toHost = new RemoteLink.Outbound(transport.aeron(), "127.0.0.1:" + hostPort);
+            runUntil(host, "connected", () -> toHost.connected());
+            assertTrue(hello(toHost, 2, relayPort, new ChannelAddress(UUID.randomUUID(), 1)));
+            runUntil(host, "a replica launched", () -> !launched.isEmpty());
+            assertEquals(sessions.resolve("B-2-6").resolve("replica"), launched.get(0).files().dir());
+            runUntil(host, "the session ended", () -> host.sessions() == 0);
+            await("the oldest kept directory deleted").atMost(WAIT)
+                    .until(() -> names(sessions).equals(List.of("A-1-9x", "B-1-5", "B-2-6", "aeron")));
+            host.onClose();
+            toHost.close();
+        }
+    }
+
+    @Test
+    void shouldRefuseANegativeNumberOfSessionsKept() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new ReplicaHost(dir, null, "127.0.0.1:1", null, this::launcher, new SystemNanoClock(), 1, ThreadPriority.Mode.OFF,
+                        -1));
+        assertTrue(e.getMessage().contains("-1"), e.getMessage());
+    }
+
+    private static List<String> names(Path d) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(d)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
         }
     }
 
