@@ -41,20 +41,21 @@ public final class RemoteReplicaOptions {
      * @throws IllegalArgumentException naming the bad option (an unknown slot, a bad endpoint, a key with no link)
      */
     public SandboxLauncher launcher(SandboxLauncher local, String replicaClasspath) {
-        check();
-        return replicas.isEmpty() ? local : new RemoteSlotLauncher(local, slots(replicas), replicaClasspath, key);
+        Map<Slot, String> slots = check();
+        return slots.isEmpty() ? local : new RemoteSlotLauncher(local, slots, replicaClasspath, key);
     }
 
     /**
      * Checks the options before anything starts.
      *
+     * @return the replica host of each slot run on another computer (empty: none)
      * @throws IllegalArgumentException naming the bad option (an unknown slot, a bad endpoint, a key with no link)
      */
-    public void check() {
+    public Map<Slot, String> check() {
         if (key != null && replicas.isEmpty()) {
             throw new IllegalArgumentException("--remote-key without --remote-replica: there is no link to sign");
         }
-        slots(replicas);
+        return slots(replicas);
     }
 
     /** Which replicas run where, for a report: "replica B on a replica host at HOST:PORT, link signed"; empty if none. */

@@ -211,7 +211,9 @@ public final class ReplicaHost implements Agent {
         for (Iterator<Challenged> it = challenged.values().iterator(); it.hasNext(); ) {
             Challenged c = it.next();
             if (now - c.sinceNs > CHALLENGE_KEPT_NS) {
-                LOG.info("relay at {} did not answer this end's challenge in {} s: forgotten", c.replyEndpoint,
+                // A HELLO replayed from a recording is never answered; nor is a live relay of a build before the challenge.
+                LOG.warn("relay at {} did not answer this end's challenge in {} s: forgotten (a HELLO replayed, or a relay "
+                        + "of an older build than this replica host's: run the same build at both ends)", c.replyEndpoint,
                         CHALLENGE_KEPT_NS / 1_000_000_000L);
                 c.link.close();
                 it.remove();

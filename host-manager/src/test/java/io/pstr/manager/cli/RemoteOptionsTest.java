@@ -13,8 +13,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /** The options of a replica on another computer: checked before anything starts, with what is wrong said. */
 class RemoteOptionsTest {
@@ -45,17 +43,14 @@ class RemoteOptionsTest {
         err.getBuffer().setLength(0);
         assertEquals(2, cl.execute("--silence-ms", "0"));
         assertTrue(err.toString().contains("must be positive"), err.toString());
-    }
-
-    @Command(name = "test")
-    static final class Holder {
-        @Mixin
-        ManagerOptions options = new ManagerOptions();
+        err.getBuffer().setLength(0);
+        assertEquals(2, cl.execute("--keep-sessions", "-3"));
+        assertTrue(err.toString().contains("--keep-sessions must be 0 or more, not -3"), err.toString());
     }
 
     @Test
     void shouldRefuseALinkKeyWithoutARemoteReplica() {
-        Holder h = new Holder();
+        OptionsFuzzTest.Holder h = new OptionsFuzzTest.Holder();
         new CommandLine(h).parseArgs("--remote-key", "link.key", "--sandbox", "process");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> h.options.context(
                 Endpoint.parse("tcp:127.0.0.1:5760"), Path.of("target", "remote-options-run"), Journal.inMemory()));
