@@ -274,6 +274,7 @@ public final class FlightTask {
             ods.heartbeatCycle = cycle;
             ods.baseMode = h.baseMode() == null ? 0 : h.baseMode().value();
             ods.customMode = h.customMode();
+            ods.autopilot = h.autopilot() == null ? 0 : h.autopilot().value();
             ods.armed = (ods.baseMode & MAV_MODE_FLAG_SAFETY_ARMED) != 0;
             int state = h.systemStatus() == null ? 0 : h.systemStatus().value();
             ods.boardFailsafe = state == MAV_STATE_CRITICAL || state == MAV_STATE_EMERGENCY;
@@ -371,18 +372,13 @@ public final class FlightTask {
                 if (((int) c.param1() & MAV_MODE_FLAG_CUSTOM_MODE_ENABLED) == 0) {
                     return RESULT_UNSUPPORTED;
                 }
-                int main = (int) c.param2();
-                int sub = (int) c.param3();
-                if (main == PX4_MAIN_MODE_OFFBOARD || main == PX4_MAIN_MODE_AUTO && sub == PX4_AUTO_MISSION) {
-                    return resume(ods, cycle, periodMs);
-                }
-                if (main == PX4_MAIN_MODE_AUTO && sub == PX4_AUTO_LOITER) {
-                    return pause(ods, cycle);
-                }
-                if (main == PX4_MAIN_MODE_AUTO && sub == PX4_AUTO_LAND) {
-                    return land(ods, cycle);
-                }
-                return RESULT_UNSUPPORTED;
+                // In the board's autopilot's numbers: a ground station speaks to the board, not to us.
+                return switch (AutopilotModes.of(ods).asked((int) c.param2(), (int) c.param3())) {
+                    case RESUME -> resume(ods, cycle, periodMs);
+                    case PAUSE -> pause(ods, cycle);
+                    case LAND -> land(ods, cycle);
+                    case UNSUPPORTED -> RESULT_UNSUPPORTED;
+                };
             default:
                 return RESULT_UNSUPPORTED;
         }
@@ -567,7 +563,7 @@ public final class FlightTask {
     /**
      * While the mission flies, the board may take the aircraft from us: its own failsafe (setpoints lost, e.g.
      * the link between us unplugged for longer than its offboard-loss timeout) starts a descent. Once our
-     * setpoints reach it again, ask for OFFBOARD (resent once a second) and go on with the mission from where
+     * setpoints reach it again, ask for OFFBOARD (ArduCopter: GUIDED; resent once a second) and go on with the mission from where
      * the aircraft is; meanwhile the mission does not advance and the controller's integrators stay at zero (the
      * board is not following them). A mode the board is in without a failsafe (a pilot or a ground station chose
      * it) is left alone, and an aircraft the board landed and disarmed is not flown again.
@@ -585,8 +581,8 @@ public final class FlightTask {
         if (offboard(ods)) {
             if (ods.regainingControl) {
                 stopRegaining(ods);
-                log.info("cycle {}: the board follows our setpoints again (OFFBOARD), altitude {} m; the mission goes on",
-                        cycle, ods.altitudeM());
+                log.info("cycle {}: the board follows our setpoints again ({}), altitude {} m; the mission goes on",
+                        cycle, AutopilotModes.of(ods).followingName(), ods.altitudeM());
             }
             return null;
         }
@@ -600,13 +596,14 @@ public final class FlightTask {
         }
         if (!ods.regainingControl) {
             ods.regainingControl = true;
-            log.warn("cycle {}: the board left OFFBOARD in a failsafe (mode {}), altitude {} m: asking for OFFBOARD again",
-                    cycle, Long.toHexString(ods.customMode), ods.altitudeM());
+            String following = AutopilotModes.of(ods).followingName();
+            log.warn("cycle {}: the board left {} in a failsafe (mode {}), altitude {} m: asking for {} again",
+                    cycle, following, Long.toHexString(ods.customMode), ods.altitudeM(), following);
         }
         ods.velIntegratorNorth = 0;
         ods.velIntegratorEast = 0;
         ods.velIntegratorDown = 0;
-        return request(ods, CMD_DO_SET_MODE, MAV_MODE_FLAG_CUSTOM_MODE_ENABLED, PX4_MAIN_MODE_OFFBOARD, periodMs);
+        return requestFollowing(ods, periodMs);
     }
 
     /** No longer asking for OFFBOARD: nor is the mode request pending, so the next request gets a new id. */
@@ -620,7 +617,7 @@ public final class FlightTask {
             return null;
         }
         if (!offboard(ods)) {
-            return request(ods, CMD_DO_SET_MODE, MAV_MODE_FLAG_CUSTOM_MODE_ENABLED, PX4_MAIN_MODE_OFFBOARD, periodMs);
+            return requestFollowing(ods, periodMs);
         }
         if (!ods.armed) {
             return request(ods, CMD_ARM_DISARM, 1f, 0f, periodMs);
@@ -649,7 +646,7 @@ public final class FlightTask {
             if (ods.streamedSetpoints < MissionPlan.cycles(SETPOINT_STREAM_BEFORE_OFFBOARD_MS, periodMs)) {
                 return null;
             }
-            return request(ods, CMD_DO_SET_MODE, MAV_MODE_FLAG_CUSTOM_MODE_ENABLED, PX4_MAIN_MODE_OFFBOARD, periodMs);
+            return requestFollowing(ods, periodMs);
         }
         ods.pendingCommand = 0;
         if (!ods.armed) {
@@ -707,8 +704,14 @@ public final class FlightTask {
         return ods.heartbeatCycle >= 0 && ods.positionSeen;
     }
 
+    /** The board follows our setpoints: PX4 in OFFBOARD, ArduCopter in GUIDED. */
     private static boolean offboard(Ods ods) {
-        return ((ods.customMode >>> 16) & 0xFF) == PX4_MAIN_MODE_OFFBOARD;
+        return AutopilotModes.of(ods).following(ods.customMode);
+    }
+
+    /** Asks the board for the mode where it follows our setpoints, in its autopilot's numbers. */
+    private static Command requestFollowing(Ods ods, int periodMs) {
+        return request(ods, CMD_DO_SET_MODE, MAV_MODE_FLAG_CUSTOM_MODE_ENABLED, AutopilotModes.of(ods).followingMode(), periodMs);
     }
 
     private static double distanceToTargetM(Ods ods) {

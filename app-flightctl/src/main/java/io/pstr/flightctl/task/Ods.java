@@ -12,7 +12,7 @@ import java.nio.ByteOrder;
  */
 public final class Ods {
 
-    public static final byte VERSION = 3;
+    public static final byte VERSION = 4;
     /** Client requests remembered for deduplication: a retransmission of one of these is acknowledged, not executed. */
     public static final int EXECUTED_REQUESTS_KEPT = 16;
 
@@ -90,6 +90,8 @@ public final class Ods {
     public boolean armed;
     public int baseMode;
     public long customMode;
+    /** MAV_AUTOPILOT of the board's last heartbeat (0 before the first): which autopilot's modes to speak. */
+    public int autopilot;
     /** The board's last heartbeat said it is in a failsafe (system status critical or emergency). */
     public boolean boardFailsafe;
     /** Asking the board for OFFBOARD again after its failsafe took the aircraft while the mission was flying. */
@@ -121,7 +123,7 @@ public final class Ods {
             + 8 + 4 * EXECUTED_REQUESTS_KEPT + EXECUTED_REQUESTS_KEPT + 4 + 4      // executed requests
             + 1 + 8 * 3 + 1 + 4 + 8 * 3 + 8                                        // detour, pause, speed
             + 8 * 3                                                                 // integrators
-            + 1 + 4 * 6 + 8 + 1 + 4 * 3 + 8 + 8 + 1 + 4 + 8 + 1 + 1 + 1            // telemetry
+            + 1 + 4 * 6 + 8 + 1 + 4 * 3 + 8 + 8 + 1 + 4 + 8 + 4 + 1 + 1 + 1        // telemetry
             + 1 + 4 * 5 + 4 + 8 + 8;                                                // output
 
     public byte[] toBytes() {
@@ -184,6 +186,7 @@ public final class Ods {
         b.put(bool(armed));
         b.putInt(baseMode);
         b.putLong(customMode);
+        b.putInt(autopilot);
         b.put(bool(boardFailsafe));
         b.put(bool(regainingControl));
         b.put(bool(landedEstimate));
@@ -274,6 +277,7 @@ public final class Ods {
         o.armed = bool(b.get(), "armed");
         o.baseMode = b.getInt();
         o.customMode = b.getLong();
+        o.autopilot = b.getInt();
         o.boardFailsafe = bool(b.get(), "boardFailsafe");
         o.regainingControl = bool(b.get(), "regainingControl");
         o.landedEstimate = bool(b.get(), "landedEstimate");

@@ -33,9 +33,17 @@ class ClientRequestTest {
     private final class Flight {
         final FlightTask task = new FlightTask(MissionPlan.defaults());
         Ods ods = Ods.initial(MissionPlan.defaults());
-        final QuadSim sim = QuadSim.onGround();
+        final QuadSim sim;
         List<byte[]> inputs = List.of();
         long cycle;
+
+        Flight() {
+            this(QuadSim.onGround());
+        }
+
+        Flight(QuadSim sim) {
+            this.sim = sim;
+        }
 
         StepResult step(byte[]... requests) {
             List<byte[]> fed = new ArrayList<>(inputs);
@@ -177,6 +185,28 @@ class ClientRequestTest {
         assertFalse(f.ods.paused);
         assertEquals(MissionPhase.WAYPOINT, f.ods.missionPhase);
         assertEquals(targetNorth, f.ods.targetNorthM, 1e-9);
+    }
+
+    @Test
+    void shouldTakeAGroundStationsModeRequestsInArduCoptersNumbersOnArduCopter() {
+        Flight f = new Flight(QuadSim.arduCopter()).cruising();
+        assertEquals(3, f.ods.autopilot, "the board's heartbeat said ArduPilot");
+        int loiter = 5, guided = 4, rtl = 6, land = 9;
+        f.step(commandLong(FlightTask.CMD_DO_SET_MODE, 1, loiter, 0, 0, 1));
+        assertTrue(f.ods.paused, "LOITER pauses the mission");
+        assertEquals(MissionPhase.HOLD, f.ods.missionPhase);
+        f.step(commandLong(FlightTask.CMD_DO_SET_MODE, 1, guided, 0, 0, 2));
+        assertFalse(f.ods.paused, "GUIDED carries on with it");
+        assertEquals(MissionPhase.WAYPOINT, f.ods.missionPhase);
+        assertEquals(FlightTask.RESULT_UNSUPPORTED,
+                ((CommandAck) acks(f.step(commandLong(FlightTask.CMD_DO_SET_MODE, 1, rtl, 0, 0, 3))).get(0)).result().value(),
+                "RTL is not the mission's to fly");
+        // PX4's numbers mean something else here: main mode 4, sub-mode 6 (AUTO.LAND on PX4) is ArduCopter's GUIDED.
+        f.step(commandLong(FlightTask.CMD_DO_SET_MODE, 1, FlightTask.PX4_MAIN_MODE_AUTO, FlightTask.PX4_AUTO_LAND, 0, 4));
+        assertEquals(MissionPhase.WAYPOINT, f.ods.missionPhase);
+        f.step(commandLong(FlightTask.CMD_DO_SET_MODE, 1, land, 0, 0, 5));
+        assertEquals(MissionPhase.LAND, f.ods.missionPhase, "LAND lands");
+        assertEquals(4, f.ods.requestsExecuted);
     }
 
     @Test

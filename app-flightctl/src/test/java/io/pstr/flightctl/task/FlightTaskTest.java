@@ -141,10 +141,18 @@ class FlightTaskTest {
     private static final class ClosedLoop {
         final FlightTask task = new FlightTask(MissionPlan.defaults());
         final Ods ods = Ods.initial(MissionPlan.defaults());
-        final QuadSim sim = QuadSim.onGround();
+        final QuadSim sim;
         List<byte[]> inputs = List.of();
         long cycle;
         int rejected;
+
+        ClosedLoop() {
+            this(QuadSim.onGround());
+        }
+
+        ClosedLoop(QuadSim sim) {
+            this.sim = sim;
+        }
 
         /** One cycle; {@code linked} false is an unplugged link: nothing reaches the board, nothing comes back. */
         void step(boolean linked) {
@@ -195,6 +203,46 @@ class FlightTaskTest {
         assertFalse(loop.ods.regainingControl);
         assertEquals(0, loop.ods.pendingCommand, "no command left pending");
         assertEquals(0, loop.rejected, "no output tripped the acceptance test on the way back");
+    }
+
+    @Test
+    void shouldFlyTheWholeMissionOnArduCopterInGuided() {
+        ClosedLoop loop = new ClosedLoop(QuadSim.arduCopter());
+        double maxAltitudeM = 0;
+        while (loop.cycle < 8000 && !(loop.ods.missionPhase == MissionPhase.LANDED && !loop.sim.armed)) {
+            loop.step(true);
+            maxAltitudeM = Math.max(maxAltitudeM, loop.sim.altitudeM());
+        }
+        assertEquals(MissionPhase.LANDED, loop.ods.missionPhase, "landed: " + loop.ods);
+        assertFalse(loop.sim.armed, "and disarmed");
+        assertEquals(10.0, maxAltitudeM, 0.5, "took off to the plan's 10 m");
+        assertEquals(3, loop.ods.autopilot);
+        assertFalse(loop.sim.modeRequests.isEmpty());
+        assertTrue(loop.sim.modeRequests.stream().allMatch(m -> m == AutopilotModes.ArduCopter.GUIDED),
+                "asked for GUIDED (4) only, never PX4's OFFBOARD (6): " + loop.sim.modeRequests);
+        assertEquals(0, loop.rejected);
+    }
+
+    @Test
+    void shouldFollowAgainWithoutAModeRequestWhenArduCopterHeldThroughAnOutage() {
+        ClosedLoop loop = new ClosedLoop(QuadSim.arduCopter());
+        loop.flyToWaypoint(1);
+        QuadSim sim = loop.sim;
+        double altitudeBeforeM = sim.altitudeM();
+        int requestsBefore = sim.modeRequests.size();
+        for (int i = 0; i < 150; i++) {
+            loop.step(false); // 3 s unplugged
+        }
+        assertTrue(sim.offboard() && !sim.failsafe, "ArduCopter stays in GUIDED with no failsafe");
+        assertEquals(altitudeBeforeM, sim.altitudeM(), 0.5, "holding its altitude");
+        int waypointDuringOutage = loop.ods.waypointIndex;
+        for (int i = 0; i < 1500 && loop.ods.waypointIndex == waypointDuringOutage; i++) {
+            loop.step(true);
+        }
+        assertTrue(loop.ods.waypointIndex > waypointDuringOutage, "the mission goes on: " + loop.ods);
+        assertEquals(requestsBefore, sim.modeRequests.size(), "nothing to ask for: the board never left GUIDED");
+        assertFalse(loop.ods.regainingControl);
+        assertEquals(0, loop.rejected);
     }
 
     @Test

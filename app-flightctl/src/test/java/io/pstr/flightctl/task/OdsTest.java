@@ -23,6 +23,7 @@ class OdsTest {
         ods.positionDownM = -9.75f;
         ods.armed = true;
         ods.customMode = 6L << 16;
+        ods.autopilot = 3;
         ods.lastRequestId = 3;
         ods.outputSequence = 255;
         ods.lastThrust = 0.5f;
@@ -35,6 +36,7 @@ class OdsTest {
         assertEquals(ods.hash(), back.hash());
         assertEquals(MissionPhase.HOLD, back.missionPhase);
         assertEquals(9.75, back.altitudeM(), 1e-6);
+        assertEquals(3, back.autopilot);
         assertArrayEquals(bytes, ods.copy().toBytes());
         back.lastRequestId++;
         assertNotEquals(ods.hash(), back.hash());

@@ -22,6 +22,11 @@ import java.util.List;
  * with a rate limit, tilt limit, OFFBOARD with the setpoint-stream rule and the failsafe descent, arming only
  * on the ground. Emits HEARTBEAT at 1 Hz and ATTITUDE + LOCAL_POSITION_NED every cycle. StrictMath, so that a
  * closed loop run in another JVM (interpreted or compiled) is comparable bit for bit.
+ * <p>
+ * {@link #arduCopter()} speaks as ArduCopter instead: its heartbeat names ARDUPILOTMEGA and the copter's mode
+ * numbers (GUIDED 4 where PX4 says OFFBOARD, LOITER 5 for a hold, LAND 9), it enters GUIDED at once (no setpoint
+ * stream first) for DO_SET_MODE(1, 4) and answers FAILED for a number it does not know, and setpoints stopping
+ * leave it in GUIDED holding where it is (GUID_TIMEOUT), with no failsafe.
  */
 final class QuadSim {
 
@@ -39,6 +44,9 @@ final class QuadSim {
     static final int AUTO_LOITER = 3;
     static final int AUTO_LAND = 6;
     static final int SUBSTEPS = 10;
+    static final int COPTER_GUIDED = 4;
+    static final int COPTER_LOITER = 5;
+    static final int COPTER_LAND = 9;
 
     double n;
     double e;
@@ -62,6 +70,10 @@ final class QuadSim {
     int setpointsReceived;
     /** In its offboard-loss failsafe (a descent); heartbeats say MAV_STATE_CRITICAL. Any mode change ends it. */
     boolean failsafe;
+    /** Speaks as ArduCopter (see the class comment). */
+    boolean copter;
+    /** Mode requests answered, in order: param2 of each DO_SET_MODE the task sent. */
+    final List<Integer> modeRequests = new ArrayList<>();
 
     private final MavlinkCodec codec = new MavlinkCodec();
     private final List<byte[]> acks = new ArrayList<>();
@@ -70,6 +82,13 @@ final class QuadSim {
 
     static QuadSim onGround() {
         return new QuadSim();
+    }
+
+    /** On the ground, speaking as ArduCopter. */
+    static QuadSim arduCopter() {
+        QuadSim sim = new QuadSim();
+        sim.copter = true;
+        return sim;
     }
 
     /** Hovering in AUTO.LOITER, as after a failsafe when both replicas were lost. */
@@ -120,7 +139,17 @@ final class QuadSim {
             if (ok) {
                 armed = cmd.param1() == 1f;
             }
+        } else if (id == 176 && copter) {
+            modeRequests.add((int) cmd.param2());
+            int mode = ((int) cmd.param1() & 1) != 0 ? (int) cmd.param2() : -1;
+            ok = mode == COPTER_GUIDED || mode == COPTER_LAND || mode == COPTER_LOITER;
+            if (ok) {
+                mainMode = mode == COPTER_GUIDED ? OFFBOARD : AUTO;
+                subMode = mode == COPTER_LAND ? AUTO_LAND : mode == COPTER_LOITER ? AUTO_LOITER : 0;
+                failsafe = false;
+            }
         } else if (id == 176) {
+            modeRequests.add((int) cmd.param2());
             ok = ((int) cmd.param1() & 1) != 0 && (int) cmd.param2() == OFFBOARD
                     && nowMs - lastSetpointMs <= SETPOINT_TIMEOUT_MS;
             if (ok) {
@@ -136,7 +165,8 @@ final class QuadSim {
             ok = false;
         }
         acks.add(codec.encodeV2(CommandAck.builder().command(EnumValue.create(MavCmd.class, id))
-                .result(ok ? MavResult.MAV_RESULT_ACCEPTED : MavResult.MAV_RESULT_DENIED).build(), 1, 1, sequence++ & 0xFF));
+                .result(ok ? MavResult.MAV_RESULT_ACCEPTED : copter ? MavResult.MAV_RESULT_FAILED : MavResult.MAV_RESULT_DENIED)
+                .build(), 1, 1, sequence++ & 0xFF));
     }
 
     /** Integrates one period and returns the telemetry the task will read next cycle. */
@@ -146,7 +176,7 @@ final class QuadSim {
             physics(dt);
         }
         nowMs += periodMs;
-        if (offboard() && nowMs - lastSetpointMs > SETPOINT_TIMEOUT_MS) {
+        if (!copter && offboard() && nowMs - lastSetpointMs > SETPOINT_TIMEOUT_MS) {
             mainMode = AUTO;
             subMode = AUTO_LAND;
             failsafe = true;
@@ -159,9 +189,12 @@ final class QuadSim {
             if (armed) {
                 base |= 128;
             }
-            out.add(codec.encodeV2(Heartbeat.builder().type(MavType.MAV_TYPE_QUADROTOR).autopilot(MavAutopilot.MAV_AUTOPILOT_PX4)
+            long customMode = !copter ? ((long) mainMode << 16) | ((long) subMode << 24)
+                    : offboard() ? COPTER_GUIDED : subMode == AUTO_LAND ? COPTER_LAND : COPTER_LOITER;
+            out.add(codec.encodeV2(Heartbeat.builder().type(MavType.MAV_TYPE_QUADROTOR)
+                    .autopilot(copter ? MavAutopilot.MAV_AUTOPILOT_ARDUPILOTMEGA : MavAutopilot.MAV_AUTOPILOT_PX4)
                     .baseMode(EnumValue.create(MavModeFlag.class, base))
-                    .customMode(((long) mainMode << 16) | ((long) subMode << 24))
+                    .customMode(customMode)
                     .systemStatus(failsafe ? MavState.MAV_STATE_CRITICAL : armed ? MavState.MAV_STATE_ACTIVE : MavState.MAV_STATE_STANDBY).mavlinkVersion(3).build(),
                     1, 1, sequence++ & 0xFF));
         }
@@ -177,8 +210,10 @@ final class QuadSim {
             fall(dt);
             return;
         }
-        if (!offboard()) {
-            // the board's own modes, kinematically: hold, or land at 1 m/s and disarm on touchdown
+        boolean guidedTimedOut = copter && offboard() && nowMs - lastSetpointMs > SETPOINT_TIMEOUT_MS;
+        if (!offboard() || guidedTimedOut) {
+            // the board's own modes, kinematically: hold, or land at 1 m/s and disarm on touchdown (ArduCopter in
+            // GUIDED with no setpoints for its GUID_TIMEOUT: levels out and holds)
             roll = pitch = 0;
             vn = ve = 0;
             vd = mainMode == AUTO && subMode == AUTO_LAND ? 1.0 : 0.0;

@@ -1,0 +1,87 @@
+package io.pstr.flightctl.task;
+
+/**
+ * How the board's autopilot names the modes the flight task deals in: the one where the board follows the
+ * companion's attitude setpoints (PX4 OFFBOARD, ArduCopter GUIDED), and those a ground station may ask for. Told
+ * by the autopilot field of the board's heartbeat; anything but ArduPilot is spoken to as PX4 (the virtual board,
+ * FlightGear's bridge).
+ */
+enum AutopilotModes {
+
+    /** custom_mode: main mode in bits 16..23, AUTO's sub-mode in bits 24..31; DO_SET_MODE param2 main, param3 sub. */
+    PX4("OFFBOARD", FlightTask.PX4_MAIN_MODE_OFFBOARD),
+    /**
+     * custom_mode is the copter mode's number, as is DO_SET_MODE's param2. In GUIDED (and GUIDED_NOGPS) ArduCopter
+     * takes SET_ATTITUDE_TARGET; its thrust field is thrust only with GUID_OPTIONS bit 3 set, which the pre-flight
+     * check asks for.
+     */
+    ARDUCOPTER("GUIDED", ArduCopter.GUIDED);
+
+    /** MAV_AUTOPILOT_ARDUPILOTMEGA. */
+    static final int MAV_AUTOPILOT_ARDUPILOTMEGA = 3;
+
+    /** ArduCopter's mode numbers (custom_mode) that the task deals in. */
+    static final class ArduCopter {
+        static final int GUIDED = 4;
+        static final int LOITER = 5;
+        static final int LAND = 9;
+        static final int BRAKE = 17;
+        static final int GUIDED_NOGPS = 20;
+
+        private ArduCopter() {
+        }
+    }
+
+    /** What a ground station's DO_SET_MODE asks of the mission. */
+    enum Asked { RESUME, PAUSE, LAND, UNSUPPORTED }
+
+    private final String followingName;
+    private final int followingMode;
+
+    AutopilotModes(String followingName, int followingMode) {
+        this.followingName = followingName;
+        this.followingMode = followingMode;
+    }
+
+    static AutopilotModes of(Ods ods) {
+        return ods.autopilot == MAV_AUTOPILOT_ARDUPILOTMEGA ? ARDUCOPTER : PX4;
+    }
+
+    /** The name of the mode where the board follows our setpoints, for the log. */
+    String followingName() {
+        return followingName;
+    }
+
+    /** DO_SET_MODE's param2 (with param1 MAV_MODE_FLAG_CUSTOM_MODE_ENABLED) for that mode. */
+    int followingMode() {
+        return followingMode;
+    }
+
+    /** Whether the board, in heartbeat custom_mode {@code customMode}, follows our setpoints. */
+    boolean following(long customMode) {
+        if (this == PX4) {
+            return ((customMode >>> 16) & 0xFF) == FlightTask.PX4_MAIN_MODE_OFFBOARD;
+        }
+        return customMode == ArduCopter.GUIDED || customMode == ArduCopter.GUIDED_NOGPS;
+    }
+
+    /** A ground station's DO_SET_MODE with custom mode {@code param2} (and PX4's sub-mode {@code param3}). */
+    Asked asked(int param2, int param3) {
+        if (this == PX4) {
+            if (param2 == FlightTask.PX4_MAIN_MODE_OFFBOARD
+                    || param2 == FlightTask.PX4_MAIN_MODE_AUTO && param3 == FlightTask.PX4_AUTO_MISSION) {
+                return Asked.RESUME;
+            }
+            if (param2 == FlightTask.PX4_MAIN_MODE_AUTO && param3 == FlightTask.PX4_AUTO_LOITER) {
+                return Asked.PAUSE;
+            }
+            return param2 == FlightTask.PX4_MAIN_MODE_AUTO && param3 == FlightTask.PX4_AUTO_LAND ? Asked.LAND : Asked.UNSUPPORTED;
+        }
+        return switch (param2) {
+            case ArduCopter.GUIDED, ArduCopter.GUIDED_NOGPS -> Asked.RESUME;
+            case ArduCopter.LOITER, ArduCopter.BRAKE -> Asked.PAUSE;
+            case ArduCopter.LAND -> Asked.LAND;
+            default -> Asked.UNSUPPORTED;
+        };
+    }
+}
