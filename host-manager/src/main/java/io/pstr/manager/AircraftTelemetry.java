@@ -64,7 +64,7 @@ public final class AircraftTelemetry {
                     a.pitch(), a.yaw(), s.armed(), s.mode(), s.batteryV(), 0);
         } else if (payload instanceof Heartbeat h) {
             boolean armed = h.baseMode() != null && h.baseMode().flagsEnabled(MavModeFlag.MAV_MODE_FLAG_SAFETY_ARMED);
-            String mode = px4Mode(h.customMode());
+            String mode = modeName(h.autopilot() == null ? 0 : h.autopilot().value(), h.customMode());
             boolean nowFailsafe = h.systemStatus() != null && (h.systemStatus().entry() == MavState.MAV_STATE_CRITICAL
                     || h.systemStatus().entry() == MavState.MAV_STATE_EMERGENCY);
             if (!mode.equals(s.mode()) || nowFailsafe != failsafe) {
@@ -93,6 +93,22 @@ public final class AircraftTelemetry {
         status = new AircraftStatus(s.altitudeM(), s.northM(), s.eastM(), s.groundSpeedMps(), s.climbRateMps(), s.rollRad(),
                 s.pitchRad(), s.yawRad(), s.armed(), UNKNOWN_MODE, s.batteryV(), 0);
         failsafe = false;
+    }
+
+    /** MAV_AUTOPILOT_ARDUPILOTMEGA. */
+    static final int ARDUPILOT = 3;
+    /** ArduCopter's mode names by number (its custom_mode); null where it has none. */
+    private static final String[] COPTER_MODES = {"STABILIZE", "ACRO", "ALT_HOLD", "AUTO", "GUIDED", "LOITER", "RTL", "CIRCLE",
+        null, "LAND", null, "DRIFT", null, "SPORT", "FLIP", "AUTOTUNE", "POSHOLD", "BRAKE", "THROW", "AVOID_ADSB",
+        "GUIDED_NOGPS", "SMART_RTL", "FLOWHOLD", "FOLLOW", "ZIGZAG", "SYSTEMID", "AUTOROTATE", "AUTO_RTL", "TURTLE"};
+
+    /** The mode a heartbeat's custom_mode names, in the words of its autopilot: ArduCopter's, else PX4's. */
+    static String modeName(int autopilot, long customMode) {
+        if (autopilot == ARDUPILOT) {
+            String name = customMode >= 0 && customMode < COPTER_MODES.length ? COPTER_MODES[(int) customMode] : null;
+            return name != null ? name : "MODE_" + customMode;
+        }
+        return px4Mode(customMode);
     }
 
     /** PX4's custom mode: main mode in bits 16..23, AUTO sub-mode in bits 24..31. */

@@ -33,8 +33,9 @@ import org.agrona.concurrent.SleepingIdleStrategy;
  * The checks before the system flies a real board: a heartbeat from an autopilot, the autopilot is PX4 or
  * ArduPilot, the board is disarmed, it takes attitude setpoints from a companion (PX4 offboard, ArduPilot
  * guided: AUTOPILOT_VERSION's SET_ATTITUDE_TARGET capability), and its offboard-loss timeout (PX4
- * COM_OF_LOSS_T, ArduPilot GUID_TIMEOUT), read with PARAM_REQUEST_READ. Talks to the board on its own link,
- * closed before the host manager opens it. Never arms anything.
+ * COM_OF_LOSS_T, ArduPilot GUID_TIMEOUT), read with PARAM_REQUEST_READ; on ArduPilot also that GUID_OPTIONS has
+ * bit 3 set, without which ArduCopter reads the setpoints' thrust as a climb rate. Talks to the board on its own
+ * link, closed before the host manager opens it. Never arms anything.
  */
 public final class PreflightCheck {
 
@@ -69,6 +70,7 @@ public final class PreflightCheck {
     public static final String ARMED = "armed state";
     public static final String OFFBOARD = "offboard/guided mode";
     public static final String LOSS_TIMEOUT = "offboard-loss timeout";
+    public static final String THRUST = "setpoint thrust";
     public static final String ARMING = "arming";
     public static final String LINK = "link";
     static final int MSG_HEARTBEAT = 0;
@@ -78,6 +80,8 @@ public final class PreflightCheck {
     static final int CMD_REQUEST_AUTOPILOT_CAPABILITIES = 520;
     /** Beyond this the aircraft flies on its last setpoint for long after the host stops: worth a warning. */
     static final double LONG_LOSS_TIMEOUT_S = 2.0;
+    /** ArduCopter's GUID_OPTIONS bit "SetAttitudeTarget_ThrustAsThrust": without it thrust is read as a climb rate. */
+    static final int GUID_OPTIONS_THRUST_AS_THRUST = 8;
 
     /** Settings, validated by {@link #conclude()}. */
     public static final class Context {
@@ -145,7 +149,7 @@ public final class PreflightCheck {
             items.add(new Item(HEARTBEAT, Verdict.FAIL, "no autopilot heartbeat within "
                     + TimeUnit.NANOSECONDS.toMillis(ctx.heartbeatTimeoutNs) + " ms (" + link.counters().bytesIn.get()
                     + " bytes received): check the wiring, the port, the baud rate, and that the board's MAVLink instance runs there"));
-            for (String c : List.of(AUTOPILOT, ARMED, OFFBOARD, LOSS_TIMEOUT)) {
+            for (String c : List.of(AUTOPILOT, ARMED, OFFBOARD, LOSS_TIMEOUT, THRUST)) {
                 items.add(new Item(c, Verdict.FAIL, "not checked: no heartbeat"));
             }
             return;
@@ -194,25 +198,51 @@ public final class PreflightCheck {
         }
 
         String param = ardupilot ? "GUID_TIMEOUT" : "COM_OF_LOSS_T";
-        ParamValue value = null;
-        for (int attempt = 0; attempt < ctx.attempts && value == null; attempt++) {
-            send(ParamRequestRead.builder().targetSystem(boardSystem).targetComponent(boardComponent)
-                    .paramId(param).paramIndex(-1).build());
-            value = await(ctx.answerTimeoutNs, f -> MavlinkCodec.messageIdOf(f, 0) == MSG_PARAM_VALUE
-                    && decode(f) instanceof ParamValue v && param.equals(trimmed(v.paramId())), ParamValue.class, null);
-        }
+        ParamValue value = readParam(param);
         if (value == null) {
             items.add(new Item(LOSS_TIMEOUT, Verdict.FAIL, param + " not answered after " + ctx.attempts
                     + " PARAM_REQUEST_READs: the board's failsafe after the host stops is unknown"));
         } else {
             float s = value.paramValue();
+            String then = ardupilot ? "levels out and holds its altitude in GUIDED" : "starts its own failsafe";
             items.add(new Item(LOSS_TIMEOUT, !Float.isFinite(s) || s <= 0 ? Verdict.FAIL : s > LONG_LOSS_TIMEOUT_S ? Verdict.WARN
-                    : Verdict.PASS, String.format(Locale.ROOT, "%s = %.2f s: the board's own failsafe starts %.2f s after "
-                    + "setpoints stop%s", param, s, s, s > LONG_LOSS_TIMEOUT_S ? " (long: consider 0.5 s)" : "")));
+                    : Verdict.PASS, String.format(Locale.ROOT, "%s = %.2f s: the board %s %.2f s after setpoints stop%s", param,
+                    s, then, s, s > LONG_LOSS_TIMEOUT_S ? " (long: consider 0.5 s)" : "")));
+        }
+        if (ardupilot) {
+            ParamValue options = readParam("GUID_OPTIONS");
+            if (options == null) {
+                items.add(new Item(THRUST, Verdict.FAIL, "GUID_OPTIONS not answered after " + ctx.attempts
+                        + " PARAM_REQUEST_READs: whether ArduCopter reads the setpoints' thrust as thrust is unknown"));
+            } else {
+                // ArduPilot sends a parameter's value as a float of its number, whatever its type.
+                float v = options.paramValue();
+                boolean whole = Float.isFinite(v) && v >= 0 && v == Math.rint(v) && v < 1 << 24;
+                boolean thrust = whole && ((int) v & GUID_OPTIONS_THRUST_AS_THRUST) != 0;
+                items.add(new Item(THRUST, thrust ? Verdict.PASS : Verdict.FAIL, !whole
+                        ? "GUID_OPTIONS = " + v + ": not a set of bits"
+                        : thrust ? String.format(Locale.ROOT, "GUID_OPTIONS = %d: SET_ATTITUDE_TARGET's thrust is taken as thrust", (int) v)
+                        : String.format(Locale.ROOT, "GUID_OPTIONS = %d: ArduCopter would take the setpoints' thrust as a climb "
+                                + "rate; set bit 3 (GUID_OPTIONS = %d)", (int) v, (int) v | GUID_OPTIONS_THRUST_AS_THRUST)));
+            }
+        } else if (px4) {
+            items.add(new Item(THRUST, Verdict.INFO, "PX4 takes SET_ATTITUDE_TARGET's thrust as thrust in offboard"));
         }
         items.add(new Item(ARMING, ctx.armRequested ? Verdict.WARN : Verdict.INFO, ctx.armRequested
                 ? "--arm given: the replicas will arm the board and fly the mission"
                 : "the board will not be armed (arm commands are withheld; give --arm to fly)"));
+    }
+
+    /** A parameter of the board by name, asked up to {@code attempts} times; null if never answered. */
+    private ParamValue readParam(String name) {
+        ParamValue value = null;
+        for (int attempt = 0; attempt < ctx.attempts && value == null; attempt++) {
+            send(ParamRequestRead.builder().targetSystem(boardSystem).targetComponent(boardComponent)
+                    .paramId(name).paramIndex(-1).build());
+            value = await(ctx.answerTimeoutNs, f -> MavlinkCodec.messageIdOf(f, 0) == MSG_PARAM_VALUE
+                    && decode(f) instanceof ParamValue v && name.equals(trimmed(v.paramId())), ParamValue.class, null);
+        }
+        return value;
     }
 
     private static String trimmed(String s) {

@@ -21,7 +21,11 @@ class AircraftTelemetryTest {
     private int sequence;
 
     private byte[] heartbeat(long customMode, MavState state) {
-        return codec.encodeV2(Heartbeat.builder().type(MavType.MAV_TYPE_QUADROTOR).autopilot(MavAutopilot.MAV_AUTOPILOT_PX4)
+        return heartbeat(MavAutopilot.MAV_AUTOPILOT_PX4, customMode, state);
+    }
+
+    private byte[] heartbeat(MavAutopilot autopilot, long customMode, MavState state) {
+        return codec.encodeV2(Heartbeat.builder().type(MavType.MAV_TYPE_QUADROTOR).autopilot(autopilot)
                 .baseMode(EnumValue.create(MavModeFlag.class, 129)).customMode(customMode).systemStatus(state)
                 .mavlinkVersion(3).build(), 1, 1, sequence++ & 0xFF);
     }
@@ -48,5 +52,18 @@ class AircraftTelemetryTest {
         assertEquals("UNKNOWN", t.snapshot(7).mode(), "not known while the link is down");
         assertEquals(new AircraftTelemetry.ModeChange("UNKNOWN", "OFFBOARD", false),
                 t.onFrame(heartbeat(OFFBOARD, MavState.MAV_STATE_ACTIVE), 8), "the first heartbeat after it is reported");
+    }
+
+    @Test
+    void shouldNameArduCoptersModesInItsOwnWords() {
+        AircraftTelemetry t = new AircraftTelemetry();
+        MavAutopilot copter = MavAutopilot.MAV_AUTOPILOT_ARDUPILOTMEGA;
+        assertEquals(new AircraftTelemetry.ModeChange("UNKNOWN", "LOITER", false), t.onFrame(heartbeat(copter, 5, MavState.MAV_STATE_STANDBY), 1));
+        assertEquals(new AircraftTelemetry.ModeChange("LOITER", "GUIDED", false), t.onFrame(heartbeat(copter, 4, MavState.MAV_STATE_ACTIVE), 2));
+        assertEquals(new AircraftTelemetry.ModeChange("GUIDED", "LAND", true), t.onFrame(heartbeat(copter, 9, MavState.MAV_STATE_CRITICAL), 3));
+        assertEquals("GUIDED_NOGPS", AircraftTelemetry.modeName(3, 20));
+        assertEquals("MODE_8", AircraftTelemetry.modeName(3, 8), "a number ArduCopter does not use");
+        assertEquals("MODE_99", AircraftTelemetry.modeName(3, 99));
+        assertEquals("OFFBOARD", AircraftTelemetry.modeName(12, OFFBOARD), "PX4's numbers for PX4");
     }
 }

@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "hil", mixinStandardHelpOptions = true,
         description = {"Runs the system against a real flight controller or a PX4/ArduPilot SITL. First the pre-flight "
                 + "checks: autopilot heartbeat, PX4 or ArduPilot, disarmed, offboard (PX4) / guided (ArduPilot) takes "
-                + "attitude setpoints, and the board's offboard-loss timeout (COM_OF_LOSS_T / GUID_TIMEOUT). If they pass, "
+                + "attitude setpoints, the board's offboard-loss timeout (COM_OF_LOSS_T / GUID_TIMEOUT) and, on ArduPilot, "
+                + "GUID_OPTIONS bit 3 (thrust taken as thrust). If they pass, "
                 + "the host manager and both replicas run until Ctrl-C. Without --arm the replicas' arm commands are "
                 + "withheld, so the board is never armed. './pstr abort' lands the aircraft. See docs/hil.md."},
         exitCodeListHeading = "%nExit codes:%n",
@@ -76,14 +77,6 @@ public final class HilCommand implements Callable<Integer> {
         }
         if (checksOnly) {
             return 0;
-        }
-        PreflightCheck.Item autopilot = report.item(PreflightCheck.AUTOPILOT);
-        if (autopilot != null && !"PX4".equals(autopilot.detail())) {
-            // The flight task's DO_SET_MODE carries PX4's custom mode numbers: 6 is OFFBOARD on PX4 but RTL on ArduCopter.
-            out.println("the flight task speaks PX4 offboard only: on " + autopilot.detail()
-                    + " run the checks (--checks-only); flying it is not supported yet");
-            out.flush();
-            return 1;
         }
         Path dir = options.resolveRunDir("hil");
         Journal journal = new Journal(dir.resolve("journal.jsonl"), System::nanoTime, System::currentTimeMillis);

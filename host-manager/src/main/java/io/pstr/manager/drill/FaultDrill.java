@@ -172,7 +172,7 @@ public final class FaultDrill {
                 // The board's mode is unknown from the outage until its next heartbeat, which is journalled.
                 JournalEvent mode = awaitEvent("the board's first heartbeat after the outage", up, "BOARD", "MODE", deadline);
                 if (!offboard(mode)) {
-                    await("the board following the flight task again (OFFBOARD)", () -> lastModeEvent(up).map(FaultDrill::offboard)
+                    await("the board following the flight task again (OFFBOARD or GUIDED)", () -> lastModeEvent(up).map(FaultDrill::offboard)
                             .orElse(false), deadline);
                     return "the board's failsafe had the aircraft: " + mode.message();
                 }
@@ -262,9 +262,11 @@ public final class FaultDrill {
                 .filter(e -> "BOARD".equals(e.type()) && "MODE".equals(e.cause())).reduce((a, b) -> b);
     }
 
+    /** The board follows the flight task: PX4 in OFFBOARD, ArduCopter in GUIDED, with no failsafe. */
     private static boolean offboard(JournalEvent boardMode) {
         Map<String, Object> f = boardMode.figures();
-        return f != null && "OFFBOARD".equals(f.get("mode")) && Boolean.FALSE.equals(f.get("failsafe"));
+        return f != null && ("OFFBOARD".equals(f.get("mode")) || "GUIDED".equals(f.get("mode")))
+                && Boolean.FALSE.equals(f.get("failsafe"));
     }
 
     private ReplicaStatus replica(String slot) {
