@@ -7,18 +7,26 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Command-line front end of the virtual flight board. */
 @Command(name = "hil-board", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "A virtual PX4-like quadcopter flight board speaking MAVLink 2 (system 1, component 1).",
+            "A virtual quadcopter flight board speaking MAVLink 2 (system 1, component 1), behaving like PX4 in",
+            "OFFBOARD mode (default) or like ArduCopter in GUIDED mode (--autopilot ardupilot).",
             "It streams HEARTBEAT (1 Hz), ATTITUDE and LOCAL_POSITION_NED (--telemetry-hz), SYS_STATUS (2 Hz),",
-            "accepts arm/disarm, DO_SET_MODE (PX4 custom modes), take-off and land commands and offboard",
-            "SET_ATTITUDE_TARGET / SET_POSITION_TARGET_LOCAL_NED setpoints, and descends (failsafe) when",
-            "offboard setpoints stop for longer than --failsafe-timeout-ms.",
+            "accepts arm/disarm, DO_SET_MODE (the autopilot's custom modes), take-off and land commands,",
+            "SET_ATTITUDE_TARGET / SET_POSITION_TARGET_LOCAL_NED setpoints and PARAM_REQUEST_READ of its",
+            "setpoint-loss parameters. When setpoints stop for longer than --failsafe-timeout-ms, the PX4 board",
+            "descends in a failsafe (CRITICAL); the ArduCopter board levels out and holds, still in GUIDED.",
             "Prints 'board listening on <endpoint>' once it serves the link."})
 public final class BoardMain implements Callable<Integer> {
+
+    /** The command line this runs in: its errors go to that command line's error stream. */
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--link", defaultValue = "tcp-listen:5760", paramLabel = "ENDPOINT",
             description = "Link to serve: tcp-listen:PORT (127.0.0.1; 0 = any free port), tcp:HOST:PORT, udp-listen:PORT, "
@@ -40,8 +48,23 @@ public final class BoardMain implements Callable<Integer> {
     @Option(names = "--record", paramLabel = "FILE", description = "Write the board record CSV (setpoints, commands, true state) here.")
     Path record;
 
-    @Option(names = "--failsafe-timeout-ms", defaultValue = "500",
-            description = "Offboard setpoint loss before the failsafe descent, ms. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--autopilot", defaultValue = "px4", paramLabel = "px4|ardupilot", converter = AutopilotConverter.class,
+            description = "The flight stack the board behaves like. px4: HEARTBEAT autopilot PX4, PX4 custom modes, OFFBOARD "
+                    + "entered only while setpoints stream, COM_OF_LOSS_T, failsafe descent when setpoints stop. ardupilot: "
+                    + "ArduCopter, HEARTBEAT autopilot ARDUPILOTMEGA, copter mode numbers (GUIDED 4, LOITER 5, LAND 9), "
+                    + "GUIDED entered at once, GUID_TIMEOUT and GUID_OPTIONS (--guid-options). Default: ${DEFAULT-VALUE}")
+    Autopilot autopilot;
+
+    @Option(names = "--guid-options", paramLabel = "N",
+            description = "ArduPilot only: the board's GUID_OPTIONS, 0..65535. Bit 3 (8) makes SET_ATTITUDE_TARGET's thrust "
+                    + "thrust; without it ArduCopter reads it as a climb rate, and this board refuses attitude targets. "
+                    + "Default: 8 (set up as docs/hil.md asks)")
+    Integer guidOptions;
+
+    @Option(names = "--failsafe-timeout-ms", defaultValue = "500", paramLabel = "MS",
+            description = "Setpoint loss before the board reacts, 20..60000 ms; the board reports it as COM_OF_LOSS_T (px4: "
+                    + "then the failsafe descent) or GUID_TIMEOUT (ardupilot: then it levels out and holds, still in "
+                    + "GUIDED). Default: ${DEFAULT-VALUE}")
     long failsafeTimeoutMs;
 
     @Option(names = "--priority", defaultValue = "auto", paramLabel = "auto|off",
@@ -65,7 +88,11 @@ public final class BoardMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!(durationS >= 0) || Double.isInfinite(durationS)) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--duration-s must be 0 or positive");
+            throw new CommandLine.ParameterException(spec.commandLine(), "--duration-s must be 0 or positive");
+        }
+        if (guidOptions != null && autopilot != Autopilot.ARDUPILOT) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--guid-options is an ArduCopter parameter: "
+                    + "give it with --autopilot ardupilot (PX4 has no GUID_OPTIONS)");
         }
         Endpoint endpoint;
         VirtualBoard.Context ctx;
@@ -78,9 +105,10 @@ public final class BoardMain implements Callable<Integer> {
 
             tapEndpoint = tap == null ? null : Endpoint.parse(tap);
             ctx = new VirtualBoard.Context().failsafeTimeoutMs(failsafeTimeoutMs).telemetryHz(telemetryHz)
+                    .autopilot(autopilot).guidOptions(guidOptions == null ? VirtualBoard.DEFAULT_GUID_OPTIONS : guidOptions)
                     .priority(ThreadPriority.Mode.parse(priority)).conclude();
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage(), e);
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         ThreadPriority.processMode(ctx.priority());
         RunningBoard board = RunningBoard.start(endpoint, ctx, record, tapEndpoint);
@@ -111,6 +139,18 @@ public final class BoardMain implements Callable<Integer> {
         }
         board.close();
         return 0;
+    }
+
+    /** {@code --autopilot}: px4 or ardupilot in any case; anything else is refused naming the valid ones. */
+    static final class AutopilotConverter implements CommandLine.ITypeConverter<Autopilot> {
+        @Override
+        public Autopilot convert(String value) {
+            try {
+                return Autopilot.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 
     public static void main(String[] args) {

@@ -15,7 +15,6 @@ import io.dronefleet.mavlink.common.SetAttitudeTarget;
 import io.dronefleet.mavlink.common.SetPositionTargetLocalNed;
 import io.dronefleet.mavlink.common.SysStatus;
 import io.dronefleet.mavlink.minimal.Heartbeat;
-import io.dronefleet.mavlink.minimal.MavAutopilot;
 import io.dronefleet.mavlink.minimal.MavModeFlag;
 import io.dronefleet.mavlink.minimal.MavState;
 import io.dronefleet.mavlink.minimal.MavType;
@@ -34,7 +33,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A PX4-like flight board in offboard mode behind a MAVLink 2 link, with a {@link QuadcopterModel} inside.
+ * A flight board behind a MAVLink 2 link, with a {@link QuadcopterModel} inside, in one of two personalities
+ * ({@link Context#autopilot(Autopilot)}): PX4-like in OFFBOARD mode (the default), or ArduCopter-like in GUIDED mode.
+ * <p>
+ * As PX4 it reports MAV_AUTOPILOT_PX4 and PX4's main/sub custom modes, enters OFFBOARD only while setpoints stream,
+ * has COM_OF_LOSS_T and, when setpoints stop for the failsafe timeout, descends in FAILSAFE_LAND reporting
+ * MAV_STATE_CRITICAL. As ArduCopter it reports MAV_AUTOPILOT_ARDUPILOTMEGA and the copter mode numbers (the board's
+ * OFFBOARD is GUIDED), enters GUIDED at once and holds until targets come, takes attitude targets only with
+ * GUID_OPTIONS bit 3 (thrust as thrust), and when attitude targets stop for the timeout (GUID_TIMEOUT) levels out and
+ * holds, still in GUIDED and reporting no failsafe.
  * <p>
  * An agent: {@link #doWork(long)} is driven with the time from an injected clock, steps the physics at
  * 250 Hz up to that time and streams telemetry on simulated time, so tests drive it with a manual clock.
@@ -74,6 +81,15 @@ public final class VirtualBoard implements AutoCloseable {
     static final int MSG_AUTOPILOT_VERSION = 148;
     /** PX4's offboard-loss timeout parameter, in seconds: the board's failsafe after setpoints stop. */
     public static final String PARAM_OFFBOARD_LOSS_TIMEOUT = "COM_OF_LOSS_T";
+    /** ArduCopter's GUIDED timeout parameter, in seconds: after it without targets, level out and hold. */
+    public static final String PARAM_GUID_TIMEOUT = "GUID_TIMEOUT";
+    /** ArduCopter's GUIDED options parameter, a set of bits (MAV_PARAM_TYPE_INT32). */
+    public static final String PARAM_GUID_OPTIONS = "GUID_OPTIONS";
+    /** GUID_OPTIONS bit 3, "SetAttitudeTarget_ThrustAsThrust": without it ArduCopter reads the thrust as a climb rate. */
+    public static final int GUID_OPTIONS_THRUST_AS_THRUST = 8;
+    /** The virtual board's GUID_OPTIONS: thrust as thrust, set up as docs/hil.md asks. */
+    public static final int DEFAULT_GUID_OPTIONS = GUID_OPTIONS_THRUST_AS_THRUST;
+    static final int MAX_GUID_OPTIONS = 0xFFFF;
     static final int ATTITUDE_MASK_THRUST_IGNORE = 64;
     static final int ATTITUDE_MASK_ATTITUDE_IGNORE = 128;
     static final int POSITION_MASK_POSITION_IGNORE = 0b111;
@@ -96,6 +112,33 @@ public final class VirtualBoard implements AutoCloseable {
         private int telemetryHz = 50;
         private BoardRecordWriter recordWriter;
         private ThreadPriority.Mode priority = ThreadPriority.Mode.OFF;
+        private Autopilot autopilot = Autopilot.PX4;
+        private int guidOptions = DEFAULT_GUID_OPTIONS;
+
+        /** The flight stack the board behaves like; {@link Autopilot#PX4} by default. */
+        public Context autopilot(Autopilot autopilot) {
+            this.autopilot = autopilot;
+            return this;
+        }
+
+        public Autopilot autopilot() {
+            return autopilot;
+        }
+
+        /**
+         * ArduCopter's GUID_OPTIONS, 0..0xFFFF (the {@link Autopilot#ARDUPILOT} personality only; PX4 has no such
+         * parameter): {@value #DEFAULT_GUID_OPTIONS} by default, bit 3 set up as docs/hil.md asks, so attitude targets'
+         * thrust is thrust. With bit 3 clear the board refuses attitude targets, as ArduCopter would read their
+         * thrust as a climb rate.
+         */
+        public Context guidOptions(int options) {
+            this.guidOptions = options;
+            return this;
+        }
+
+        public int guidOptions() {
+            return guidOptions;
+        }
 
         /**
          * A raised priority for the board's own thread (its stand-in for a flight controller's dedicated
@@ -110,6 +153,10 @@ public final class VirtualBoard implements AutoCloseable {
             return priority;
         }
 
+        /**
+         * How long without setpoints before the board reacts: PX4's COM_OF_LOSS_T (then the failsafe descent), or
+         * ArduCopter's GUID_TIMEOUT (then it levels out and holds, still in GUIDED); 20 ms .. 60 s, 500 ms by default.
+         */
         public Context failsafeTimeoutMs(long ms) {
             this.failsafeTimeoutNs = TimeUnit.MILLISECONDS.toNanos(ms);
             return this;
@@ -142,6 +189,12 @@ public final class VirtualBoard implements AutoCloseable {
             if (telemetryHz < 1 || telemetryHz > PHYSICS_HZ) {
                 throw new IllegalArgumentException("telemetry rate must be 1.." + PHYSICS_HZ + " Hz, got " + telemetryHz);
             }
+            if (autopilot == null) {
+                throw new IllegalArgumentException("autopilot must be one of " + Autopilot.cliNames());
+            }
+            if (guidOptions < 0 || guidOptions > MAX_GUID_OPTIONS) {
+                throw new IllegalArgumentException("GUID_OPTIONS must be 0.." + MAX_GUID_OPTIONS + ", got " + guidOptions);
+            }
             return this;
         }
     }
@@ -157,6 +210,8 @@ public final class VirtualBoard implements AutoCloseable {
     private final BoardCounters counters = new BoardCounters();
     private final Queue<byte[]> inbound = new ConcurrentLinkedQueue<>();
     private final long telemetryPeriodNs;
+    /** The ArduCopter personality: GUIDED for OFFBOARD, GUID_TIMEOUT instead of the offboard-loss failsafe. */
+    private final boolean ardupilot;
 
     private boolean started;
     private long bootNs;
@@ -184,6 +239,22 @@ public final class VirtualBoard implements AutoCloseable {
         this.sink = sink;
         this.record = ctx.recordWriter;
         this.telemetryPeriodNs = TimeUnit.SECONDS.toNanos(1) / ctx.telemetryHz;
+        this.ardupilot = ctx.autopilot == Autopilot.ARDUPILOT;
+        long timeoutMs = TimeUnit.NANOSECONDS.toMillis(ctx.failsafeTimeoutNs);
+        if (ardupilot) {
+            LOG.info("virtual board: ArduCopter personality (GUIDED for attitude targets, GUID_TIMEOUT {} ms, GUID_OPTIONS {})",
+                    timeoutMs, ctx.guidOptions);
+            if (!thrustAsThrust()) {
+                LOG.warn("GUID_OPTIONS {} has bit 3 ({}) clear: ArduCopter would read attitude targets' thrust as a climb rate, "
+                        + "so this board refuses them; set it up as docs/hil.md asks", ctx.guidOptions, GUID_OPTIONS_THRUST_AS_THRUST);
+            }
+        } else {
+            LOG.info("virtual board: PX4 personality (OFFBOARD for setpoints, COM_OF_LOSS_T {} ms then failsafe descent)", timeoutMs);
+        }
+    }
+
+    private boolean thrustAsThrust() {
+        return (ctx.guidOptions & GUID_OPTIONS_THRUST_AS_THRUST) != 0;
     }
 
     /** Bytes from the link, any thread: copied and handed to the agent thread. */
@@ -241,7 +312,18 @@ public final class VirtualBoard implements AutoCloseable {
 
     private void step(long tNs) {
         eventNs = tNs;
-        if (mode == BoardMode.OFFBOARD && tNs - lastSetpointNs > ctx.failsafeTimeoutNs) {
+        if (ardupilot) {
+            // ArduCopter's GUID_TIMEOUT: attitude (and velocity) targets time out, a position target is kept. No
+            // mode change and no failsafe: it levels out and holds, and the next target is followed at once.
+            if (mode == BoardMode.OFFBOARD && (setpointKind == SetpointKind.ATTITUDE || setpointKind == SetpointKind.VELOCITY)
+                    && tNs - lastSetpointNs > ctx.failsafeTimeoutNs) {
+                LOG.warn("no {} target for {} ms (GUID_TIMEOUT): levelling out and holding, still in GUIDED",
+                        setpointKind == SetpointKind.ATTITUDE ? "attitude" : "velocity",
+                        TimeUnit.NANOSECONDS.toMillis(tNs - lastSetpointNs));
+                holdHere();
+                setpointKind = SetpointKind.NONE;
+            }
+        } else if (mode == BoardMode.OFFBOARD && tNs - lastSetpointNs > ctx.failsafeTimeoutNs) {
             LOG.warn("no offboard setpoint for {} ms: failsafe descent", TimeUnit.NANOSECONDS.toMillis(tNs - lastSetpointNs));
             setMode(BoardMode.FAILSAFE_LAND, "offboard setpoints lost");
         }
@@ -258,7 +340,13 @@ public final class VirtualBoard implements AutoCloseable {
         if (mode == BoardMode.AUTO_TAKEOFF && model.z() <= -takeoffAltM + 0.1) {
             holdHere();
             holdZ = -takeoffAltM;
-            setMode(BoardMode.AUTO_LOITER, "take-off altitude reached");
+            if (ardupilot) {
+                // ArduCopter took off in GUIDED and stays there, holding until targets come.
+                setpointKind = SetpointKind.NONE;
+                setMode(BoardMode.OFFBOARD, "take-off altitude reached");
+            } else {
+                setMode(BoardMode.AUTO_LOITER, "take-off altitude reached");
+            }
         }
         if (armed && !model.onGround()) {
             airborneSinceArming = true;
@@ -372,9 +460,9 @@ public final class VirtualBoard implements AutoCloseable {
                 : armed ? MavState.MAV_STATE_ACTIVE : MavState.MAV_STATE_STANDBY;
         return Heartbeat.builder()
                 .type(MavType.MAV_TYPE_QUADROTOR)
-                .autopilot(MavAutopilot.MAV_AUTOPILOT_PX4)
+                .autopilot(ctx.autopilot.mavAutopilot())
                 .baseMode(EnumValue.<MavModeFlag>create(baseMode))
-                .customMode(mode.px4CustomMode())
+                .customMode(ardupilot ? mode.arduCopterMode() : mode.px4CustomMode())
                 .systemStatus(state)
                 .mavlinkVersion(3)
                 .build();
@@ -422,6 +510,11 @@ public final class VirtualBoard implements AutoCloseable {
     private void onAttitudeTarget(SetAttitudeTarget s, int seq, int sysId, int compId) {
         if (s.targetSystem() != SYSTEM_ID) {
             counters.notForUs.incrementAndGet();
+            return;
+        }
+        if (ardupilot && !thrustAsThrust()) {
+            refuseSetpoint("attitude target: GUID_OPTIONS " + ctx.guidOptions + " has bit 3 (" + GUID_OPTIONS_THRUST_AS_THRUST
+                    + ") clear, so its thrust would be read as a climb rate");
             return;
         }
         int mask = s.typeMask() == null ? 0 : s.typeMask().value();
@@ -530,7 +623,7 @@ public final class VirtualBoard implements AutoCloseable {
         int command = c.command() == null ? -1 : c.command().value();
         MavResult result = switch (command) {
             case CMD_ARM_DISARM -> armDisarm(c);
-            case CMD_DO_SET_MODE -> doSetMode(c);
+            case CMD_DO_SET_MODE -> ardupilot ? doSetCopterMode(c) : doSetMode(c);
             case CMD_NAV_TAKEOFF -> takeoff(c.param7());
             case CMD_NAV_LAND -> land();
             case CMD_REQUEST_MESSAGE -> Math.round(c.param1()) == MSG_AUTOPILOT_VERSION
@@ -556,7 +649,7 @@ public final class VirtualBoard implements AutoCloseable {
         }
         if (result == MavResult.MAV_RESULT_ACCEPTED
                 && (command == CMD_REQUEST_MESSAGE || command == CMD_REQUEST_AUTOPILOT_CAPABILITIES)) {
-            // What PX4 reports: it takes attitude and position targets (offboard), MAVLink 2, COMMAND_INT.
+            // What PX4 and ArduCopter report: attitude and position targets (offboard, guided), MAVLink 2, COMMAND_INT.
             send(AutopilotVersion.builder()
                     .capabilities(MavProtocolCapability.MAV_PROTOCOL_CAPABILITY_SET_ATTITUDE_TARGET,
                             MavProtocolCapability.MAV_PROTOCOL_CAPABILITY_SET_POSITION_TARGET_LOCAL_NED,
@@ -566,7 +659,10 @@ public final class VirtualBoard implements AutoCloseable {
         }
     }
 
-    /** Answers like PX4: PARAM_VALUE for a parameter it has, nothing for one it does not. */
+    /**
+     * Answers like the autopilot it plays: PARAM_VALUE for a parameter it has (PX4: COM_OF_LOSS_T; ArduCopter:
+     * GUID_TIMEOUT and GUID_OPTIONS), by name or by index, and nothing for one it does not.
+     */
     private void onParamRequest(ParamRequestRead p) {
         if ((p.targetSystem() != SYSTEM_ID && p.targetSystem() != 0)
                 || (p.targetComponent() != COMPONENT_ID && p.targetComponent() != 0)) {
@@ -574,18 +670,28 @@ public final class VirtualBoard implements AutoCloseable {
             return;
         }
         boolean byName = p.paramIndex() < 0;
-        if ((byName && PARAM_OFFBOARD_LOSS_TIMEOUT.equals(p.paramId())) || (!byName && p.paramIndex() == 0)) {
-            send(ParamValue.builder()
-                    .paramId(PARAM_OFFBOARD_LOSS_TIMEOUT)
-                    .paramValue(ctx.failsafeTimeoutNs / 1e9f)
-                    .paramType(MavParamType.MAV_PARAM_TYPE_REAL32)
-                    .paramCount(1)
-                    .paramIndex(0)
-                    .build());
+        float timeoutS = ctx.failsafeTimeoutNs / 1e9f;
+        if (!ardupilot && ((byName && PARAM_OFFBOARD_LOSS_TIMEOUT.equals(p.paramId())) || (!byName && p.paramIndex() == 0))) {
+            sendParam(PARAM_OFFBOARD_LOSS_TIMEOUT, timeoutS, MavParamType.MAV_PARAM_TYPE_REAL32, 1, 0);
+        } else if (ardupilot && ((byName && PARAM_GUID_TIMEOUT.equals(p.paramId())) || (!byName && p.paramIndex() == 0))) {
+            sendParam(PARAM_GUID_TIMEOUT, timeoutS, MavParamType.MAV_PARAM_TYPE_REAL32, 2, 0);
+        } else if (ardupilot && ((byName && PARAM_GUID_OPTIONS.equals(p.paramId())) || (!byName && p.paramIndex() == 1))) {
+            // ArduPilot sends an integer parameter as a float of its number (8 as 8.0f), not its bits.
+            sendParam(PARAM_GUID_OPTIONS, ctx.guidOptions, MavParamType.MAV_PARAM_TYPE_INT32, 2, 1);
         } else {
             counters.otherMessages.incrementAndGet();
             LOG.debug("parameter {} (index {}) requested: not a parameter of this board", p.paramId(), p.paramIndex());
         }
+    }
+
+    private void sendParam(String id, float value, MavParamType type, int count, int index) {
+        send(ParamValue.builder()
+                .paramId(id)
+                .paramValue(value)
+                .paramType(type)
+                .paramCount(count)
+                .paramIndex(index)
+                .build());
     }
 
     private MavResult armDisarm(CommandLong c) {
@@ -642,6 +748,42 @@ public final class VirtualBoard implements AutoCloseable {
             };
         }
         return MavResult.MAV_RESULT_UNSUPPORTED;
+    }
+
+    /**
+     * ArduCopter's DO_SET_MODE: param2 is the copter mode number. GUIDED (and GUIDED_NOGPS) is entered at once,
+     * holding until targets come (no need for setpoints streaming before, unlike PX4's OFFBOARD); LOITER holds
+     * here; LAND lands as MAV_CMD_NAV_LAND does. Asking for GUIDED or LOITER while in it changes nothing, as in
+     * ArduCopter. Any other mode is FAILED, as ArduPilot answers when set_mode fails; no custom-mode flag is DENIED.
+     */
+    private MavResult doSetCopterMode(CommandLong c) {
+        if (!Float.isFinite(c.param1()) || ((int) c.param1() & CUSTOM_MODE_ENABLED) == 0 || !Float.isFinite(c.param2())) {
+            return MavResult.MAV_RESULT_DENIED;
+        }
+        int copterMode = Math.round(c.param2());
+        if (copterMode == BoardMode.COPTER_GUIDED || copterMode == BoardMode.COPTER_GUIDED_NOGPS) {
+            // As the PX4 personality: the mode that follows the setpoints is the way out of a failsafe.
+            if (mode.arduCopterMode() != BoardMode.COPTER_GUIDED) {
+                holdHere();
+                setpointKind = SetpointKind.NONE;
+                setMode(BoardMode.OFFBOARD, "command");
+            }
+            return MavResult.MAV_RESULT_ACCEPTED;
+        }
+        if (mode.isFailsafe()) {
+            return MavResult.MAV_RESULT_DENIED;
+        }
+        return switch (copterMode) {
+            case BoardMode.COPTER_LOITER -> {
+                if (mode.arduCopterMode() != BoardMode.COPTER_LOITER) {
+                    holdHere();
+                    setMode(BoardMode.AUTO_LOITER, "command");
+                }
+                yield MavResult.MAV_RESULT_ACCEPTED;
+            }
+            case BoardMode.COPTER_LAND -> land();
+            default -> MavResult.MAV_RESULT_FAILED;
+        };
     }
 
     private MavResult takeoff(float altitudeM) {

@@ -5,6 +5,8 @@ import io.dronefleet.mavlink.common.CommandLong;
 import io.dronefleet.mavlink.common.MavCmd;
 import io.dronefleet.mavlink.common.MavFrame;
 import io.dronefleet.mavlink.common.MavResult;
+import io.dronefleet.mavlink.common.ParamRequestRead;
+import io.dronefleet.mavlink.common.ParamValue;
 import io.dronefleet.mavlink.common.SetAttitudeTarget;
 import io.dronefleet.mavlink.common.SetPositionTargetLocalNed;
 import io.dronefleet.mavlink.util.EnumValue;
@@ -29,7 +31,11 @@ final class BoardHarness {
     int seq;
 
     BoardHarness(long failsafeTimeoutMs, BoardRecordWriter record) {
-        board = new VirtualBoard(new VirtualBoard.Context().failsafeTimeoutMs(failsafeTimeoutMs).recordWriter(record),
+        this(new VirtualBoard.Context().failsafeTimeoutMs(failsafeTimeoutMs).recordWriter(record));
+    }
+
+    BoardHarness(VirtualBoard.Context ctx) {
+        board = new VirtualBoard(ctx,
                 (b, o, l) -> {
                     fromBoard.feed(b, o, l, (f, fo, fl, id) -> received.add(codec.decodePayload(Arrays.copyOfRange(f, fo, fo + fl))));
                     return true;
@@ -101,6 +107,20 @@ final class BoardHarness {
 
     MavResult setMode(int main, int sub) {
         return command(MavCmd.MAV_CMD_DO_SET_MODE, 1, main, sub, 0);
+    }
+
+    /** ArduCopter's DO_SET_MODE: param1 MAV_MODE_FLAG_CUSTOM_MODE_ENABLED, param2 the copter mode number. */
+    MavResult setCopterMode(int copterMode) {
+        return command(MavCmd.MAV_CMD_DO_SET_MODE, 1, copterMode, 0, 0);
+    }
+
+    /** PARAM_REQUEST_READ by name (index -1) or, with a null name, by index: the PARAM_VALUEs answered. */
+    List<ParamValue> readParam(String name, int index) {
+        received.clear();
+        feed(encode(ParamRequestRead.builder().targetSystem(1).targetComponent(1)
+                .paramId(name == null ? "" : name).paramIndex(name == null ? index : -1).build()));
+        advanceMs(10);
+        return received.stream().filter(ParamValue.class::isInstance).map(ParamValue.class::cast).toList();
     }
 
 }

@@ -59,19 +59,24 @@ final class FlyingSystem implements AutoCloseable {
 
     /** @param gcs a ground station on the side, or null; @param sandbox what the replicas run in */
     FlyingSystem(String name, long holdOffMs, Endpoint gcs, Sandboxes.Mode sandbox) {
-        this(name, holdOffMs, gcs, sandbox, ctx -> { });
+        this(name, holdOffMs, gcs, sandbox, ctx -> { }, List.of());
     }
 
     /** With {@code adjust} applied to the host manager's context last (say, a replica on another computer). */
     FlyingSystem(String name, long holdOffMs, java.util.function.Consumer<HostManager.Context> adjust) {
-        this(name, holdOffMs, null, Sandboxes.Mode.PROCESS, adjust);
+        this(name, holdOffMs, null, Sandboxes.Mode.PROCESS, adjust, List.of());
+    }
+
+    /** With {@code boardArgs} on the virtual board's command line (say, {@code --autopilot ardupilot}). */
+    FlyingSystem(String name, long holdOffMs, List<String> boardArgs) {
+        this(name, holdOffMs, null, Sandboxes.Mode.PROCESS, ctx -> { }, boardArgs);
     }
 
     private FlyingSystem(String name, long holdOffMs, Endpoint gcs, Sandboxes.Mode sandbox,
-            java.util.function.Consumer<HostManager.Context> adjust) {
+            java.util.function.Consumer<HostManager.Context> adjust, List<String> boardArgs) {
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss-SSS"));
         dir = Path.of("target", "system-runs", name + "-" + stamp).toAbsolutePath();
-        board = BoardProcess.start(Classpaths.board(), dir, List.of(), 60_000);
+        board = BoardProcess.start(Classpaths.board(), dir, boardArgs, 60_000);
         journal = new Journal(dir.resolve("journal.jsonl"), System::nanoTime, System::currentTimeMillis);
         HostManager.Context ctx = new HostManager.Context();
         ctx.board = Endpoint.parse(board.endpoint());

@@ -10,20 +10,27 @@ import io.pstr.core.link.Endpoint;
 import io.pstr.core.link.SocatPty;
 import io.pstr.core.record.BoardRecord;
 import io.pstr.core.status.JournalEvent;
+import io.pstr.core.status.Fault;
+import io.pstr.hilrig.Autopilot;
 import io.pstr.hilrig.RunningBoard;
 import io.pstr.hilrig.VirtualBoard;
+import io.pstr.manager.FailoverReport;
 import io.pstr.manager.PreflightCheck;
 import io.pstr.manager.PreflightCheck.Verdict;
 import io.pstr.manager.api.ApiClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The real-board path against the virtual board: pre-flight checks over a socat pty, and an abort in flight. */
+/**
+ * The real-board path against the virtual board: pre-flight checks over a socat pty, an abort in flight, and the
+ * board's ArduCopter personality checked and flown through a failover.
+ */
 @Timeout(300)
 class HilSystemTest {
 
@@ -47,6 +54,52 @@ class HilSystemTest {
             assertEquals(Verdict.INFO, report.item(PreflightCheck.ARMING).verdict());
             assertEquals(0, board.counters().commandsRejected.get(), "the checks sent nothing the board refused");
         }
+    }
+
+    @Test
+    void shouldPassThePreflightChecksOfTheVirtualArduCopterOnlyWithThrustTakenAsThrust() {
+        assumeTrue(SocatPty.isSocatInstalled(), "socat not installed");
+        VirtualBoard.Context copter = new VirtualBoard.Context().autopilot(Autopilot.ARDUPILOT).failsafeTimeoutMs(750);
+        try (RunningBoard board = RunningBoard.start(Endpoint.parse("pty:"), copter, null)) {
+            PreflightCheck.Report report = check(board);
+            assertTrue(report.passed(), report.table());
+            assertEquals("ArduPilot", report.item(PreflightCheck.AUTOPILOT).detail());
+            assertTrue(report.item(PreflightCheck.OFFBOARD).detail().startsWith("guided (ArduPilot) available"), report.table());
+            assertTrue(report.item(PreflightCheck.LOSS_TIMEOUT).detail().startsWith("GUID_TIMEOUT = 0.75 s"), report.table());
+            assertEquals(Verdict.PASS, report.item(PreflightCheck.THRUST).verdict(), report.table());
+            assertTrue(report.item(PreflightCheck.THRUST).detail().startsWith("GUID_OPTIONS = 8:"), report.table());
+        }
+        // ArduCopter's default: the thrust would be read as a climb rate. The check fails and says what to set.
+        try (RunningBoard board = RunningBoard.start(Endpoint.parse("pty:"), copter.guidOptions(1), null)) {
+            PreflightCheck.Report report = check(board);
+            assertFalse(report.passed(), report.table());
+            assertEquals(Verdict.FAIL, report.item(PreflightCheck.THRUST).verdict(), report.table());
+            assertTrue(report.item(PreflightCheck.THRUST).detail().contains("set bit 3 (GUID_OPTIONS = 9)"), report.table());
+        }
+    }
+
+    @Test
+    void shouldFlyTheVirtualArduCopterInGuidedThroughAPrimaryKill() {
+        Map<String, Object> report;
+        try (FlyingSystem system = new FlyingSystem("arducopter", 1000, List.of("--autopilot", "ardupilot"))) {
+            system.awaitCruising();
+            assertEquals("GUIDED", system.status().aircraft().mode(), "the board follows the flight task in GUIDED");
+            system.running.manager().injectFault(Fault.KILL_PRIMARY);
+            await("shadow holds the I/O").atMost(Duration.ofSeconds(20)).until(() -> "B".equals(system.status().holder()));
+            double northM = system.status().aircraft().northM();
+            await("the mission flies on").atMost(Duration.ofSeconds(30))
+                    .until(() -> Math.abs(system.status().aircraft().northM() - northM) > 2);
+            assertTrue(system.status().aircraft().altitudeM() > 8, "the aircraft kept flying");
+            assertEquals("GUIDED", system.status().aircraft().mode());
+            report = system.stopAndReport();
+        }
+        List<FailoverReport.Failover> changes = FlyingSystem.failovers(report);
+        assertEquals("PROCESS_EXIT", changes.get(0).cause(), changes.toString());
+        assertTrue(changes.get(0).commandGapMs() <= 2 * FlyingSystem.PERIOD_MS, "command gap at the board "
+                + changes.get(0).commandGapMs() + " ms must stay within 2 periods");
+        assertEquals(0L, report.get("fencedOutputsTotal"));
+        assertEquals(0L, report.get("duplicateCyclesTotal"));
+        assertEquals(0L, report.get("lostInputFramesTotal"));
     }
 
     @Test

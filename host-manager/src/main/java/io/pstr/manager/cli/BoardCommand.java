@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Unmatched;
 
 /** {@code pstr board}: the virtual board alone, in its own JVM (hil-rig), with its own options. */
-@Command(name = "board", description = "Runs the virtual flight board (a PX4-like quadcopter) alone, so that any MAVLink ground station or './pstr manager' can connect to it. Try './pstr board --help'.")
+@Command(name = "board", description = "Runs the virtual flight board (a quadcopter behaving like PX4, or like ArduCopter with --autopilot ardupilot) alone, so that any MAVLink ground station or './pstr manager' can connect to it. Try './pstr board --help'.")
 public final class BoardCommand implements Callable<Integer> {
 
     @Unmatched
