@@ -27,6 +27,7 @@ import io.pstr.core.shm.Doorbell;
 import io.pstr.core.shm.ReplicaFiles;
 import io.pstr.core.shm.RingFile;
 import io.pstr.core.shm.SharedFiles;
+import io.pstr.manager.AircraftTelemetry;
 import io.pstr.manager.Distributor;
 import io.pstr.manager.PacedWriter;
 import io.pstr.manager.RunningManager;
@@ -242,6 +243,7 @@ public final class SerialBench implements Callable<Integer> {
                  RingFile ringB = RingFile.create(work.resolve("A").resolveSibling("B-input.ring"), ReplicaFiles.INPUT_RING_BYTES);
                  RingFile outA = RingFile.create(work.resolve("A").resolve("output.ring"), ReplicaFiles.OUTPUT_RING_BYTES);
                  RingFile probe = RingFile.create(work.resolve("probe.ring"), 1 << 12)) {
+                AircraftTelemetry aircraft = new AircraftTelemetry();
                 Distributor distributor = new Distributor();
                 distributor.attach(Slot.A, ringA);
                 distributor.attach(Slot.B, ringB);
@@ -264,6 +266,10 @@ public final class SerialBench implements Callable<Integer> {
                         hostLastNs.set((int) id, lastNs);
                     }
                     distributor.frame(frame, offset, length, firstNs, lastNs);
+                    // Then what the host manager's link thread does with board telemetry after the fan-out.
+                    if (AircraftTelemetry.wanted(messageId)) {
+                        aircraft.onFrame(frame, offset, length, lastNs);
+                    }
                 });
                 UartEmulator uart = new UartEmulator(boardLink, rate, BITS_PER_BYTE, TimeUnit.MICROSECONDS.toNanos(500),
                         (id, length, idealStart, idealEnd, writeNs) -> {

@@ -1228,7 +1228,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
                 }
             }
             if (AircraftTelemetry.wanted(messageId)) {
-                AircraftTelemetry.ModeChange change = telemetry.onFrame(java.util.Arrays.copyOfRange(frame, offset, offset + length), lastNs);
+                AircraftTelemetry.ModeChange change = telemetry.onFrame(frame, offset, length, lastNs);
                 if (change != null) {
                     journal.append("BOARD", "MODE", fsm.state().name(), fsm.state().name(), fsm.epoch(), cycle, null,
                             change.describe(), Map.of("mode", change.to(), "failsafe", change.failsafe()));
