@@ -14,13 +14,13 @@ import picocli.CommandLine.Spec;
 /** Command-line front end of the virtual flight board. */
 @Command(name = "hil-board", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "A virtual quadcopter flight board speaking MAVLink 2 (system 1, component 1), behaving like PX4 in",
-            "OFFBOARD mode (default) or like ArduCopter in GUIDED mode (--autopilot ardupilot).",
-            "It streams HEARTBEAT (1 Hz), ATTITUDE and LOCAL_POSITION_NED (--telemetry-hz), SYS_STATUS (2 Hz),",
-            "accepts arm/disarm, DO_SET_MODE (the autopilot's custom modes), take-off and land commands,",
-            "SET_ATTITUDE_TARGET / SET_POSITION_TARGET_LOCAL_NED setpoints and PARAM_REQUEST_READ of its",
-            "setpoint-loss parameters. When setpoints stop for longer than --failsafe-timeout-ms, the PX4 board",
-            "descends in a failsafe (CRITICAL); the ArduCopter board levels out and holds, still in GUIDED.",
+            "A virtual quadcopter flight board speaking MAVLink 2 (system 1, component 1), behaving like PX4 in "
+                    + "OFFBOARD mode (default) or like ArduCopter in GUIDED mode (--autopilot ardupilot).",
+            "It streams HEARTBEAT (1 Hz), ATTITUDE and LOCAL_POSITION_NED (--telemetry-hz) and SYS_STATUS (2 Hz), and "
+                    + "accepts arm/disarm, DO_SET_MODE (the autopilot's custom modes), take-off and land commands, "
+                    + "SET_ATTITUDE_TARGET / SET_POSITION_TARGET_LOCAL_NED setpoints and PARAM_REQUEST_READ of its "
+                    + "setpoint-loss parameters. When setpoints stop for longer than --failsafe-timeout-ms, the PX4 board "
+                    + "descends in a failsafe (CRITICAL); the ArduCopter board levels out and holds, still in GUIDED.",
             "Prints 'board listening on <endpoint>' once it serves the link."})
 public final class BoardMain implements Callable<Integer> {
 
