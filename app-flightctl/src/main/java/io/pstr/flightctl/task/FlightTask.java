@@ -563,10 +563,10 @@ public final class FlightTask {
     /**
      * While the mission flies, the board may take the aircraft from us: its own failsafe (setpoints lost, e.g.
      * the link between us unplugged for longer than its offboard-loss timeout) starts a descent. Once our
-     * setpoints reach it again, ask for OFFBOARD (ArduCopter: GUIDED; resent once a second) and go on with the mission from where
-     * the aircraft is; meanwhile the mission does not advance and the controller's integrators stay at zero (the
-     * board is not following them). A mode the board is in without a failsafe (a pilot or a ground station chose
-     * it) is left alone, and an aircraft the board landed and disarmed is not flown again.
+     * setpoints reach it again, ask for OFFBOARD (ArduCopter: GUIDED; resent once a second) and go on with the
+     * mission from where the aircraft is; meanwhile the mission does not advance and the controller's integrators
+     * stay at zero (the board is not following them). A mode the board is in without a failsafe (a pilot or a ground
+     * station chose it) is left alone, and an aircraft the board landed and disarmed is not flown again.
      *
      * @return the command to send, or null
      */
