@@ -41,6 +41,11 @@ public final class Distributor {
         default void boardFrame(byte[] bytes, int offset, int length, long rxNs) {
         }
 
+        /** A frame from the ground-station link, in order with the board's. */
+        default void gcsFrame(byte[] bytes, int offset, int length, long rxNs) {
+            boardFrame(bytes, offset, length, rxNs);
+        }
+
         default void distributionStarted(long nowNs) {
         }
 
@@ -77,13 +82,25 @@ public final class Distributor {
     }
 
     /**
-     * A whole frame from the board or the ground station (called on the link's thread).
+     * A whole frame from the board (called on the link's thread).
      * @return false when the mission has not started and the frame was only counted
      */
     public boolean frame(byte[] bytes, int offset, int length, long firstNs, long lastNs) {
+        return frame(bytes, offset, length, firstNs, lastNs, false);
+    }
+
+    /**
+     * A whole frame from the board or, {@code fromGcs}, the ground station (called on that link's thread).
+     * @return false when the mission has not started and the frame was only counted
+     */
+    public boolean frame(byte[] bytes, int offset, int length, long firstNs, long lastNs, boolean fromGcs) {
         synchronized (lock) {
             framesIn++;
-            tap.boardFrame(bytes, offset, length, lastNs);
+            if (fromGcs) {
+                tap.gcsFrame(bytes, offset, length, lastNs);
+            } else {
+                tap.boardFrame(bytes, offset, length, lastNs);
+            }
             if (!distributing) {
                 framesBeforeStart++;
                 return false;

@@ -25,6 +25,11 @@ final class FlightLog implements Distributor.Tap, PacedWriter.WriteTap, AutoClos
     }
 
     @Override
+    public void gcsFrame(byte[] bytes, int offset, int length, long rxNs) {
+        recorder.gcsFrame(bytes, offset, length, rxNs);
+    }
+
+    @Override
     public void distributionStarted(long nowNs) {
         recorder.distributionStarted(nowNs);
     }

@@ -1,6 +1,7 @@
 package io.pstr.manager;
 
 import io.pstr.core.channel.ChannelRegistry;
+import io.pstr.core.mavlink.ClientRequests;
 import io.pstr.core.mavlink.MavlinkCodec;
 import io.pstr.core.protocol.MessageTypes;
 import io.pstr.core.protocol.Messages;
@@ -38,7 +39,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * the same bytes. The expected output of cycle k is what the host wrote to the board for it: the
  * SET_ATTITUDE_TARGET whose time_boot_ms is k × period, and the frames written with it in the same write
  * (a COMMAND_LONG). Cycles with no recorded output (the gate sent nothing, or an abort stopped outputs)
- * are counted, not compared.
+ * are counted, not compared. The host routes the acknowledgement of a request back to the link its requester
+ * spoke on, so an acknowledgement to a requester whose last request came in on the ground-station link (the
+ * sidecar's {@code gcs} rows) was not written to the board: the replay takes it out of the replicas' output before
+ * comparing, as the host's router did, and counts it.
  * <p>
  * Lockstep: cycle k+1's inputs go only after both replicas answered cycle k, so a replay runs as fast as
  * the replicas step ({@code speed} 0) or at the recorded tick times scaled by {@code speed}.
@@ -91,7 +95,8 @@ public final class FlightReplay implements AutoCloseable {
     /** What the replay found. */
     public record Summary(long cyclesInLog, long cyclesReplayed, long cyclesCompared, long mismatchedCycles,
                           Mismatch firstMismatch, long cyclesWithoutRecordedOutput, long hostFramesOutsideOutputs,
-                          long recorderDrops, long stoppedAtCycle, String logSummary, long sidecarBadLines) {
+                          long recorderDrops, long stoppedAtCycle, String logSummary, long sidecarBadLines,
+                          long acksToGroundStation) {
         public boolean identical() {
             return mismatchedCycles == 0 && cyclesCompared > 0;
         }
@@ -119,6 +124,9 @@ public final class FlightReplay implements AutoCloseable {
         CycleLog.Row start = rows.stream().filter(r -> r.kind() == CycleLog.Kind.START).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("the cycle sidecar has no start row: the flight never began"));
         List<CycleLog.Row> ticks = rows.stream().filter(r -> r.kind() == CycleLog.Kind.TICK).toList();
+        java.util.Set<Long> fromGcs = new java.util.HashSet<>();
+        rows.stream().filter(r -> r.kind() == CycleLog.Kind.GCS).forEach(r -> fromGcs.add(r.boardFrames()));
+        RequestLedger ledger = new RequestLedger(Long.MAX_VALUE);
         ctx.progress.accept(String.format("flight log: %s; %d cycles of %d ms; %d board frames, %d outputs recorded",
                 log.summary(), ticks.size(), periodMs, board.size(), expected.size()));
 
@@ -131,6 +139,7 @@ public final class FlightReplay implements AutoCloseable {
         long drops = 0;
         Mismatch first = null;
         long fed = start.boardFrames();
+        long[] routed = {0};
         long hostSeq = 0;
         long t0Us = ticks.isEmpty() ? 0 : ticks.get(0).unixUs();
         long t0Ns = ctx.clock.nanoTime();
@@ -153,6 +162,12 @@ public final class FlightReplay implements AutoCloseable {
             for (; fed < tick.boardFrames(); fed++) {
                 TlogReader.Record r = board.get((int) fed);
                 hostSeq++;
+                if (ClientRequests.isRequestMessage(r.messageId())) {
+                    // Which link the requester spoke on last: where the host sent the acknowledgement.
+                    byte[] f = r.frame();
+                    ledger.seen(0, r.messageId(), ClientRequests.sourceSystem(f, 0), ClientRequests.sourceComponent(f, 0),
+                            fromGcs.contains(fed + 1) ? RequestLedger.Origin.GCS : RequestLedger.Origin.BOARD, 0);
+                }
                 UnsafeBuffer view = new UnsafeBuffer(r.frame());
                 for (ReplicaHandle h : replicas.values()) {
                     write(h, m -> messages.frame(h.input.ring(), m, r.unixUs() * 1000, r.unixUs() * 1000, view, 0, r.frame().length), hostSeq);
@@ -178,8 +193,9 @@ public final class FlightReplay implements AutoCloseable {
                 unrecorded++;
             } else {
                 compared++;
-                if (!Arrays.equals(want, outputs.get(Slot.A))) {
-                    m = new Mismatch(tick.cycle(), "A and B", describe(want), describe(outputs.get(Slot.A)));
+                byte[] toBoard = toBoard(outputs.get(Slot.A), ledger, routed);
+                if (!Arrays.equals(want, toBoard)) {
+                    m = new Mismatch(tick.cycle(), "A and B", describe(want), describe(toBoard));
                 }
             }
             if (m != null) {
@@ -195,7 +211,7 @@ public final class FlightReplay implements AutoCloseable {
             }
         }
         return new Summary(ticks.size(), cyclesReplayed, compared, mismatched, first, unrecorded, outside, drops, stoppedAt,
-                log.summary(), cycles.badLines());
+                log.summary(), cycles.badLines(), routed[0]);
     }
 
     private static int periodMs(CycleLog.Contents cycles) {
@@ -249,6 +265,33 @@ public final class FlightReplay implements AutoCloseable {
             }
         }
         return outside;
+    }
+
+    /**
+     * The part of a cycle's output that the host wrote to the board: all of it but the acknowledgements to requesters
+     * whose last request came in on the ground-station link (counted in {@code routed[0]}), as {@link OutputRouter}
+     * splits it.
+     */
+    static byte[] toBoard(byte[] output, RequestLedger ledger, long[] routed) {
+        java.io.ByteArrayOutputStream board = new java.io.ByteArrayOutputStream(output.length);
+        MavlinkCodec codec = new MavlinkCodec();
+        boolean whole = ClientRequests.forEachFrame(output, 0, output.length, (bytes, at, n, messageId) -> {
+            if (ClientRequests.isAckMessage(messageId)) {
+                Object ack;
+                try {
+                    ack = codec.decodePayload(Arrays.copyOfRange(bytes, at, at + n));
+                } catch (RuntimeException e) {
+                    ack = null;
+                }
+                int[] target = ClientRequests.ackTarget(ack);
+                if (target != null && ledger.originOf(target[0], target[1]) == RequestLedger.Origin.GCS) {
+                    routed[0]++;
+                    return;
+                }
+            }
+            board.write(bytes, at, n);
+        });
+        return whole ? board.toByteArray() : output;
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

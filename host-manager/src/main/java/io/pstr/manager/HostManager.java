@@ -518,7 +518,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
     /** A request from the ground station (its link's thread): to both replicas, like a board frame. */
     private boolean onGcsRequest(byte[] frame, int offset, int length, int messageId, Object payload, int system,
             int component, long rxNs) {
-        if (!distributor.frame(frame, offset, length, rxNs, rxNs)) {
+        if (!distributor.frame(frame, offset, length, rxNs, rxNs, true)) {
             return false;
         }
         requests.seen(ClientRequests.requestId(payload, system, component), messageId, system, component,

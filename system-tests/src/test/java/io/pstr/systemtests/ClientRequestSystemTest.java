@@ -14,9 +14,11 @@ import io.pstr.core.mavlink.ClientRequests;
 import io.pstr.core.mavlink.MavlinkCodec;
 import io.pstr.core.shm.ReplicaStatusFile.Field;
 import io.pstr.core.status.Fault;
+import io.pstr.manager.FlightReplay;
 import io.pstr.manager.GroundStationClient;
 import io.pstr.manager.HostManager;
 import io.pstr.manager.Slot;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,6 +43,7 @@ class ClientRequestSystemTest {
         List<Integer> ids = new ArrayList<>();
         Map<String, Object> figures;
         Map<String, Object> report;
+        Path tlog;
         long executedA;
         long executedB;
         long confirmed;
@@ -92,6 +95,7 @@ class ClientRequestSystemTest {
             acks = gcs.acks();
             telemetry = gcs.telemetryFrames();
             report = system.stopAndReport();
+            tlog = system.tlog();
         }
         Map<Integer, Integer> perId = acknowledged(acks);
         for (int id : ids) {
@@ -119,6 +123,12 @@ class ClientRequestSystemTest {
                 "garbage counted: " + figures);
         assertTrue(((Number) figures.get("gcsOtherFramesDropped")).longValue() >= 1, "the GCS heartbeat was dropped: " + figures);
         assertEquals((long) REQUESTS, figures.get("gcsRequestsIn"), "the bad-CRC request never got through: " + figures);
+
+        // The flight log replays identically: the acknowledgements went to the ground station, not to the board, and
+        // the replay leaves them out of what it expects on the board link as the host's router did.
+        FlightReplay.Summary replayed = ReplaySystemTest.replay(tlog, tlog.resolveSibling("replay"));
+        assertTrue(replayed.identical(), "replay differs: " + replayed);
+        assertEquals(REQUESTS, replayed.acksToGroundStation(), replayed.toString());
     }
 
     private static Map<Integer, Integer> acknowledged(List<GroundStationClient.Ack> acks) {

@@ -75,7 +75,8 @@ class ReplaySystemTest {
         assertTrue(s.firstMismatch().expected().contains("SetAttitudeTarget"), s.firstMismatch().toString());
     }
 
-    private static FlightReplay.Summary replay(Path tlog, Path dir) {
+    /** Replays {@code tlog} through two fresh replica processes with their files in {@code dir}. */
+    static FlightReplay.Summary replay(Path tlog, Path dir) {
         FlightReplay.Context ctx = new FlightReplay.Context();
         ctx.tlog = tlog;
         ctx.runDir = dir;

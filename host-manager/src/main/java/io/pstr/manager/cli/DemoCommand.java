@@ -75,6 +75,12 @@ public final class DemoCommand implements Callable<Integer> {
             description = "The virtual board's offboard-loss failsafe timeout (default ${DEFAULT-VALUE} ms).")
     long failsafeTimeoutMs;
 
+    @Option(names = "--board-autopilot", defaultValue = "px4", paramLabel = "px4|ardupilot",
+            description = "What the virtual board behaves like: px4 (OFFBOARD, failsafe descent when setpoints stop) or "
+                    + "ardupilot (ArduCopter in GUIDED: it levels out and holds when they stop); the flight task asks for "
+                    + "the mode of whichever the board's heartbeat names. Default ${DEFAULT-VALUE}.")
+    String boardAutopilot;
+
     @Option(names = "--board-link", defaultValue = "tcp", paramLabel = "tcp|pty",
             description = "How the virtual board is connected: tcp (loopback) or pty (a socat pty pair opened as a 115200 bit/s "
                     + "serial port, like a real board's UART; needs socat). Default ${DEFAULT-VALUE}.")
@@ -113,6 +119,10 @@ public final class DemoCommand implements Callable<Integer> {
         if (!boardLink.equals("tcp") && !boardLink.equals("pty")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--board-link must be tcp or pty, not '" + boardLink + "'");
         }
+        if (!boardAutopilot.equals("px4") && !boardAutopilot.equals("ardupilot")) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--board-autopilot must be px4 or ardupilot, not '" + boardAutopilot + "'");
+        }
         try {
             options.validate(dir);
         } catch (IllegalArgumentException e) {
@@ -123,7 +133,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.flush();
         long wallStart = System.nanoTime();
         List<String> boardArgs = new ArrayList<>(List.of("--failsafe-timeout-ms", Long.toString(failsafeTimeoutMs),
-                "--priority", options.priority()));
+                "--priority", options.priority(), "--autopilot", boardAutopilot));
         if (options.signingKey() != null) {
             boardArgs.addAll(List.of("--signing-key", options.signingKey().toAbsolutePath().toString()));
         }

@@ -66,6 +66,10 @@ public final class ReplayCommand implements Callable<Integer> {
         out.printf("  cycles compared             %d%n", s.cyclesCompared());
         out.printf("  cycles with no recorded output (not compared)  %d%n", s.cyclesWithoutRecordedOutput());
         out.printf("  host frames outside outputs %d%n", s.hostFramesOutsideOutputs());
+        if (s.acksToGroundStation() > 0) {
+            out.printf("  acknowledgements to the ground station (not written to the board, left out) %d%n",
+                    s.acksToGroundStation());
+        }
         out.printf("  mismatched cycles           %d%n", s.mismatchedCycles());
         if (s.firstMismatch() != null) {
             out.println("  first mismatch: " + s.firstMismatch());

@@ -14,7 +14,9 @@ import java.util.List;
  * <p>
  * CSV with the header {@value #HEADER}. {@code start}: the host began handing board frames to the replicas
  * after {@code boardFrames} board frames of the log (those before went nowhere). {@code tick}: cycle
- * {@code cycle} ended after the log's first {@code boardFrames} board frames. {@code dropped}: records the
+ * {@code cycle} ended after the log's first {@code boardFrames} board frames. {@code gcs}: the log's board frame
+ * number {@code boardFrames} (counted from 1) came in on the ground-station link, not the board's ({@code cycle}
+ * 0). {@code dropped}: records the
  * recorder could not keep so far (its queue was full); from the first row where it is not 0 the log no longer
  * holds exactly what the replicas saw.
  * <p>
@@ -29,7 +31,7 @@ public final class CycleLog {
     public record Row(Kind kind, long cycle, long boardFrames, long dropped, long unixUs) {
     }
 
-    public enum Kind { START, TICK }
+    public enum Kind { START, TICK, GCS }
 
     /** What {@link #read} found. */
     public record Contents(java.util.Map<String, String> meta, List<Row> rows, long badLines) {
@@ -80,6 +82,7 @@ public final class CycleLog {
         Kind kind = switch (c[0]) {
             case "start" -> Kind.START;
             case "tick" -> Kind.TICK;
+            case "gcs" -> Kind.GCS;
             default -> null;
         };
         if (kind == null) {

@@ -44,6 +44,7 @@ public final class TlogRecorder implements AutoCloseable {
     static final int TYPE_HOST_FRAME = 2;
     static final int TYPE_TICK = 3;
     static final int TYPE_START = 4;
+    static final int TYPE_GCS_FRAME = 5;
     static final long FLUSH_PERIOD_NS = TimeUnit.MILLISECONDS.toNanos(200);
     /** 1 MiB: several seconds of a 921600 bit/s link, far more of 115200. */
     public static final int DEFAULT_CAPACITY_BYTES = 1 << 20;
@@ -109,6 +110,17 @@ public final class TlogRecorder implements AutoCloseable {
     /** A frame the board sent, stamped with its arrival time. Never blocks. */
     public void boardFrame(byte[] frame, int offset, int length, long rxNs) {
         if (!ring.write(TYPE_BOARD_FRAME, wrap(frame, offset, length, rxNs), 0, 8 + length)) {
+            dropped.incrementAndGet();
+        }
+    }
+
+    /**
+     * A frame that came in on the ground-station link and went to the replicas with the board's: logged among the
+     * board's frames, and marked in the sidecar (a {@code gcs} row), since the acknowledgement of a request that
+     * came this way goes back there and not to the board. Never blocks.
+     */
+    public void gcsFrame(byte[] frame, int offset, int length, long rxNs) {
+        if (!ring.write(TYPE_GCS_FRAME, wrap(frame, offset, length, rxNs), 0, 8 + length)) {
             dropped.incrementAndGet();
         }
     }
@@ -225,7 +237,7 @@ public final class TlogRecorder implements AutoCloseable {
             long ns = buffer.getLong(index);
             try {
                 switch (type) {
-                    case TYPE_BOARD_FRAME, TYPE_HOST_FRAME -> {
+                    case TYPE_BOARD_FRAME, TYPE_HOST_FRAME, TYPE_GCS_FRAME -> {
                         int frameLength = length - 8;
                         if (frameLength > record.length - 8) {
                             dropped.incrementAndGet();
@@ -238,7 +250,11 @@ public final class TlogRecorder implements AutoCloseable {
                         }
                         buffer.getBytes(index + 8, record, 8, frameLength);
                         tlog.write(record, 0, 8 + frameLength);
-                        (type == TYPE_BOARD_FRAME ? boardFramesWritten : hostFramesWritten).incrementAndGet();
+                        long frames = (type == TYPE_HOST_FRAME ? hostFramesWritten : boardFramesWritten).incrementAndGet();
+                        if (type == TYPE_GCS_FRAME) {
+                            cycles.write(CycleLog.format(new CycleLog.Row(CycleLog.Kind.GCS, 0, frames, dropped.get(),
+                                    unixUs(ns))));
+                        }
                     }
                     case TYPE_TICK, TYPE_START -> cycles.write(CycleLog.format(new CycleLog.Row(
                             type == TYPE_TICK ? CycleLog.Kind.TICK : CycleLog.Kind.START, buffer.getLong(index + 8),

@@ -55,7 +55,7 @@ class TlogTest {
             r.boardFrame(padded, 7, a.length, 1_000_001_000_000L);
             r.tick(1, 1_000_020_000_000L);
             r.hostFrame(setpoint(0, 20), 0, setpoint(0, 20).length, 1_000_021_000_000L);
-            r.boardFrame(attitude(2), 0, attitude(2).length, 1_000_030_000_000L);
+            r.gcsFrame(attitude(2), 0, attitude(2).length, 1_000_030_000_000L); // in the log as the board's, marked in the sidecar
             r.tick(2, 1_000_040_000_000L);
             assertEquals(0, r.dropped());
         }
@@ -84,7 +84,9 @@ class TlogTest {
         assertEquals(List.of(
                 new CycleLog.Row(CycleLog.Kind.START, 0, 1, 0, EPOCH_NS / 1000 + 500),
                 new CycleLog.Row(CycleLog.Kind.TICK, 1, 2, 0, EPOCH_NS / 1000 + 20_000),
+                new CycleLog.Row(CycleLog.Kind.GCS, 0, 3, 0, EPOCH_NS / 1000 + 30_000),
                 new CycleLog.Row(CycleLog.Kind.TICK, 2, 3, 0, EPOCH_NS / 1000 + 40_000)), cycles.rows());
+        assertFalse(read.records().get(3).fromHost(), "a ground station's frame is logged among the board's");
     }
 
     @Test
@@ -151,7 +153,7 @@ class TlogTest {
         Path cycles = Tlog.cyclesFileOf(file);
         Files.writeString(cycles, Files.readString(cycles) + "tick,3,4");
         CycleLog.Contents c = CycleLog.read(cycles);
-        assertEquals(3, c.rows().size());
+        assertEquals(4, c.rows().size(), "start, two ticks and a ground station's frame");
         assertEquals(1, c.badLines());
     }
 
