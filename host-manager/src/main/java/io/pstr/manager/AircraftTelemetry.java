@@ -91,7 +91,7 @@ public final class AircraftTelemetry {
                 lastUpdateNs = nowNs;
                 return null;
             }
-            Object payload = id == HEARTBEAT ? decode(java.util.Arrays.copyOfRange(buffer, offset, offset + length)) : null;
+            Object payload = id == HEARTBEAT ? decode(codec, java.util.Arrays.copyOfRange(buffer, offset, offset + length)) : null;
             if (!(payload instanceof Heartbeat h)) {
                 return null;
             }
@@ -119,15 +119,19 @@ public final class AircraftTelemetry {
         }
     }
 
-    private Object decode(byte[] frame) {
-        try {
-            Object payload = codec.decodePayload(frame);
-            if (payload == null) {
-                decodeErrors++;
-            }
-            return payload;
-        } catch (RuntimeException e) {
+    /** The payload of {@code frame} decoded with {@code codec}, or null (counted) if it cannot be; under {@link #lock}. */
+    private Object decode(MavlinkCodec codec, byte[] frame) {
+        Object payload = tryDecode(codec, frame);
+        if (payload == null) {
             decodeErrors++;
+        }
+        return payload;
+    }
+
+    private static Object tryDecode(MavlinkCodec codec, byte[] frame) {
+        try {
+            return codec.decodePayload(frame);
+        } catch (RuntimeException e) {
             return null;
         }
     }
@@ -178,14 +182,9 @@ public final class AircraftTelemetry {
         }
     }
 
-    /** {@link #decode} off the link's thread: the error is counted under {@link #lock}. */
+    /** {@link #decode} outside {@link #lock}, with the snapshots' own codec; a failure is counted under it. */
     private Object decodeCounted(byte[] frame) {
-        Object payload;
-        try {
-            payload = decoder.decodePayload(frame);
-        } catch (RuntimeException e) {
-            payload = null;
-        }
+        Object payload = tryDecode(decoder, frame);
         if (payload == null) {
             synchronized (lock) {
                 decodeErrors++;
