@@ -127,6 +127,8 @@ public final class FlightReplay implements AutoCloseable {
         java.util.Set<Long> fromGcs = new java.util.HashSet<>();
         rows.stream().filter(r -> r.kind() == CycleLog.Kind.GCS).forEach(r -> fromGcs.add(r.boardFrames()));
         RequestLedger ledger = new RequestLedger(Long.MAX_VALUE);
+        // The host's own split of an output between the board and the ground station (which here takes every ack).
+        OutputRouter router = new OutputRouter(ledger, (bytes, at, n) -> true);
         ctx.progress.accept(String.format("flight log: %s; %d cycles of %d ms; %d board frames, %d outputs recorded",
                 log.summary(), ticks.size(), periodMs, board.size(), expected.size()));
 
@@ -139,7 +141,6 @@ public final class FlightReplay implements AutoCloseable {
         long drops = 0;
         Mismatch first = null;
         long fed = start.boardFrames();
-        long[] routed = {0};
         long hostSeq = 0;
         long t0Us = ticks.isEmpty() ? 0 : ticks.get(0).unixUs();
         long t0Ns = ctx.clock.nanoTime();
@@ -193,7 +194,7 @@ public final class FlightReplay implements AutoCloseable {
                 unrecorded++;
             } else {
                 compared++;
-                byte[] toBoard = toBoard(outputs.get(Slot.A), ledger, routed);
+                byte[] toBoard = toBoard(router, outputs.get(Slot.A));
                 if (!Arrays.equals(want, toBoard)) {
                     m = new Mismatch(tick.cycle(), "A and B", describe(want), describe(toBoard));
                 }
@@ -211,7 +212,7 @@ public final class FlightReplay implements AutoCloseable {
             }
         }
         return new Summary(ticks.size(), cyclesReplayed, compared, mismatched, first, unrecorded, outside, drops, stoppedAt,
-                log.summary(), cycles.badLines(), routed[0]);
+                log.summary(), cycles.badLines(), router.acksToGcs());
     }
 
     private static int periodMs(CycleLog.Contents cycles) {
@@ -267,31 +268,14 @@ public final class FlightReplay implements AutoCloseable {
         return outside;
     }
 
-    /**
-     * The part of a cycle's output that the host wrote to the board: all of it but the acknowledgements to requesters
-     * whose last request came in on the ground-station link (counted in {@code routed[0]}), as {@link OutputRouter}
-     * splits it.
-     */
-    static byte[] toBoard(byte[] output, RequestLedger ledger, long[] routed) {
-        java.io.ByteArrayOutputStream board = new java.io.ByteArrayOutputStream(output.length);
-        MavlinkCodec codec = new MavlinkCodec();
-        boolean whole = ClientRequests.forEachFrame(output, 0, output.length, (bytes, at, n, messageId) -> {
-            if (ClientRequests.isAckMessage(messageId)) {
-                Object ack;
-                try {
-                    ack = codec.decodePayload(Arrays.copyOfRange(bytes, at, at + n));
-                } catch (RuntimeException e) {
-                    ack = null;
-                }
-                int[] target = ClientRequests.ackTarget(ack);
-                if (target != null && ledger.originOf(target[0], target[1]) == RequestLedger.Origin.GCS) {
-                    routed[0]++;
-                    return;
-                }
-            }
-            board.write(bytes, at, n);
+    /** The part of a cycle's output that the host wrote to the board, as {@code router} splits it. */
+    private static byte[] toBoard(OutputRouter router, byte[] output) {
+        byte[][] board = {new byte[0]};
+        router.route(new UnsafeBuffer(output), 0, output.length, 0, (frames, offset, length) -> {
+            board[0] = new byte[length];
+            frames.getBytes(offset, board[0]);
         });
-        return whole ? board.toByteArray() : output;
+        return board[0];
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
