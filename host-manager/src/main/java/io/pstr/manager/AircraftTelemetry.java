@@ -3,9 +3,12 @@ package io.pstr.manager;
 import io.dronefleet.mavlink.common.Attitude;
 import io.dronefleet.mavlink.common.LocalPositionNed;
 import io.dronefleet.mavlink.common.SysStatus;
+import io.dronefleet.mavlink.ardupilotmega.CopterMode;
 import io.dronefleet.mavlink.minimal.Heartbeat;
+import io.dronefleet.mavlink.minimal.MavAutopilot;
 import io.dronefleet.mavlink.minimal.MavModeFlag;
 import io.dronefleet.mavlink.minimal.MavState;
+import io.dronefleet.mavlink.util.EnumValue;
 import io.pstr.core.mavlink.MavlinkCodec;
 import io.pstr.core.status.AircraftStatus;
 
@@ -206,18 +209,18 @@ public final class AircraftTelemetry {
         }
     }
 
-    /** MAV_AUTOPILOT_ARDUPILOTMEGA. */
-    static final int ARDUPILOT = 3;
-    /** ArduCopter's mode names by number (its custom_mode); null where it has none. */
-    private static final String[] COPTER_MODES = {"STABILIZE", "ACRO", "ALT_HOLD", "AUTO", "GUIDED", "LOITER", "RTL", "CIRCLE",
-        null, "LAND", null, "DRIFT", null, "SPORT", "FLIP", "AUTOTUNE", "POSHOLD", "BRAKE", "THROW", "AVOID_ADSB",
-        "GUIDED_NOGPS", "SMART_RTL", "FLOWHOLD", "FOLLOW", "ZIGZAG", "SYSTEMID", "AUTOROTATE", "AUTO_RTL", "TURTLE"};
+    private static final int ARDUPILOT = EnumValue.of(MavAutopilot.MAV_AUTOPILOT_ARDUPILOTMEGA).value();
+    private static final String COPTER_MODE_PREFIX = "COPTER_MODE_";
 
-    /** The mode a heartbeat's custom_mode names, in the words of its autopilot: ArduCopter's, else PX4's. */
+    /**
+     * The mode a heartbeat's custom_mode names, in the words of its autopilot: ArduCopter's (the MAVLink dialect's
+     * COPTER_MODE, without its prefix), else PX4's; MODE_n for a number the dialect does not name.
+     */
     static String modeName(int autopilot, long customMode) {
         if (autopilot == ARDUPILOT) {
-            String name = customMode >= 0 && customMode < COPTER_MODES.length ? COPTER_MODES[(int) customMode] : null;
-            return name != null ? name : "MODE_" + customMode;
+            CopterMode mode = customMode >= 0 && customMode <= Integer.MAX_VALUE
+                    ? EnumValue.create(CopterMode.class, (int) customMode).entry() : null;
+            return mode != null ? mode.name().substring(COPTER_MODE_PREFIX.length()) : "MODE_" + customMode;
         }
         return px4Mode(customMode);
     }

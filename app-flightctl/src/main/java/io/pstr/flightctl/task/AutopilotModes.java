@@ -1,5 +1,9 @@
 package io.pstr.flightctl.task;
 
+import io.dronefleet.mavlink.ardupilotmega.CopterMode;
+import io.dronefleet.mavlink.minimal.MavAutopilot;
+import io.dronefleet.mavlink.util.EnumValue;
+
 /**
  * How the board's autopilot names the modes the flight task deals in: the one where the board follows the
  * companion's attitude setpoints (PX4 OFFBOARD, ArduCopter GUIDED), and those a ground station may ask for. Told
@@ -17,20 +21,16 @@ enum AutopilotModes {
      */
     ARDUCOPTER("GUIDED", ArduCopter.GUIDED);
 
-    /** MAV_AUTOPILOT_ARDUPILOTMEGA. */
-    static final int MAV_AUTOPILOT_ARDUPILOTMEGA = 3;
-
-    /** ArduCopter's mode numbers (custom_mode) that the task deals in. */
+    /** ArduCopter's mode numbers (custom_mode) that the task deals in, as the MAVLink dialect numbers them. */
     static final class ArduCopter {
-        static final int GUIDED = 4;
-        static final int LOITER = 5;
-        static final int LAND = 9;
-        static final int BRAKE = 17;
-        static final int GUIDED_NOGPS = 20;
+        static final int GUIDED = EnumValue.of(CopterMode.COPTER_MODE_GUIDED).value();
+        static final int GUIDED_NOGPS = EnumValue.of(CopterMode.COPTER_MODE_GUIDED_NOGPS).value();
 
         private ArduCopter() {
         }
     }
+
+    private static final int ARDUPILOT = EnumValue.of(MavAutopilot.MAV_AUTOPILOT_ARDUPILOTMEGA).value();
 
     /** What a ground station's DO_SET_MODE asks of the mission. */
     enum Asked { RESUME, PAUSE, LAND, UNSUPPORTED }
@@ -44,7 +44,7 @@ enum AutopilotModes {
     }
 
     static AutopilotModes of(Ods ods) {
-        return ods.autopilot == MAV_AUTOPILOT_ARDUPILOTMEGA ? ARDUCOPTER : PX4;
+        return ods.autopilot == ARDUPILOT ? ARDUCOPTER : PX4;
     }
 
     /** The name of the mode where the board follows our setpoints, for the log. */
@@ -77,10 +77,14 @@ enum AutopilotModes {
             }
             return param2 == FlightTask.PX4_MAIN_MODE_AUTO && param3 == FlightTask.PX4_AUTO_LAND ? Asked.LAND : Asked.UNSUPPORTED;
         }
-        return switch (param2) {
-            case ArduCopter.GUIDED, ArduCopter.GUIDED_NOGPS -> Asked.RESUME;
-            case ArduCopter.LOITER, ArduCopter.BRAKE -> Asked.PAUSE;
-            case ArduCopter.LAND -> Asked.LAND;
+        CopterMode mode = EnumValue.create(CopterMode.class, param2).entry();
+        if (mode == null) {
+            return Asked.UNSUPPORTED;
+        }
+        return switch (mode) {
+            case COPTER_MODE_GUIDED, COPTER_MODE_GUIDED_NOGPS -> Asked.RESUME;
+            case COPTER_MODE_LOITER, COPTER_MODE_BRAKE -> Asked.PAUSE;
+            case COPTER_MODE_LAND -> Asked.LAND;
             default -> Asked.UNSUPPORTED;
         };
     }
