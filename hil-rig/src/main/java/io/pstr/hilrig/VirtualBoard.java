@@ -14,6 +14,7 @@ import io.dronefleet.mavlink.common.ParamValue;
 import io.dronefleet.mavlink.common.SetAttitudeTarget;
 import io.dronefleet.mavlink.common.SetPositionTargetLocalNed;
 import io.dronefleet.mavlink.common.SysStatus;
+import io.dronefleet.mavlink.ardupilotmega.CopterMode;
 import io.dronefleet.mavlink.minimal.Heartbeat;
 import io.dronefleet.mavlink.minimal.MavModeFlag;
 import io.dronefleet.mavlink.minimal.MavState;
@@ -760,10 +761,10 @@ public final class VirtualBoard implements AutoCloseable {
         if (!Float.isFinite(c.param1()) || ((int) c.param1() & CUSTOM_MODE_ENABLED) == 0 || !Float.isFinite(c.param2())) {
             return MavResult.MAV_RESULT_DENIED;
         }
-        int copterMode = Math.round(c.param2());
-        if (copterMode == BoardMode.COPTER_GUIDED || copterMode == BoardMode.COPTER_GUIDED_NOGPS) {
+        CopterMode asked = EnumValue.create(CopterMode.class, Math.round(c.param2())).entry();
+        if (asked == CopterMode.COPTER_MODE_GUIDED || asked == CopterMode.COPTER_MODE_GUIDED_NOGPS) {
             // As the PX4 personality: the mode that follows the setpoints is the way out of a failsafe.
-            if (mode.arduCopterMode() != BoardMode.COPTER_GUIDED) {
+            if (mode.copterMode() != CopterMode.COPTER_MODE_GUIDED) {
                 holdHere();
                 setpointKind = SetpointKind.NONE;
                 setMode(BoardMode.OFFBOARD, "command");
@@ -773,17 +774,14 @@ public final class VirtualBoard implements AutoCloseable {
         if (mode.isFailsafe()) {
             return MavResult.MAV_RESULT_DENIED;
         }
-        return switch (copterMode) {
-            case BoardMode.COPTER_LOITER -> {
-                if (mode.arduCopterMode() != BoardMode.COPTER_LOITER) {
-                    holdHere();
-                    setMode(BoardMode.AUTO_LOITER, "command");
-                }
-                yield MavResult.MAV_RESULT_ACCEPTED;
+        if (asked == CopterMode.COPTER_MODE_LOITER) {
+            if (mode.copterMode() != CopterMode.COPTER_MODE_LOITER) {
+                holdHere();
+                setMode(BoardMode.AUTO_LOITER, "command");
             }
-            case BoardMode.COPTER_LAND -> land();
-            default -> MavResult.MAV_RESULT_FAILED;
-        };
+            return MavResult.MAV_RESULT_ACCEPTED;
+        }
+        return asked == CopterMode.COPTER_MODE_LAND ? land() : MavResult.MAV_RESULT_FAILED;
     }
 
     private MavResult takeoff(float altitudeM) {
