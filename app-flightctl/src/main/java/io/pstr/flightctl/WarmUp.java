@@ -35,7 +35,10 @@ import java.util.TreeMap;
  * mission runs; in flight a ground station asks for what the demo's and a pilot's would (a "go to", its
  * retransmission, a speed change, pause, continue, land), so the first real request does not run cold decoding,
  * execution and acknowledgement code in both replicas in the same cycle. The task is {@link FlightTask#quiet
- * quiet}: none of this is logged. The real task and its state are never touched.
+ * quiet}: none of this is logged. The real task and its state are never touched. Every message type the board streams
+ * is fed more than {@link MavlinkCodec#REFLECTION_INFLATION_CALLS} times, so that a replica defines the MAVLink
+ * library's reflective accessors before it says it is ready and not while it holds the I/O (seen: a holder's step
+ * held up while 18 such classes were defined at its 16th SYS_STATUS, 8 s into its life at 2 Hz).
  */
 final class WarmUp {
 
@@ -51,16 +54,6 @@ final class WarmUp {
      */
     record Result(long outputHash, Set<MissionPhase> phases, int requestsHandled, Map<Integer, Integer> framesById) {
     }
-
-    /**
-     * How many times the JDK calls a reflected method through JNI before it generates a class for the calls
-     * ({@code sun.reflect.inflationThreshold}): the MAVLink library reads and builds each message through reflection,
-     * so the first frames of a type after that many make the thread that decodes it define a class for each of the
-     * message's fields, milliseconds in all. The warm-up feeds every message type the board streams more often than
-     * that, so that a replica does it before it says it is ready and not while it holds the I/O (seen: a holder's step
-     * held up while 18 such classes were defined at its 16th SYS_STATUS, 8 s into its life at 2 Hz).
-     */
-    static final int REFLECTION_INFLATION_CALLS = 15;
 
     static Result run(MissionPlan plan, int cycles) {
         MavlinkCodec codec = new MavlinkCodec();

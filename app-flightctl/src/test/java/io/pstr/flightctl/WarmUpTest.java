@@ -60,7 +60,7 @@ class WarmUpTest {
 
         // HEARTBEAT, SYS_STATUS, ATTITUDE, LOCAL_POSITION_NED: what the virtual board streams.
         for (int id : List.of(0, 1, 30, 32)) {
-            assertTrue(r.framesById().getOrDefault(id, 0) > WarmUp.REFLECTION_INFLATION_CALLS,
+            assertTrue(r.framesById().getOrDefault(id, 0) > MavlinkCodec.REFLECTION_INFLATION_CALLS,
                     () -> "message " + id + " fed " + r.framesById().getOrDefault(id, 0) + " times: " + r.framesById());
         }
     }

@@ -21,10 +21,10 @@ import io.pstr.core.status.AircraftStatus;
  */
 public final class AircraftTelemetry {
 
-    private static final int ATTITUDE = 30;
-    private static final int LOCAL_POSITION_NED = 32;
-    private static final int HEARTBEAT = 0;
-    private static final int SYS_STATUS = 1;
+    static final int ATTITUDE = 30;
+    static final int LOCAL_POSITION_NED = 32;
+    static final int HEARTBEAT = 0;
+    static final int SYS_STATUS = 1;
     /** The mode before the first heartbeat and while the link is down. */
     public static final String UNKNOWN_MODE = "UNKNOWN";
 

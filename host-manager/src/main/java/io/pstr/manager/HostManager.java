@@ -528,6 +528,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
 
     /** Connects to the board and launches both replicas; the mission starts when they are ready. */
     public void start() {
+        warmUpCodec();
         long now = clock.nanoTime();
         startedNs = now;
         board.start(new BoardListener());
@@ -550,6 +551,23 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             }
             fsm.begin(now);
         }
+    }
+
+    /**
+     * The messages the host decodes or encodes while flying: the board's telemetry the status shows (heartbeats on the
+     * link's thread), requests on the board's and the ground station's links, acknowledgements on the conductor, the
+     * abort's COMMAND_LONG.
+     */
+    static final int[] MESSAGES_HANDLED = {AircraftTelemetry.HEARTBEAT, AircraftTelemetry.SYS_STATUS,
+            AircraftTelemetry.ATTITUDE, AircraftTelemetry.LOCAL_POSITION_NED, ClientRequests.COMMAND_LONG,
+            ClientRequests.MISSION_ITEM_INT, ClientRequests.COMMAND_ACK, ClientRequests.MISSION_ACK};
+
+    /** Pays the MAVLink library's first-use costs ({@link MavlinkCodec#warmUp}) before any link or replica runs. */
+    private void warmUpCodec() {
+        long t0 = clock.nanoTime();
+        MavlinkCodec.warmUp(MESSAGES_HANDLED);
+        LOG.debug("MAVLink codec warmed up for messages {} in {} ms", java.util.Arrays.toString(MESSAGES_HANDLED),
+                (clock.nanoTime() - t0) / 1_000_000);
     }
 
     @Override

@@ -35,6 +35,14 @@ public final class MavlinkCodec {
     private final ReflectionPayloadSerializer serializer = new ReflectionPayloadSerializer();
     private final ReflectionPayloadDeserializer deserializer = new ReflectionPayloadDeserializer();
 
+    /**
+     * How many times the JDK (17) calls a reflected method through JNI before it defines a class for the calls
+     * ({@code sun.reflect.inflationThreshold}). The MAVLink library builds and reads every message through reflection,
+     * so the first frame of a message type a JVM meets loads its classes, and the frame after this many defines a class
+     * for each of its fields: about 1 ms and 2–3 ms for a COMMAND_ACK on the thread that meets them, measured here.
+     */
+    public static final int REFLECTION_INFLATION_CALLS = 15;
+
     private static void register(MavlinkDialect dialect) {
         for (Class<?> type : dialect.messageTypes()) {
             MavlinkMessageInfo info = type.getAnnotation(MavlinkMessageInfo.class);
@@ -84,6 +92,34 @@ public final class MavlinkCodec {
             type = MINIMAL.resolve(packet.getMessageId());
         }
         return type == null ? null : deserializer.deserialize(packet.getPayload(), type);
+    }
+
+    /**
+     * Encodes and decodes a frame of each of these messages more than {@link #REFLECTION_INFLATION_CALLS} times (its
+     * fields all zero), so that the costs named there are paid now, by the caller, instead of by whichever thread
+     * meets the message first in flight. Classes and generated accessors belong to the JVM: one warm-up serves every
+     * thread and codec.
+     *
+     * @throws IllegalArgumentException for a message id neither dialect knows
+     */
+    public static void warmUp(int... messageIds) {
+        MavlinkCodec codec = new MavlinkCodec();
+        for (int id : messageIds) {
+            Class<?> type = COMMON.resolve(id);
+            if (type == null) {
+                type = MINIMAL.resolve(id);
+            }
+            if (type == null) {
+                throw new IllegalArgumentException("no MAVLink message " + id + " in the common dialect to warm up");
+            }
+            for (int i = 0; i <= REFLECTION_INFLATION_CALLS + 1; i++) {
+                Object zero = codec.deserializer.deserialize(new byte[0], type);
+                Object back = codec.decodePayload(codec.encodeV2(zero, 0, 0, i));
+                if (!zero.equals(back)) {
+                    throw new IllegalStateException("MAVLink message " + id + " does not survive its own encoding: " + zero + " became " + back);
+                }
+            }
+        }
     }
 
     /** Parses the header of a whole frame. */
