@@ -528,7 +528,17 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
 
     /** Connects to the board and launches both replicas; the mission starts when they are ready. */
     public void start() {
-        warmUpCodec();
+        if (attachedFrom != null && attachedFrom.started()) {
+            // The replicas are flying and the board is waiting: resume first, warm up beside it at the lowest priority.
+            Thread warmUp = new Thread(() -> {
+                ThreadPriority.applyToCurrentThread(ctx.priority, ThreadPriority.STARTING_NICE, "MAVLink warm-up");
+                warmUpCodec();
+            }, "mavlink-warm-up");
+            warmUp.setDaemon(true);
+            warmUp.start();
+        } else {
+            warmUpCodec();
+        }
         long now = clock.nanoTime();
         startedNs = now;
         board.start(new BoardListener());
@@ -562,7 +572,10 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             AircraftTelemetry.ATTITUDE, AircraftTelemetry.LOCAL_POSITION_NED, ClientRequests.COMMAND_LONG,
             ClientRequests.MISSION_ITEM_INT, ClientRequests.COMMAND_ACK, ClientRequests.MISSION_ACK};
 
-    /** Pays the MAVLink library's first-use costs ({@link MavlinkCodec#warmUp}) before any link or replica runs. */
+    /**
+     * Pays the MAVLink library's first-use costs ({@link MavlinkCodec#warmUp}, about a quarter of a second here) before
+     * any link or replica runs; when re-attaching to flying replicas, beside the resumed links instead.
+     */
     private void warmUpCodec() {
         long t0 = clock.nanoTime();
         MavlinkCodec.warmUp(MESSAGES_HANDLED);
