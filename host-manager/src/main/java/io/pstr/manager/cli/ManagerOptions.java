@@ -246,8 +246,12 @@ public final class ManagerOptions {
 
     private HostManager.Context context(Endpoint board, Path dir, Journal journal, boolean surviveRestart, boolean attach,
             Sandboxes.Mode sandboxMode) {
-        remote.check();
-        double grace = graceMs != null ? graceMs : remote.any() ? DEFAULT_REMOTE_GRACE_MS : DEFAULT_GRACE_MS;
+        boolean remoteReplicas = !remote.check().isEmpty();
+        if (remoteReplicas && (surviveRestart || attach)) {
+            throw new IllegalArgumentException("--remote-replica cannot be combined with --survive-restart or --attach: "
+                    + "a relay exits with its manager");
+        }
+        double grace = graceMs != null ? graceMs : remoteReplicas ? DEFAULT_REMOTE_GRACE_MS : DEFAULT_GRACE_MS;
         finite("--grace-ms", grace);
         finite("--takeoff-alt-m", takeoffAltitudeM);
         finite("--square-m", squareSideM);
@@ -278,10 +282,6 @@ public final class ManagerOptions {
                 "--final-hold-ms", Integer.toString(finalHoldMs)));
         ctx.launcher = Sandboxes.forReplicas(sandboxMode, Classpaths.replica(), missionArgs,
                 new Cgroups.Limits(replicaCpus, ByteSize.parse(replicaMemory)), surviveRestart || attach);
-        if (remote.any() && (surviveRestart || attach)) {
-            throw new IllegalArgumentException("--remote-replica cannot be combined with --survive-restart or --attach: "
-                    + "a relay exits with its manager");
-        }
         ctx.launcher = remote.launcher(ctx.launcher, Classpaths.replica());
         ctx.surviveRestart = surviveRestart || attach;
         ctx.attach = attach;
