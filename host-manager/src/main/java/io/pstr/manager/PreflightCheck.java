@@ -109,6 +109,8 @@ public final class PreflightCheck {
     private final MavlinkFrameSplitter splitter = new MavlinkFrameSplitter();
     private final ConcurrentLinkedQueue<byte[]> frames = new ConcurrentLinkedQueue<>();
     private ByteLink link;
+    /** Whether the link ever opened (from the link's thread). */
+    private volatile boolean linkEverUp;
     private int sequence;
     private long nextOwnHeartbeatNs;
     private int boardSystem;
@@ -126,6 +128,11 @@ public final class PreflightCheck {
                 @Override
                 public void onBytes(byte[] buffer, int offset, int length, long rxNs) {
                     splitter.feed(buffer, offset, length, (f, o, l, id) -> frames.add(Arrays.copyOfRange(f, o, o + l)));
+                }
+
+                @Override
+                public void onUp(String description) {
+                    linkEverUp = true;
                 }
             });
             check(items);
@@ -148,7 +155,9 @@ public final class PreflightCheck {
         if (hb == null) {
             items.add(new Item(HEARTBEAT, Verdict.FAIL, "no autopilot heartbeat within "
                     + TimeUnit.NANOSECONDS.toMillis(ctx.heartbeatTimeoutNs) + " ms (" + link.counters().bytesIn.get()
-                    + " bytes received): check the wiring, the port, the baud rate, and that the board's MAVLink instance runs there"));
+                    + " bytes received): " + (!linkEverUp && link.lastOpenFailure() != null
+                    ? "the link never opened: " + link.lastOpenFailure()
+                    : "check the wiring, the port, the baud rate, and that the board's MAVLink instance runs there")));
             for (String c : List.of(AUTOPILOT, ARMED, OFFBOARD, LOSS_TIMEOUT, THRUST)) {
                 items.add(new Item(c, Verdict.FAIL, "not checked: no heartbeat"));
             }

@@ -25,6 +25,14 @@ public interface ByteLink extends AutoCloseable {
      */
     void unplug(long durationNs);
 
+    /**
+     * Why the latest attempt to open the link failed (a serial device missing, not permitted or busy, a TCP connection
+     * refused), or null when it succeeded or there is nothing to open (a listening link). Readable from any thread.
+     */
+    default String lastOpenFailure() {
+        return null;
+    }
+
     /** Per-link byte counters, readable from any thread. */
     LinkCounters counters();
 

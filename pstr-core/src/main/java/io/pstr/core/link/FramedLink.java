@@ -358,9 +358,13 @@ public final class FramedLink implements AutoCloseable {
         return unsignableOut.get();
     }
 
-    /** Why the link last went down, or null. */
+    /**
+     * Why the link is down: while attempts to open it fail, the latest one's failure ({@link ByteLink#lastOpenFailure});
+     * otherwise why it last went down; null when neither happened.
+     */
     public String lastDownReason() {
-        return lastDownReason;
+        String openFailure = link.isUp() ? null : link.lastOpenFailure();
+        return openFailure != null ? openFailure : lastDownReason;
     }
 
     @Override

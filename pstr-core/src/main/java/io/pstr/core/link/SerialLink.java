@@ -37,6 +37,7 @@ final class SerialLink implements ByteLink {
     private final CountDownLatch closing = new CountDownLatch(1);
     private final Object writeLock = new Object();
     private volatile SerialPort port;
+    private volatile String lastOpenFailure;
     // Set by unplug(), read by the reader thread (the deadline before the flag).
     private volatile boolean unplugged;
     private volatile long unpluggedUntilNs;
@@ -52,6 +53,36 @@ final class SerialLink implements ByteLink {
         this.baudRate = baudRate;
         this.options = options;
         this.nanoClock = nanoClock;
+    }
+
+    @Override
+    public String lastOpenFailure() {
+        return lastOpenFailure;
+    }
+
+    /** Keeps the failure; logs it when it is not the previous attempt's (a board left unplugged logs once). */
+    private void openFailed(String failure) {
+        if (!failure.equals(lastOpenFailure)) {
+            LOG.warn("{}: retrying with back-off", failure);
+        }
+        lastOpenFailure = failure;
+    }
+
+    /**
+     * What a failed open's error code means to whoever wires the board. jSerialComm gives the errno of the call that
+     * failed (open, flock, tcsetattr), except 1 and 2, which it also uses for "unknown port" and "already open in this
+     * process". Seen here: 13 for a device the user may not open, 25 for a file that is not a terminal.
+     */
+    static String openFailure(String path, int errno) {
+        String why = switch (errno) {
+            case 13, 1 -> "permission denied (is the user in the group owning it, usually dialout?)";
+            case 11, 16 -> "busy (another program has it open: a ground station, ModemManager?)";
+            case 2 -> "already open in this program, or gone";
+            case 6, 19 -> "no such device (board unplugged?)";
+            case 25 -> "not a serial device";
+            default -> "error " + errno;
+        };
+        return path + " cannot be opened: " + why;
     }
 
     @Override
@@ -119,7 +150,7 @@ final class SerialLink implements ByteLink {
 
     private SerialPort openPort() {
         if (!Files.exists(Path.of(path))) {
-            LOG.debug("{} does not exist (yet)", path);
+            openFailed(path + " does not exist (board unplugged, or another device name)");
             return null;
         }
         SerialPort p = SerialPort.getCommPort(path);
@@ -127,9 +158,10 @@ final class SerialLink implements ByteLink {
         p.setFlowControl(flow(options.flow()));
         p.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING, READ_TIMEOUT_MS, 0);
         if (!p.openPort()) {
-            LOG.debug("{} cannot be opened (error {})", path, p.getLastErrorCode());
+            openFailed(openFailure(path, p.getLastErrorCode()));
             return null;
         }
+        lastOpenFailure = null;
         return p;
     }
 

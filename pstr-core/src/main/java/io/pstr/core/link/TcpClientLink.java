@@ -35,6 +35,7 @@ final class TcpClientLink implements ByteLink {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, ThreadPriority.linkThreads("link-tcp"), NioIoHandler.newFactory());
     private volatile Channel channel;
     private volatile boolean closed;
+    private volatile String lastOpenFailure;
     private Bootstrap bootstrap;
     private LinkListener listener;
     // Touched only on the event loop thread.
@@ -48,6 +49,11 @@ final class TcpClientLink implements ByteLink {
         this.host = host;
         this.port = port;
         this.options = options;
+    }
+
+    @Override
+    public String lastOpenFailure() {
+        return lastOpenFailure;
     }
 
     @Override
@@ -94,7 +100,12 @@ final class TcpClientLink implements ByteLink {
         }
         bootstrap.connect(host, port).addListener((ChannelFuture f) -> {
             if (!f.isSuccess()) {
-                LOG.debug("tcp:{}:{} connect failed: {}", host, port, String.valueOf(f.cause()));
+                String failure = "tcp:" + host + ":" + port + " connect failed: " + (f.cause() == null ? "unknown cause"
+                        : f.cause().getMessage() != null ? f.cause().getMessage() : f.cause().toString());
+                if (!failure.equals(lastOpenFailure)) {
+                    LOG.warn("{}: retrying with back-off", failure);
+                }
+                lastOpenFailure = failure;
                 retryLater();
                 return;
             }
@@ -108,6 +119,7 @@ final class TcpClientLink implements ByteLink {
                 return;
             }
             channel = ch;
+            lastOpenFailure = null;
             heardOnThisConnection = false;
             counters.connects.incrementAndGet();
             LOG.info("tcp:{}:{} connected", host, port);

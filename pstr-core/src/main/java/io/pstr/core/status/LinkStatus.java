@@ -26,7 +26,7 @@ import java.util.Map;
  * @param silences             times it went down because the peer sent nothing for the endpoint's {@code silence-ms}
  * @param sendStalls           times a connection was dropped because what was written to it did not drain
  * @param writesBlocked        writes refused because a connection's send buffer was full (part of {@code writesRefused})
- * @param lastDownReason       why it last went down, or null
+ * @param lastDownReason       why it is down (the latest failed attempt to open it) or last went down, or null
  * @param queueDelayP50Us      output queueing delay (gate to wire), median, µs
  */
 public record LinkStatus(

@@ -22,6 +22,22 @@ class LinksTest {
     }
 
     @Test
+    void shouldSayWhyATcpBoardCannotBeReached() {
+        int port = FreePorts.tcp();
+        try (ByteLink client = Links.open(Endpoint.parse("tcp:127.0.0.1:" + port))) {
+            client.start(new RecordingListener());
+            await().atMost(WAIT).until(() -> client.lastOpenFailure() != null);
+            assertTrue(client.lastOpenFailure().startsWith("tcp:127.0.0.1:" + port + " connect failed: Connection refused"),
+                    client.lastOpenFailure());
+            try (ListeningLink server = (ListeningLink) Links.open(Endpoint.parse("tcp-listen:" + port))) {
+                server.start(new RecordingListener());
+                await().atMost(WAIT).until(client::isUp);
+                assertEquals(null, client.lastOpenFailure());
+            }
+        }
+    }
+
+    @Test
     void shouldRoundTripBytesBetweenTcpClientAndListenerOnEphemeralPort() {
         RecordingListener serverSide = new RecordingListener();
         RecordingListener clientSide = new RecordingListener();

@@ -61,6 +61,47 @@ class SerialLinkTest {
     }
 
     @Test
+    void shouldSayWhyTheDeviceCannotBeOpenedUntilItAppears() {
+        // The pty pair's names are fixed before socat makes them, so the link starts on a device that is not there yet.
+        RecordingListener aSide = new RecordingListener();
+        SocatPty first = SocatPty.create(dir);
+        Path device = first.pathA();
+        first.close();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !java.nio.file.Files.exists(device));
+        try (ByteLink a = Links.open(Endpoint.parse("pty:" + device))) {
+            a.start(aSide);
+            await().atMost(Duration.ofSeconds(5)).until(() -> a.lastOpenFailure() != null);
+            assertEquals(device + " does not exist (board unplugged, or another device name)", a.lastOpenFailure());
+            assertEquals(0, aSide.ups.get());
+            try (SocatPty second = SocatPty.create(dir)) {
+                assertEquals(device, second.pathA());
+                await().atMost(Duration.ofSeconds(5)).until(a::isUp);
+                assertEquals(null, a.lastOpenFailure());
+            }
+        }
+    }
+
+    @Test
+    void shouldSayWhenTheDeviceIsNotASerialPort() throws java.io.IOException {
+        Path file = java.nio.file.Files.createFile(dir.resolve("not-a-tty"));
+        try (ByteLink a = Links.open(Endpoint.parse("serial:" + file + ":115200"))) {
+            a.start(new RecordingListener());
+            await().atMost(Duration.ofSeconds(5)).until(() -> a.lastOpenFailure() != null);
+            assertEquals(file + " cannot be opened: not a serial device", a.lastOpenFailure());
+            assertTrue(!a.isUp());
+        }
+    }
+
+    @Test
+    void shouldNameTheCommonReasonsASerialPortWillNotOpen() {
+        assertEquals("/dev/ttyACM0 cannot be opened: permission denied (is the user in the group owning it, usually dialout?)",
+                SerialLink.openFailure("/dev/ttyACM0", 13));
+        assertTrue(SerialLink.openFailure("/dev/ttyACM0", 11).contains("busy (another program has it open"));
+        assertTrue(SerialLink.openFailure("/dev/ttyACM0", 19).contains("no such device"));
+        assertEquals("/dev/ttyACM0 cannot be opened: error 5", SerialLink.openFailure("/dev/ttyACM0", 5));
+    }
+
+    @Test
     void shouldReopenWhenThePtyPairComesBack() {
         // A pty pair that comes back after an unplug is picked up again by the same link.
         RecordingListener aSide = new RecordingListener();
