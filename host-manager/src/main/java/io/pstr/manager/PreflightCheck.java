@@ -144,6 +144,21 @@ public final class PreflightCheck {
         return new Report(items);
     }
 
+    /** The likeliest cause when no autopilot heartbeat came, from what the link saw. */
+    private String noHeartbeatHint() {
+        if (!linkEverUp && link.lastOpenFailure() != null) {
+            return "the link never opened: " + link.lastOpenFailure();
+        }
+        if (link.counters().bytesIn.get() == 0) {
+            return "check the wiring, the port, and that the board's MAVLink instance runs there";
+        }
+        if (splitter.counters().framesOk() == 0) {
+            return "no MAVLink frame in them: check the baud rate, and that the port speaks MAVLink (not a console or GPS)";
+        }
+        return splitter.counters().framesOk() + " MAVLink frames but no heartbeat from an autopilot: is this a ground "
+                + "station's or a radio's link, or is the board still booting?";
+    }
+
     private void check(List<Item> items) {
         Heartbeat hb = await(ctx.heartbeatTimeoutNs, f -> {
             if (MavlinkCodec.messageIdOf(f, 0) != MSG_HEARTBEAT) {
@@ -155,9 +170,7 @@ public final class PreflightCheck {
         if (hb == null) {
             items.add(new Item(HEARTBEAT, Verdict.FAIL, "no autopilot heartbeat within "
                     + TimeUnit.NANOSECONDS.toMillis(ctx.heartbeatTimeoutNs) + " ms (" + link.counters().bytesIn.get()
-                    + " bytes received): " + (!linkEverUp && link.lastOpenFailure() != null
-                    ? "the link never opened: " + link.lastOpenFailure()
-                    : "check the wiring, the port, the baud rate, and that the board's MAVLink instance runs there")));
+                    + " bytes received): " + noHeartbeatHint()));
             for (String c : List.of(AUTOPILOT, ARMED, OFFBOARD, LOSS_TIMEOUT, THRUST)) {
                 items.add(new Item(c, Verdict.FAIL, "not checked: no heartbeat"));
             }
