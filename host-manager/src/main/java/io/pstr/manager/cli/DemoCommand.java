@@ -71,15 +71,8 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Interval between status lines (default ${DEFAULT-VALUE} ms).")
     long printEveryMs;
 
-    @Option(names = "--failsafe-timeout-ms", defaultValue = "500", paramLabel = "MS",
-            description = "The virtual board's offboard-loss failsafe timeout (default ${DEFAULT-VALUE} ms).")
-    long failsafeTimeoutMs;
-
-    @Option(names = "--board-autopilot", defaultValue = "px4", paramLabel = "px4|ardupilot",
-            description = "What the virtual board behaves like: px4 (OFFBOARD, failsafe descent when setpoints stop) or "
-                    + "ardupilot (ArduCopter in GUIDED: it levels out and holds when they stop); the flight task asks for "
-                    + "the mode of whichever the board's heartbeat names. Default ${DEFAULT-VALUE}.")
-    String boardAutopilot;
+    @Mixin
+    VirtualBoardOptions boardOptions = new VirtualBoardOptions();
 
     @Option(names = "--board-link", defaultValue = "tcp", paramLabel = "tcp|pty",
             description = "How the virtual board is connected: tcp (loopback) or pty (a socat pty pair opened as a 115200 bit/s "
@@ -119,11 +112,9 @@ public final class DemoCommand implements Callable<Integer> {
         if (!boardLink.equals("tcp") && !boardLink.equals("pty")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--board-link must be tcp or pty, not '" + boardLink + "'");
         }
-        if (!boardAutopilot.equals("px4") && !boardAutopilot.equals("ardupilot")) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--board-autopilot must be px4 or ardupilot, not '" + boardAutopilot + "'");
-        }
+        List<String> boardArgs = new ArrayList<>();
         try {
+            boardArgs.addAll(boardOptions.boardArgs());
             options.validate(dir);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
@@ -132,8 +123,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.printf("run directory %s%n", dir);
         out.flush();
         long wallStart = System.nanoTime();
-        List<String> boardArgs = new ArrayList<>(List.of("--failsafe-timeout-ms", Long.toString(failsafeTimeoutMs),
-                "--priority", options.priority(), "--autopilot", boardAutopilot));
+        boardArgs.addAll(List.of("--priority", options.priority()));
         if (options.signingKey() != null) {
             boardArgs.addAll(List.of("--signing-key", options.signingKey().toAbsolutePath().toString()));
         }

@@ -59,9 +59,8 @@ public final class SoakCommand implements Callable<Integer> {
             + "or as the whole file.")
     Path doc;
 
-    @Option(names = "--failsafe-timeout-ms", defaultValue = "500", paramLabel = "MS",
-            description = "The virtual board's offboard-loss failsafe timeout (default ${DEFAULT-VALUE} ms).")
-    long failsafeTimeoutMs;
+    @Mixin
+    VirtualBoardOptions boardOptions = new VirtualBoardOptions();
 
     @Option(names = "--recover-timeout-s", defaultValue = "60", paramLabel = "S",
             description = "Longest a fault may take to be handled and full redundancy restored (default ${DEFAULT-VALUE} s).")
@@ -85,7 +84,9 @@ public final class SoakCommand implements Callable<Integer> {
         // Enough laps of the square (about 26 s each) that the mission never ends before the soak does.
         options.laps = Math.max(options.laps, (int) Math.min(10_000, minutes * 60 / 20 + 5 + (matrix ? 10 : 0)));
         Path dir = options.resolveRunDir("soak");
+        List<String> boardArgs;
         try {
+            boardArgs = boardOptions.boardArgs();
             options.validate(dir);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
@@ -98,7 +99,7 @@ public final class SoakCommand implements Callable<Integer> {
         long startNs = System.nanoTime();
         List<DrillMeasure.Row> rows;
         try (DrillFlight flight = new DrillFlight(Classpaths.board(), dir,
-                List.of("--failsafe-timeout-ms", Long.toString(failsafeTimeoutMs)), board -> options.context(board, dir, journal), TimeUnit.SECONDS.toNanos(recoverTimeoutS))) {
+                boardArgs, endpoint -> options.context(endpoint, dir, journal), TimeUnit.SECONDS.toNanos(recoverTimeoutS))) {
             flight.awaitCruising(TimeUnit.SECONDS.toNanos(600));
             out.printf("cruising; injecting faults%n");
             out.printf("%8s  %-12s %10s %8s %10s  %s%n", "t(s)", "fault", "detect ms", "changes", "recovery s", "back to redundancy");

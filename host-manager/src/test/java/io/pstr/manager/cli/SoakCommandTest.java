@@ -1,7 +1,6 @@
 package io.pstr.manager.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -22,13 +21,19 @@ class SoakCommandTest {
 
     @Test
     void shouldRefuseBadOptionsWithAClearMessage() {
-        for (String[] args : new String[][] {{"--minutes", "0"}, {"--faults", "kill,explode"}}) {
+        String[][] cases = {
+            {"--minutes", "0", "--minutes must be in (0, 1440]"},
+            {"--faults", "kill,explode", "unknown fault 'explode'"},
+            {"--board-autopilot", "inav", "--board-autopilot must be px4 or ardupilot, not 'inav'"},
+            {"--failsafe-timeout-ms", "5", "--failsafe-timeout-ms must be 20..60000 ms, not 5"},
+        };
+        for (String[] c : cases) {
             StringWriter err = new StringWriter();
             CommandLine cl = new CommandLine(new SoakCommand());
             cl.setErr(new PrintWriter(err, true));
-            int code = cl.execute(args);
-            assertNotEquals(0, code, String.join(" ", args));
-            assertTrue(err.toString().contains("--minutes") || err.toString().contains("unknown fault 'explode'"), err.toString());
+            int code = cl.execute(c[0], c[1]);
+            assertEquals(2, code, c[0] + " " + c[1]);
+            assertTrue(err.toString().contains(c[2]), err.toString());
         }
     }
 }
