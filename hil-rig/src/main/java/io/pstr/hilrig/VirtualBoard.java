@@ -20,6 +20,7 @@ import io.dronefleet.mavlink.minimal.MavModeFlag;
 import io.dronefleet.mavlink.minimal.MavState;
 import io.dronefleet.mavlink.minimal.MavType;
 import io.dronefleet.mavlink.util.EnumValue;
+import io.pstr.core.mavlink.AutopilotParams;
 import io.pstr.core.mavlink.MavlinkCodec;
 import io.pstr.core.mavlink.MavlinkFrameSplitter;
 import io.pstr.core.record.BoardRecord;
@@ -80,16 +81,8 @@ public final class VirtualBoard implements AutoCloseable {
     static final int CMD_REQUEST_MESSAGE = 512;
     static final int CMD_REQUEST_AUTOPILOT_CAPABILITIES = 520;
     static final int MSG_AUTOPILOT_VERSION = 148;
-    /** PX4's offboard-loss timeout parameter, in seconds: the board's failsafe after setpoints stop. */
-    public static final String PARAM_OFFBOARD_LOSS_TIMEOUT = "COM_OF_LOSS_T";
-    /** ArduCopter's GUIDED timeout parameter, in seconds: after it without targets, level out and hold. */
-    public static final String PARAM_GUID_TIMEOUT = "GUID_TIMEOUT";
-    /** ArduCopter's GUIDED options parameter, a set of bits (MAV_PARAM_TYPE_INT32). */
-    public static final String PARAM_GUID_OPTIONS = "GUID_OPTIONS";
-    /** GUID_OPTIONS bit 3, "SetAttitudeTarget_ThrustAsThrust": without it ArduCopter reads the thrust as a climb rate. */
-    public static final int GUID_OPTIONS_THRUST_AS_THRUST = 8;
     /** The virtual board's GUID_OPTIONS: thrust as thrust, set up as docs/hil.md asks. */
-    public static final int DEFAULT_GUID_OPTIONS = GUID_OPTIONS_THRUST_AS_THRUST;
+    public static final int DEFAULT_GUID_OPTIONS = AutopilotParams.GUID_OPTIONS_THRUST_AS_THRUST;
     static final int MAX_GUID_OPTIONS = 0xFFFF;
     static final int ATTITUDE_MASK_THRUST_IGNORE = 64;
     static final int ATTITUDE_MASK_ATTITUDE_IGNORE = 128;
@@ -247,7 +240,7 @@ public final class VirtualBoard implements AutoCloseable {
                     timeoutMs, ctx.guidOptions);
             if (!thrustAsThrust()) {
                 LOG.warn("GUID_OPTIONS {} has bit 3 ({}) clear: ArduCopter would read attitude targets' thrust as a climb rate, "
-                        + "so this board refuses them; set it up as docs/hil.md asks", ctx.guidOptions, GUID_OPTIONS_THRUST_AS_THRUST);
+                        + "so this board refuses them; set it up as docs/hil.md asks", ctx.guidOptions, AutopilotParams.GUID_OPTIONS_THRUST_AS_THRUST);
             }
         } else {
             LOG.info("virtual board: PX4 personality (OFFBOARD for setpoints, COM_OF_LOSS_T {} ms then failsafe descent)", timeoutMs);
@@ -255,7 +248,7 @@ public final class VirtualBoard implements AutoCloseable {
     }
 
     private boolean thrustAsThrust() {
-        return (ctx.guidOptions & GUID_OPTIONS_THRUST_AS_THRUST) != 0;
+        return (ctx.guidOptions & AutopilotParams.GUID_OPTIONS_THRUST_AS_THRUST) != 0;
     }
 
     /** Bytes from the link, any thread: copied and handed to the agent thread. */
@@ -514,7 +507,7 @@ public final class VirtualBoard implements AutoCloseable {
             return;
         }
         if (ardupilot && !thrustAsThrust()) {
-            refuseSetpoint("attitude target: GUID_OPTIONS " + ctx.guidOptions + " has bit 3 (" + GUID_OPTIONS_THRUST_AS_THRUST
+            refuseSetpoint("attitude target: GUID_OPTIONS " + ctx.guidOptions + " has bit 3 (" + AutopilotParams.GUID_OPTIONS_THRUST_AS_THRUST
                     + ") clear, so its thrust would be read as a climb rate");
             return;
         }
@@ -672,13 +665,13 @@ public final class VirtualBoard implements AutoCloseable {
         }
         boolean byName = p.paramIndex() < 0;
         float timeoutS = ctx.failsafeTimeoutNs / 1e9f;
-        if (!ardupilot && ((byName && PARAM_OFFBOARD_LOSS_TIMEOUT.equals(p.paramId())) || (!byName && p.paramIndex() == 0))) {
-            sendParam(PARAM_OFFBOARD_LOSS_TIMEOUT, timeoutS, MavParamType.MAV_PARAM_TYPE_REAL32, 1, 0);
-        } else if (ardupilot && ((byName && PARAM_GUID_TIMEOUT.equals(p.paramId())) || (!byName && p.paramIndex() == 0))) {
-            sendParam(PARAM_GUID_TIMEOUT, timeoutS, MavParamType.MAV_PARAM_TYPE_REAL32, 2, 0);
-        } else if (ardupilot && ((byName && PARAM_GUID_OPTIONS.equals(p.paramId())) || (!byName && p.paramIndex() == 1))) {
+        if (!ardupilot && ((byName && AutopilotParams.COM_OF_LOSS_T.equals(p.paramId())) || (!byName && p.paramIndex() == 0))) {
+            sendParam(AutopilotParams.COM_OF_LOSS_T, timeoutS, MavParamType.MAV_PARAM_TYPE_REAL32, 1, 0);
+        } else if (ardupilot && ((byName && AutopilotParams.GUID_TIMEOUT.equals(p.paramId())) || (!byName && p.paramIndex() == 0))) {
+            sendParam(AutopilotParams.GUID_TIMEOUT, timeoutS, MavParamType.MAV_PARAM_TYPE_REAL32, 2, 0);
+        } else if (ardupilot && ((byName && AutopilotParams.GUID_OPTIONS.equals(p.paramId())) || (!byName && p.paramIndex() == 1))) {
             // ArduPilot sends an integer parameter as a float of its number (8 as 8.0f), not its bits.
-            sendParam(PARAM_GUID_OPTIONS, ctx.guidOptions, MavParamType.MAV_PARAM_TYPE_INT32, 2, 1);
+            sendParam(AutopilotParams.GUID_OPTIONS, ctx.guidOptions, MavParamType.MAV_PARAM_TYPE_INT32, 2, 1);
         } else {
             counters.otherMessages.incrementAndGet();
             LOG.debug("parameter {} (index {}) requested: not a parameter of this board", p.paramId(), p.paramIndex());

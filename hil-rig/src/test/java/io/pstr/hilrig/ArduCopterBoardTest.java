@@ -244,6 +244,6 @@ class ArduCopterBoardTest {
         assertThrows(IllegalArgumentException.class, () -> new VirtualBoard.Context().guidOptions(0x10000).conclude());
         assertEquals(0xFFFF, new VirtualBoard.Context().guidOptions(0xFFFF).conclude().guidOptions());
         assertEquals(Autopilot.PX4, new VirtualBoard.Context().autopilot(), "PX4 by default");
-        assertEquals(VirtualBoard.GUID_OPTIONS_THRUST_AS_THRUST, new VirtualBoard.Context().guidOptions(), "8 by default");
+        assertEquals(io.pstr.core.mavlink.AutopilotParams.GUID_OPTIONS_THRUST_AS_THRUST, new VirtualBoard.Context().guidOptions(), "8 by default");
     }
 }

@@ -15,6 +15,7 @@ import io.pstr.core.link.ByteLink;
 import io.pstr.core.link.Endpoint;
 import io.pstr.core.link.LinkListener;
 import io.pstr.core.link.Links;
+import io.pstr.core.mavlink.AutopilotParams;
 import io.pstr.core.mavlink.MavlinkCodec;
 import io.pstr.core.mavlink.MavlinkFrameSplitter;
 import io.pstr.core.tlog.Tlog;
@@ -80,8 +81,6 @@ public final class PreflightCheck {
     static final int CMD_REQUEST_AUTOPILOT_CAPABILITIES = 520;
     /** Beyond this the aircraft flies on its last setpoint for long after the host stops: worth a warning. */
     static final double LONG_LOSS_TIMEOUT_S = 2.0;
-    /** ArduCopter's GUID_OPTIONS bit "SetAttitudeTarget_ThrustAsThrust": without it thrust is read as a climb rate. */
-    static final int GUID_OPTIONS_THRUST_AS_THRUST = 8;
 
     /** Settings, validated by {@link #conclude()}. */
     public static final class Context {
@@ -219,7 +218,7 @@ public final class PreflightCheck {
                             + (custom ? "" : "no custom modes in the heartbeat")));
         }
 
-        String param = ardupilot ? "GUID_TIMEOUT" : "COM_OF_LOSS_T";
+        String param = ardupilot ? AutopilotParams.GUID_TIMEOUT : AutopilotParams.COM_OF_LOSS_T;
         ParamValue value = readParam(param);
         if (value == null) {
             items.add(new Item(LOSS_TIMEOUT, Verdict.FAIL, param + " not answered after " + ctx.attempts
@@ -232,7 +231,7 @@ public final class PreflightCheck {
                     s, then, s, s > LONG_LOSS_TIMEOUT_S ? " (long: consider 0.5 s)" : "")));
         }
         if (ardupilot) {
-            ParamValue options = readParam("GUID_OPTIONS");
+            ParamValue options = readParam(AutopilotParams.GUID_OPTIONS);
             if (options == null) {
                 items.add(new Item(THRUST, Verdict.FAIL, "GUID_OPTIONS not answered after " + ctx.attempts
                         + " PARAM_REQUEST_READs: whether ArduCopter reads the setpoints' thrust as thrust is unknown"));
@@ -240,12 +239,12 @@ public final class PreflightCheck {
                 // ArduPilot sends a parameter's value as a float of its number, whatever its type.
                 float v = options.paramValue();
                 boolean whole = Float.isFinite(v) && v >= 0 && v == Math.rint(v) && v < 1 << 24;
-                boolean thrust = whole && ((int) v & GUID_OPTIONS_THRUST_AS_THRUST) != 0;
+                boolean thrust = whole && ((int) v & AutopilotParams.GUID_OPTIONS_THRUST_AS_THRUST) != 0;
                 items.add(new Item(THRUST, thrust ? Verdict.PASS : Verdict.FAIL, !whole
                         ? "GUID_OPTIONS = " + v + ": not a set of bits"
                         : thrust ? String.format(Locale.ROOT, "GUID_OPTIONS = %d: SET_ATTITUDE_TARGET's thrust is taken as thrust", (int) v)
                         : String.format(Locale.ROOT, "GUID_OPTIONS = %d: ArduCopter would take the setpoints' thrust as a climb "
-                                + "rate; set bit 3 (GUID_OPTIONS = %d)", (int) v, (int) v | GUID_OPTIONS_THRUST_AS_THRUST)));
+                                + "rate; set bit 3 (GUID_OPTIONS = %d)", (int) v, (int) v | AutopilotParams.GUID_OPTIONS_THRUST_AS_THRUST)));
             }
         } else if (px4) {
             items.add(new Item(THRUST, Verdict.INFO, "PX4 takes SET_ATTITUDE_TARGET's thrust as thrust in offboard"));

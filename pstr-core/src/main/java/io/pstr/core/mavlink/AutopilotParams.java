@@ -1,0 +1,20 @@
+package io.pstr.core.mavlink;
+
+/**
+ * The autopilot parameters the project reads from a board (the pre-flight checks) or serves as one (the virtual
+ * board), spelt as PX4 and ArduPilot spell them.
+ */
+public final class AutopilotParams {
+
+    /** PX4's offboard-loss timeout, in seconds: the board's failsafe after setpoints stop. */
+    public static final String COM_OF_LOSS_T = "COM_OF_LOSS_T";
+    /** ArduCopter's GUIDED timeout, in seconds: after it without targets, it levels out and holds. */
+    public static final String GUID_TIMEOUT = "GUID_TIMEOUT";
+    /** ArduCopter's GUIDED options, a set of bits (MAV_PARAM_TYPE_INT32). */
+    public static final String GUID_OPTIONS = "GUID_OPTIONS";
+    /** GUID_OPTIONS bit 3, "SetAttitudeTarget_ThrustAsThrust": without it ArduCopter reads the thrust as a climb rate. */
+    public static final int GUID_OPTIONS_THRUST_AS_THRUST = 8;
+
+    private AutopilotParams() {
+    }
+}
