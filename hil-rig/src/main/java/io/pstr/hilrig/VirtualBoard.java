@@ -43,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * MAV_STATE_CRITICAL. As ArduCopter it reports MAV_AUTOPILOT_ARDUPILOTMEGA and the copter mode numbers (the board's
  * OFFBOARD is GUIDED), enters GUIDED at once and holds until targets come, takes attitude targets only with
  * GUID_OPTIONS bit 3 (thrust as thrust), and when attitude targets stop for the timeout (GUID_TIMEOUT) levels out and
- * holds, still in GUIDED and reporting no failsafe.
+ * holds, still in GUIDED and reporting no failsafe. PX4 streams ATTITUDE, LOCAL_POSITION_NED and SYS_STATUS by
+ * itself; ArduCopter, as a real one whose stream rates all default to 0, sends each only once MAV_CMD_SET_MESSAGE_INTERVAL
+ * asked for it (both take that command).
  * <p>
  * An agent: {@link #doWork(long)} is driven with the time from an injected clock, steps the physics at
  * 250 Hz up to that time and streams telemetry on simulated time, so tests drive it with a manual clock.
@@ -80,6 +82,10 @@ public final class VirtualBoard implements AutoCloseable {
     static final int CMD_NAV_LAND = 21;
     static final int CMD_REQUEST_MESSAGE = 512;
     static final int CMD_REQUEST_AUTOPILOT_CAPABILITIES = 520;
+    static final int CMD_SET_MESSAGE_INTERVAL = 511;
+    static final int MSG_SYS_STATUS = 1;
+    static final int MSG_ATTITUDE = 30;
+    static final int MSG_LOCAL_POSITION_NED = 32;
     static final int MSG_AUTOPILOT_VERSION = 148;
     /** The virtual board's GUID_OPTIONS: thrust as thrust, set up as docs/hil.md asks. */
     public static final int DEFAULT_GUID_OPTIONS = AutopilotParams.GUID_OPTIONS_THRUST_AS_THRUST;
@@ -213,7 +219,9 @@ public final class VirtualBoard implements AutoCloseable {
     private long nowNs;
     /** Time stamped on record rows: arrival time for inbound frames, step time inside the physics. */
     private long eventNs;
-    private long nextHeartbeatNs, nextTelemetryNs, nextSysStatusNs, nextStateRecordNs, nextStatsLogNs;
+    private long nextHeartbeatNs, nextStateRecordNs, nextStatsLogNs;
+    /** The telemetry it streams: PX4 by itself, ArduCopter only what SET_MESSAGE_INTERVAL asked for (its SRn_ rates are 0). */
+    private final Stream attitudeStream, positionStream, sysStatusStream;
     private int sequence;
     private volatile long framesSent;
 
@@ -234,6 +242,9 @@ public final class VirtualBoard implements AutoCloseable {
         this.record = ctx.recordWriter;
         this.telemetryPeriodNs = TimeUnit.SECONDS.toNanos(1) / ctx.telemetryHz;
         this.ardupilot = ctx.autopilot == Autopilot.ARDUPILOT;
+        this.attitudeStream = new Stream(MSG_ATTITUDE, ardupilot ? 0 : telemetryPeriodNs);
+        this.positionStream = new Stream(MSG_LOCAL_POSITION_NED, ardupilot ? 0 : telemetryPeriodNs);
+        this.sysStatusStream = new Stream(MSG_SYS_STATUS, ardupilot ? 0 : SYS_STATUS_PERIOD_NS);
         long timeoutMs = TimeUnit.NANOSECONDS.toMillis(ctx.failsafeTimeoutNs);
         if (ardupilot) {
             LOG.info("virtual board: ArduCopter personality (GUIDED for attitude targets, GUID_TIMEOUT {} ms, GUID_OPTIONS {})",
@@ -266,7 +277,10 @@ public final class VirtualBoard implements AutoCloseable {
             bootNs = nowNs;
             simNs = nowNs;
             eventNs = nowNs;
-            nextHeartbeatNs = nextTelemetryNs = nextSysStatusNs = nextStateRecordNs = nowNs;
+            nextHeartbeatNs = nextStateRecordNs = nowNs;
+            for (Stream stream : List.of(attitudeStream, positionStream, sysStatusStream)) {
+                stream.nextNs = nowNs;
+            }
             nextStatsLogNs = nowNs + STATS_LOG_PERIOD_NS;
             recordMode();
         }
@@ -413,19 +427,19 @@ public final class VirtualBoard implements AutoCloseable {
             nextHeartbeatNs += HEARTBEAT_PERIOD_NS;
             send(heartbeat());
         }
-        if (tNs - nextTelemetryNs >= 0) {
-            nextTelemetryNs += telemetryPeriodNs;
+        if (attitudeStream.due(tNs)) {
             send(Attitude.builder().timeBootMs(bootMs)
                     .roll((float) model.roll()).pitch((float) model.pitch()).yaw((float) model.yaw())
                     .rollspeed((float) model.rollRate()).pitchspeed((float) model.pitchRate()).yawspeed((float) model.yawRate())
                     .build());
+        }
+        if (positionStream.due(tNs)) {
             send(LocalPositionNed.builder().timeBootMs(bootMs)
                     .x((float) model.x()).y((float) model.y()).z((float) model.z())
                     .vx((float) model.vx()).vy((float) model.vy()).vz((float) model.vz())
                     .build());
         }
-        if (tNs - nextSysStatusNs >= 0) {
-            nextSysStatusNs += SYS_STATUS_PERIOD_NS;
+        if (sysStatusStream.due(tNs)) {
             double v = model.batteryVoltage();
             int remainingPct = (int) Math.round(100 * (v - QuadcopterModel.EMPTY_BATTERY_V)
                     / (QuadcopterModel.FULL_BATTERY_V - QuadcopterModel.EMPTY_BATTERY_V));
@@ -597,6 +611,48 @@ public final class VirtualBoard implements AutoCloseable {
         }
     }
 
+    /** One streamed message: sent every {@link #intervalNs} of simulated time, never while it is 0. */
+    private static final class Stream {
+        final int messageId;
+        long intervalNs;
+        long nextNs;
+
+        Stream(int messageId, long intervalNs) {
+            this.messageId = messageId;
+            this.intervalNs = intervalNs;
+        }
+
+        boolean due(long tNs) {
+            if (intervalNs <= 0 || tNs - nextNs < 0) {
+                return false;
+            }
+            nextNs += intervalNs;
+            if (tNs - nextNs >= 0) {
+                nextNs = tNs + intervalNs; // switched on after a long pause: no burst to catch up
+            }
+            return true;
+        }
+    }
+
+    /**
+     * MAV_CMD_SET_MESSAGE_INTERVAL as ArduPilot and PX4 take it: param1 the message, param2 the interval in µs, -1 to
+     * stop, 0 for the board's own default (none on ArduCopter). Only the messages it streams; others DENIED.
+     */
+    private MavResult setMessageInterval(CommandLong c) {
+        int message = Math.round(c.param1());
+        Stream stream = message == MSG_ATTITUDE ? attitudeStream : message == MSG_LOCAL_POSITION_NED ? positionStream
+                : message == MSG_SYS_STATUS ? sysStatusStream : null;
+        float intervalUs = c.param2();
+        if (stream == null || !(intervalUs >= -1) || intervalUs < 0 && intervalUs != -1) {
+            return MavResult.MAV_RESULT_DENIED;
+        }
+        long defaultNs = ardupilot ? 0 : message == MSG_SYS_STATUS ? SYS_STATUS_PERIOD_NS : telemetryPeriodNs;
+        stream.intervalNs = intervalUs == -1 ? 0 : intervalUs == 0 ? defaultNs
+                : Math.max(STEP_NS, TimeUnit.MICROSECONDS.toNanos((long) intervalUs));
+        stream.nextNs = simNs;
+        return MavResult.MAV_RESULT_ACCEPTED;
+    }
+
     private void acceptSetpoint(SetpointKind kind) {
         setpointKind = kind;
         lastSetpointNs = nowNs;
@@ -623,6 +679,7 @@ public final class VirtualBoard implements AutoCloseable {
             case CMD_REQUEST_MESSAGE -> Math.round(c.param1()) == MSG_AUTOPILOT_VERSION
                     ? MavResult.MAV_RESULT_ACCEPTED : MavResult.MAV_RESULT_UNSUPPORTED;
             case CMD_REQUEST_AUTOPILOT_CAPABILITIES -> MavResult.MAV_RESULT_ACCEPTED;
+            case CMD_SET_MESSAGE_INTERVAL -> setMessageInterval(c);
             default -> MavResult.MAV_RESULT_UNSUPPORTED;
         };
         if (result == MavResult.MAV_RESULT_ACCEPTED) {

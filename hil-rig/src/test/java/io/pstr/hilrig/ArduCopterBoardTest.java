@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dronefleet.mavlink.common.Attitude;
+import io.dronefleet.mavlink.common.LocalPositionNed;
 import io.dronefleet.mavlink.common.MavCmd;
 import io.dronefleet.mavlink.common.MavParamType;
 import io.dronefleet.mavlink.common.MavResult;
 import io.dronefleet.mavlink.common.ParamValue;
+import io.dronefleet.mavlink.common.SysStatus;
 import io.dronefleet.mavlink.minimal.Heartbeat;
 import io.dronefleet.mavlink.minimal.MavAutopilot;
 import io.dronefleet.mavlink.minimal.MavModeFlag;
@@ -35,6 +38,11 @@ class ArduCopterBoardTest {
                 .orElseThrow(() -> new AssertionError("no heartbeat in a second"));
     }
 
+    /** A second of a stream holds as many frames as intervals, give or take the one on its edge. */
+    private static void assertOnePerInterval(long expected, long actual, String what) {
+        assertTrue(Math.abs(actual - expected) <= 1, what + ": " + actual + " frames in the second, expected " + expected);
+    }
+
     private static ParamValue only(List<ParamValue> values) {
         assertEquals(1, values.size(), "one PARAM_VALUE: " + values);
         return values.get(0);
@@ -59,6 +67,43 @@ class ArduCopterBoardTest {
         assertTrue(hb.baseMode().flagsEnabled(MavModeFlag.MAV_MODE_FLAG_CUSTOM_MODE_ENABLED));
         assertFalse(hb.baseMode().flagsEnabled(MavModeFlag.MAV_MODE_FLAG_SAFETY_ARMED));
         assertEquals(MavState.MAV_STATE_STANDBY, hb.systemStatus().entry());
+    }
+
+    @Test
+    void shouldStreamOnlyTheTelemetrySetMessageIntervalAskedFor() {
+        BoardHarness h = arduCopter();
+        h.advanceMs(1000);
+        assertTrue(h.received.stream().noneMatch(m -> m instanceof Attitude || m instanceof LocalPositionNed || m instanceof SysStatus),
+                "nothing but heartbeats unasked (ArduCopter's SRn_ rates are 0): " + h.received);
+        assertEquals(MavResult.MAV_RESULT_ACCEPTED, h.command(MavCmd.MAV_CMD_SET_MESSAGE_INTERVAL, 30, 20_000, 0, 0));
+        assertEquals(MavResult.MAV_RESULT_ACCEPTED, h.command(MavCmd.MAV_CMD_SET_MESSAGE_INTERVAL, 1, 500_000, 0, 0));
+        h.received.clear();
+        h.advanceMs(1000);
+        assertOnePerInterval(50, h.received.stream().filter(Attitude.class::isInstance).count(), "ATTITUDE every 20 ms");
+        assertOnePerInterval(2, h.received.stream().filter(SysStatus.class::isInstance).count(), "SYS_STATUS every 500 ms");
+        assertEquals(0, h.received.stream().filter(LocalPositionNed.class::isInstance).count(), "not asked for");
+        assertEquals(MavResult.MAV_RESULT_ACCEPTED, h.command(MavCmd.MAV_CMD_SET_MESSAGE_INTERVAL, 30, -1, 0, 0));
+        assertEquals(MavResult.MAV_RESULT_DENIED, h.command(MavCmd.MAV_CMD_SET_MESSAGE_INTERVAL, 9999, 20_000, 0, 0),
+                "a message it does not stream");
+        assertEquals(MavResult.MAV_RESULT_DENIED, h.command(MavCmd.MAV_CMD_SET_MESSAGE_INTERVAL, 32, -5, 0, 0));
+        h.received.clear();
+        h.advanceMs(1000);
+        assertEquals(0, h.received.stream().filter(Attitude.class::isInstance).count(), "stopped with -1");
+    }
+
+    @Test
+    void shouldStreamAsPx4ByItselfAndTakeANewInterval() {
+        BoardHarness h = new BoardHarness(new VirtualBoard.Context());
+        h.advanceMs(1000);
+        assertOnePerInterval(50, h.received.stream().filter(LocalPositionNed.class::isInstance).count(), "PX4 streams unasked");
+        assertEquals(MavResult.MAV_RESULT_ACCEPTED, h.command(MavCmd.MAV_CMD_SET_MESSAGE_INTERVAL, 32, 100_000, 0, 0));
+        h.received.clear();
+        h.advanceMs(1000);
+        assertOnePerInterval(10, h.received.stream().filter(LocalPositionNed.class::isInstance).count(), "every 100 ms now");
+        assertEquals(MavResult.MAV_RESULT_ACCEPTED, h.command(MavCmd.MAV_CMD_SET_MESSAGE_INTERVAL, 32, 0, 0, 0));
+        h.received.clear();
+        h.advanceMs(1000);
+        assertOnePerInterval(50, h.received.stream().filter(LocalPositionNed.class::isInstance).count(), "0: back to its default");
     }
 
     @Test

@@ -57,6 +57,14 @@ enum AutopilotModes {
         return followingMode;
     }
 
+    /**
+     * Whether the board sends the telemetry the task flies on only when asked ({@link TelemetryStreams}): ArduCopter,
+     * whose stream rates all default to 0; PX4 streams to a companion by itself.
+     */
+    boolean streamsOnlyWhenAsked() {
+        return this == ARDUCOPTER;
+    }
+
     /** Whether the board, in heartbeat custom_mode {@code customMode}, follows our setpoints. */
     boolean following(long customMode) {
         if (this == PX4) {

@@ -182,17 +182,22 @@ public final class FlightTask {
         }
 
         Command command = advanceMission(ods, cycle, periodMs);
+        TelemetryStreams.Ask streams = TelemetryStreams.next(ods, cycle, periodMs, log);
         Setpoint setpoint = corrupt(setpointFor(ods, periodMs), ods);
         Setpoint previous = ods.hasLastOutput ? lastOutput(ods) : null;
         AcceptanceTest.Result check = acceptanceTest.check(setpoint, previous,
                 ods.targetNorthM, ods.targetEastM, ods.targetAltitudeM, periodMs);
 
-        List<byte[]> frames = new ArrayList<>(2 + handled.size());
+        List<byte[]> frames = new ArrayList<>(3 + handled.size());
         if (check.accepted()) {
             long timeBootMs = cycle * periodMs;
             frames.add(codec.encodeV2(attitudeTarget(setpoint, timeBootMs), OWN_SYSTEM_ID, OWN_COMPONENT_ID, nextSequence(ods)));
             if (command != null) {
                 frames.add(codec.encodeV2(commandLong(command), OWN_SYSTEM_ID, OWN_COMPONENT_ID, nextSequence(ods)));
+            }
+            if (streams != null) {
+                frames.add(codec.encodeV2(commandLong(new Command(TelemetryStreams.CMD_SET_MESSAGE_INTERVAL,
+                        streams.messageId(), streams.intervalUs(), 0)), OWN_SYSTEM_ID, OWN_COMPONENT_ID, nextSequence(ods)));
             }
             for (int i = 0; i < handled.size(); i++) {
                 frames.add(codec.encodeV2(ack(requests.get(i), handled.get(i).result()), OWN_SYSTEM_ID, OWN_COMPONENT_ID,
@@ -247,6 +252,7 @@ public final class FlightTask {
             if (system != BOARD_SYSTEM_ID || component != BOARD_COMPONENT_ID) {
                 continue;
             }
+            TelemetryStreams.seen(ods, MavlinkCodec.messageIdOf(frame, 0), cycle);
             apply(ods, payload, cycle);
         }
         return bad;

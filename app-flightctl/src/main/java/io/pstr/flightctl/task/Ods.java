@@ -12,7 +12,7 @@ import java.nio.ByteOrder;
  */
 public final class Ods {
 
-    public static final byte VERSION = 4;
+    public static final byte VERSION = 5;
     /** Client requests remembered for deduplication: a retransmission of one of these is acknowledged, not executed. */
     public static final int EXECUTED_REQUESTS_KEPT = 16;
 
@@ -97,6 +97,9 @@ public final class Ods {
     /** Asking the board for OFFBOARD again after its failsafe took the aircraft while the mission was flying. */
     public boolean regainingControl;
     public boolean landedEstimate = true;
+    /** Per {@link TelemetryStreams.Stream}: last cycle a frame of it arrived, and last cycle it was asked for; -1: never. */
+    public final long[] streamSeenCycle = never(STREAMS);
+    public final long[] streamAskedCycle = never(STREAMS);
 
     // output
     public boolean hasLastOutput;
@@ -117,6 +120,9 @@ public final class Ods {
         return ods;
     }
 
+    /** Entries of {@link #streamSeenCycle} and {@link #streamAskedCycle} (a new stream changes the layout: new VERSION). */
+    static final int STREAMS = TelemetryStreams.STREAMS.length;
+
     /** Size of {@link #toBytes()}. */
     public static final int SIZE_BYTES = 1 + 1 + 1 + 4 + 8 * 4 + 8 * 3        // version .. targets
             + 8 + 4 + 4 + 8 + 4 + 4                                                // commands
@@ -124,6 +130,7 @@ public final class Ods {
             + 1 + 8 * 3 + 1 + 4 + 8 * 3 + 8                                        // detour, pause, speed
             + 8 * 3                                                                 // integrators
             + 1 + 4 * 6 + 8 + 1 + 4 * 3 + 8 + 8 + 1 + 4 + 8 + 4 + 1 + 1 + 1        // telemetry
+            + 8 * 2 * STREAMS                                                       // telemetry streams
             + 1 + 4 * 5 + 4 + 8 + 8;                                                // output
 
     public byte[] toBytes() {
@@ -190,6 +197,10 @@ public final class Ods {
         b.put(bool(boardFailsafe));
         b.put(bool(regainingControl));
         b.put(bool(landedEstimate));
+        for (int i = 0; i < STREAMS; i++) {
+            b.putLong(streamSeenCycle[i]);
+            b.putLong(streamAskedCycle[i]);
+        }
 
         b.put(bool(hasLastOutput));
         b.putFloat(lastQw);
@@ -281,6 +292,10 @@ public final class Ods {
         o.boardFailsafe = bool(b.get(), "boardFailsafe");
         o.regainingControl = bool(b.get(), "regainingControl");
         o.landedEstimate = bool(b.get(), "landedEstimate");
+        for (int i = 0; i < STREAMS; i++) {
+            o.streamSeenCycle[i] = b.getLong();
+            o.streamAskedCycle[i] = b.getLong();
+        }
 
         o.hasLastOutput = bool(b.get(), "hasLastOutput");
         o.lastQw = b.getFloat();
@@ -336,6 +351,12 @@ public final class Ods {
     /** Altitude above the take-off point, from the last position received. */
     public double altitudeM() {
         return -(double) positionDownM;
+    }
+
+    private static long[] never(int n) {
+        long[] cycles = new long[n];
+        java.util.Arrays.fill(cycles, -1);
+        return cycles;
     }
 
     private static byte bool(boolean value) {

@@ -224,6 +224,35 @@ class FlightTaskTest {
     }
 
     @Test
+    void shouldAskArduCopterForTheTelemetryItDoesNotStreamUnaskedAndNeverAskPx4() {
+        ClosedLoop copter = new ClosedLoop(QuadSim.arduCopter());
+        for (int i = 0; i < 10; i++) {
+            copter.step(true);
+        }
+        assertEquals(List.of(30, 32, 1), copter.sim.streamRequests,
+                "ATTITUDE, LOCAL_POSITION_NED and SYS_STATUS, one a cycle, once the heartbeat said ArduPilot");
+        assertTrue(copter.sim.attitudeStreamed && copter.sim.positionStreamed);
+        for (int i = 0; i < 200; i++) {
+            copter.step(true);
+        }
+        assertEquals(List.of(30, 32, 1, 1, 1, 1, 1), copter.sim.streamRequests,
+                "ATTITUDE and LOCAL_POSITION_NED flow, so only SYS_STATUS (which this board never sends) is asked again, "
+                        + "once a second");
+        copter.sim.attitudeStreamed = false; // as after a reboot of the board
+        for (int i = 0; i < 60; i++) {
+            copter.step(true);
+        }
+        assertTrue(copter.sim.attitudeStreamed, "asked again once ATTITUDE stopped for a second: " + copter.sim.streamRequests);
+
+        ClosedLoop px4 = new ClosedLoop();
+        for (int i = 0; i < 210; i++) {
+            px4.step(true);
+        }
+        assertTrue(px4.sim.streamRequests.isEmpty(), "PX4 streams by itself");
+        assertEquals(-1, px4.ods.streamAskedCycle[0]);
+    }
+
+    @Test
     void shouldFollowAgainWithoutAModeRequestWhenArduCopterHeldThroughAnOutage() {
         ClosedLoop loop = new ClosedLoop(QuadSim.arduCopter());
         loop.flyToWaypoint(1);

@@ -74,6 +74,11 @@ final class QuadSim {
     boolean copter;
     /** Mode requests answered, in order: param2 of each DO_SET_MODE the task sent. */
     final List<Integer> modeRequests = new ArrayList<>();
+    /** As ArduCopter: the message ids the task asked to have streamed (SET_MESSAGE_INTERVAL), in order. */
+    final List<Integer> streamRequests = new ArrayList<>();
+    /** Whether it streams ATTITUDE and LOCAL_POSITION_NED: PX4 by itself, ArduCopter once asked for each. */
+    boolean attitudeStreamed = true;
+    boolean positionStreamed = true;
 
     private final MavlinkCodec codec = new MavlinkCodec();
     private final List<byte[]> acks = new ArrayList<>();
@@ -88,6 +93,8 @@ final class QuadSim {
     static QuadSim arduCopter() {
         QuadSim sim = new QuadSim();
         sim.copter = true;
+        sim.attitudeStreamed = false; // ArduCopter's stream rates all default to 0
+        sim.positionStreamed = false;
         return sim;
     }
 
@@ -157,6 +164,14 @@ final class QuadSim {
                 subMode = 0;
                 failsafe = false;
             }
+        } else if (id == 511 && copter) {
+            int message = (int) cmd.param1();
+            streamRequests.add(message);
+            ok = cmd.param2() > 0 && (message == 30 || message == 32 || message == 1);
+            if (ok) {
+                attitudeStreamed |= message == 30;
+                positionStreamed |= message == 32;
+            }
         } else if (id == 21) {
             ok = true;
             mainMode = AUTO;
@@ -198,10 +213,14 @@ final class QuadSim {
                     .systemStatus(failsafe ? MavState.MAV_STATE_CRITICAL : armed ? MavState.MAV_STATE_ACTIVE : MavState.MAV_STATE_STANDBY).mavlinkVersion(3).build(),
                     1, 1, sequence++ & 0xFF));
         }
-        out.add(codec.encodeV2(Attitude.builder().timeBootMs(nowMs).roll((float) roll).pitch((float) pitch).yaw((float) yaw).build(),
-                1, 1, sequence++ & 0xFF));
-        out.add(codec.encodeV2(LocalPositionNed.builder().timeBootMs(nowMs).x((float) n).y((float) e).z((float) d)
-                .vx((float) vn).vy((float) ve).vz((float) vd).build(), 1, 1, sequence++ & 0xFF));
+        if (attitudeStreamed) {
+            out.add(codec.encodeV2(Attitude.builder().timeBootMs(nowMs).roll((float) roll).pitch((float) pitch).yaw((float) yaw).build(),
+                    1, 1, sequence++ & 0xFF));
+        }
+        if (positionStreamed) {
+            out.add(codec.encodeV2(LocalPositionNed.builder().timeBootMs(nowMs).x((float) n).y((float) e).z((float) d)
+                    .vx((float) vn).vy((float) ve).vz((float) vd).build(), 1, 1, sequence++ & 0xFF));
+        }
         return out;
     }
 
