@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Command-line front end of the virtual flight board. */
-@Command(name = "hil-board", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "pstr board", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "A virtual quadcopter flight board speaking MAVLink 2 (system 1, component 1), behaving like PX4 in "
                     + "OFFBOARD mode (default) or like ArduCopter in GUIDED mode (--autopilot ardupilot).",

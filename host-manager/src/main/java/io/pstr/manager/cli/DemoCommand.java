@@ -98,6 +98,8 @@ public final class DemoCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     private PrintWriter out;
+    /** How long the demo waits for FlightGear's first start (it builds a navigation cache), the bridge's bound too. */
+    static final long FLIGHTGEAR_STARTUP_S = 180;
 
     private record Scheduled(double atS, Fault fault) {
     }
@@ -130,13 +132,13 @@ public final class DemoCommand implements Callable<Integer> {
         FgfsBridgeProcess fgfs = null;
         if (flightgear) {
             try {
-                fgfs = FgfsBridgeProcess.start(Classpaths.fgfs(), dir, out, 60_000);
+                fgfs = FgfsBridgeProcess.start(Classpaths.fgfs(), dir, out, 60_000, FLIGHTGEAR_STARTUP_S);
                 boardArgs.addAll(List.of("--tap", fgfs.tapEndpoint()));
                 out.printf("FlightGear bridge up (pid %d), board telemetry tapped to %s; log %s%n", fgfs.pid(), fgfs.tapEndpoint(),
                         dir.resolve("fgfs-bridge.log"));
                 out.println("waiting for FlightGear before take-off (its first start builds a navigation cache)");
                 out.flush();
-                fgfs.awaitFlightGear(180_000);
+                fgfs.awaitFlightGear(TimeUnit.SECONDS.toMillis(FLIGHTGEAR_STARTUP_S + 10));
             } catch (RuntimeException e) {
                 out.printf("!! FlightGear bridge not started (%s): the demo goes on without it%n", e.getMessage());
             }

@@ -36,11 +36,15 @@ final class FgfsBridgeProcess implements AutoCloseable {
         this.settled = settled;
     }
 
-    /** Starts the bridge on a free UDP port and waits until it listens. */
-    static FgfsBridgeProcess start(String classpath, Path dir, PrintWriter out, long timeoutMs) {
+    /**
+     * Starts the bridge on a free UDP port and waits until it listens ({@code timeoutMs}); the bridge gives a FlightGear
+     * it launches {@code flightGearStartupS} to answer.
+     */
+    static FgfsBridgeProcess start(String classpath, Path dir, PrintWriter out, long timeoutMs, long flightGearStartupS) {
         List<String> command = List.of(Jvm.javaBinary(), "-XX:+UseSerialGC", "-Xmx128m",
                 "-Dpstr.home=" + System.getProperty("pstr.home", "."), "-Dpstr.log.file=" + dir.resolve("fgfs-bridge.log"),
-                "-cp", classpath, "io.pstr.fgfs.FgfsMain", "--mavlink", "udp-listen:0");
+                "-cp", classpath, "io.pstr.fgfs.FgfsMain", "--mavlink", "udp-listen:0",
+                "--startup-timeout-s", Long.toString(flightGearStartupS));
         try {
             Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("fgfs-bridge.err").toFile()))
                     .start();
