@@ -22,13 +22,13 @@ import picocli.CommandLine.Command;
                 "  ./pstr abort                         land now (real boards: docs/hil.md)",
                 "  ./pstr soak --minutes 30             a long flight through random faults, then a summary",
                 "",
-                "Run by the ./pstr script itself (each with its own --help where it takes options):",
-                "  ./pstr setup                         install what the tests and demos need (socat, Xvfb, FlightGear)",
-                "  ./pstr build                         build everything (tests skipped); other commands build when needed",
-                "  ./pstr test                          setup, then every test (what CI runs)",
-                "  ./pstr bench serial|failover|channel|jmh-channel   benchmarks: figures as CSV + PNG",
-                "  ./pstr ui                            the ground station window",
-                "  ./pstr fgfs                          the FlightGear bridge"})
+                "Run by the ./pstr script itself (see each one's --help):",
+                "  ./pstr setup        install what tests and demos need (socat, Xvfb, FlightGear)",
+                "  ./pstr build        build everything; other commands build when needed",
+                "  ./pstr test         setup, then every test (what CI runs)",
+                "  ./pstr bench KIND   serial, failover, channel, jmh-channel: CSV + PNG figures",
+                "  ./pstr ui           the ground station window",
+                "  ./pstr fgfs         the FlightGear bridge"})
 public final class PstrMain {
 
     private PstrMain() {
