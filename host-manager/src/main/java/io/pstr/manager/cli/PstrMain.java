@@ -23,7 +23,7 @@ import picocli.CommandLine.Command;
                 "  ./pstr soak --minutes 30             a long flight through random faults, then a summary",
                 "",
                 "Run by the ./pstr script itself (see each one's --help):",
-                "  ./pstr setup        install what tests and demos need (socat, Xvfb, FlightGear)",
+                "  ./pstr setup        install what tests and demos need (socat, Xvfb, fgfs)",
                 "  ./pstr build        build everything; other commands build when needed",
                 "  ./pstr test         setup, then every test (what CI runs)",
                 "  ./pstr bench KIND   serial, failover, channel, jmh-channel: CSV + PNG figures",
