@@ -25,6 +25,7 @@ enum AutopilotModes {
     static final class ArduCopter {
         static final int GUIDED = EnumValue.of(CopterMode.COPTER_MODE_GUIDED).value();
         static final int GUIDED_NOGPS = EnumValue.of(CopterMode.COPTER_MODE_GUIDED_NOGPS).value();
+        static final int LAND = EnumValue.of(CopterMode.COPTER_MODE_LAND).value();
 
         private ArduCopter() {
         }
@@ -71,6 +72,15 @@ enum AutopilotModes {
             return ((customMode >>> 16) & 0xFF) == FlightTask.PX4_MAIN_MODE_OFFBOARD;
         }
         return customMode == ArduCopter.GUIDED || customMode == ArduCopter.GUIDED_NOGPS;
+    }
+
+    /** Whether the board, in heartbeat custom_mode {@code customMode}, is landing by itself (PX4 AUTO.LAND, ArduCopter LAND). */
+    boolean landing(long customMode) {
+        if (this == PX4) {
+            return ((customMode >>> 16) & 0xFF) == FlightTask.PX4_MAIN_MODE_AUTO
+                    && ((customMode >>> 24) & 0xFF) == FlightTask.PX4_AUTO_LAND;
+        }
+        return customMode == ArduCopter.LAND;
     }
 
     /** A ground station's DO_SET_MODE with custom mode {@code param2} (and PX4's sub-mode {@code param3}). */

@@ -61,6 +61,8 @@ public final class FlightTask {
     static final int SETPOINT_STREAM_BEFORE_OFFBOARD_MS = 500;
     static final int COMMAND_RESEND_MS = 1000;
     static final int LAND_DETECT_MS = 1000;
+    /** After touchdown, how long the board may refuse to disarm before it is asked to land (and disarm) by itself. */
+    static final int HAND_OVER_LANDING_MS = 5000;
     /** Take-off ends closer to its altitude than a waypoint does, so the square starts level. */
     static final double TAKEOFF_ACCEPTANCE_M = 0.3;
     static final double LAND_DETECT_ALTITUDE_M = 0.15;
@@ -554,16 +556,42 @@ public final class FlightTask {
                 }
                 return null;
             case LANDED:
-                if (ods.armed) {
-                    // thrust ramps to 0 first (slew limit), so the motors are idle when the board disarms
-                    return ods.lastThrust == 0f ? request(ods, CMD_ARM_DISARM, 0f, 0f, periodMs) : null;
-                }
-                ods.pendingCommand = 0;
-                return null;
+                return disarmAfterTouchdown(ods, cycle, periodMs);
             case IDLE:
             default:
                 return null;
         }
+    }
+
+    /**
+     * On the ground after the mission: disarm once the thrust has ramped to 0 (slew limit), so the motors are idle when
+     * the board disarms. A board refuses a disarm while its own land detector does not say landed, and ArduCopter's
+     * may not say so under thrust setpoints: seen in its SITL, twice out of two, after both replicas were killed less
+     * than a metre above the ground and a cold-started one finished the landing (every disarm FAILED, for 30 s until
+     * stopped by hand); its normal landings disarmed at the second attempt. If the board is still armed
+     * {@value #HAND_OVER_LANDING_MS} ms after touchdown, the task asks it to land by itself (MAV_CMD_NAV_LAND: PX4
+     * AUTO.LAND, ArduCopter LAND), whose detector disarms it (there: 1.5 s later).
+     */
+    private Command disarmAfterTouchdown(Ods ods, long cycle, int periodMs) {
+        if (!ods.armed) {
+            ods.pendingCommand = 0;
+            return null;
+        }
+        if (ods.lastThrust != 0f) {
+            return null;
+        }
+        if (ods.phaseCycles < MissionPlan.cycles(HAND_OVER_LANDING_MS, periodMs)) {
+            return request(ods, CMD_ARM_DISARM, 0f, 0f, periodMs);
+        }
+        if (AutopilotModes.of(ods).landing(ods.customMode)) {
+            ods.pendingCommand = 0;
+            return null;
+        }
+        if (ods.pendingCommand != CMD_NAV_LAND) {
+            log.warn("cycle {}: the board is still armed {} ms after touchdown (disarm refused): asking it to land by itself",
+                    cycle, ods.phaseCycles * periodMs);
+        }
+        return request(ods, CMD_NAV_LAND, 0f, 0f, periodMs);
     }
 
     /**

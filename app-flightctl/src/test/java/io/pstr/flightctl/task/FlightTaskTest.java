@@ -253,6 +253,30 @@ class FlightTaskTest {
     }
 
     @Test
+    void shouldHandTheTouchdownToTheBoardsOwnLandingWhenItRefusesToDisarm() {
+        ClosedLoop loop = new ClosedLoop(QuadSim.arduCopter());
+        loop.sim.refusesDisarm = true;
+        while (loop.cycle < 8000 && loop.ods.missionPhase != MissionPhase.LANDED) {
+            loop.step(true);
+        }
+        assertEquals(MissionPhase.LANDED, loop.ods.missionPhase, loop.ods.toString());
+        long touchdown = loop.cycle;
+        while (loop.cycle < touchdown + 400 && loop.sim.armed) {
+            loop.step(true);
+            if (loop.cycle < touchdown + FlightTask.HAND_OVER_LANDING_MS / PERIOD_MS - 1) {
+                assertEquals(0, loop.sim.landCommands, "disarm is asked for first");
+            }
+        }
+        assertFalse(loop.sim.armed, "the board's own landing disarmed it");
+        assertEquals(1, loop.sim.landCommands, "one MAV_CMD_NAV_LAND, once disarming had been refused for 5 s");
+        for (int i = 0; i < 100; i++) {
+            loop.step(true);
+        }
+        assertEquals(1, loop.sim.landCommands, "nothing more once disarmed");
+        assertEquals(0, loop.ods.pendingCommand);
+    }
+
+    @Test
     void shouldFollowAgainWithoutAModeRequestWhenArduCopterHeldThroughAnOutage() {
         ClosedLoop loop = new ClosedLoop(QuadSim.arduCopter());
         loop.flyToWaypoint(1);

@@ -74,6 +74,10 @@ final class QuadSim {
     boolean copter;
     /** Mode requests answered, in order: param2 of each DO_SET_MODE the task sent. */
     final List<Integer> modeRequests = new ArrayList<>();
+    /** Refuses every disarm, as ArduCopter whose land detector does not say landed under thrust setpoints. */
+    boolean refusesDisarm;
+    /** MAV_CMD_NAV_LAND commands received. */
+    int landCommands;
     /** As ArduCopter: the message ids the task asked to have streamed (SET_MESSAGE_INTERVAL), in order. */
     final List<Integer> streamRequests = new ArrayList<>();
     /** Whether it streams ATTITUDE and LOCAL_POSITION_NED: PX4 by itself, ArduCopter once asked for each. */
@@ -142,7 +146,7 @@ final class QuadSim {
         boolean ok;
         if (id == 400) {
             boolean onGround = altitudeM() < 0.1;
-            ok = onGround;
+            ok = onGround && !(refusesDisarm && cmd.param1() == 0f);
             if (ok) {
                 armed = cmd.param1() == 1f;
             }
@@ -173,6 +177,7 @@ final class QuadSim {
                 positionStreamed |= message == 32;
             }
         } else if (id == 21) {
+            landCommands++;
             ok = true;
             mainMode = AUTO;
             subMode = AUTO_LAND;
