@@ -285,6 +285,8 @@ public final class ReplicaAgent implements Agent {
         lastCycle = 0;
         startedAfterCycle = 0;
         pending.clear();
+        // Frames from before the start belong to the mission it replaces (a replay restarts running replicas cold).
+        currentFrames.clear();
         publishState(ReplicaState.RUNNING);
         LOG.info("replica {}: running, {}", slot, how);
     }

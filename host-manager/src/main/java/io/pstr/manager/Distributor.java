@@ -51,6 +51,10 @@ public final class Distributor {
 
         default void tick(long cycle, long nowNs) {
         }
+
+        /** A replica was started cold after cycle {@code cycle}, in order with the frames and ticks. */
+        default void coldStart(long cycle, long nowNs) {
+        }
     }
 
     public void tap(Tap t) {
@@ -178,6 +182,13 @@ public final class Distributor {
     private void wakeReaders() {
         for (RingFile ring : rings.values()) {
             ring.doorbell().ring();
+        }
+    }
+
+    /** Notes a cold start for the flight log; under {@link #locked}, where the start message is sent. */
+    public void coldStart(long cycle, long nowNs) {
+        synchronized (lock) {
+            tap.coldStart(cycle, nowNs);
         }
     }
 

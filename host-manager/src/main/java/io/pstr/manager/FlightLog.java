@@ -40,6 +40,11 @@ final class FlightLog implements Distributor.Tap, PacedWriter.WriteTap, AutoClos
     }
 
     @Override
+    public void coldStart(long cycle, long nowNs) {
+        recorder.coldStart(cycle, nowNs);
+    }
+
+    @Override
     public void wrote(byte[] bytes, int length, long nowNs) {
         writeNs = nowNs;
         hostFrames.feed(bytes, 0, length, this::hostFrame);

@@ -96,7 +96,7 @@ public final class FlightReplay implements AutoCloseable {
     public record Summary(long cyclesInLog, long cyclesReplayed, long cyclesCompared, long mismatchedCycles,
                           Mismatch firstMismatch, long cyclesWithoutRecordedOutput, long hostFramesOutsideOutputs,
                           long recorderDrops, long stoppedAtCycle, String logSummary, long sidecarBadLines,
-                          long acksToGroundStation) {
+                          long acksToGroundStation, long coldStarts) {
         public boolean identical() {
             return mismatchedCycles == 0 && cyclesCompared > 0;
         }
@@ -124,6 +124,9 @@ public final class FlightReplay implements AutoCloseable {
         CycleLog.Row start = rows.stream().filter(r -> r.kind() == CycleLog.Kind.START).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("the cycle sidecar has no start row: the flight never began"));
         List<CycleLog.Row> ticks = rows.stream().filter(r -> r.kind() == CycleLog.Kind.TICK).toList();
+        java.util.ArrayDeque<CycleLog.Row> colds = new java.util.ArrayDeque<>(
+                rows.stream().filter(r -> r.kind() == CycleLog.Kind.COLD).toList());
+        long coldStarts = 0;
         java.util.Set<Long> fromGcs = new java.util.HashSet<>();
         rows.stream().filter(r -> r.kind() == CycleLog.Kind.GCS).forEach(r -> fromGcs.add(r.boardFrames()));
         RequestLedger ledger = new RequestLedger(Long.MAX_VALUE);
@@ -161,6 +164,7 @@ public final class FlightReplay implements AutoCloseable {
                 break;
             }
             for (; fed < tick.boardFrames(); fed++) {
+                coldStarts += coldStartsDue(colds, fed, tick.cycle());
                 TlogReader.Record r = board.get((int) fed);
                 hostSeq++;
                 if (ClientRequests.isRequestMessage(r.messageId())) {
@@ -174,6 +178,7 @@ public final class FlightReplay implements AutoCloseable {
                     write(h, m -> messages.frame(h.input.ring(), m, r.unixUs() * 1000, r.unixUs() * 1000, view, 0, r.frame().length), hostSeq);
                 }
             }
+            coldStarts += coldStartsDue(colds, fed, tick.cycle());
             if (ctx.speed > 0) {
                 long dueNs = t0Ns + (long) ((tick.unixUs() - t0Us) * 1000 / ctx.speed);
                 while (ctx.clock.nanoTime() < dueNs) {
@@ -212,7 +217,26 @@ public final class FlightReplay implements AutoCloseable {
             }
         }
         return new Summary(ticks.size(), cyclesReplayed, compared, mismatched, first, unrecorded, outside, drops, stoppedAt,
-                log.summary(), cycles.badLines(), router.acksToGcs());
+                log.summary(), cycles.badLines(), router.acksToGcs(), coldStarts);
+    }
+
+    /**
+     * Starts both replicas cold, as the host started the first replica back after losing both, for each recorded cold
+     * start due here: after the log's first {@code fed} board frames, before tick {@code nextTick}. The replicas drop
+     * what they had not stepped yet, as the new process never had it; the second one back got the first's checkpoint
+     * in flight, the same state. @return how many
+     */
+    private int coldStartsDue(java.util.ArrayDeque<CycleLog.Row> colds, long fed, long nextTick) {
+        int n = 0;
+        while (!colds.isEmpty() && colds.peek().boardFrames() <= fed && colds.peek().cycle() < nextTick) {
+            CycleLog.Row cold = colds.poll();
+            ctx.progress.accept("cycle " + cold.cycle() + ": both replicas start cold, as the host's did");
+            for (ReplicaHandle h : replicas.values()) {
+                write(h, e -> messages.start(h.input.ring(), MessageTypes.START_COLD_LAND, e), 1);
+            }
+            n++;
+        }
+        return n;
     }
 
     private static int periodMs(CycleLog.Contents cycles) {

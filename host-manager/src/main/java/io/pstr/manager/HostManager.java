@@ -896,6 +896,9 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
                     case COLD_LAND -> MessageTypes.START_COLD_LAND;
                     case FROM_CHECKPOINT -> MessageTypes.START_FROM_CHECKPOINT;
                 };
+                if (mode == StartMode.COLD_LAND) {
+                    d.coldStart(cycle, clock.nanoTime());
+                }
                 d.control(slot, (m, ring) -> m.start(ring, code, gate.epoch()));
                 if (mode == StartMode.FROM_CHECKPOINT && gate.holder() != null) {
                     d.control(gate.holder(), (m, ring) -> m.sendCheckpoint(ring, cycle));

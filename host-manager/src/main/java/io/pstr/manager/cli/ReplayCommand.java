@@ -70,6 +70,9 @@ public final class ReplayCommand implements Callable<Integer> {
             out.printf("  acknowledgements to the ground station (not written to the board, left out) %d%n",
                     s.acksToGroundStation());
         }
+        if (s.coldStarts() > 0) {
+            out.printf("  cold starts (both replicas had been lost; replayed as the host did) %d%n", s.coldStarts());
+        }
         out.printf("  mismatched cycles           %d%n", s.mismatchedCycles());
         if (s.firstMismatch() != null) {
             out.println("  first mismatch: " + s.firstMismatch());

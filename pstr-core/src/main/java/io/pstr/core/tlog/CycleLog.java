@@ -16,7 +16,8 @@ import java.util.List;
  * after {@code boardFrames} board frames of the log (those before went nowhere). {@code tick}: cycle
  * {@code cycle} ended after the log's first {@code boardFrames} board frames. {@code gcs}: the log's board frame
  * number {@code boardFrames} (counted from 1) came in on the ground-station link, not the board's ({@code cycle}
- * 0). {@code dropped}: records the
+ * 0). {@code cold}: after cycle {@code cycle} and the log's first {@code boardFrames} board frames, a replica was
+ * started cold (both had been lost: a new mission that lands where the aircraft is). {@code dropped}: records the
  * recorder could not keep so far (its queue was full); from the first row where it is not 0 the log no longer
  * holds exactly what the replicas saw.
  * <p>
@@ -31,7 +32,7 @@ public final class CycleLog {
     public record Row(Kind kind, long cycle, long boardFrames, long dropped, long unixUs) {
     }
 
-    public enum Kind { START, TICK, GCS }
+    public enum Kind { START, TICK, GCS, COLD }
 
     /** What {@link #read} found. */
     public record Contents(java.util.Map<String, String> meta, List<Row> rows, long badLines) {
@@ -83,6 +84,7 @@ public final class CycleLog {
             case "start" -> Kind.START;
             case "tick" -> Kind.TICK;
             case "gcs" -> Kind.GCS;
+            case "cold" -> Kind.COLD;
             default -> null;
         };
         if (kind == null) {

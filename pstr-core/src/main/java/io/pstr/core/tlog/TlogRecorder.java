@@ -45,6 +45,7 @@ public final class TlogRecorder implements AutoCloseable {
     static final int TYPE_TICK = 3;
     static final int TYPE_START = 4;
     static final int TYPE_GCS_FRAME = 5;
+    static final int TYPE_COLD = 6;
     static final long FLUSH_PERIOD_NS = TimeUnit.MILLISECONDS.toNanos(200);
     /** 1 MiB: several seconds of a 921600 bit/s link, far more of 115200. */
     public static final int DEFAULT_CAPACITY_BYTES = 1 << 20;
@@ -135,6 +136,14 @@ public final class TlogRecorder implements AutoCloseable {
     /** The end of cycle {@code cycle}'s inputs. Call it in the same order as the frames reach the replicas. */
     public void tick(long cycle, long nowNs) {
         marker(TYPE_TICK, cycle, nowNs);
+    }
+
+    /**
+     * After cycle {@code cycle} a replica was started cold (a new mission that lands where the aircraft is). Call it in
+     * the same order as the frames reach the replicas.
+     */
+    public void coldStart(long cycle, long nowNs) {
+        marker(TYPE_COLD, cycle, nowNs);
     }
 
     /** The host began handing board frames to the replicas. */
@@ -256,9 +265,9 @@ public final class TlogRecorder implements AutoCloseable {
                                     unixUs(ns))));
                         }
                     }
-                    case TYPE_TICK, TYPE_START -> cycles.write(CycleLog.format(new CycleLog.Row(
-                            type == TYPE_TICK ? CycleLog.Kind.TICK : CycleLog.Kind.START, buffer.getLong(index + 8),
-                            boardFramesWritten.get(), dropped.get(), unixUs(ns))));
+                    case TYPE_TICK, TYPE_START, TYPE_COLD -> cycles.write(CycleLog.format(new CycleLog.Row(
+                            type == TYPE_TICK ? CycleLog.Kind.TICK : type == TYPE_COLD ? CycleLog.Kind.COLD : CycleLog.Kind.START,
+                            buffer.getLong(index + 8), boardFramesWritten.get(), dropped.get(), unixUs(ns))));
                     default -> dropped.incrementAndGet();
                 }
             } catch (IOException e) {

@@ -57,6 +57,7 @@ class TlogTest {
             r.hostFrame(setpoint(0, 20), 0, setpoint(0, 20).length, 1_000_021_000_000L);
             r.gcsFrame(attitude(2), 0, attitude(2).length, 1_000_030_000_000L); // in the log as the board's, marked in the sidecar
             r.tick(2, 1_000_040_000_000L);
+            r.coldStart(2, 1_000_045_000_000L); // both replicas had been lost: one started cold after cycle 2
             assertEquals(0, r.dropped());
         }
         return file;
@@ -85,7 +86,8 @@ class TlogTest {
                 new CycleLog.Row(CycleLog.Kind.START, 0, 1, 0, EPOCH_NS / 1000 + 500),
                 new CycleLog.Row(CycleLog.Kind.TICK, 1, 2, 0, EPOCH_NS / 1000 + 20_000),
                 new CycleLog.Row(CycleLog.Kind.GCS, 0, 3, 0, EPOCH_NS / 1000 + 30_000),
-                new CycleLog.Row(CycleLog.Kind.TICK, 2, 3, 0, EPOCH_NS / 1000 + 40_000)), cycles.rows());
+                new CycleLog.Row(CycleLog.Kind.TICK, 2, 3, 0, EPOCH_NS / 1000 + 40_000),
+                new CycleLog.Row(CycleLog.Kind.COLD, 2, 3, 0, EPOCH_NS / 1000 + 45_000)), cycles.rows());
         assertFalse(read.records().get(3).fromHost(), "a ground station's frame is logged among the board's");
     }
 
@@ -153,7 +155,7 @@ class TlogTest {
         Path cycles = Tlog.cyclesFileOf(file);
         Files.writeString(cycles, Files.readString(cycles) + "tick,3,4");
         CycleLog.Contents c = CycleLog.read(cycles);
-        assertEquals(4, c.rows().size(), "start, two ticks and a ground station's frame");
+        assertEquals(5, c.rows().size(), "start, two ticks, a ground station's frame and a cold start");
         assertEquals(1, c.badLines());
     }
 
