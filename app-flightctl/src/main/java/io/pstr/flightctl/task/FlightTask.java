@@ -566,10 +566,10 @@ public final class FlightTask {
     /**
      * On the ground after the mission: disarm once the thrust has ramped to 0 (slew limit), so the motors are idle when
      * the board disarms. A board refuses a disarm while its own land detector does not say landed, and ArduCopter's
-     * may not say so under thrust setpoints: seen in its SITL after every flight with an outage longer than about
-     * GUID_TIMEOUT (both replicas killed and a cold-started one finishing the landing, twice; the link unplugged for
-     * 3 s, once): every disarm FAILED, for 30 s until stopped by hand; flights without one disarmed at the second
-     * attempt. If the board is still armed
+     * may not say so under thrust setpoints: seen in its SITL, with GUID_TIMEOUT 3 s, after every flight with an
+     * outage of 2–3 s (both replicas killed and a cold-started one finishing the landing, three times; the link
+     * unplugged for 3 s, once): every disarm FAILED, for 30 s until stopped by hand. Flights without an outage, and
+     * one with GUID_TIMEOUT 0.5 s and a 2.3 s outage, disarmed at the second attempt. If the board is still armed
      * {@value #HAND_OVER_LANDING_MS} ms after touchdown, the task asks it to land by itself (MAV_CMD_NAV_LAND: PX4
      * AUTO.LAND, ArduCopter LAND), whose detector disarms it (there: 1.5 s later).
      */
