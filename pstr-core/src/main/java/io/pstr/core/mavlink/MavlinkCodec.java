@@ -2,6 +2,7 @@ package io.pstr.core.mavlink;
 
 import io.dronefleet.mavlink.MavlinkDialect;
 import io.dronefleet.mavlink.annotations.MavlinkMessageInfo;
+import io.dronefleet.mavlink.ardupilotmega.ArdupilotmegaDialect;
 import io.dronefleet.mavlink.common.CommonDialect;
 import io.dronefleet.mavlink.minimal.MinimalDialect;
 import io.dronefleet.mavlink.protocol.MavlinkPacket;
@@ -9,7 +10,8 @@ import io.dronefleet.mavlink.serialization.payload.reflection.ReflectionPayloadD
 import io.dronefleet.mavlink.serialization.payload.reflection.ReflectionPayloadSerializer;
 
 /**
- * Encodes and decodes MAVLink frames of the common dialect through io.dronefleet.mavlink.
+ * Encodes and decodes MAVLink frames of the common, minimal and ArduPilot (ardupilotmega) dialects through
+ * io.dronefleet.mavlink.
  * No I/O: bytes in, bytes out. Thread-safe (the dronefleet serializers keep no state between calls).
  */
 public final class MavlinkCodec {
@@ -25,11 +27,17 @@ public final class MavlinkCodec {
 
     private static final MavlinkDialect COMMON = new CommonDialect();
     private static final MavlinkDialect MINIMAL = new MinimalDialect();
+    /**
+     * ArduPilot's own messages (EKF_STATUS_REPORT, AHRS2, MEMINFO...): an ArduPilot board sends them when a ground
+     * station asks, and without their CRC_EXTRA they would be dropped as unknown instead of reaching it.
+     */
+    private static final MavlinkDialect ARDUPILOT = new ArdupilotmegaDialect();
     private static final org.agrona.collections.Int2IntHashMap CRC_EXTRA = new org.agrona.collections.Int2IntHashMap(-1);
 
     static {
         register(MINIMAL);
         register(COMMON);
+        register(ARDUPILOT);
     }
 
     private final ReflectionPayloadSerializer serializer = new ReflectionPayloadSerializer();
@@ -87,10 +95,7 @@ public final class MavlinkCodec {
      */
     public Object decodePayload(byte[] frame) {
         MavlinkPacket packet = packet(frame);
-        Class<?> type = COMMON.resolve(packet.getMessageId());
-        if (type == null) {
-            type = MINIMAL.resolve(packet.getMessageId());
-        }
+        Class<?> type = resolve(packet.getMessageId());
         return type == null ? null : deserializer.deserialize(packet.getPayload(), type);
     }
 
@@ -105,12 +110,9 @@ public final class MavlinkCodec {
     public static void warmUp(int... messageIds) {
         MavlinkCodec codec = new MavlinkCodec();
         for (int id : messageIds) {
-            Class<?> type = COMMON.resolve(id);
+            Class<?> type = resolve(id);
             if (type == null) {
-                type = MINIMAL.resolve(id);
-            }
-            if (type == null) {
-                throw new IllegalArgumentException("no MAVLink message " + id + " in the common dialect to warm up");
+                throw new IllegalArgumentException("no MAVLink message " + id + " in the dialects to warm up");
             }
             for (int i = 0; i <= REFLECTION_INFLATION_CALLS + 1; i++) {
                 Object zero = codec.deserializer.deserialize(new byte[0], type);
@@ -120,6 +122,15 @@ public final class MavlinkCodec {
                 }
             }
         }
+    }
+
+    /** The payload class of a message id in the common, minimal or ArduPilot dialect, or null. */
+    private static Class<?> resolve(int messageId) {
+        Class<?> type = COMMON.resolve(messageId);
+        if (type == null) {
+            type = MINIMAL.resolve(messageId);
+        }
+        return type == null ? ARDUPILOT.resolve(messageId) : type;
     }
 
     /** Parses the header of a whole frame. */

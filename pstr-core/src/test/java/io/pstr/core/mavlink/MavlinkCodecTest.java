@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dronefleet.mavlink.ardupilotmega.ArdupilotmegaDialect;
+import io.dronefleet.mavlink.ardupilotmega.EkfStatusReport;
 import io.dronefleet.mavlink.common.CommandAck;
 import io.dronefleet.mavlink.common.CommonDialect;
 import io.dronefleet.mavlink.common.MavCmd;
@@ -15,11 +17,25 @@ import org.junit.jupiter.api.Test;
 class MavlinkCodecTest {
 
     @Test
-    void warmsUpEveryMessageOfBothDialects() {
-        int[] ids = Stream.concat(new CommonDialect().messageTypes().stream(), new MinimalDialect().messageTypes().stream())
-                .mapToInt(MavlinkCodec::messageId).distinct().toArray();
+    void warmsUpEveryMessageOfItsDialects() {
+        int[] ids = Stream.of(new CommonDialect(), new MinimalDialect(), new ArdupilotmegaDialect())
+                .flatMap(d -> d.messageTypes().stream()).mapToInt(MavlinkCodec::messageId).distinct().toArray();
         assertTrue(ids.length > 200, "the common dialect has a few hundred messages, found " + ids.length);
         MavlinkCodec.warmUp(ids);
+    }
+
+    @Test
+    void cutsAndDecodesArduPilotsOwnMessagesInsteadOfDroppingThemAsUnknown() {
+        MavlinkCodec codec = new MavlinkCodec();
+        EkfStatusReport report = EkfStatusReport.builder().velocityVariance(0.1f).posHorizVariance(0.2f).build();
+        byte[] frame = codec.encodeV2(report, 1, 1, 3);
+        MavlinkFrameSplitter splitter = new MavlinkFrameSplitter();
+        java.util.List<Integer> ids = new java.util.ArrayList<>();
+        splitter.feed(frame, 0, frame.length, (f, o, l, id) -> ids.add(id));
+        assertEquals(java.util.List.of(193), ids, "EKF_STATUS_REPORT, CRC-checked");
+        assertEquals(0, splitter.counters().unknownMessages());
+        EkfStatusReport decoded = (EkfStatusReport) codec.decodePayload(frame);
+        assertEquals(0.2f, decoded.posHorizVariance());
     }
 
     @Test
