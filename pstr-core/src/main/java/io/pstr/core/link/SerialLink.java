@@ -37,7 +37,7 @@ final class SerialLink implements ByteLink {
     private final CountDownLatch closing = new CountDownLatch(1);
     private final Object writeLock = new Object();
     private volatile SerialPort port;
-    private volatile String lastOpenFailure;
+    private final OpenFailure failure = new OpenFailure(LOG);
     // Set by unplug(), read by the reader thread (the deadline before the flag).
     private volatile boolean unplugged;
     private volatile long unpluggedUntilNs;
@@ -57,15 +57,7 @@ final class SerialLink implements ByteLink {
 
     @Override
     public String lastOpenFailure() {
-        return lastOpenFailure;
-    }
-
-    /** Keeps the failure; logs it when it is not the previous attempt's (a board left unplugged logs once). */
-    private void openFailed(String failure) {
-        if (!failure.equals(lastOpenFailure)) {
-            LOG.warn("{}: retrying with back-off", failure);
-        }
-        lastOpenFailure = failure;
+        return failure.last();
     }
 
     /**
@@ -150,7 +142,7 @@ final class SerialLink implements ByteLink {
 
     private SerialPort openPort() {
         if (!Files.exists(Path.of(path))) {
-            openFailed(path + " does not exist (board unplugged, or another device name)");
+            failure.failed(path + " does not exist (board unplugged, or another device name)");
             return null;
         }
         SerialPort p = SerialPort.getCommPort(path);
@@ -158,10 +150,10 @@ final class SerialLink implements ByteLink {
         p.setFlowControl(flow(options.flow()));
         p.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING, READ_TIMEOUT_MS, 0);
         if (!p.openPort()) {
-            openFailed(openFailure(path, p.getLastErrorCode()));
+            failure.failed(openFailure(path, p.getLastErrorCode()));
             return null;
         }
-        lastOpenFailure = null;
+        failure.opened();
         return p;
     }
 

@@ -35,7 +35,7 @@ final class TcpClientLink implements ByteLink {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, ThreadPriority.linkThreads("link-tcp"), NioIoHandler.newFactory());
     private volatile Channel channel;
     private volatile boolean closed;
-    private volatile String lastOpenFailure;
+    private final OpenFailure failure = new OpenFailure(LOG);
     private Bootstrap bootstrap;
     private LinkListener listener;
     // Touched only on the event loop thread.
@@ -53,7 +53,7 @@ final class TcpClientLink implements ByteLink {
 
     @Override
     public String lastOpenFailure() {
-        return lastOpenFailure;
+        return failure.last();
     }
 
     @Override
@@ -100,12 +100,8 @@ final class TcpClientLink implements ByteLink {
         }
         bootstrap.connect(host, port).addListener((ChannelFuture f) -> {
             if (!f.isSuccess()) {
-                String failure = "tcp:" + host + ":" + port + " connect failed: " + (f.cause() == null ? "unknown cause"
-                        : f.cause().getMessage() != null ? f.cause().getMessage() : f.cause().toString());
-                if (!failure.equals(lastOpenFailure)) {
-                    LOG.warn("{}: retrying with back-off", failure);
-                }
-                lastOpenFailure = failure;
+                failure.failed("tcp:" + host + ":" + port + " connect failed: " + (f.cause() == null ? "unknown cause"
+                        : f.cause().getMessage() != null ? f.cause().getMessage() : f.cause().toString()));
                 retryLater();
                 return;
             }
@@ -119,7 +115,7 @@ final class TcpClientLink implements ByteLink {
                 return;
             }
             channel = ch;
-            lastOpenFailure = null;
+            failure.opened();
             heardOnThisConnection = false;
             counters.connects.incrementAndGet();
             LOG.info("tcp:{}:{} connected", host, port);

@@ -105,7 +105,7 @@ public final class MavlinkCodec {
      * meets the message first in flight. Classes and generated accessors belong to the JVM: one warm-up serves every
      * thread and codec.
      *
-     * @throws IllegalArgumentException for a message id neither dialect knows
+     * @throws IllegalArgumentException for a message id none of the codec's dialects knows
      */
     public static void warmUp(int... messageIds) {
         MavlinkCodec codec = new MavlinkCodec();
