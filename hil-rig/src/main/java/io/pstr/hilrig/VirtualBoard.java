@@ -222,6 +222,7 @@ public final class VirtualBoard implements AutoCloseable {
     private long nextHeartbeatNs, nextStateRecordNs, nextStatsLogNs;
     /** The telemetry it streams: PX4 by itself, ArduCopter only what SET_MESSAGE_INTERVAL asked for (its SRn_ rates are 0). */
     private final Stream attitudeStream, positionStream, sysStatusStream;
+    private final List<Stream> streams;
     private int sequence;
     private volatile long framesSent;
 
@@ -245,6 +246,7 @@ public final class VirtualBoard implements AutoCloseable {
         this.attitudeStream = new Stream(MSG_ATTITUDE, ardupilot ? 0 : telemetryPeriodNs);
         this.positionStream = new Stream(MSG_LOCAL_POSITION_NED, ardupilot ? 0 : telemetryPeriodNs);
         this.sysStatusStream = new Stream(MSG_SYS_STATUS, ardupilot ? 0 : SYS_STATUS_PERIOD_NS);
+        this.streams = List.of(attitudeStream, positionStream, sysStatusStream);
         long timeoutMs = TimeUnit.NANOSECONDS.toMillis(ctx.failsafeTimeoutNs);
         if (ardupilot) {
             LOG.info("virtual board: ArduCopter personality (GUIDED for attitude targets, GUID_TIMEOUT {} ms, GUID_OPTIONS {})",
@@ -278,7 +280,7 @@ public final class VirtualBoard implements AutoCloseable {
             simNs = nowNs;
             eventNs = nowNs;
             nextHeartbeatNs = nextStateRecordNs = nowNs;
-            for (Stream stream : List.of(attitudeStream, positionStream, sysStatusStream)) {
+            for (Stream stream : streams) {
                 stream.nextNs = nowNs;
             }
             nextStatsLogNs = nowNs + STATS_LOG_PERIOD_NS;
@@ -611,15 +613,20 @@ public final class VirtualBoard implements AutoCloseable {
         }
     }
 
-    /** One streamed message: sent every {@link #intervalNs} of simulated time, never while it is 0. */
+    /**
+     * One streamed message: sent every {@link #intervalNs} of simulated time, never while it is 0; {@link #defaultNs} is
+     * the personality's own rate (0 on ArduCopter: not sent unasked).
+     */
     private static final class Stream {
         final int messageId;
+        final long defaultNs;
         long intervalNs;
         long nextNs;
 
-        Stream(int messageId, long intervalNs) {
+        Stream(int messageId, long defaultNs) {
             this.messageId = messageId;
-            this.intervalNs = intervalNs;
+            this.defaultNs = defaultNs;
+            this.intervalNs = defaultNs;
         }
 
         boolean due(long tNs) {
@@ -640,14 +647,12 @@ public final class VirtualBoard implements AutoCloseable {
      */
     private MavResult setMessageInterval(CommandLong c) {
         int message = Math.round(c.param1());
-        Stream stream = message == MSG_ATTITUDE ? attitudeStream : message == MSG_LOCAL_POSITION_NED ? positionStream
-                : message == MSG_SYS_STATUS ? sysStatusStream : null;
+        Stream stream = streams.stream().filter(s -> s.messageId == message).findFirst().orElse(null);
         float intervalUs = c.param2();
         if (stream == null || !(intervalUs >= -1) || intervalUs < 0 && intervalUs != -1) {
             return MavResult.MAV_RESULT_DENIED;
         }
-        long defaultNs = ardupilot ? 0 : message == MSG_SYS_STATUS ? SYS_STATUS_PERIOD_NS : telemetryPeriodNs;
-        stream.intervalNs = intervalUs == -1 ? 0 : intervalUs == 0 ? defaultNs
+        stream.intervalNs = intervalUs == -1 ? 0 : intervalUs == 0 ? stream.defaultNs
                 : Math.max(STEP_NS, TimeUnit.MICROSECONDS.toNanos((long) intervalUs));
         stream.nextNs = simNs;
         return MavResult.MAV_RESULT_ACCEPTED;
