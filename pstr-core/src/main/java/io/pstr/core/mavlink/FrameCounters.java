@@ -35,7 +35,10 @@ public final class FrameCounters {
         return sequenceGaps;
     }
 
-    /** Frames the sequence numbers say were sent but never arrived. */
+    /**
+     * Frames the sequence numbers say were sent but never arrived. One that arrives late, after a later one (up to
+     * {@value MavlinkFrameSplitter#LATE_WINDOW} numbers back), is taken back off this count.
+     */
     public long framesLostToGaps() {
         return framesLostToGaps;
     }

@@ -38,6 +38,11 @@ public final class MavlinkCodec {
         register(MINIMAL);
         register(COMMON);
         register(ARDUPILOT);
+        for (NewerMessages.Message m : NewerMessages.ALL) {
+            if (CRC_EXTRA.putIfAbsent(m.id(), m.crcExtra()) != -1) {
+                throw new IllegalStateException("MAVLink message " + m.id() + " " + m.name() + " is known twice");
+            }
+        }
     }
 
     private final ReflectionPayloadSerializer serializer = new ReflectionPayloadSerializer();
@@ -60,7 +65,10 @@ public final class MavlinkCodec {
         }
     }
 
-    /** The CRC_EXTRA byte of a message id, or -1 when the dialect does not know the message. */
+    /**
+     * The CRC_EXTRA byte of a message id, or -1 when no dialect knows the message. Known here means framed and
+     * CRC-checked; {@link #decodePayload} decodes only the library's own ({@link NewerMessages} are not).
+     */
     public static int crcExtra(int messageId) {
         return CRC_EXTRA.get(messageId);
     }
@@ -91,7 +99,7 @@ public final class MavlinkCodec {
 
     /**
      * Decodes a whole frame (as cut by {@link MavlinkFrameSplitter}, CRC already checked).
-     * @return the dronefleet payload object, or null for a message id the dialect does not know
+     * @return the dronefleet payload object, or null for a message the library cannot decode ({@link NewerMessages})
      */
     public Object decodePayload(byte[] frame) {
         MavlinkPacket packet = packet(frame);

@@ -5,7 +5,8 @@ package io.pstr.core.mavlink;
  * <p>
  * On a bad start byte, an unknown message or a CRC mismatch it drops one byte and looks again
  * (the way mavlink-router resynchronises), counting what it dropped, so the next good frame
- * always comes through. Sequence numbers are tracked per (system, component) to count gaps.
+ * always comes through. Sequence numbers are tracked per (system, component) to count gaps; a frame of an unknown
+ * message arrived, so the sequence number it took is not counted as lost, nor is a frame that came late.
  */
 public final class MavlinkFrameSplitter {
 
@@ -23,6 +24,10 @@ public final class MavlinkFrameSplitter {
     private long frameLastNs;
     private final FrameCounters counters = new FrameCounters();
     private final int[] lastSequence = new int[1 << 16];
+    /** A frame numbered at most this many before its sender's last one came late or twice: not a wrap-around gap. */
+    static final int LATE_WINDOW = 16;
+    /** Frames of unknown messages seen from each (system, component) since its last good frame, at most 255. */
+    private final byte[] unknownSinceGood = new byte[1 << 16];
 
     public MavlinkFrameSplitter() {
         java.util.Arrays.fill(lastSequence, -1);
@@ -42,6 +47,7 @@ public final class MavlinkFrameSplitter {
         counters.bytesSkipped += pendingLength;
         pendingLength = 0;
         java.util.Arrays.fill(lastSequence, -1);
+        java.util.Arrays.fill(unknownSinceGood, (byte) 0);
     }
 
     /** Feeds bytes; calls the handler once per whole good frame, in order. */
@@ -98,6 +104,10 @@ public final class MavlinkFrameSplitter {
             int crcExtra = MavlinkCodec.crcExtra(messageId);
             if (crcExtra < 0) {
                 counters.unknownMessages++;
+                int key = sourceKey(v2, start);
+                if (unknownSinceGood[key] != (byte) 0xFF) {
+                    unknownSinceGood[key]++;
+                }
                 start++;
                 counters.bytesSkipped++;
                 continue;
@@ -125,15 +135,30 @@ public final class MavlinkFrameSplitter {
         }
     }
 
+    private int sourceKey(boolean v2, int start) {
+        return (pending[start + (v2 ? 5 : 3)] & 0xFF) << 8 | pending[start + (v2 ? 6 : 4)] & 0xFF;
+    }
+
     private void trackSequence(boolean v2, int start) {
         int sequence = pending[start + (v2 ? 4 : 2)] & 0xFF;
-        int system = pending[start + (v2 ? 5 : 3)] & 0xFF;
-        int component = pending[start + (v2 ? 6 : 4)] & 0xFF;
-        int key = system << 8 | component;
+        int key = sourceKey(v2, start);
+        int system = key >>> 8;
+        int component = key & 0xFF;
         int last = lastSequence[key];
-        lastSequence[key] = sequence;
+        int unknown = unknownSinceGood[key] & 0xFF;
+        unknownSinceGood[key] = 0;
         if (last >= 0) {
-            int missing = (sequence - last - 1) & 0xFF;
+            int behind = (last - sequence) & 0xFF;
+            if (behind < LATE_WINDOW) {
+                // The same number again, or a frame that comes after a later one: PX4's MAVLink threads share one
+                // sequence and now and then send in a different order than they numbered. The later one counted this
+                // frame lost; it arrived, so that is taken back. The sequence goes on from the later one.
+                if (behind > 0 && counters.framesLostToGaps > 0) {
+                    counters.framesLostToGaps--;
+                }
+                return;
+            }
+            int missing = Math.max(0, ((sequence - last - 1) & 0xFF) - unknown);
             if (missing != 0) {
                 counters.sequenceGaps++;
                 counters.framesLostToGaps += missing;
@@ -141,6 +166,7 @@ public final class MavlinkFrameSplitter {
                         .incrementAndGet();
             }
         }
+        lastSequence[key] = sequence;
     }
 
     /** When the first byte of the frame being handled was read (valid during a handler call). */

@@ -11,6 +11,9 @@ import io.dronefleet.mavlink.common.CommonDialect;
 import io.dronefleet.mavlink.common.MavCmd;
 import io.dronefleet.mavlink.common.MavResult;
 import io.dronefleet.mavlink.minimal.MinimalDialect;
+import io.dronefleet.mavlink.protocol.MavlinkPacket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -51,5 +54,49 @@ class MavlinkCodecTest {
         CommandAck ack = CommandAck.builder().command(MavCmd.MAV_CMD_NAV_LAND).result(MavResult.MAV_RESULT_ACCEPTED)
                 .resultParam2(1234).targetSystem(255).targetComponent(190).build();
         assertEquals(ack, codec.decodePayload(codec.encodeV2(ack, 1, 191, 7)));
+    }
+
+    /**
+     * CRC_EXTRA as the MAVLink specification defines it: the X.25 CRC of the message name and of each base field's
+     * type and name in wire order (an array's length after its name), the two bytes folded into one.
+     */
+    private static int crcExtraBySpecification(String name, String... typeAndNameInWireOrder) {
+        StringBuilder text = new StringBuilder(name).append(' ');
+        for (String field : typeAndNameInWireOrder) {
+            text.append(field).append(' ');
+        }
+        byte[] bytes = text.toString().getBytes(StandardCharsets.US_ASCII);
+        int crc = MavlinkFrameSplitter.crc(bytes, 0, bytes.length - 1, bytes[bytes.length - 1]);
+        return (crc & 0xFF) ^ (crc >> 8);
+    }
+
+    @Test
+    void knowsTheCrcExtraOfMessagesNewerThanTheLibraryAsTheSpecificationComputesIt() {
+        // the computation, checked against a message the library knows
+        assertEquals(MavlinkCodec.crcExtra(0), crcExtraBySpecification("HEARTBEAT", "uint32_t custom_mode", "uint8_t type",
+                "uint8_t autopilot", "uint8_t base_mode", "uint8_t system_status", "uint8_t mavlink_version"));
+        // PX4's CURRENT_MODE (common.xml: standard_mode uint8, custom_mode uint32, intended_custom_mode uint32)
+        assertEquals(crcExtraBySpecification("CURRENT_MODE", "uint32_t custom_mode", "uint32_t intended_custom_mode",
+                "uint8_t standard_mode"), MavlinkCodec.crcExtra(436));
+        for (NewerMessages.Message m : NewerMessages.ALL) {
+            assertEquals(m.crcExtra(), MavlinkCodec.crcExtra(m.id()), m.name());
+        }
+    }
+
+    @Test
+    void cutsAndPassesOnAFrameOfANewerMessageThatItCannotDecode() {
+        byte[] payload = {4, 0, 0, 0, 4, 0, 0, 0, 3}; // CURRENT_MODE: custom 4, intended 4, standard mode 3
+        byte[] frame = MavlinkPacket.createUnsignedMavlink2Packet(9, 1, 1, 436, MavlinkCodec.crcExtra(436), payload).getRawBytes();
+        MavlinkFrameSplitter splitter = new MavlinkFrameSplitter();
+        List<Integer> ids = new java.util.ArrayList<>();
+        splitter.feed(frame, 0, frame.length, (f, o, l, id) -> ids.add(id));
+        assertEquals(List.of(436), ids);
+        assertEquals(0, splitter.counters().unknownMessages());
+        frame[frame.length - 1] ^= 1;
+        splitter.feed(frame, 0, frame.length, (f, o, l, id) -> ids.add(id));
+        assertEquals(List.of(436), ids, "a damaged one is refused");
+        assertEquals(1, splitter.counters().crcErrors());
+        frame[frame.length - 1] ^= 1;
+        assertEquals(null, new MavlinkCodec().decodePayload(frame), "the library has no class for it");
     }
 }

@@ -84,6 +84,37 @@ class MavlinkFrameSplitterTest {
     }
 
     @Test
+    void shouldTakeBackAFrameThatCameLateInsteadOfCountingAWrapAroundOfLostFrames() {
+        MavlinkFrameSplitter splitter = new MavlinkFrameSplitter();
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        // as PX4 sent them in SITL: 11 after 12, then on from 12; and one frame twice
+        for (int seq : new int[] {10, 12, 11, 13, 13, 14}) {
+            stream.writeBytes(attitude(seq, 0f));
+        }
+        assertEquals(6, split(splitter, stream.toByteArray()).size(), "all delivered");
+        assertEquals(1, splitter.counters().sequenceGaps(), "the sequence did jump once");
+        assertEquals(0, splitter.counters().framesLostToGaps(), "but nothing was lost");
+        split(splitter, attitude(17, 0f));
+        assertEquals(2, splitter.counters().framesLostToGaps(), "a real gap after it still counts");
+    }
+
+    @Test
+    void shouldNotCountAFrameOfAnUnknownMessageAsLostThoughItDropsIt() {
+        MavlinkFrameSplitter splitter = new MavlinkFrameSplitter();
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        stream.writeBytes(attitude(10, 0f));
+        // message 60000 is in no dialect: its frame cannot be checked, so it is dropped, but it did arrive
+        stream.writeBytes(io.dronefleet.mavlink.protocol.MavlinkPacket.createUnsignedMavlink2Packet(11, 1, 1, 60_000, 0,
+                new byte[] {1, 2, 3}).getRawBytes());
+        stream.writeBytes(attitude(12, 0f));
+        stream.writeBytes(attitude(14, 0f));
+        assertEquals(3, split(splitter, stream.toByteArray()).size());
+        assertEquals(1, splitter.counters().unknownMessages());
+        assertEquals(1, splitter.counters().sequenceGaps(), "only the real gap, 12 to 14");
+        assertEquals(1, splitter.counters().framesLostToGaps());
+    }
+
+    @Test
     void shouldStartANewStreamAfterTheLinkWasDownWithoutCountingWhatTheOutageSwallowed() {
         MavlinkFrameSplitter splitter = new MavlinkFrameSplitter();
         byte[] before = attitude(10, 0f);
