@@ -14,6 +14,9 @@ import io.dronefleet.mavlink.common.MissionAck;
 import io.dronefleet.mavlink.common.MissionItemInt;
 import io.dronefleet.mavlink.common.SetAttitudeTarget;
 import io.dronefleet.mavlink.minimal.Heartbeat;
+import io.dronefleet.mavlink.minimal.MavAutopilot;
+import io.dronefleet.mavlink.minimal.MavState;
+import io.dronefleet.mavlink.minimal.MavType;
 import io.dronefleet.mavlink.util.EnumValue;
 import io.pstr.core.mavlink.ClientRequests;
 import io.pstr.core.mavlink.MavlinkCodec;
@@ -95,6 +98,15 @@ public final class FlightTask {
 
     private static final Logger LOG = LoggerFactory.getLogger(FlightTask.class);
     private static final List<Float> NO_THRUST_BODY = List.of(0f, 0f, 0f);
+    /**
+     * The flight-control computer announces itself once a second, as every MAVLink component does: PX4 warns "Connection
+     * to mission computer lost" when an onboard controller's heartbeats stop for COM_OBC_LOSS_T (5 s), which the
+     * pre-flight's heartbeats alone made it say 5 s into every flight. Sent by whichever replica holds the I/O, so it
+     * stops only when both are lost; a cycle number, not a clock, decides when, so both replicas send it alike.
+     */
+    static final int COMPANION_HEARTBEAT_MS = 1000;
+    private static final Heartbeat COMPANION_HEARTBEAT = Heartbeat.builder().type(MavType.MAV_TYPE_ONBOARD_CONTROLLER)
+            .autopilot(MavAutopilot.MAV_AUTOPILOT_INVALID).systemStatus(MavState.MAV_STATE_ACTIVE).mavlinkVersion(3).build();
 
     /** Written by {@link #setPlan} on the thread that runs {@link #step}, between steps. */
     private MissionPlan plan;
@@ -190,7 +202,7 @@ public final class FlightTask {
         AcceptanceTest.Result check = acceptanceTest.check(setpoint, previous,
                 ods.targetNorthM, ods.targetEastM, ods.targetAltitudeM, periodMs);
 
-        List<byte[]> frames = new ArrayList<>(3 + handled.size());
+        List<byte[]> frames = new ArrayList<>(4 + handled.size());
         if (check.accepted()) {
             long timeBootMs = cycle * periodMs;
             frames.add(codec.encodeV2(attitudeTarget(setpoint, timeBootMs), OWN_SYSTEM_ID, OWN_COMPONENT_ID, nextSequence(ods)));
@@ -204,6 +216,9 @@ public final class FlightTask {
             for (int i = 0; i < handled.size(); i++) {
                 frames.add(codec.encodeV2(ack(requests.get(i), handled.get(i).result()), OWN_SYSTEM_ID, OWN_COMPONENT_ID,
                         nextSequence(ods)));
+            }
+            if (cycle % MissionPlan.cycles(COMPANION_HEARTBEAT_MS, periodMs) == 0) {
+                frames.add(codec.encodeV2(COMPANION_HEARTBEAT, OWN_SYSTEM_ID, OWN_COMPONENT_ID, nextSequence(ods)));
             }
             ods.hasLastOutput = true;
             ods.lastQw = setpoint.qw();
@@ -239,11 +254,11 @@ public final class FlightTask {
             try {
                 payload = codec.decodePayload(frame);
             } catch (RuntimeException e) {
-                payload = null;
-            }
-            if (payload == null) {
                 bad++;
                 continue;
+            }
+            if (payload == null) {
+                continue; // a message newer than the MAVLink library (PX4's CURRENT_MODE): checked, whole, not ours
             }
             int system = sourceSystem(frame);
             int component = sourceComponent(frame);

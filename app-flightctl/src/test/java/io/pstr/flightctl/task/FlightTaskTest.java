@@ -123,10 +123,10 @@ class FlightTaskTest {
         assertTrue(sim.altitudeM() < 0.15);
         assertTrue(Math.hypot(sim.n, sim.e) < 1.0, "landed near the origin: " + sim.n + ", " + sim.e);
 
-        // after landing it keeps streaming neutral setpoints and sends nothing else
+        // after landing it keeps streaming neutral setpoints and sends nothing else but its heartbeat
         for (long end = cycle + 100; cycle < end; cycle++) {
             StepResult r = task.step(ods, inputs, cycle, PERIOD_MS);
-            assertEquals(1, r.frames().size());
+            assertEquals(companionHeartbeatDue(cycle) ? 2 : 1, r.frames().size());
             SetAttitudeTarget sp = (SetAttitudeTarget) codec.decodePayload(r.frames().get(0));
             assertEquals(0f, sp.thrust());
             assertEquals(cycle * PERIOD_MS, sp.timeBootMs());
@@ -340,6 +340,34 @@ class FlightTaskTest {
         assertTrue(Math.hypot(sim.n - 3, sim.e + 2) < 1.0, "landed where it was: " + sim.n + ", " + sim.e);
     }
 
+    private static boolean companionHeartbeatDue(long cycle) {
+        return cycle % (FlightTask.COMPANION_HEARTBEAT_MS / PERIOD_MS) == 0;
+    }
+
+    @Test
+    void shouldAnnounceItselfAsTheOnboardControllerOnceASecondFromTheCycleNumber() {
+        FlightTask task = new FlightTask(MissionPlan.defaults());
+        Ods ods = Ods.initial(MissionPlan.defaults());
+        QuadSim sim = QuadSim.onGround();
+        List<byte[]> inputs = List.of();
+        List<Long> heartbeatCycles = new ArrayList<>();
+        for (long cycle = 0; cycle < 3 * FlightTask.COMPANION_HEARTBEAT_MS / PERIOD_MS; cycle++) {
+            StepResult r = task.step(ods, inputs, cycle, PERIOD_MS);
+            for (byte[] f : r.frames()) {
+                if (codec.decodePayload(f) instanceof io.dronefleet.mavlink.minimal.Heartbeat h) {
+                    heartbeatCycles.add(cycle);
+                    assertEquals(io.dronefleet.mavlink.minimal.MavType.MAV_TYPE_ONBOARD_CONTROLLER, h.type().entry());
+                    assertEquals(io.dronefleet.mavlink.minimal.MavAutopilot.MAV_AUTOPILOT_INVALID, h.autopilot().entry());
+                    assertEquals(FlightTask.OWN_COMPONENT_ID, f[6] & 0xFF);
+                }
+            }
+            sim.receive(r.frames());
+            inputs = sim.advance(PERIOD_MS);
+        }
+        long every = FlightTask.COMPANION_HEARTBEAT_MS / PERIOD_MS;
+        assertEquals(List.of(0L, every, 2 * every), heartbeatCycles);
+    }
+
     @Test
     void shouldStayIdleOnAColdStartOnTheGround() {
         MissionPlan plan = MissionPlan.landNow();
@@ -349,7 +377,7 @@ class FlightTaskTest {
         List<byte[]> inputs = List.of();
         for (long cycle = 0; cycle < 500; cycle++) {
             StepResult r = task.step(ods, inputs, cycle, PERIOD_MS);
-            assertEquals(1, r.frames().size(), "only the neutral setpoint, no command");
+            assertEquals(companionHeartbeatDue(cycle) ? 2 : 1, r.frames().size(), "only the neutral setpoint (and heartbeat), no command");
             sim.receive(r.frames());
             inputs = sim.advance(PERIOD_MS);
         }
@@ -376,6 +404,9 @@ class FlightTaskTest {
         frames.add(unknownId);
         frames.add(new byte[0]);
         frames.add(oversize());
+        // PX4's CURRENT_MODE: newer than the MAVLink library, whole and checked, so not bad, only not the task's
+        frames.add(io.dronefleet.mavlink.protocol.MavlinkPacket.createUnsignedMavlink2Packet(8, 1, 1, 436,
+                MavlinkCodec.crcExtra(436), new byte[] {4, 0, 0, 0, 4, 0, 0, 0, 3}).getRawBytes());
         frames.add(good);
         StepResult r = task.step(ods, frames, 2, PERIOD_MS);
         assertEquals(6, r.badInputs());
