@@ -69,6 +69,8 @@ public final class VirtualBoard implements AutoCloseable {
     /** Further behind than this, the board skips time rather than spin to catch up (stopped in a debugger...). */
     static final long MAX_CATCH_UP_NS = TimeUnit.SECONDS.toNanos(1);
     static final int FORCE_MAGIC = 21196;
+    /** COM_OBL_RC_ACT's value for PX4's Land: what this board does when setpoints stop. */
+    static final int PX4_OFFBOARD_LOSS_LAND = 4;
     static final double DEFAULT_TAKEOFF_ALT_M = 2.5;
     static final double MAX_TAKEOFF_ALT_M = 100;
     static final double TAKEOFF_CLIMB_MPS = 1.5;
@@ -716,7 +718,7 @@ public final class VirtualBoard implements AutoCloseable {
     }
 
     /**
-     * Answers like the autopilot it plays: PARAM_VALUE for a parameter it has (PX4: COM_OF_LOSS_T; ArduCopter:
+     * Answers like the autopilot it plays: PARAM_VALUE for a parameter it has (PX4: COM_OF_LOSS_T, COM_OBL_RC_ACT; ArduCopter:
      * GUID_TIMEOUT and GUID_OPTIONS), by name or by index, and nothing for one it does not.
      */
     private void onParamRequest(ParamRequestRead p) {
@@ -728,7 +730,11 @@ public final class VirtualBoard implements AutoCloseable {
         boolean byName = p.paramIndex() < 0;
         float timeoutS = ctx.failsafeTimeoutNs / 1e9f;
         if (!ardupilot && ((byName && AutopilotParams.COM_OF_LOSS_T.equals(p.paramId())) || (!byName && p.paramIndex() == 0))) {
-            sendParam(AutopilotParams.COM_OF_LOSS_T, timeoutS, MavParamType.MAV_PARAM_TYPE_REAL32, 1, 0);
+            sendParam(AutopilotParams.COM_OF_LOSS_T, timeoutS, MavParamType.MAV_PARAM_TYPE_REAL32, 2, 0);
+        } else if (!ardupilot && ((byName && AutopilotParams.COM_OBL_RC_ACT.equals(p.paramId())) || (!byName && p.paramIndex() == 1))) {
+            // What this board does after COM_OF_LOSS_T: its failsafe descent, PX4's Land (4). PX4 sends an integer
+            // parameter's bits in the float, not its number.
+            sendParam(AutopilotParams.COM_OBL_RC_ACT, Float.intBitsToFloat(PX4_OFFBOARD_LOSS_LAND), MavParamType.MAV_PARAM_TYPE_INT32, 2, 1);
         } else if (ardupilot && ((byName && AutopilotParams.GUID_TIMEOUT.equals(p.paramId())) || (!byName && p.paramIndex() == 0))) {
             sendParam(AutopilotParams.GUID_TIMEOUT, timeoutS, MavParamType.MAV_PARAM_TYPE_REAL32, 2, 0);
         } else if (ardupilot && ((byName && AutopilotParams.GUID_OPTIONS.equals(p.paramId())) || (!byName && p.paramIndex() == 1))) {

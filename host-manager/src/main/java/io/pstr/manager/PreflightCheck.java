@@ -3,6 +3,7 @@ package io.pstr.manager;
 import io.dronefleet.mavlink.common.AutopilotVersion;
 import io.dronefleet.mavlink.common.CommandLong;
 import io.dronefleet.mavlink.common.MavCmd;
+import io.dronefleet.mavlink.common.MavParamType;
 import io.dronefleet.mavlink.common.MavProtocolCapability;
 import io.dronefleet.mavlink.common.ParamRequestRead;
 import io.dronefleet.mavlink.common.ParamValue;
@@ -34,8 +35,9 @@ import org.agrona.concurrent.SleepingIdleStrategy;
  * The checks before the system flies a real board: a heartbeat from an autopilot, the autopilot is PX4 or
  * ArduPilot, the board is disarmed, it takes attitude setpoints from a companion (PX4 offboard, ArduPilot
  * guided: AUTOPILOT_VERSION's SET_ATTITUDE_TARGET capability), and its offboard-loss timeout (PX4
- * COM_OF_LOSS_T, ArduPilot GUID_TIMEOUT), read with PARAM_REQUEST_READ; on ArduPilot also that GUID_OPTIONS has
- * bit 3 set, without which ArduCopter reads the setpoints' thrust as a climb rate. Talks to the board on its own
+ * COM_OF_LOSS_T, ArduPilot GUID_TIMEOUT), read with PARAM_REQUEST_READ; on PX4 what it then does (COM_OBL_RC_ACT, and
+ * NAV_RCL_ACT where that needs an RC link); on ArduPilot that GUID_OPTIONS has bit 3 set, without which ArduCopter
+ * reads the setpoints' thrust as a climb rate. Talks to the board on its own
  * link, closed before the host manager opens it. Never arms anything.
  */
 public final class PreflightCheck {
@@ -71,6 +73,7 @@ public final class PreflightCheck {
     public static final String ARMED = "armed state";
     public static final String OFFBOARD = "offboard/guided mode";
     public static final String LOSS_TIMEOUT = "offboard-loss timeout";
+    public static final String LOSS_ACTION = "offboard-loss action";
     public static final String THRUST = "setpoint thrust";
     public static final String ARMING = "arming";
     public static final String LINK = "link";
@@ -230,6 +233,12 @@ public final class PreflightCheck {
                     : Verdict.PASS, String.format(Locale.ROOT, "%s = %.2f s: the board %s %.2f s after setpoints stop%s", param,
                     s, then, s, s > LONG_LOSS_TIMEOUT_S ? " (long: consider 0.5 s)" : "")));
         }
+        if (px4) {
+            ParamValue action = readParam(AutopilotParams.COM_OBL_RC_ACT);
+            ParamValue rcLoss = action != null && px4Int(action) >= 0 && px4Int(action) <= 2
+                    ? readParam(AutopilotParams.NAV_RCL_ACT) : null;
+            items.add(lossAction(action == null ? null : px4Int(action), rcLoss == null ? null : px4Int(rcLoss)));
+        }
         if (ardupilot) {
             ParamValue options = readParam(AutopilotParams.GUID_OPTIONS);
             if (options == null) {
@@ -252,6 +261,53 @@ public final class PreflightCheck {
         items.add(new Item(ARMING, ctx.armRequested ? Verdict.WARN : Verdict.INFO, ctx.armRequested
                 ? "--arm given: the replicas will arm the board and fly the mission"
                 : "the board will not be armed (arm commands are withheld; give --arm to fly)"));
+    }
+
+    /** PX4 sends an integer parameter's bits in PARAM_VALUE's float (byte-wise encoding), ArduPilot its number. */
+    static int px4Int(ParamValue v) {
+        return v.paramType() != null && v.paramType().entry() == MavParamType.MAV_PARAM_TYPE_INT32
+                ? Float.floatToRawIntBits(v.paramValue()) : Math.round(v.paramValue());
+    }
+
+    private static final String[] PX4_LOSS_ACTIONS = {"Position mode", "Altitude mode", "Stabilized", "Return", "Land", "Hold",
+            "Terminate", "Disarm"};
+    private static final String[] PX4_RC_LOSS_ACTIONS = {"nothing", "Hold", "Return", "Land", "?", "Terminate", "Disarm"};
+
+    /**
+     * What PX4 does once both replicas are lost and COM_OF_LOSS_T has passed, and whether that leaves the aircraft where
+     * a cold-started replica can take it back. Position, altitude and stabilized need an RC link; without one PX4 does
+     * NAV_RCL_ACT instead (Return by default: in SITL it climbed toward RTL_RETURN_ALT while the replica started).
+     *
+     * @param action COM_OBL_RC_ACT, null if the board did not answer
+     * @param rcLoss NAV_RCL_ACT, null if not asked or not answered
+     */
+    static Item lossAction(Integer action, Integer rcLoss) {
+        if (action == null) {
+            return new Item(LOSS_ACTION, Verdict.WARN, AutopilotParams.COM_OBL_RC_ACT + " not answered: what the board does "
+                    + "when no replica flies is unknown");
+        }
+        if (action < 0 || action >= PX4_LOSS_ACTIONS.length) {
+            return new Item(LOSS_ACTION, Verdict.WARN, AutopilotParams.COM_OBL_RC_ACT + " = " + action + ": not an action PX4 knows");
+        }
+        String set = AutopilotParams.COM_OBL_RC_ACT + " = " + action + " (" + PX4_LOSS_ACTIONS[action] + ")";
+        String does = PX4_LOSS_ACTIONS[action];
+        if (action <= 2) {
+            if (rcLoss == null || rcLoss < 0 || rcLoss >= PX4_RC_LOSS_ACTIONS.length || rcLoss == 4) {
+                return new Item(LOSS_ACTION, Verdict.WARN, set + ", which needs an RC link; without one PX4 does "
+                        + AutopilotParams.NAV_RCL_ACT + (rcLoss == null ? ", not answered" : " = " + rcLoss + ", unknown"));
+            }
+            does = PX4_RC_LOSS_ACTIONS[rcLoss];
+            set += ", which needs an RC link; without one " + AutopilotParams.NAV_RCL_ACT + " = " + rcLoss + " (" + does + ")";
+        }
+        String then = switch (does) {
+            case "Hold" -> "holds where it is until a replica flies it again";
+            case "Land" -> "lands by itself; a cold-started replica takes it back and lands it";
+            case "Return" -> "climbs toward RTL_RETURN_ALT and flies home while a replica starts: consider Hold (5)";
+            case "Terminate", "Disarm" -> "stops its motors in the air if both replicas are lost";
+            default -> "does nothing of its own";
+        };
+        boolean staysFlyable = does.equals("Hold") || does.equals("Land");
+        return new Item(LOSS_ACTION, staysFlyable ? Verdict.PASS : Verdict.WARN, set + ": with no replica flying, the board " + then);
     }
 
     /** A parameter of the board by name, asked up to {@code attempts} times; null if never answered. */

@@ -51,6 +51,8 @@ class HilSystemTest {
             assertTrue(report.item(PreflightCheck.OFFBOARD).detail().startsWith("offboard (PX4) available"), report.table());
             assertEquals(Verdict.PASS, report.item(PreflightCheck.LOSS_TIMEOUT).verdict());
             assertTrue(report.item(PreflightCheck.LOSS_TIMEOUT).detail().startsWith("COM_OF_LOSS_T = 0.50 s"), report.table());
+            assertEquals(Verdict.PASS, report.item(PreflightCheck.LOSS_ACTION).verdict(), report.table());
+            assertTrue(report.item(PreflightCheck.LOSS_ACTION).detail().startsWith("COM_OBL_RC_ACT = 4 (Land)"), report.table());
             assertEquals(Verdict.INFO, report.item(PreflightCheck.ARMING).verdict());
             assertEquals(0, board.counters().commandsRejected.get(), "the checks sent nothing the board refused");
         }
