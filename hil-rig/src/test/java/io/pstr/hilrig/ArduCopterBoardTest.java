@@ -276,8 +276,14 @@ class ArduCopterBoardTest {
         ParamValue timeout = only(h.readParam("COM_OF_LOSS_T", -1));
         assertEquals(0.5f, timeout.paramValue(), 1e-6f);
         assertEquals(MavParamType.MAV_PARAM_TYPE_REAL32, timeout.paramType().entry());
-        assertEquals(1, timeout.paramCount());
+        assertEquals(2, timeout.paramCount());
         assertEquals("COM_OF_LOSS_T", only(h.readParam(null, 0)).paramId());
+        ParamValue action = only(h.readParam("COM_OBL_RC_ACT", -1));
+        assertEquals(MavParamType.MAV_PARAM_TYPE_INT32, action.paramType().entry());
+        assertEquals(4, Float.floatToRawIntBits(action.paramValue()), "Land, its bits in the float as PX4 sends an integer");
+        assertEquals(1, action.paramIndex());
+        assertEquals("COM_OBL_RC_ACT", only(h.readParam(null, 1)).paramId());
+        assertEquals(List.of(), h.readParam(null, 2));
         assertEquals(List.of(), h.readParam("GUID_TIMEOUT", -1));
         assertEquals(List.of(), h.readParam("GUID_OPTIONS", -1));
         assertEquals(MavAutopilot.MAV_AUTOPILOT_PX4, nextHeartbeat(h).autopilot().entry());
