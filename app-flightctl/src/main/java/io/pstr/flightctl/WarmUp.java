@@ -35,10 +35,11 @@ import java.util.TreeMap;
  * mission runs; in flight a ground station asks for what the demo's and a pilot's would (a "go to", its
  * retransmission, a speed change, pause, continue, land), so the first real request does not run cold decoding,
  * execution and acknowledgement code in both replicas in the same cycle. The task is {@link FlightTask#quiet
- * quiet}: none of this is logged. The real task and its state are never touched. Every message type the board streams
+ * quiet}: none of this is logged. The real task and its state are never touched. Every telemetry message the task reads
  * is fed more than {@link MavlinkCodec#REFLECTION_INFLATION_CALLS} times, so that a replica defines the MAVLink
  * library's reflective accessors before it says it is ready and not while it holds the I/O (seen: a holder's step
- * held up while 18 such classes were defined at its 16th SYS_STATUS, 8 s into its life at 2 Hz).
+ * held up while 18 such classes were defined at its 16th SYS_STATUS, 8 s into its life at 2 Hz; the task no longer
+ * decodes what it does not read, {@link FlightTask#readsMessage}).
  */
 final class WarmUp {
 

@@ -340,6 +340,17 @@ class FlightTaskTest {
         assertTrue(Math.hypot(sim.n - 3, sim.e + 2) < 1.0, "landed where it was: " + sim.n + ", " + sim.e);
     }
 
+    @Test
+    void shouldDecodeOnlyTheMessagesItReads() {
+        for (int id : new int[] {0, 30, 32, 73, 76, 77}) {
+            assertTrue(FlightTask.readsMessage(id), "reads " + id);
+        }
+        // SYS_STATUS (only counted as streamed), VFR_HUD, HIGHRES_IMU, ALTITUDE, CURRENT_MODE: PX4 streams them, the task skips them
+        for (int id : new int[] {1, 74, 105, 141, 436}) {
+            assertFalse(FlightTask.readsMessage(id), "skips " + id);
+        }
+    }
+
     private static boolean companionHeartbeatDue(long cycle) {
         return cycle % (FlightTask.COMPANION_HEARTBEAT_MS / PERIOD_MS) == 0;
     }
