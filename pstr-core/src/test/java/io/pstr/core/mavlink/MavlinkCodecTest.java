@@ -58,7 +58,9 @@ class MavlinkCodecTest {
 
     /**
      * CRC_EXTRA as the MAVLink specification defines it: the X.25 CRC of the message name and of each base field's
-     * type and name in wire order (an array's length after its name), the two bytes folded into one.
+     * type and name in wire order, the two bytes folded into one (an array field would add its length as a byte after
+     * its name: not needed for the messages checked here). The last byte goes in as {@code crc}'s extra byte, which is
+     * the same as accumulating it.
      */
     private static int crcExtraBySpecification(String name, String... typeAndNameInWireOrder) {
         StringBuilder text = new StringBuilder(name).append(' ');
