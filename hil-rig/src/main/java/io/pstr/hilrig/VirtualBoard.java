@@ -85,9 +85,9 @@ public final class VirtualBoard implements AutoCloseable {
     static final int CMD_REQUEST_MESSAGE = 512;
     static final int CMD_REQUEST_AUTOPILOT_CAPABILITIES = 520;
     static final int CMD_SET_MESSAGE_INTERVAL = 511;
-    static final int MSG_SYS_STATUS = 1;
-    static final int MSG_ATTITUDE = 30;
-    static final int MSG_LOCAL_POSITION_NED = 32;
+    static final int MSG_SYS_STATUS = MavlinkCodec.messageId(SysStatus.class);
+    static final int MSG_ATTITUDE = MavlinkCodec.messageId(Attitude.class);
+    static final int MSG_LOCAL_POSITION_NED = MavlinkCodec.messageId(LocalPositionNed.class);
     static final int MSG_AUTOPILOT_VERSION = 148;
     /** The virtual board's GUID_OPTIONS: thrust as thrust, set up as docs/hil.md asks. */
     public static final int DEFAULT_GUID_OPTIONS = AutopilotParams.GUID_OPTIONS_THRUST_AS_THRUST;

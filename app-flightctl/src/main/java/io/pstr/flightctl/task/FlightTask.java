@@ -52,9 +52,9 @@ public final class FlightTask {
     /** MAV_COMP_ID_ONBOARD_COMPUTER. */
     public static final int OWN_COMPONENT_ID = 191;
 
-    static final int MSG_HEARTBEAT = 0;
-    static final int MSG_ATTITUDE = 30;
-    static final int MSG_LOCAL_POSITION_NED = 32;
+    static final int MSG_HEARTBEAT = MavlinkCodec.messageId(Heartbeat.class);
+    static final int MSG_ATTITUDE = MavlinkCodec.messageId(Attitude.class);
+    static final int MSG_LOCAL_POSITION_NED = MavlinkCodec.messageId(LocalPositionNed.class);
     static final int CMD_ARM_DISARM = 400;
     static final int CMD_DO_SET_MODE = 176;
     static final int PX4_MAIN_MODE_OFFBOARD = 6;

@@ -1,5 +1,9 @@
 package io.pstr.flightctl.task;
 
+import io.dronefleet.mavlink.common.Attitude;
+import io.dronefleet.mavlink.common.LocalPositionNed;
+import io.dronefleet.mavlink.common.SysStatus;
+import io.pstr.core.mavlink.MavlinkCodec;
 import org.slf4j.Logger;
 
 /**
@@ -19,16 +23,16 @@ final class TelemetryStreams {
 
     /** What is asked for, and how often: 0 ms means once a control period. */
     enum Stream {
-        ATTITUDE(30, 0),
-        LOCAL_POSITION_NED(32, 0),
+        ATTITUDE(Attitude.class, 0),
+        LOCAL_POSITION_NED(LocalPositionNed.class, 0),
         /** Not flown on: the battery and load for the ground station's status. */
-        SYS_STATUS(1, 500);
+        SYS_STATUS(SysStatus.class, 500);
 
         final int messageId;
         final int intervalMs;
 
-        Stream(int messageId, int intervalMs) {
-            this.messageId = messageId;
+        Stream(Class<?> message, int intervalMs) {
+            this.messageId = MavlinkCodec.messageId(message);
             this.intervalMs = intervalMs;
         }
 
