@@ -146,6 +146,16 @@ public final class TlogRecorder implements AutoCloseable {
         marker(TYPE_COLD, cycle, nowNs);
     }
 
+    /** The sidecar row of a marker record. */
+    private static CycleLog.Kind sidecarKind(int markerType) {
+        return switch (markerType) {
+            case TYPE_TICK -> CycleLog.Kind.TICK;
+            case TYPE_START -> CycleLog.Kind.START;
+            case TYPE_COLD -> CycleLog.Kind.COLD;
+            default -> throw new IllegalArgumentException("not a sidecar marker: " + markerType);
+        };
+    }
+
     /** The host began handing board frames to the replicas. */
     public void distributionStarted(long nowNs) {
         marker(TYPE_START, 0, nowNs);
@@ -265,8 +275,7 @@ public final class TlogRecorder implements AutoCloseable {
                                     unixUs(ns))));
                         }
                     }
-                    case TYPE_TICK, TYPE_START, TYPE_COLD -> cycles.write(CycleLog.format(new CycleLog.Row(
-                            type == TYPE_TICK ? CycleLog.Kind.TICK : type == TYPE_COLD ? CycleLog.Kind.COLD : CycleLog.Kind.START,
+                    case TYPE_TICK, TYPE_START, TYPE_COLD -> cycles.write(CycleLog.format(new CycleLog.Row(sidecarKind(type),
                             buffer.getLong(index + 8), boardFramesWritten.get(), dropped.get(), unixUs(ns))));
                     default -> dropped.incrementAndGet();
                 }
