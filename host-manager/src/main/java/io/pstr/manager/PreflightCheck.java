@@ -234,10 +234,10 @@ public final class PreflightCheck {
                     s, then, s, s > LONG_LOSS_TIMEOUT_S ? " (long: consider 0.5 s)" : "")));
         }
         if (px4) {
-            ParamValue action = readParam(AutopilotParams.COM_OBL_RC_ACT);
-            ParamValue rcLoss = action != null && px4Int(action) >= 0 && px4Int(action) <= 2
-                    ? readParam(AutopilotParams.NAV_RCL_ACT) : null;
-            items.add(lossAction(action == null ? null : px4Int(action), rcLoss == null ? null : px4Int(rcLoss)));
+            ParamValue actionParam = readParam(AutopilotParams.COM_OBL_RC_ACT);
+            Integer action = actionParam == null ? null : px4Int(actionParam);
+            ParamValue rcLoss = action != null && action >= 0 && action <= 2 ? readParam(AutopilotParams.NAV_RCL_ACT) : null;
+            items.add(lossAction(action, rcLoss == null ? null : px4Int(rcLoss)));
         }
         if (ardupilot) {
             ParamValue options = readParam(AutopilotParams.GUID_OPTIONS);
