@@ -118,6 +118,7 @@ public final class PacedWriter {
      */
     public void offerOwn(byte[] frame, long nowNs) {
         queue.addLast(new Pending(-1, null, -1, frame.clone(), nowNs));
+        queuedBytes += frame.length;
         poll(nowNs);
     }
 

@@ -276,6 +276,25 @@ class PacedWriterTest {
     }
 
     @Test
+    void shouldCountTheHostsOwnFramesInTheQueuedSecondOnceQueuedAndOnceWritten() {
+        // The host's own frames (stand-in heartbeats over a long silence) pass through the queue and leave it empty:
+        // afterwards the second's limit applies to outputs exactly as before them.
+        for (int i = 0; i < 200; i++) {
+            writer.offerOwn(new byte[100], nowNs);
+            nowNs += SECOND_NS;
+        }
+        assertEquals(0, writer.queued());
+        int perFrame = 100;
+        int frames = (int) (2 * RATE_BITS_PER_SEC / BITS_PER_BYTE / perFrame);
+        for (int i = 1; i <= frames; i++) {
+            offer(i, Slot.A, 1, perFrame);
+        }
+        assertTrue((long) writer.queued() * perFrame <= RATE_BITS_PER_SEC / BITS_PER_BYTE, "at most a second queued: "
+                + writer.queued() + " outputs");
+        assertEquals(frames - 1 - writer.queued(), writer.queueDrops());
+    }
+
+    @Test
     void shouldPaceOnWhatTheSinkPutOnTheWireAndCountRefusedBytes() {
         List<Long> at = new ArrayList<>();
         boolean[] up = {true};
