@@ -3,6 +3,8 @@ package io.pstr.manager;
 import io.dronefleet.mavlink.common.CommandAck;
 import io.dronefleet.mavlink.common.CommandLong;
 import io.dronefleet.mavlink.common.MavCmd;
+import io.dronefleet.mavlink.minimal.MavState;
+import io.pstr.core.mavlink.CompanionHeartbeat;
 import io.pstr.core.mavlink.MavlinkCodec;
 import io.pstr.core.tlog.Tlog;
 import java.io.ByteArrayOutputStream;
@@ -10,7 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 
-/** The few MAVLink commands the host manager itself speaks to the board: the abort, and the arming guard. */
+/** The few MAVLink frames the host manager itself speaks to the board: the abort, the stand-in heartbeat, and the arming guard. */
 final class BoardCommands {
 
     static final int MSG_COMMAND_LONG = 76;
@@ -37,6 +39,11 @@ final class BoardCommands {
                 .param5(Float.NaN)
                 .param6(Float.NaN)
                 .build(), Tlog.HOST_SYSTEM_ID, Tlog.HOST_COMPONENT_ID, sequence);
+    }
+
+    /** The companion computer's HEARTBEAT in {@code state}, from the host's ids (the flight task's). */
+    static byte[] heartbeat(int sequence, MavState state) {
+        return CODEC.encodeV2(CompanionHeartbeat.of(state), Tlog.HOST_SYSTEM_ID, Tlog.HOST_COMPONENT_ID, sequence);
     }
 
     /** The result name (ACCEPTED, DENIED...) of a COMMAND_ACK for MAV_CMD_NAV_LAND, or null for any other frame. */

@@ -237,6 +237,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
     private long outputsAfterAbort;
     private long armingWithheld;
     private int ownSequence;
+    private final HeartbeatStandIn heartbeatStandIn = new HeartbeatStandIn();
     private volatile CompletableFuture<String> landAck;
     /** Held for this manager's life when it survives restarts: one manager per run directory. */
     private final ManagerLock lock;
@@ -662,6 +663,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             work++;
             now = clock.nanoTime();
         }
+        standInHeartbeat(now);
         if (ticking && now >= nextTickNs) {
             cycle++;
             distributor.tick(cycle, now, ctx.periodMs);
@@ -692,6 +694,21 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
             saveStateIfDue(now);
         }
         return work;
+    }
+
+    /**
+     * The companion heartbeat from the host while no replica output reaches the board. Offered only to an empty
+     * queue, before this pass's outputs: never after a cycle's setpoint in one write, where the replay would take it
+     * for part of that cycle's output.
+     */
+    private void standInHeartbeat(long now) {
+        if (!linkUp || writer.queued() > 0) {
+            return;
+        }
+        io.dronefleet.mavlink.minimal.MavState state = heartbeatStandIn.due(now, writer.lastOutputNs(), aborted);
+        if (state != null) {
+            writer.offerOwn(BoardCommands.heartbeat(ownSequence++, state), now);
+        }
     }
 
     private void onReplicaMessage(ReplicaHandle r, int type, DirectBuffer buffer, int index, int length, long now) {

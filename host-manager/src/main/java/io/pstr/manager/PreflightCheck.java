@@ -17,6 +17,7 @@ import io.pstr.core.link.Endpoint;
 import io.pstr.core.link.LinkListener;
 import io.pstr.core.link.Links;
 import io.pstr.core.mavlink.AutopilotParams;
+import io.pstr.core.mavlink.CompanionHeartbeat;
 import io.pstr.core.mavlink.MavlinkCodec;
 import io.pstr.core.mavlink.MavlinkFrameSplitter;
 import io.pstr.core.tlog.Tlog;
@@ -354,8 +355,7 @@ public final class PreflightCheck {
             if (now - nextOwnHeartbeatNs >= 0) {
                 nextOwnHeartbeatNs = now + TimeUnit.SECONDS.toNanos(1);
                 // A companion computer announces itself; PX4 and ArduPilot then route to it (and SITL learns where we are).
-                send(Heartbeat.builder().type(MavType.MAV_TYPE_ONBOARD_CONTROLLER).autopilot(MavAutopilot.MAV_AUTOPILOT_INVALID)
-                        .mavlinkVersion(3).build());
+                send(CompanionHeartbeat.of(MavState.MAV_STATE_STANDBY));
             }
             byte[] f;
             boolean any = false;

@@ -11,6 +11,7 @@ import io.pstr.core.link.SocatPty;
 import io.pstr.core.record.BoardRecord;
 import io.pstr.core.status.JournalEvent;
 import io.pstr.core.status.Fault;
+import io.pstr.core.tlog.TlogReader;
 import io.pstr.hilrig.Autopilot;
 import io.pstr.hilrig.RunningBoard;
 import io.pstr.hilrig.VirtualBoard;
@@ -148,6 +149,26 @@ class HilSystemTest {
             // Once the board acknowledged, no replica setpoint reached it: the abort stops the outputs first.
             assertEquals(0, record.stream().filter(r -> r instanceof BoardRecord.Setpoint s && s.monoNs() > abortNs).count());
             assertTrue(system.hasEvent("ABORT", "accepted MAV_CMD_NAV_LAND"));
+            // The companion heartbeat never stops long enough for PX4's COM_OBC_LOSS_T (5 s, "mission computer lost"):
+            // the host sends it before the replicas' first output and again once the abort stopped their outputs.
+            long abortUnixUs = TimeUnit.MILLISECONDS.toMicros(event.wallMs());
+            await("companion heartbeats after the abort").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> companionHeartbeatsUs(system.tlog()).stream().filter(t -> t > abortUnixUs).count() >= 3);
+            List<Long> heartbeats = companionHeartbeatsUs(system.tlog());
+            long firstSetpointUs = TlogReader.read(system.tlog()).records().stream()
+                    .filter(r -> r.fromHost() && r.messageId() == 82).findFirst().orElseThrow().unixUs();
+            assertTrue(heartbeats.get(0) < firstSetpointUs, "the host announced the companion before the first setpoint");
+            for (int i = 1; i < heartbeats.size(); i++) {
+                long gapUs = heartbeats.get(i) - heartbeats.get(i - 1);
+                assertTrue(gapUs < TimeUnit.SECONDS.toMicros(4), "companion heartbeats " + gapUs / 1000 + " ms apart, at "
+                        + (heartbeats.get(i) - abortUnixUs) / 1000 + " ms from the abort");
+            }
         }
+    }
+
+    /** When the host wrote the companion's HEARTBEAT to the board (unix µs), from the flight log. */
+    private static List<Long> companionHeartbeatsUs(Path tlog) {
+        return TlogReader.read(tlog).records().stream().filter(r -> r.fromHost() && r.messageId() == 0)
+                .map(TlogReader.Record::unixUs).toList();
     }
 }

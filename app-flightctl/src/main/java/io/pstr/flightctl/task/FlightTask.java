@@ -14,11 +14,10 @@ import io.dronefleet.mavlink.common.MissionAck;
 import io.dronefleet.mavlink.common.MissionItemInt;
 import io.dronefleet.mavlink.common.SetAttitudeTarget;
 import io.dronefleet.mavlink.minimal.Heartbeat;
-import io.dronefleet.mavlink.minimal.MavAutopilot;
 import io.dronefleet.mavlink.minimal.MavState;
-import io.dronefleet.mavlink.minimal.MavType;
 import io.dronefleet.mavlink.util.EnumValue;
 import io.pstr.core.mavlink.ClientRequests;
+import io.pstr.core.mavlink.CompanionHeartbeat;
 import io.pstr.core.mavlink.MavlinkCodec;
 import io.pstr.core.mavlink.MavlinkFrameSplitter;
 import java.util.ArrayList;
@@ -104,12 +103,11 @@ public final class FlightTask {
     /**
      * The flight-control computer announces itself once a second, as every MAVLink component does: PX4 warns "Connection
      * to mission computer lost" when an onboard controller's heartbeats stop for COM_OBC_LOSS_T (5 s), which the
-     * pre-flight's heartbeats alone made it say 5 s into every flight. Sent by whichever replica holds the I/O, so it
-     * stops only when both are lost; a cycle number, not a clock, decides when, so both replicas send it alike.
+     * pre-flight's heartbeats alone made it say 5 s into every flight. Sent by whichever replica holds the I/O (the host
+     * stands in while no replica output reaches the board); a cycle number, not a clock, decides when, so both replicas
+     * send it alike.
      */
-    static final int COMPANION_HEARTBEAT_MS = 1000;
-    private static final Heartbeat COMPANION_HEARTBEAT = Heartbeat.builder().type(MavType.MAV_TYPE_ONBOARD_CONTROLLER)
-            .autopilot(MavAutopilot.MAV_AUTOPILOT_INVALID).systemStatus(MavState.MAV_STATE_ACTIVE).mavlinkVersion(3).build();
+    private static final Heartbeat COMPANION_HEARTBEAT = CompanionHeartbeat.of(MavState.MAV_STATE_ACTIVE);
 
     /** Written by {@link #setPlan} on the thread that runs {@link #step}, between steps. */
     private MissionPlan plan;
@@ -220,7 +218,7 @@ public final class FlightTask {
                 frames.add(codec.encodeV2(ack(requests.get(i), handled.get(i).result()), OWN_SYSTEM_ID, OWN_COMPONENT_ID,
                         nextSequence(ods)));
             }
-            if (cycle % MissionPlan.cycles(COMPANION_HEARTBEAT_MS, periodMs) == 0) {
+            if (cycle % MissionPlan.cycles(CompanionHeartbeat.PERIOD_MS, periodMs) == 0) {
                 frames.add(codec.encodeV2(COMPANION_HEARTBEAT, OWN_SYSTEM_ID, OWN_COMPONENT_ID, nextSequence(ods)));
             }
             ods.hasLastOutput = true;
