@@ -43,8 +43,9 @@ final class HeartbeatStandIn {
         }
         if (!standingIn) {
             standingIn = true;
-            LOG.info("no replica output for {} ms{}: the host sends the companion heartbeat", TimeUnit.NANOSECONDS.toMillis(SILENCE_NS),
-                    lastOutputNs == Long.MIN_VALUE ? " yet" : aborted ? " (aborted)" : "");
+            LOG.info("{}: the host sends the companion heartbeat", lastOutputNs == Long.MIN_VALUE ? "no replica output yet"
+                    : "no replica output for " + TimeUnit.NANOSECONDS.toMillis(nowNs - lastOutputNs) + " ms"
+                    + (aborted ? " (aborted)" : ""));
         }
         nextNs = nowNs + PERIOD_NS;
         sent++;
