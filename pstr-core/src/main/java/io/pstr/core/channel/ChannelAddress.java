@@ -43,6 +43,23 @@ public record ChannelAddress(UUID sandbox, int taskId) {
         return sandbox + "-" + taskId;
     }
 
+    /**
+     * Written out, not left to the record: a record's own equals and hashCode link through
+     * {@code java.lang.runtime.ObjectMethods} on their first call, which spins a dozen method-handle classes (the
+     * class-data archive keeps none of them). A replica's first send to its peer compares addresses, and on the 2-core
+     * machine that first call stalled the replica 60–70 ms at the mission's start (its heartbeat went stale, the host
+     * marked it suspect).
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ChannelAddress a && taskId == a.taskId && sandbox.equals(a.sandbox);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * sandbox.hashCode() + taskId;
+    }
+
     @Override
     public String toString() {
         return sandbox + "/" + taskId;

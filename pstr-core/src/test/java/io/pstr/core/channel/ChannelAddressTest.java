@@ -1,6 +1,7 @@
 package io.pstr.core.channel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,20 @@ class ChannelAddressTest {
         ChannelAddress a = new ChannelAddress(UUID.randomUUID(), 7);
         assertEquals(a, ChannelAddress.parse(a.toString()));
         assertTrue(a.is(a.sandbox().getMostSignificantBits(), a.sandbox().getLeastSignificantBits(), 7));
+    }
+
+    @Test
+    void shouldBeEqualBySandboxAndTaskOnly() {
+        UUID sandbox = UUID.randomUUID();
+        ChannelAddress a = new ChannelAddress(sandbox, 3);
+        ChannelAddress same = new ChannelAddress(new UUID(sandbox.getMostSignificantBits(), sandbox.getLeastSignificantBits()), 3);
+        assertEquals(a, same);
+        assertEquals(a.hashCode(), same.hashCode());
+        assertNotEquals(a, new ChannelAddress(sandbox, 4));
+        assertNotEquals(a, new ChannelAddress(UUID.randomUUID(), 3));
+        assertNotEquals(a, a.toString());
+        assertNotEquals(a, null);
+        assertEquals(java.util.Set.of(a), java.util.Set.of(same));
     }
 
     @Test
