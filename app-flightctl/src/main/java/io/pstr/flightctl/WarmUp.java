@@ -39,7 +39,8 @@ import java.util.TreeMap;
  * is fed more than {@link MavlinkCodec#REFLECTION_INFLATION_CALLS} times, so that a replica defines the MAVLink
  * library's reflective accessors before it says it is ready and not while it holds the I/O (seen: a holder's step
  * held up while 18 such classes were defined at its 16th SYS_STATUS, 8 s into its life at 2 Hz; the task no longer
- * decodes what it does not read, {@link FlightTask#readsMessage}).
+ * decodes what it does not read, {@link FlightTask#readsMessage}); and every message it reads or writes is warmed up
+ * through the codec itself first ({@link FlightTask#MESSAGES_HANDLED}), for those it meets rarely.
  */
 final class WarmUp {
 
@@ -53,10 +54,14 @@ final class WarmUp {
      * What a warm-up did: a hash of its outputs (so nothing is optimised away), the phases and requests it ran, and how
      * many frames of each MAVLink message id it fed the task.
      */
-    record Result(long outputHash, Set<MissionPhase> phases, int requestsHandled, Map<Integer, Integer> framesById) {
+    record Result(long outputHash, Set<MissionPhase> phases, int requestsHandled, Map<Integer, Integer> framesById,
+                  Map<Integer, Integer> outputFramesById) {
     }
 
     static Result run(MissionPlan plan, int cycles) {
+        // Each message the task reads or writes, encoded and decoded past the JDK's reflection inflation: in flight a
+        // heartbeat is written once a second and a request comes now and then, so their 16th would come in flight.
+        MavlinkCodec.warmUp(FlightTask.MESSAGES_HANDLED);
         MavlinkCodec codec = new MavlinkCodec();
         FlightTask scratch = FlightTask.quiet(plan);
         Ods ods = Ods.initial(plan);
@@ -64,6 +69,7 @@ final class WarmUp {
         int requests = 0;
         long hash = 0;
         Map<Integer, Integer> framesById = new TreeMap<>();
+        Map<Integer, Integer> outputFramesById = new TreeMap<>();
         int airborneFrom = cycles / 3;
         for (int c = 1; c <= cycles; c++) {
             List<byte[]> frames = new ArrayList<>(5);
@@ -80,11 +86,14 @@ final class WarmUp {
                 framesById.merge(MavlinkCodec.messageIdOf(f, 0), 1, Integer::sum);
             }
             StepResult step = scratch.step(ods, frames, c, 20);
+            for (byte[] f : step.frames()) {
+                outputFramesById.merge(MavlinkCodec.messageIdOf(f, 0), 1, Integer::sum);
+            }
             hash ^= step.outputHash();
             requests += step.requests().size();
             phases.add(step.phase());
         }
-        return new Result(hash, phases, requests, framesById);
+        return new Result(hash, phases, requests, framesById, outputFramesById);
     }
 
     /** A board's telemetry of cycle {@code c} at 50 Hz (HEARTBEAT, ATTITUDE, LOCAL_POSITION_NED; SYS_STATUS every fifth), as MAVLink 2 frames. */

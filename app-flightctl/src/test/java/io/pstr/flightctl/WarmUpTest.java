@@ -67,6 +67,21 @@ class WarmUpTest {
     }
 
     @Test
+    void shouldWarmUpEveryMessageTheTaskReadsOrWrites() {
+        WarmUp.Result r = WarmUp.run(MissionPlan.defaults(), ReplicaAgent.WARM_UP_CYCLES);
+
+        java.util.Set<Integer> handled = java.util.Arrays.stream(FlightTask.MESSAGES_HANDLED).boxed()
+                .collect(java.util.stream.Collectors.toSet());
+        r.framesById().keySet().stream().filter(FlightTask::readsMessage).forEach(id ->
+                assertTrue(handled.contains(id), "read but not warmed up: " + id));
+        assertFalse(r.outputFramesById().isEmpty());
+        r.outputFramesById().keySet().forEach(id -> assertTrue(handled.contains(id), "written but not warmed up: " + id
+                + " (outputs " + r.outputFramesById() + ")"));
+        // A heartbeat a second and a few commands: fewer than reflection takes to inflate, hence the codec's own warm-up.
+        assertTrue(r.outputFramesById().get(0) <= MavlinkCodec.REFLECTION_INFLATION_CALLS, r.outputFramesById()::toString);
+    }
+
+    @Test
     void shouldLogNothingOfTheThrowawayFlight() {
         WarmUp.run(MissionPlan.defaults(), ReplicaAgent.WARM_UP_CYCLES);
 

@@ -54,6 +54,13 @@ public final class FlightTask {
     static final int MSG_HEARTBEAT = MavlinkCodec.messageId(Heartbeat.class);
     static final int MSG_ATTITUDE = MavlinkCodec.messageId(Attitude.class);
     static final int MSG_LOCAL_POSITION_NED = MavlinkCodec.messageId(LocalPositionNed.class);
+    /**
+     * Every message the task decodes ({@link #readsMessage}) or encodes (setpoints, commands, acknowledgements, its
+     * heartbeat): what a replica warms up before it says it is ready ({@link MavlinkCodec#warmUp}).
+     */
+    public static final int[] MESSAGES_HANDLED = {MSG_HEARTBEAT, MSG_ATTITUDE, MSG_LOCAL_POSITION_NED,
+            MavlinkCodec.messageId(SetAttitudeTarget.class), ClientRequests.COMMAND_LONG, ClientRequests.COMMAND_ACK,
+            ClientRequests.MISSION_ITEM_INT, ClientRequests.MISSION_ACK};
     static final int CMD_ARM_DISARM = 400;
     static final int CMD_DO_SET_MODE = 176;
     static final int PX4_MAIN_MODE_OFFBOARD = 6;
