@@ -23,9 +23,14 @@ public final class MavlinkFrameSplitter {
     private long frameFirstNs;
     private long frameLastNs;
     private final FrameCounters counters = new FrameCounters();
+    /**
+     * Per (system, component): the last sequence number (low 8 bits) and which of the {@link #LATE_WINDOW} - 1 numbers
+     * before it were counted lost (bit i above them: number last - 1 - i); -1 before the sender's first frame.
+     */
     private final int[] lastSequence = new int[1 << 16];
     /** A frame numbered at most this many before its sender's last one came late or twice: not a wrap-around gap. */
     static final int LATE_WINDOW = 16;
+    private static final int LATE_MASK = (1 << (LATE_WINDOW - 1)) - 1;
     /** Frames of unknown messages seen from each (system, component) since its last good frame, at most 255. */
     private final byte[] unknownSinceGood = new byte[1 << 16];
 
@@ -144,29 +149,42 @@ public final class MavlinkFrameSplitter {
         int key = sourceKey(v2, start);
         int system = key >>> 8;
         int component = key & 0xFF;
-        int last = lastSequence[key];
+        int state = lastSequence[key];
         int unknown = unknownSinceGood[key] & 0xFF;
         unknownSinceGood[key] = 0;
-        if (last >= 0) {
+        int lostMask = 0;
+        if (state >= 0) {
+            int last = state & 0xFF;
+            int counted = state >>> 8;
             int behind = (last - sequence) & 0xFF;
             if (behind < LATE_WINDOW) {
                 // The same number again, or a frame that comes after a later one: PX4's MAVLink threads share one
-                // sequence and now and then send in a different order than they numbered. The later one counted this
-                // frame lost; it arrived, so that is taken back. The sequence goes on from the later one.
-                if (behind > 0 && counters.framesLostToGaps > 0) {
+                // sequence and now and then send in a different order than they numbered. If the later one counted
+                // this frame lost, it arrived after all: taken back, once. A sender that started again a few numbers
+                // lower (a reboot) took back nothing it had not counted. The sequence goes on from the later one.
+                int bit = behind == 0 ? 0 : 1 << (behind - 1);
+                if ((counted & bit) != 0) {
                     counters.framesLostToGaps--;
+                    lastSequence[key] = last | (counted & ~bit) << 8;
                 }
                 return;
             }
-            int missing = Math.max(0, ((sequence - last - 1) & 0xFF) - unknown);
+            int skipped = (sequence - last - 1) & 0xFF;
+            int missing = Math.max(0, skipped - unknown);
             if (missing != 0) {
                 counters.sequenceGaps++;
                 counters.framesLostToGaps += missing;
                 counters.gapsBySource.computeIfAbsent(system + "/" + component, k -> new java.util.concurrent.atomic.AtomicLong())
                         .incrementAndGet();
+                // The numbers skipped, nearest first; with frames of unknown messages among them, which ones those took
+                // is not known, and all are marked.
+                lostMask = skipped >= LATE_WINDOW - 1 ? LATE_MASK : (1 << skipped) - 1;
+            }
+            if (skipped + 1 < LATE_WINDOW - 1) {
+                lostMask |= (counted << (skipped + 1)) & LATE_MASK;
             }
         }
-        lastSequence[key] = sequence;
+        lastSequence[key] = sequence | lostMask << 8;
     }
 
     /** When the first byte of the frame being handled was read (valid during a handler call). */

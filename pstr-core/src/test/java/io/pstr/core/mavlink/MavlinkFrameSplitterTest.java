@@ -99,6 +99,42 @@ class MavlinkFrameSplitterTest {
     }
 
     @Test
+    void shouldTakeBackOnlyWhatWasCountedLostAndEachFrameOnce() {
+        MavlinkFrameSplitter splitter = new MavlinkFrameSplitter();
+        // two frames overtaken by a third, one of them arriving twice
+        split(splitter, frames(10, 13, 11, 12, 12, 14));
+        assertEquals(1, splitter.counters().sequenceGaps());
+        assertEquals(0, splitter.counters().framesLostToGaps(), "both arrived, each taken back once");
+
+        // two gaps, then the first one's frame comes late: the take-back reaches past the later gap
+        split(splitter, frames(16, 18));
+        assertEquals(2, splitter.counters().framesLostToGaps(), "15 and 17 counted lost");
+        split(splitter, frames(15));
+        assertEquals(1, splitter.counters().framesLostToGaps(), "15 came: only 17 is lost");
+        split(splitter, frames(15));
+        assertEquals(1, splitter.counters().framesLostToGaps(), "15 taken back once only");
+    }
+
+    @Test
+    void shouldNotTakeBackARealLossWhenASenderStartsAgainAFewNumbersLower() {
+        MavlinkFrameSplitter splitter = new MavlinkFrameSplitter();
+        split(splitter, frames(20, 22, 23, 24, 25, 26, 27, 28, 29, 30));
+        assertEquals(1, splitter.counters().framesLostToGaps(), "21 lost");
+        // the sender rebooted and numbers from 25 again: nothing of that was counted lost, nothing is taken back
+        split(splitter, frames(25, 26, 27, 28, 29, 30, 31, 32));
+        assertEquals(1, splitter.counters().framesLostToGaps(), "21 is still lost");
+        assertEquals(1, splitter.counters().sequenceGaps());
+    }
+
+    private byte[] frames(int... sequences) {
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        for (int seq : sequences) {
+            stream.writeBytes(attitude(seq, 0f));
+        }
+        return stream.toByteArray();
+    }
+
+    @Test
     void shouldNotCountAFrameOfAnUnknownMessageAsLostThoughItDropsIt() {
         MavlinkFrameSplitter splitter = new MavlinkFrameSplitter();
         ByteArrayOutputStream stream = new ByteArrayOutputStream();
