@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "hil", mixinStandardHelpOptions = true,
         description = {"Runs the system against a real flight controller or a PX4/ArduPilot SITL. First the pre-flight "
                 + "checks: autopilot heartbeat, PX4 or ArduPilot, disarmed, offboard (PX4) / guided (ArduPilot) takes "
-                + "attitude setpoints, the board's offboard-loss timeout (COM_OF_LOSS_T / GUID_TIMEOUT) and, on ArduPilot, "
+                + "attitude setpoints, the board's offboard-loss timeout (COM_OF_LOSS_T / GUID_TIMEOUT), on PX4 what it does then "
+                + "(COM_OBL_RC_ACT: Hold or Land pass, Return and the rest warn) and, on ArduPilot, "
                 + "GUID_OPTIONS bit 3 (thrust taken as thrust). If they pass, "
                 + "the host manager and both replicas run until Ctrl-C. Without --arm the replicas' arm commands are "
                 + "withheld, so the board is never armed. './pstr abort' lands the aircraft. See docs/hil.md."},
