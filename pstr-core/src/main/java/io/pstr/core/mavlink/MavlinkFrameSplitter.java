@@ -164,8 +164,11 @@ public final class MavlinkFrameSplitter {
                 // lower (a reboot) took back nothing it had not counted. The sequence goes on from the later one.
                 int bit = behind == 0 ? 0 : 1 << (behind - 1);
                 if ((counted & bit) != 0) {
-                    counters.framesLostToGaps--;
                     lastSequence[key] = last | (counted & ~bit) << 8;
+                    // (a gap with frames of unknown messages in it marked more numbers than it counted)
+                    if (counters.framesLostToGaps > 0) {
+                        counters.framesLostToGaps--;
+                    }
                 }
                 return;
             }
