@@ -13,7 +13,7 @@ import org.agrona.DirectBuffer;
  * With a lead of L ns the next frame may be handed to the link up to L before the wire is free, the
  * way a UART's transmit FIFO is filled while it still sends: the wire never runs faster than the
  * rate, and a writer that is polled a little late does not lose wire time. The queue holds at most
- * one second of wire time; older outputs beyond that are dropped and counted.
+ * one second of wire time; older outputs beyond that are dropped and counted, never the host's own frames.
  */
 public final class PacedWriter {
 
@@ -104,12 +104,23 @@ public final class PacedWriter {
         frames.getBytes(offset, bytes);
         queue.addLast(new Pending(cycle, from, epoch, bytes, nowNs));
         queuedBytes += length;
-        while (queuedBytes > maxQueuedBytes && queue.size() > 1) {
-            Pending dropped = queue.removeFirst();
-            queuedBytes -= dropped.bytes().length;
+        while (queuedBytes > maxQueuedBytes && queue.size() > 1 && dropOldestOutput()) {
             queueDrops++;
         }
         poll(nowNs);
+    }
+
+    /** Drops the oldest replica output queued; the host's own frames (an abort's land command) are never dropped. */
+    private boolean dropOldestOutput() {
+        for (java.util.Iterator<Pending> it = queue.iterator(); it.hasNext(); ) {
+            Pending p = it.next();
+            if (p.from() != null) {
+                it.remove();
+                queuedBytes -= p.bytes().length;
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

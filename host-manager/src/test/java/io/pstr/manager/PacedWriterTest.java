@@ -276,6 +276,24 @@ class PacedWriterTest {
     }
 
     @Test
+    void shouldNeverDropTheHostsOwnFrameWhenTheQueueOverflows() {
+        offer(1, Slot.A, 1, 100);                                    // on the wire at once
+        byte[] land = {(byte) 0xAB, 1, 2, 3};
+        writer.offerOwn(land, nowNs);                                // queued behind it: the operator's abort
+        int perFrame = 100;
+        int frames = (int) (2 * RATE_BITS_PER_SEC / BITS_PER_BYTE / perFrame);
+        for (int i = 2; i <= frames; i++) {
+            offer(i, Slot.A, 1, perFrame);
+        }
+        assertTrue(writer.queueDrops() > 0, "outputs were dropped");
+        for (nowNs = 0; nowNs <= 3 * SECOND_NS; nowNs += 1_000_000) {
+            writer.poll(nowNs);
+        }
+        assertArrayEquals(land, link.writes.get(1).bytes(), "the host's frame went out next, though older than every output dropped");
+        assertEquals(frames + 1, link.writes.size() + writer.queueDrops(), "every frame written or counted as dropped");
+    }
+
+    @Test
     void shouldCountTheHostsOwnFramesInTheQueuedSecondOnceQueuedAndOnceWritten() {
         // The host's own frames (stand-in heartbeats over a long silence) pass through the queue and leave it empty:
         // afterwards the second's limit applies to outputs exactly as before them.
