@@ -237,7 +237,8 @@ public final class PreflightCheck {
         if (px4) {
             ParamValue actionParam = readParam(AutopilotParams.COM_OBL_RC_ACT);
             Integer action = actionParam == null ? null : px4Int(actionParam);
-            ParamValue rcLoss = action != null && action >= 0 && action <= 2 ? readParam(AutopilotParams.NAV_RCL_ACT) : null;
+            Px4Failsafe onLoss = Px4Failsafe.of(Px4Failsafe.OFFBOARD_LOSS, action);
+            ParamValue rcLoss = onLoss != null && onLoss.needsRcLink() ? readParam(AutopilotParams.NAV_RCL_ACT) : null;
             items.add(lossAction(action, rcLoss == null ? null : px4Int(rcLoss)));
         }
         if (ardupilot) {
@@ -270,9 +271,44 @@ public final class PreflightCheck {
                 ? Float.floatToRawIntBits(v.paramValue()) : Math.round(v.paramValue());
     }
 
-    private static final String[] PX4_LOSS_ACTIONS = {"Position mode", "Altitude mode", "Stabilized", "Return", "Land", "Hold",
-            "Terminate", "Disarm"};
-    private static final String[] PX4_RC_LOSS_ACTIONS = {"nothing", "Hold", "Return", "Land", "?", "Terminate", "Disarm"};
+    /** What PX4 does when it gives up on a companion's setpoints, and what that leaves to a cold-started replica. */
+    enum Px4Failsafe {
+        POSITION("Position mode", null, null),
+        ALTITUDE("Altitude mode", null, null),
+        STABILIZED("Stabilized", null, null),
+        NOTHING("nothing", Verdict.WARN, "does nothing of its own"),
+        HOLD("Hold", Verdict.PASS, "holds where it is until a replica flies it again"),
+        RETURN("Return", Verdict.WARN, "climbs toward RTL_RETURN_ALT and flies home while a replica starts: consider Hold (5)"),
+        LAND("Land", Verdict.PASS, "lands by itself; a cold-started replica takes it back and lands it"),
+        TERMINATE("Terminate", Verdict.WARN, "stops its motors in the air if both replicas are lost"),
+        DISARM("Disarm", Verdict.WARN, "stops its motors in the air if both replicas are lost");
+
+        /** COM_OBL_RC_ACT's values, in order. */
+        static final Px4Failsafe[] OFFBOARD_LOSS = {POSITION, ALTITUDE, STABILIZED, RETURN, LAND, HOLD, TERMINATE, DISARM};
+        /** NAV_RCL_ACT's values, in order (4 is no action). */
+        static final Px4Failsafe[] RC_LOSS = {NOTHING, HOLD, RETURN, LAND, null, TERMINATE, DISARM};
+
+        final String label;
+        /** PASS where the aircraft stays where a replica can fly it again; null for a mode that needs an RC link. */
+        final Verdict verdict;
+        final String then;
+
+        Px4Failsafe(String label, Verdict verdict, String then) {
+            this.label = label;
+            this.verdict = verdict;
+            this.then = then;
+        }
+
+        /** Position, altitude and stabilized: without an RC link PX4 does NAV_RCL_ACT instead. */
+        boolean needsRcLink() {
+            return verdict == null;
+        }
+
+        /** The action a parameter's value names in {@code table}, or null for none. */
+        static Px4Failsafe of(Px4Failsafe[] table, Integer value) {
+            return value == null || value < 0 || value >= table.length ? null : table[value];
+        }
+    }
 
     /**
      * What PX4 does once both replicas are lost and COM_OF_LOSS_T has passed, and whether that leaves the aircraft where
@@ -287,28 +323,21 @@ public final class PreflightCheck {
             return new Item(LOSS_ACTION, Verdict.WARN, AutopilotParams.COM_OBL_RC_ACT + " not answered: what the board does "
                     + "when no replica flies is unknown");
         }
-        if (action < 0 || action >= PX4_LOSS_ACTIONS.length) {
+        Px4Failsafe onLoss = Px4Failsafe.of(Px4Failsafe.OFFBOARD_LOSS, action);
+        if (onLoss == null) {
             return new Item(LOSS_ACTION, Verdict.WARN, AutopilotParams.COM_OBL_RC_ACT + " = " + action + ": not an action PX4 knows");
         }
-        String set = AutopilotParams.COM_OBL_RC_ACT + " = " + action + " (" + PX4_LOSS_ACTIONS[action] + ")";
-        String does = PX4_LOSS_ACTIONS[action];
-        if (action <= 2) {
-            if (rcLoss == null || rcLoss < 0 || rcLoss >= PX4_RC_LOSS_ACTIONS.length || rcLoss == 4) {
+        String set = AutopilotParams.COM_OBL_RC_ACT + " = " + action + " (" + onLoss.label + ")";
+        Px4Failsafe does = onLoss;
+        if (onLoss.needsRcLink()) {
+            does = Px4Failsafe.of(Px4Failsafe.RC_LOSS, rcLoss);
+            if (does == null) {
                 return new Item(LOSS_ACTION, Verdict.WARN, set + ", which needs an RC link; without one PX4 does "
                         + AutopilotParams.NAV_RCL_ACT + (rcLoss == null ? ", not answered" : " = " + rcLoss + ", unknown"));
             }
-            does = PX4_RC_LOSS_ACTIONS[rcLoss];
-            set += ", which needs an RC link; without one " + AutopilotParams.NAV_RCL_ACT + " = " + rcLoss + " (" + does + ")";
+            set += ", which needs an RC link; without one " + AutopilotParams.NAV_RCL_ACT + " = " + rcLoss + " (" + does.label + ")";
         }
-        String then = switch (does) {
-            case "Hold" -> "holds where it is until a replica flies it again";
-            case "Land" -> "lands by itself; a cold-started replica takes it back and lands it";
-            case "Return" -> "climbs toward RTL_RETURN_ALT and flies home while a replica starts: consider Hold (5)";
-            case "Terminate", "Disarm" -> "stops its motors in the air if both replicas are lost";
-            default -> "does nothing of its own";
-        };
-        boolean staysFlyable = does.equals("Hold") || does.equals("Land");
-        return new Item(LOSS_ACTION, staysFlyable ? Verdict.PASS : Verdict.WARN, set + ": with no replica flying, the board " + then);
+        return new Item(LOSS_ACTION, does.verdict, set + ": with no replica flying, the board " + does.then);
     }
 
     /** A parameter of the board by name, asked up to {@code attempts} times; null if never answered. */
