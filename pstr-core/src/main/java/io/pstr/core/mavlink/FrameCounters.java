@@ -36,8 +36,8 @@ public final class FrameCounters {
     }
 
     /**
-     * Frames the sequence numbers say were sent but never arrived. One that arrives late, after a later one (up to
-     * {@value MavlinkFrameSplitter#LATE_WINDOW} numbers back), is taken back off this count.
+     * Frames the sequence numbers say were sent but never arrived. One that arrives late, after a later one (less than
+     * {@value MavlinkFrameSplitter#LATE_WINDOW} numbers back), is taken back off this count, once, if its gap counted it.
      */
     public long framesLostToGaps() {
         return framesLostToGaps;
