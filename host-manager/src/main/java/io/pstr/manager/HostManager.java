@@ -1,5 +1,6 @@
 package io.pstr.manager;
 
+import io.dronefleet.mavlink.minimal.MavState;
 import io.pstr.core.status.MissionPhase;
 import io.pstr.core.link.Endpoint;
 import io.pstr.core.link.FramedLink;
@@ -705,7 +706,7 @@ public final class HostManager implements Agent, ControlPlane, AutoCloseable {
         if (!linkUp || writer.queued() > 0) {
             return;
         }
-        io.dronefleet.mavlink.minimal.MavState state = heartbeatStandIn.due(now, writer.lastOutputNs(), aborted);
+        MavState state = heartbeatStandIn.due(now, writer.lastOutputNs(), aborted);
         if (state != null) {
             writer.offerOwn(BoardCommands.heartbeat(ownSequence++, state), now);
         }

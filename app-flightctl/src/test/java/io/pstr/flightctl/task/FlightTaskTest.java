@@ -362,7 +362,8 @@ class FlightTaskTest {
         QuadSim sim = QuadSim.onGround();
         List<byte[]> inputs = List.of();
         List<Long> heartbeatCycles = new ArrayList<>();
-        for (long cycle = 0; cycle < 3 * io.pstr.core.mavlink.CompanionHeartbeat.PERIOD_MS / PERIOD_MS; cycle++) {
+        long every = io.pstr.core.mavlink.CompanionHeartbeat.PERIOD_MS / PERIOD_MS;
+        for (long cycle = 0; cycle < 3 * every; cycle++) {
             StepResult r = task.step(ods, inputs, cycle, PERIOD_MS);
             for (byte[] f : r.frames()) {
                 if (codec.decodePayload(f) instanceof io.dronefleet.mavlink.minimal.Heartbeat h) {
@@ -375,7 +376,6 @@ class FlightTaskTest {
             sim.receive(r.frames());
             inputs = sim.advance(PERIOD_MS);
         }
-        long every = io.pstr.core.mavlink.CompanionHeartbeat.PERIOD_MS / PERIOD_MS;
         assertEquals(List.of(0L, every, 2 * every), heartbeatCycles);
     }
 
