@@ -153,10 +153,10 @@ class HilSystemTest {
             // the host sends it before the replicas' first output and again once the abort stopped their outputs.
             long abortUnixUs = TimeUnit.MILLISECONDS.toMicros(event.wallMs());
             await("companion heartbeats after the abort").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
-                    .until(() -> companionHeartbeatsUs(system.tlog()).stream().filter(t -> t > abortUnixUs).count() >= 3);
-            List<Long> heartbeats = companionHeartbeatsUs(system.tlog());
-            long firstSetpointUs = TlogReader.read(system.tlog()).records().stream()
-                    .filter(r -> r.fromHost() && r.messageId() == 82).findFirst().orElseThrow().unixUs();
+                    .until(() -> companionHeartbeatsUs(TlogReader.read(system.tlog()).records()).stream().filter(t -> t > abortUnixUs).count() >= 3);
+            List<TlogReader.Record> log = TlogReader.read(system.tlog()).records();
+            List<Long> heartbeats = companionHeartbeatsUs(log);
+            long firstSetpointUs = log.stream().filter(r -> r.fromHost() && r.messageId() == 82).findFirst().orElseThrow().unixUs();
             assertTrue(heartbeats.get(0) < firstSetpointUs, "the host announced the companion before the first setpoint");
             for (int i = 1; i < heartbeats.size(); i++) {
                 long gapUs = heartbeats.get(i) - heartbeats.get(i - 1);
@@ -167,8 +167,8 @@ class HilSystemTest {
     }
 
     /** When the host wrote the companion's HEARTBEAT to the board (unix µs), from the flight log. */
-    private static List<Long> companionHeartbeatsUs(Path tlog) {
-        return TlogReader.read(tlog).records().stream().filter(r -> r.fromHost() && r.messageId() == 0)
+    private static List<Long> companionHeartbeatsUs(List<TlogReader.Record> log) {
+        return log.stream().filter(r -> r.fromHost() && r.messageId() == 0)
                 .map(TlogReader.Record::unixUs).toList();
     }
 }
