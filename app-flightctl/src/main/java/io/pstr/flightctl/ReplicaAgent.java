@@ -173,6 +173,10 @@ public final class ReplicaAgent implements Agent {
             // Only a replica that has caught up with its input can judge its peer's silence.
             watchPeer();
         }
+        if (work + inputs == 0) {
+            // About to idle: take in the peer's reports of our packets now, not on the next send's path.
+            channel.takeReports();
+        }
         return work + inputs;
     }
 

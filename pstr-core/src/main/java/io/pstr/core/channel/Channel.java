@@ -45,6 +45,8 @@ public abstract class Channel implements AutoCloseable {
     protected abstract static class Route implements AutoCloseable {
         final ChannelAddress address;
         final DelayDatabase delays;
+        /** Packets sent since the destination's reports were last taken in. */
+        int sentSinceReports;
 
         protected Route(ChannelAddress address, int window) {
             this.address = address;
@@ -72,6 +74,13 @@ public abstract class Channel implements AutoCloseable {
     private Route[] routes = new Route[4];
     private int routeCount;
     private long grantsVersion = Long.MIN_VALUE;
+
+    /**
+     * At most this many packets go to one destination between two readings of its reports: a receiver's phase log
+     * keeps the last {@link ShmEndpointFile#LOG_ENTRIES} of all its senders' packets, and a sender that never waits
+     * for anything must read its own before they are overwritten.
+     */
+    static final int SENDS_BETWEEN_REPORTS = ShmEndpointFile.LOG_ENTRIES / 2;
 
     protected Channel(ChannelAddress self, NanoClock clock, GrantTable grants, AtomicBuffer counters, int countersOffset,
             int delayWindow) {
@@ -114,8 +123,14 @@ public abstract class Channel implements AutoCloseable {
             }
             addRoute(route);
         }
-        route.ingestReports(this);
         DelayDatabase db = route.delays;
+        // The destination's reports are taken in while this endpoint waits (receive), not here: reading them costs
+        // a cache line from the receiver's CPU on every packet. Here only before the first decision, and when the
+        // log could otherwise lap us.
+        if (db.size() == 0 || route.sentSinceReports >= SENDS_BETWEEN_REPORTS) {
+            takeReports(route);
+        }
+        route.sentSinceReports++;
         // MIN_delay ≤ AVG_delay: a packet not asking for less than the average cannot be late by the minimum.
         boolean fast = db.size() > 0 && requestedTransmissionTimeNs < db.avgDelayNs();
         boolean late = fast && requestedTransmissionTimeNs < db.minDelayNs();
@@ -170,8 +185,13 @@ public abstract class Channel implements AutoCloseable {
      */
     public final int receive(PacketHandler handler, int limit, long spinNs, long maxWaitNs) {
         int n = poll(handler, limit);
-        if (n > 0 || (spinNs <= 0 && maxWaitNs <= 0)) {
+        if (n > 0) {
             return n;
+        }
+        // Nothing is there: time to take in what our destinations reported, off the send path.
+        takeReports();
+        if (spinNs <= 0 && maxWaitNs <= 0) {
+            return 0;
         }
         if (spinNs > 0) {
             long start = clock.nanoTime();
@@ -184,6 +204,22 @@ public abstract class Channel implements AutoCloseable {
             } while (clock.nanoTime() - start < spinNs);
         }
         return maxWaitNs > 0 ? sleepAndPoll(handler, limit, maxWaitNs) : 0;
+    }
+
+    /**
+     * Brings every destination's delay database up to date with what it reported. {@link #receive} does it whenever
+     * it finds nothing to deliver; a task that waits some other way (an agent's idle strategy) calls it there, so
+     * that {@link #send} decides on fresh figures without reading them itself.
+     */
+    public final void takeReports() {
+        for (int i = 0; i < routeCount; i++) {
+            takeReports(routes[i]);
+        }
+    }
+
+    private void takeReports(Route route) {
+        route.ingestReports(this);
+        route.sentSinceReports = 0;
     }
 
     /** Sleeps until woken by a sender or {@code maxWaitNs} passes, then polls. */
@@ -206,7 +242,7 @@ public abstract class Channel implements AutoCloseable {
         if (r == null) {
             return null;
         }
-        r.ingestReports(this);
+        takeReports(r);
         return r.delays;
     }
 

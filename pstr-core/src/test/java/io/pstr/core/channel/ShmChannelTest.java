@@ -151,6 +151,35 @@ class ShmChannelTest {
     }
 
     @Test
+    void shouldTakeTheReceiversReportsInWhileWaitingRatherThanOnEverySend() {
+        open(1 << 16, 1 << 20);
+        // The second send takes in the first packet's report (the database was empty): one packet of 1 µs.
+        learnDelay(2, 1_000);
+        // Reported by the receiver, not yet taken in by the sender.
+        learnDelay(1, 5_000);
+        assertEquals(SendResult.SENT, send(1, 2_000, DeadlineKind.HARD), "decided on AVG_delay 1 µs, taken in so far");
+        assertEquals(0, sender.receive(p -> { }, 1, 0, 0), "nothing for the sender: it takes the reports in instead");
+        // 1, 1 and 5 µs: AVG_delay 2.33 µs, so 2 µs now asks for the fast path.
+        assertEquals(SendResult.SENT_FAST, send(2, 2_000, DeadlineKind.HARD));
+        assertEquals(List.of(2, 1), drain());
+    }
+
+    @Test
+    void shouldTakeTheReportsInEveryFewSendsWhenTheSenderNeverWaits() {
+        open(1 << 16, 1 << 20);
+        learnDelay(2, 1_000);
+        learnDelay(1, 9_000);
+        // Three sends since the database last took in reports, one of them still unread (9 µs: AVG_delay 3.67 µs).
+        int normal = 0;
+        SendResult r;
+        while ((r = send(3, 3_000, DeadlineKind.HARD)) == SendResult.SENT) {
+            normal++;
+        }
+        assertEquals(SendResult.SENT_FAST, r);
+        assertEquals(Channel.SENDS_BETWEEN_REPORTS - 2, normal, "read again after SENDS_BETWEEN_REPORTS sends");
+    }
+
+    @Test
     void shouldPutFastPathPacketsAtTheFrontOfTheQueue() {
         open(1 << 16, 1 << 20);
         learnDelay(4, 1_000);
