@@ -174,6 +174,10 @@ public final class ReplicaRelay implements Agent {
         if (outbound.isEmpty()) {
             work += channel.poll(onPeerPacket, BATCH);
         }
+        if (work == 0) {
+            // About to idle: take in the peer's reports of the packets relayed to it, off the next send's path.
+            channel.takeReports();
+        }
         if (now - lastSentNs > KEEPALIVE_EVERY_NS) {
             outbound.link().begin(RemoteLink.KEEPALIVE);
             send(RemoteLink.BODY, now);
