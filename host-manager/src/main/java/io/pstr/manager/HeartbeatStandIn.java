@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
  */
 final class HeartbeatStandIn {
 
-    /** A replica output every control period, its heartbeat every second: 1.5 s without any output is silence. */
     private static final Logger LOG = LoggerFactory.getLogger(HeartbeatStandIn.class);
+    /** A replica output every control period, its heartbeat every second: 1.5 s without any output is silence. */
     static final long SILENCE_NS = TimeUnit.MILLISECONDS.toNanos(1500);
     private static final long PERIOD_NS = TimeUnit.MILLISECONDS.toNanos(CompanionHeartbeat.PERIOD_MS);
 

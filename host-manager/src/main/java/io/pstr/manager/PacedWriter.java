@@ -2,6 +2,7 @@ package io.pstr.manager;
 
 import io.pstr.core.link.ByteLink;
 import java.util.ArrayDeque;
+import java.util.Iterator;
 import org.HdrHistogram.Histogram;
 import org.agrona.DirectBuffer;
 
@@ -112,7 +113,7 @@ public final class PacedWriter {
 
     /** Drops the oldest replica output queued; the host's own frames (an abort's land command) are never dropped. */
     private boolean dropOldestOutput() {
-        for (java.util.Iterator<Pending> it = queue.iterator(); it.hasNext(); ) {
+        for (Iterator<Pending> it = queue.iterator(); it.hasNext(); ) {
             Pending p = it.next();
             if (p.from() != null) {
                 it.remove();
