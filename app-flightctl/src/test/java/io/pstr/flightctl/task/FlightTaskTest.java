@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dronefleet.mavlink.common.LocalPositionNed;
 import io.dronefleet.mavlink.common.SetAttitudeTarget;
+import io.pstr.core.mavlink.CompanionHeartbeat;
 import io.pstr.core.mavlink.MavlinkCodec;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,6 +21,8 @@ class FlightTaskTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(FlightTaskTest.class);
     private static final int PERIOD_MS = 20;
+    /** Cycles between two of the task's companion heartbeats. */
+    private static final long HEARTBEAT_EVERY = CompanionHeartbeat.PERIOD_MS / PERIOD_MS;
 
     private final MavlinkCodec codec = new MavlinkCodec();
 
@@ -352,7 +355,7 @@ class FlightTaskTest {
     }
 
     private static boolean companionHeartbeatDue(long cycle) {
-        return cycle % (io.pstr.core.mavlink.CompanionHeartbeat.PERIOD_MS / PERIOD_MS) == 0;
+        return cycle % HEARTBEAT_EVERY == 0;
     }
 
     @Test
@@ -362,8 +365,7 @@ class FlightTaskTest {
         QuadSim sim = QuadSim.onGround();
         List<byte[]> inputs = List.of();
         List<Long> heartbeatCycles = new ArrayList<>();
-        long every = io.pstr.core.mavlink.CompanionHeartbeat.PERIOD_MS / PERIOD_MS;
-        for (long cycle = 0; cycle < 3 * every; cycle++) {
+        for (long cycle = 0; cycle < 3 * HEARTBEAT_EVERY; cycle++) {
             StepResult r = task.step(ods, inputs, cycle, PERIOD_MS);
             for (byte[] f : r.frames()) {
                 if (codec.decodePayload(f) instanceof io.dronefleet.mavlink.minimal.Heartbeat h) {
@@ -376,7 +378,7 @@ class FlightTaskTest {
             sim.receive(r.frames());
             inputs = sim.advance(PERIOD_MS);
         }
-        assertEquals(List.of(0L, every, 2 * every), heartbeatCycles);
+        assertEquals(List.of(0L, HEARTBEAT_EVERY, 2 * HEARTBEAT_EVERY), heartbeatCycles);
     }
 
     @Test
