@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -88,6 +89,8 @@ public final class ChannelBench implements Callable<Integer> {
         long[] idle;
         Map<String, Histogram[]> backToBack;
         Map<String, Histogram[]> pacedRuns;
+        Map<String, PacedTurns[]> pacedTurns = new LinkedHashMap<>();
+        RoundBootstrap bootstrap;
         try (PingPong.Channel normal = new PingPong.Channel(work.resolve("normal"), false);
              PingPong.Channel fast = new PingPong.Channel(work.resolve("fast"), true);
              PingPong udp = new PingPong.Udp();
@@ -102,15 +105,17 @@ public final class ChannelBench implements Callable<Integer> {
             transports.put("uds", uds);
             Map<String, PingPong> withBaseline = new LinkedHashMap<>(transports);
             withBaseline.put(RAW, raw);
-            backToBack = inTurns(withBaseline, n, SIZES, false, Math.max(1_000, n / 5));
+            backToBack = inTurns(withBaseline, n, SIZES, false, Math.max(1_000, n / 5), null);
             if (fast.channel().counters().fastPath() == 0) {
                 throw new IllegalStateException("the fast-path run never took the fast path");
             }
-            pacedRuns = inTurns(transports, np, pacedSizes, true, 100);
+            pacedRuns = inTurns(transports, np, pacedSizes, true, 100, pacedTurns);
+            System.out.printf("paced: resampling the rounds %d times for the ranges of the percentiles%n", RoundBootstrap.RESAMPLES);
+            bootstrap = new RoundBootstrap(pacedTurns, new double[] {50, 99}, RoundBootstrap.RESAMPLES);
             System.out.printf("%n%-20s %6s %8s %9s %9s %9s %9s%n", "transport", "bytes", "samples", "p50 µs", "p99 µs", "p99.9 µs",
                     "max µs");
             for (String name : withBaseline.keySet()) {
-                report(name, backToBack.get(name), pacedRuns.get(name), pacedSizes);
+                report(name, backToBack.get(name), pacedRuns.get(name), pacedSizes, bootstrap);
             }
             idle = normal.idle(idleFor);
         } finally {
@@ -125,7 +130,7 @@ public final class ChannelBench implements Callable<Integer> {
         Files.writeString(figures.dir().resolve("channel.load.txt"), String.format(
                 "load average (1, 5, 15 min) at start: %s%nload average (1, 5, 15 min) at end: %s%n"
                         + "back-to-back samples %d, paced samples %d, paced sizes %s%n",
-                loadBefore, loadAfter, n, np, java.util.Arrays.toString(pacedSizes)));
+                loadBefore, loadAfter, n, np, Arrays.toString(pacedSizes)));
         double threadPct = 100.0 * idle[0] / idle[2];
         double processPct = 100.0 * idle[1] / idle[2];
         figures.csv("channel-idle", List.of("what", "wallMs", "threadCpuMs", "processCpuMs", "threadPercentOfCore",
@@ -134,7 +139,7 @@ public final class ChannelBench implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "idle channel receiver: %.3f %% of a core (receiving thread), %.3f %% for its whole JVM, over %.1f s%n",
                 threadPct, processPct, idle[2] / 1e9);
         System.out.println();
-        goals(backToBack, pacedRuns, pacedSizes, threadPct).forEach(System.out::println);
+        goals(backToBack, pacedRuns, pacedSizes, threadPct, bootstrap).forEach(System.out::println);
         figures.barChart("channel", "One-way latency p50, back to back (log scale)", "message bytes", "µs", p50, true);
         figures.barChart("channel-p99", "One-way latency p99, back to back (log scale)", "message bytes", "µs", p99, true);
         figures.barChart("channel-paced", "One-way latency, paced 1 msg/ms, receivers asleep (p50 and p99)", "message bytes",
@@ -154,18 +159,23 @@ public final class ChannelBench implements Callable<Integer> {
      * one unrecorded message.
      */
     private static Map<String, Histogram[]> inTurns(Map<String, PingPong> transports, int samples, int[] sizes,
-            boolean isPaced, int warmUp) throws IOException {
+            boolean isPaced, int warmUp, Map<String, PacedTurns[]> turns) throws IOException {
         String pattern = isPaced ? "paced" : "back to back";
         Map<String, Histogram[]> h = new LinkedHashMap<>();
         List<String> names = new ArrayList<>(transports.keySet());
         for (String name : names) {
             System.out.printf("%s: warming up %s%n", pattern, name);
             Histogram[] perSize = new Histogram[sizes.length];
+            PacedTurns[] turnsPerSize = new PacedTurns[sizes.length];
             for (int i = 0; i < sizes.length; i++) {
-                measure(transports.get(name), sizes[i], isPaced, warmUp, newHistogram());
+                measure(transports.get(name), sizes[i], isPaced, warmUp, newHistogram(), null);
                 perSize[i] = newHistogram();
+                turnsPerSize[i] = new PacedTurns(samples);
             }
             h.put(name, perSize);
+            if (turns != null) {
+                turns.put(name, turnsPerSize);
+            }
         }
         Histogram scratch = newHistogram();
         int rounds = isPaced ? Math.max(1, (samples + PACED_TURN - 1) / PACED_TURN) : Math.max(1, Math.min(ROUNDS, samples / 50));
@@ -184,11 +194,15 @@ public final class ChannelBench implements Callable<Integer> {
                         warmUp(transports.get(name), sizes[i], 2 * Wire.SPIN_NS, scratch);
                     } else {
                         // One unrecorded message first: the peer has slept through the other transports' turns.
-                        measure(transports.get(name), sizes[i], true, 1, scratch);
+                        measure(transports.get(name), sizes[i], true, 1, scratch, null);
                         scratch.reset();
                     }
-                    measure(transports.get(name), sizes[i], isPaced, share, h.get(name)[i]);
+                    measure(transports.get(name), sizes[i], isPaced, share, h.get(name)[i],
+                            turns == null ? null : turns.get(name)[i]);
                 }
+            }
+            if (turns != null) {
+                turns.values().forEach(perSize -> Arrays.stream(perSize).forEach(PacedTurns::endRound));
             }
         }
         return h;
@@ -196,15 +210,16 @@ public final class ChannelBench implements Callable<Integer> {
 
     /** Unrecorded back-to-back round trips for {@code ns} after the first (which may wait for a peer that slept). */
     private static void warmUp(PingPong pp, int size, long ns, Histogram scratch) throws IOException {
-        measure(pp, size, false, 1, scratch);
+        measure(pp, size, false, 1, scratch, null);
         long start = System.nanoTime();
         while (System.nanoTime() - start < ns) {
-            measure(pp, size, false, 100, scratch);
+            measure(pp, size, false, 100, scratch, null);
         }
         scratch.reset();
     }
 
-    private void report(String name, Histogram[] backToBack, Histogram[] pacedRuns, int[] pacedSizes) {
+    private void report(String name, Histogram[] backToBack, Histogram[] pacedRuns, int[] pacedSizes,
+            RoundBootstrap bootstrap) {
         for (int i = 0; i < SIZES.length; i++) {
             Histogram h = backToBack[i];
             String size = Integer.toString(SIZES[i]);
@@ -218,40 +233,10 @@ public final class ChannelBench implements Callable<Integer> {
             row(name + "-paced", pacedSizes[i], h);
             paced.computeIfAbsent(name + " p50", k -> new LinkedHashMap<>()).put(size, us(h.getValueAtPercentile(50)));
             paced.computeIfAbsent(name + " p99", k -> new LinkedHashMap<>()).put(size, us(h.getValueAtPercentile(99)));
-            Interval i50 = Interval.of(h, 50);
-            Interval i99 = Interval.of(h, 99);
-            pacedIntervals.add(List.of(name + "-paced", pacedSizes[i], h.getTotalCount(), us(i50.value()), us(i50.low()),
-                    us(i50.high()), us(i99.value()), us(i99.low()), us(i99.high())));
-        }
-    }
-
-    /**
-     * A percentile of a run and the range it lies in with 95 % confidence: the values at the order statistics
-     * {@code np ∓ 1.96·√(np(1−p))} of the {@code n} samples, which holds whatever the distribution (the number of
-     * samples below the true percentile is binomial). From 20 000 samples the p99 lies between the 98.86th and the
-     * 99.14th; from 5 000, between the 98.72nd and the 99.28th — in a tail as long as a paced wake-up's, several
-     * microseconds either way.
-     */
-    record Interval(long value, long low, long high) {
-
-        static Interval of(Histogram h, double percentile) {
-            long n = h.getTotalCount();
-            double q = percentile / 100;
-            double half = 1.96 * Math.sqrt(n * q * (1 - q));
-            double low = Math.max(1, Math.floor(n * q - half));
-            double high = Math.min(n, Math.ceil(n * q + half));
-            return new Interval(h.getValueAtPercentile(percentile), h.getValueAtPercentile(100 * low / n),
-                    h.getValueAtPercentile(100 * high / n));
-        }
-
-        /**
-         * Whether this percentile lies above {@code other}'s by more than the two figures' uncertainty: the difference
-         * beyond 1.96 standard errors of it, each figure's standard error taken from its 95 % range.
-         */
-        boolean clearlyAbove(Interval other) {
-            double halfThis = (high - low) / 2.0;
-            double halfOther = (other.high - other.low) / 2.0;
-            return value - other.value > Math.sqrt(halfThis * halfThis + halfOther * halfOther);
+            double[] r50 = bootstrap.range(name, i, 50);
+            double[] r99 = bootstrap.range(name, i, 99);
+            pacedIntervals.add(List.of(name + "-paced", pacedSizes[i], h.getTotalCount(), us(h.getValueAtPercentile(50)),
+                    us(r50[0]), us(r50[1]), us(h.getValueAtPercentile(99)), us(r99[0]), us(r99[1])));
         }
     }
 
@@ -262,13 +247,13 @@ public final class ChannelBench implements Callable<Integer> {
     /**
      * The issue's goals, judged on this run's figures: back to back, the channel (both paths) at least 10× below
      * UDP at p50 and p99 at every size, and at 64 bytes p50 ≤ 0.5 µs and p99 ≤ 1 µs; paced, the channel's p50
-     * and p99 no higher than each socket's at every paced size, higher meaning by more than the two figures'
-     * uncertainty ({@link Interval#clearlyAbove}: a p99 is read from the slowest 1 % of the samples, and in a tail as long
-     * as a paced wake-up's two estimates of the same one differ by microseconds); an idle receiver under 1 % of a core.
-     * One line each, with the figures that decide it.
+     * and p99 no higher than each socket's at every paced size, higher meaning by more than the run can tell apart
+     * ({@link RoundBootstrap#leastDifference} above zero: a p99 is read from the slowest 1 % of the samples, and in a
+     * tail as long as a paced wake-up's, taken through the machine's bursts, two estimates of the same one differ by
+     * microseconds); an idle receiver under 1 % of a core. One line each, with the figures that decide it.
      */
     static List<String> goals(Map<String, Histogram[]> backToBack, Map<String, Histogram[]> paced, int[] pacedSizes,
-            double idlePercentOfCore) {
+            double idlePercentOfCore, RoundBootstrap bootstrap) {
         List<String> lines = new ArrayList<>();
         List<String> ratios = new ArrayList<>();
         boolean tenfold = true;
@@ -310,12 +295,14 @@ public final class ChannelBench implements Callable<Integer> {
             for (String sock : SOCKET_ROWS) {
                 for (int i = 0; i < pacedSizes.length; i++) {
                     for (double percentile : new double[] {50, 99}) {
-                        Interval c = Interval.of(paced.get(ch)[i], percentile);
-                        Interval o = Interval.of(paced.get(sock)[i], percentile);
-                        if (c.value() > o.value()) {
-                            (c.clearlyAbove(o) ? clearlyAbove : within).add(String.format(Locale.ROOT,
-                                    "%s p%.0f %.1f [%.1f-%.1f] > %s %.1f [%.1f-%.1f] us at %d B", ch, percentile, us(c.value()),
-                                    us(c.low()), us(c.high()), sock, us(o.value()), us(o.low()), us(o.high()), pacedSizes[i]));
+                        long c = paced.get(ch)[i].getValueAtPercentile(percentile);
+                        long o = paced.get(sock)[i].getValueAtPercentile(percentile);
+                        if (c > o) {
+                            double[] rc = bootstrap.range(ch, i, percentile);
+                            double[] ro = bootstrap.range(sock, i, percentile);
+                            (bootstrap.leastDifference(ch, sock, i, percentile) > 0 ? clearlyAbove : within).add(String.format(
+                                    Locale.ROOT, "%s p%.0f %.1f [%.1f-%.1f] > %s %.1f [%.1f-%.1f] us at %d B", ch, percentile,
+                                    us(c), us(rc[0]), us(rc[1]), sock, us(o), us(ro[0]), us(ro[1]), pacedSizes[i]));
                         }
                     }
                 }
@@ -348,7 +335,8 @@ public final class ChannelBench implements Callable<Integer> {
         return new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
     }
 
-    private static Histogram measure(PingPong pp, int size, boolean isPaced, int count, Histogram h) throws IOException {
+    private static Histogram measure(PingPong pp, int size, boolean isPaced, int count, Histogram h, PacedTurns turns)
+            throws IOException {
         long periodNs = TimeUnit.MILLISECONDS.toNanos(1);
         long next = System.nanoTime();
         for (int i = 0; i < count; i++) {
@@ -359,7 +347,12 @@ public final class ChannelBench implements Callable<Integer> {
                     LockSupport.parkNanos(wait);
                 }
             }
-            h.recordValue(Math.min(h.getHighestTrackableValue(), pp.roundTripNs(size, isPaced) / 2));
+            long oneWay = Math.min(h.getHighestTrackableValue(), pp.roundTripNs(size, isPaced) / 2);
+            h.recordValue(oneWay);
+            if (turns != null) {
+                // as the histogram holds it, so that a percentile of the turns is the histogram's
+                turns.record(h.highestEquivalentValue(oneWay));
+            }
         }
         return h;
     }
@@ -381,6 +374,10 @@ public final class ChannelBench implements Callable<Integer> {
     }
 
     private static double us(long ns) {
+        return ns / 1000.0;
+    }
+
+    private static double us(double ns) {
         return ns / 1000.0;
     }
 }

@@ -1,15 +1,19 @@
 package io.pstr.bench.channel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pstr.bench.BenchMain;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -89,15 +93,15 @@ class ChannelBenchTest {
             backToBack.put(t, flat(12_000, ChannelBench.SIZES.length));
         }
         backToBack.put(ChannelBench.RAW, flat(100, ChannelBench.SIZES.length));
-        Map<String, Histogram[]> paced = new LinkedHashMap<>();
-        paced.put("channel", flat(15_000, 1));
-        paced.put("channel-fast", flat(15_000, 1));
-        paced.put("udp", flat(20_000, 1));
-        paced.put("tcp", flat(23_000, 1));
-        paced.put("uds", flat(16_000, 1));
+        Paced paced = new Paced();
+        paced.flat("channel", 15_000);
+        paced.flat("channel-fast", 15_000);
+        paced.flat("udp", 20_000);
+        paced.flat("tcp", 23_000);
+        paced.flat("uds", 16_000);
         int[] pacedSizes = {64};
 
-        List<String> met = ChannelBench.goals(backToBack, paced, pacedSizes, 0.07);
+        List<String> met = ChannelBench.goals(backToBack, paced.histograms, pacedSizes, 0.07, paced.bootstrap());
         assertEquals(4, met.size(), met.toString());
         met.forEach(line -> assertTrue(line.startsWith("goal: ") && line.contains(": REACHED ("), line));
         assertTrue(met.get(0).contains("channel p50 30.0x at 32 B"), met.get(0));
@@ -106,8 +110,8 @@ class ChannelBenchTest {
 
         // The fast path slower at 64 bytes, the Unix socket waking faster, the idle receiver busy: each goal fails.
         backToBack.get("channel-fast")[1] = flat(2_000, 1)[0];
-        paced.put("uds", flat(10_000, 1));
-        List<String> missed = ChannelBench.goals(backToBack, paced, pacedSizes, 1.5);
+        paced.flat("uds", 10_000);
+        List<String> missed = ChannelBench.goals(backToBack, paced.histograms, pacedSizes, 1.5, paced.bootstrap());
         missed.forEach(line -> assertTrue(line.contains(": NOT reached ("), line));
         assertTrue(missed.get(0).contains("channel-fast p50 6.0x at 64 B"), missed.get(0));
         assertTrue(missed.get(1).contains("channel-fast p50 2.000 / p99 2.000 us"), missed.get(1));
@@ -117,7 +121,46 @@ class ChannelBenchTest {
     }
 
     @Test
-    void shouldCountAPacedPercentileAsHigherOnlyByMoreThanTheRunCanTellApart() {
+    void shouldNotCountOneBurstInOneTurnAsTheTransportBeingSlower() {
+        Paced paced = sockets();
+        // The same wake-ups as the Unix socket's, but one turn of 100 hit by a burst, 200 µs slower: the p99 above
+        // the Unix socket's by a few µs, with 20 000 samples — clearly, were the samples independent; they are not.
+        paced.rows("channel", rounds(1, 0, Map.of(7, 200_000L)));
+        paced.rows("channel-fast", rounds(2, -2_000, Map.of()));
+        String line = ChannelBench.goals(backToBack(), paced.histograms, new int[] {64}, 0.07, paced.bootstrap()).get(2);
+        assertTrue(line.contains(": REACHED (none clearly above; 1 above by less than"), line);
+        assertTrue(line.contains("channel p99 "), line);
+        assertTrue(line.contains(" > uds "), line);
+    }
+
+    @Test
+    void shouldSeeATransportSlowerThroughBurstsThatHitEveryTransportAlike() {
+        // three turns in each row 30 µs slower, in the same rounds
+        Map<Integer, Long> bursts = Map.of(3, 30_000L, 50, 30_000L, 120, 30_000L);
+        Paced paced = new Paced();
+        paced.rows("udp", rounds(11, 10_000, bursts));
+        paced.rows("tcp", rounds(12, 20_000, bursts));
+        paced.rows("uds", rounds(13, 0, bursts));
+        paced.rows("channel-fast", rounds(14, -2_000, bursts));
+        // 5 µs slower at every wake-up than the Unix socket, through the same bursts in the same rounds
+        paced.rows("channel", rounds(15, 5_000, bursts));
+        String line = ChannelBench.goals(backToBack(), paced.histograms, new int[] {64}, 0.07, paced.bootstrap()).get(2);
+        assertTrue(line.contains(": NOT reached (2 clearly above: channel p50 "), line);
+        assertTrue(line.contains("; channel p99 "), line);
+    }
+
+    @Test
+    void shouldRefuseRowsOfDifferentRounds() {
+        Paced paced = sockets();
+        paced.rows("channel", rounds(1, 0, Map.of()));
+        PacedTurns shorter = new PacedTurns(1);
+        shorter.record(1_000);
+        shorter.endRound();
+        paced.turns.put("channel-fast", new PacedTurns[] {shorter});
+        assertThrows(IllegalArgumentException.class, paced::bootstrap);
+    }
+
+    private static Map<String, Histogram[]> backToBack() {
         Map<String, Histogram[]> backToBack = new LinkedHashMap<>();
         for (String t : List.of("channel", "channel-fast", ChannelBench.RAW)) {
             backToBack.put(t, flat(400, ChannelBench.SIZES.length));
@@ -125,57 +168,64 @@ class ChannelBenchTest {
         for (String t : List.of("udp", "tcp", "uds")) {
             backToBack.put(t, flat(12_000, ChannelBench.SIZES.length));
         }
-        int[] pacedSizes = {64};
-        Map<String, Histogram[]> paced = new LinkedHashMap<>();
-        paced.put("udp", new Histogram[] {tail(18_000, 120_000)});
-        paced.put("tcp", new Histogram[] {tail(22_000, 130_000)});
-        paced.put("uds", new Histogram[] {tail(15_000, 80_000)});
-        // The channel's p99 1 µs above the Unix socket's, each known to 2 µs either way.
-        paced.put("channel", new Histogram[] {tail(13_000, 81_000)});
-        paced.put("channel-fast", new Histogram[] {tail(13_000, 80_000)});
-
-        String within = ChannelBench.goals(backToBack, paced, pacedSizes, 0.07).get(2);
-        assertTrue(within.contains(": REACHED (none clearly above; 1 above by less than"), within);
-        assertTrue(within.contains("channel p99 81.0 [79.0-83.0] > uds 80.0 [78.0-82.0] us at 64 B"), within);
-
-        // 20 µs above: more than two ranges of 2 µs either way can explain.
-        paced.put("channel-fast", new Histogram[] {tail(13_000, 100_000)});
-        String clearly = ChannelBench.goals(backToBack, paced, pacedSizes, 0.07).get(2);
-        assertTrue(clearly.contains(
-                ": NOT reached (1 clearly above: channel-fast p99 100.0 [98.0-102.0] > uds 80.0 [78.0-82.0] us at 64 B"), clearly);
-        assertTrue(clearly.contains("; 1 above by less than"), clearly);
+        return backToBack;
     }
 
-    @Test
-    void shouldBoundAPercentileByTheOrderStatisticsAroundIt() {
-        Histogram h = new Histogram(5);
-        for (int v = 1; v <= 20_000; v++) {
-            h.recordValue(v);
-        }
-        ChannelBench.Interval p99 = ChannelBench.Interval.of(h, 99);
-        // 19 800 ∓ 1.96·√198 = 19 772.4 and 19 827.6: the 19 772nd and the 19 828th value
-        assertEquals(19_800, p99.value());
-        assertEquals(19_772, p99.low());
-        assertEquals(19_828, p99.high());
-        ChannelBench.Interval p50 = ChannelBench.Interval.of(h, 50);
-        // 10 000 ∓ 1.96·√5 000 = 9 861.4 and 10 138.6
-        assertEquals(10_000, p50.value());
-        assertEquals(9_861, p50.low());
-        assertEquals(10_139, p50.high());
+    /** The three sockets, each with its own draw of the same wake-ups (UDP and TCP slower by 10 and 20 µs). */
+    private static Paced sockets() {
+        Paced paced = new Paced();
+        paced.rows("udp", rounds(11, 10_000, Map.of()));
+        paced.rows("tcp", rounds(12, 20_000, Map.of()));
+        paced.rows("uds", rounds(13, 0, Map.of()));
+        return paced;
     }
 
     /**
-     * 10 000 samples: 9 850 at {@code bodyNs}, then 100 climbing 0.1 µs a sample, the 9 900th (the p99) at
-     * {@code p99Ns}, and 50 far above. The p99's 95 % range is the 9 880th to the 9 920th sample: 2 µs either way.
+     * 200 rounds of 100 paced one-way latencies: 12 µs plus an exponential tail of mean 5 µs, plus {@code shiftNs},
+     * from a fixed seed; the rounds in {@code bursts} slower by their burst's ns.
      */
-    private static Histogram tail(long bodyNs, long p99Ns) {
-        Histogram h = new Histogram(5);
-        h.recordValueWithCount(bodyNs, 9_850);
-        for (int rank = 9_851; rank <= 9_950; rank++) {
-            h.recordValue(p99Ns + (rank - 9_900) * 100L);
+    private static long[][] rounds(long seed, long shiftNs, Map<Integer, Long> bursts) {
+        SplittableRandom random = new SplittableRandom(seed);
+        long[][] rounds = new long[200][100];
+        for (int r = 0; r < rounds.length; r++) {
+            for (int k = 0; k < rounds[r].length; k++) {
+                double tail = -Math.log(1 - random.nextDouble()) * 5_000;
+                rounds[r][k] = 12_000 + shiftNs + (long) tail + bursts.getOrDefault(r, 0L);
+            }
         }
-        h.recordValueWithCount(10 * p99Ns, 50);
-        return h;
+        return rounds;
+    }
+
+    /** Paced rows of one size, as the bench keeps them: a histogram and the turns, round by round. */
+    private static final class Paced {
+        final Map<String, Histogram[]> histograms = new LinkedHashMap<>();
+        final Map<String, PacedTurns[]> turns = new LinkedHashMap<>();
+
+        void flat(String name, long ns) {
+            long[][] rounds = new long[5][20];
+            for (long[] round : rounds) {
+                Arrays.fill(round, ns);
+            }
+            rows(name, rounds);
+        }
+
+        void rows(String name, long[][] rounds) {
+            Histogram h = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+            PacedTurns t = new PacedTurns(0);
+            for (long[] round : rounds) {
+                for (long v : round) {
+                    h.recordValue(v);
+                    t.record(h.highestEquivalentValue(v));
+                }
+                t.endRound();
+            }
+            histograms.put(name, new Histogram[] {h});
+            turns.put(name, new PacedTurns[] {t});
+        }
+
+        RoundBootstrap bootstrap() {
+            return new RoundBootstrap(turns, new double[] {50, 99}, 400);
+        }
     }
 
     /** {@code n} histograms, each of 100 samples of {@code ns}. */
