@@ -247,8 +247,9 @@ public final class ChannelBench implements Callable<Integer> {
     /**
      * The issue's goals, judged on this run's figures: back to back, the channel (both paths) at least 10× below
      * UDP at p50 and p99 at every size, and at 64 bytes p50 ≤ 0.5 µs and p99 ≤ 1 µs; paced, the channel's p50
-     * and p99 no higher than each socket's at every paced size, higher meaning by more than the run can tell apart
-     * ({@link RoundBootstrap#leastDifference} above zero: a p99 is read from the slowest 1 % of the samples, and in a
+     * and p99 no higher than each socket's at every paced size nor on average over the sizes, higher meaning by more
+     * than the run can tell apart ({@link RoundBootstrap#leastDifference} and {@link RoundBootstrap#leastMeanDifference}
+     * above zero: a p99 is read from the slowest 1 % of the samples, and in a
      * tail as long as a paced wake-up's, taken through the machine's bursts, two estimates of the same one differ by
      * microseconds); an idle receiver under 1 % of a core. One line each, with the figures that decide it.
      */
@@ -308,6 +309,24 @@ public final class ChannelBench implements Callable<Integer> {
                 }
             }
         }
+        if (pacedSizes.length > 1) {
+            for (String ch : CHANNEL_ROWS) {
+                for (String sock : SOCKET_ROWS) {
+                    for (double percentile : new double[] {50, 99}) {
+                        double mean = 0;
+                        for (int i = 0; i < pacedSizes.length; i++) {
+                            mean += (double) (paced.get(ch)[i].getValueAtPercentile(percentile)
+                                    - paced.get(sock)[i].getValueAtPercentile(percentile)) / pacedSizes.length;
+                        }
+                        double least = bootstrap.leastMeanDifference(ch, sock, percentile);
+                        if (mean > 0 && least > 0) {
+                            clearlyAbove.add(String.format(Locale.ROOT, "%s p%.0f above %s by %.1f us on average over the sizes "
+                                    + "(at least %.1f)", ch, percentile, sock, us(mean), us(least)));
+                        }
+                    }
+                }
+            }
+        }
         List<String> figures = new ArrayList<>();
         figures.add(clearlyAbove.isEmpty() ? within.isEmpty() ? "none above" : "none clearly above"
                 : clearlyAbove.size() + " clearly above: " + String.join("; ", clearlyAbove));
@@ -315,8 +334,8 @@ public final class ChannelBench implements Callable<Integer> {
             figures.add(within.size() + " above by less than the two figures' uncertainty (95 % ranges in brackets): "
                     + String.join("; ", within));
         }
-        lines.add(GoalLine.of("paced, the channel's p50 and p99 no higher than UDP's, TCP's and the Unix socket's at every size "
-                + "(higher meaning by more than the run can tell apart)", clearlyAbove.isEmpty(), String.join("; ", figures)));
+        lines.add(GoalLine.of("paced, the channel's p50 and p99 no higher than UDP's, TCP's and the Unix socket's at any size or on "
+                + "average over the sizes (higher meaning by more than the run can tell apart)", clearlyAbove.isEmpty(), String.join("; ", figures)));
         lines.add(GoalLine.of("an idle channel receiver under 1 % of a core", idlePercentOfCore < 1,
                 String.format(Locale.ROOT, "%.3f %%", idlePercentOfCore)));
         return lines;
