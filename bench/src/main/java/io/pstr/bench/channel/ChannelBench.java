@@ -170,7 +170,7 @@ public final class ChannelBench implements Callable<Integer> {
             for (int i = 0; i < sizes.length; i++) {
                 measure(transports.get(name), sizes[i], isPaced, warmUp, newHistogram(), null);
                 perSize[i] = newHistogram();
-                turnsPerSize[i] = new PacedTurns(samples);
+                turnsPerSize[i] = turns == null ? null : new PacedTurns(samples);
             }
             h.put(name, perSize);
             if (turns != null) {
@@ -249,9 +249,9 @@ public final class ChannelBench implements Callable<Integer> {
      * UDP at p50 and p99 at every size, and at 64 bytes p50 ≤ 0.5 µs and p99 ≤ 1 µs; paced, the channel's p50
      * and p99 no higher than each socket's at every paced size nor on average over the sizes, higher meaning by more
      * than the run can tell apart ({@link RoundBootstrap#leastDifference} and {@link RoundBootstrap#leastMeanDifference}
-     * above zero: a p99 is read from the slowest 1 % of the samples, and in a
-     * tail as long as a paced wake-up's, taken through the machine's bursts, two estimates of the same one differ by
-     * microseconds); an idle receiver under 1 % of a core. One line each, with the figures that decide it.
+     * above zero: a p99 is read from the slowest 1 % of the samples, and in a tail as long as a paced wake-up's, taken
+     * through the machine's bursts, two estimates of the same one differ by microseconds); an idle receiver under 1 %
+     * of a core. One line each, with the figures that decide it.
      */
     static List<String> goals(Map<String, Histogram[]> backToBack, Map<String, Histogram[]> paced, int[] pacedSizes,
             double idlePercentOfCore, RoundBootstrap bootstrap) {
@@ -334,8 +334,9 @@ public final class ChannelBench implements Callable<Integer> {
             figures.add(within.size() + " above by less than the two figures' uncertainty (95 % ranges in brackets): "
                     + String.join("; ", within));
         }
-        lines.add(GoalLine.of("paced, the channel's p50 and p99 no higher than UDP's, TCP's and the Unix socket's at any size or on "
-                + "average over the sizes (higher meaning by more than the run can tell apart)", clearlyAbove.isEmpty(), String.join("; ", figures)));
+        lines.add(GoalLine.of("paced, the channel's p50 and p99 no higher than UDP's, TCP's and the Unix socket's at any size "
+                + "or on average over the sizes (higher meaning by more than the run can tell apart)", clearlyAbove.isEmpty(),
+                String.join("; ", figures)));
         lines.add(GoalLine.of("an idle channel receiver under 1 % of a core", idlePercentOfCore < 1,
                 String.format(Locale.ROOT, "%.3f %%", idlePercentOfCore)));
         return lines;
