@@ -166,14 +166,14 @@ public final class ChannelBench implements Callable<Integer> {
         for (String name : names) {
             System.out.printf("%s: warming up %s%n", pattern, name);
             Histogram[] perSize = new Histogram[sizes.length];
-            PacedTurns[] turnsPerSize = new PacedTurns[sizes.length];
             for (int i = 0; i < sizes.length; i++) {
                 measure(transports.get(name), sizes[i], isPaced, warmUp, newHistogram(), null);
                 perSize[i] = newHistogram();
-                turnsPerSize[i] = turns == null ? null : new PacedTurns(samples);
             }
             h.put(name, perSize);
             if (turns != null) {
+                PacedTurns[] turnsPerSize = new PacedTurns[sizes.length];
+                Arrays.setAll(turnsPerSize, i -> new PacedTurns(samples));
                 turns.put(name, turnsPerSize);
             }
         }
@@ -292,12 +292,16 @@ public final class ChannelBench implements Callable<Integer> {
         lines.add(GoalLine.of("back to back at 64 bytes, the channel's p50 <= 0.5 us and p99 <= 1 us", small, at64.toString()));
         List<String> clearlyAbove = new ArrayList<>();
         List<String> within = new ArrayList<>();
+        double[] percentiles = {50, 99};
         for (String ch : CHANNEL_ROWS) {
             for (String sock : SOCKET_ROWS) {
+                double[] meanDifference = new double[percentiles.length];
                 for (int i = 0; i < pacedSizes.length; i++) {
-                    for (double percentile : new double[] {50, 99}) {
+                    for (int k = 0; k < percentiles.length; k++) {
+                        double percentile = percentiles[k];
                         long c = paced.get(ch)[i].getValueAtPercentile(percentile);
                         long o = paced.get(sock)[i].getValueAtPercentile(percentile);
+                        meanDifference[k] += (double) (c - o) / pacedSizes.length;
                         if (c > o) {
                             double[] rc = bootstrap.range(ch, i, percentile);
                             double[] ro = bootstrap.range(sock, i, percentile);
@@ -307,22 +311,11 @@ public final class ChannelBench implements Callable<Integer> {
                         }
                     }
                 }
-            }
-        }
-        if (pacedSizes.length > 1) {
-            for (String ch : CHANNEL_ROWS) {
-                for (String sock : SOCKET_ROWS) {
-                    for (double percentile : new double[] {50, 99}) {
-                        double mean = 0;
-                        for (int i = 0; i < pacedSizes.length; i++) {
-                            mean += (double) (paced.get(ch)[i].getValueAtPercentile(percentile)
-                                    - paced.get(sock)[i].getValueAtPercentile(percentile)) / pacedSizes.length;
-                        }
-                        double least = bootstrap.leastMeanDifference(ch, sock, percentile);
-                        if (mean > 0 && least > 0) {
-                            clearlyAbove.add(String.format(Locale.ROOT, "%s p%.0f above %s by %.1f us on average over the sizes "
-                                    + "(at least %.1f)", ch, percentile, sock, us(mean), us(least)));
-                        }
+                for (int k = 0; k < percentiles.length && pacedSizes.length > 1; k++) {
+                    double least = bootstrap.leastMeanDifference(ch, sock, percentiles[k]);
+                    if (meanDifference[k] > 0 && least > 0) {
+                        clearlyAbove.add(String.format(Locale.ROOT, "%s p%.0f above %s by %.1f us on average over the sizes "
+                                + "(at least %.1f)", ch, percentiles[k], sock, us(meanDifference[k]), us(least)));
                     }
                 }
             }

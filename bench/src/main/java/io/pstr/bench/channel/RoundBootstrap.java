@@ -93,14 +93,7 @@ final class RoundBootstrap {
      * is higher by more than the run can tell apart (a one-sided test at 2.5 %).
      */
     double leastDifference(String a, String b, int size, double percentile) {
-        double[] ea = estimates(a, size, percentile);
-        double[] eb = estimates(b, size, percentile);
-        double[] d = new double[resamples];
-        for (int i = 0; i < resamples; i++) {
-            d[i] = ea[i] - eb[i];
-        }
-        Arrays.sort(d);
-        return quantile(d, 0.025);
+        return leastDifference(a, b, size, size + 1, percentile);
     }
 
     /**
@@ -109,13 +102,17 @@ final class RoundBootstrap {
      * over all of them together, be clear.
      */
     double leastMeanDifference(String a, String b, double percentile) {
-        int sizes = estimates.get(a).length;
+        return leastDifference(a, b, 0, estimates.get(a).length, percentile);
+    }
+
+    /** The 2.5th percentile over the resamples of the difference averaged over sizes {@code from} to {@code to}. */
+    private double leastDifference(String a, String b, int from, int to, double percentile) {
         double[] d = new double[resamples];
-        for (int i = 0; i < sizes; i++) {
+        for (int i = from; i < to; i++) {
             double[] ea = estimates(a, i, percentile);
             double[] eb = estimates(b, i, percentile);
             for (int r = 0; r < resamples; r++) {
-                d[r] += (ea[r] - eb[r]) / sizes;
+                d[r] += (ea[r] - eb[r]) / (to - from);
             }
         }
         Arrays.sort(d);
