@@ -86,13 +86,7 @@ class ChannelBenchTest {
 
     @Test
     void shouldJudgeTheGoalsFromTheFigures() {
-        Map<String, Histogram[]> backToBack = new LinkedHashMap<>();
-        for (String t : List.of("channel", "channel-fast")) {
-            backToBack.put(t, flat(400, ChannelBench.SIZES.length));
-        }
-        for (String t : List.of("udp", "tcp", "uds")) {
-            backToBack.put(t, flat(12_000, ChannelBench.SIZES.length));
-        }
+        Map<String, Histogram[]> backToBack = backToBack();
         backToBack.put(ChannelBench.RAW, flat(100, ChannelBench.SIZES.length));
         Paced paced = new Paced();
         paced.flat("channel", 15_000);
