@@ -7,8 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
@@ -60,6 +64,22 @@ class SharedFilesTest {
         ReplicaStatusFile.create(stale).close();
         assertEquals("rw-------", mode(stale), "a fresh private file, not the old one reused");
         assertEquals(ReplicaStatusFile.LENGTH_BYTES, Files.size(stale));
+    }
+
+    @Test
+    void shouldBringEveryPageOfAMappedFileIntoMemoryWhenItIsOpened() throws IOException {
+        MappedByteBuffer created = SharedFiles.createMapped(temp.resolve("created.ring"), 1 << 20);
+        assertTrue(created.isLoaded(), "every page of a created file is in memory before its first write");
+        Path sparse = temp.resolve("sparse.ring");
+        try (RandomAccessFile f = new RandomAccessFile(sparse.toFile(), "rw")) {
+            f.setLength(1 << 20);
+        }
+        MappedByteBuffer plain;
+        try (FileChannel c = FileChannel.open(sparse, StandardOpenOption.READ)) {
+            plain = c.map(FileChannel.MapMode.READ_ONLY, 0, 1 << 20);
+        }
+        assertFalse(plain.isLoaded(), "a file of holes is not in memory until touched (else this test proves nothing)");
+        assertTrue(SharedFiles.mapExisting(sparse).isLoaded(), "every page of an opened file is in memory");
     }
 
     @Test
