@@ -24,13 +24,15 @@ import picocli.CommandLine.Option;
  * {@code pstr bench channel}: the paper's Fig. 7, measured honestly — one-way latency (round trip / 2) between
  * two JVM processes over the direct channel (normal and fast path), UDP, TCP and a Unix domain socket,
  * back to back and paced at one message per millisecond, plus the CPU an idle channel costs. Back to back, a
- * bare shared-memory ping-pong in the same run gives the floor the channel is judged against.
+ * bare shared-memory ping-pong in the same run gives the floor the channel is judged against; paced, the same
+ * ping-pong woken through the channel's doorbell gives the floor under its wake-up.
  */
 @Command(name = "channel", mixinStandardHelpOptions = true,
         description = {"One-way latency (ping-pong round trip / 2) between two JVM processes for 32, 64, 1024 and 4096-byte "
                 + "messages over the direct channel (normal and fast path), UDP loopback, TCP loopback and a Unix domain "
                 + "socket, beside a bare shared-memory ping-pong (shm-raw: the machine's floor): back to back, and paced "
-                + "at one message per ms with the receivers asleep between messages "
+                + "at one message per ms with the receivers asleep between messages, beside the same bare ping-pong woken "
+                + "through the channel's futex doorbell (shm-futex: the floor under the channel's wake-up) "
                 + "(both patterns with the transports taking turns in rounds, so that each sees the same machine). "
                 + "Also measures the CPU an idle channel receiver costs. Writes channel.csv, channel-idle.csv and PNG "
                 + "charts with the machine beside them."})
@@ -48,6 +50,8 @@ public final class ChannelBench implements Callable<Integer> {
     static final int PACED_TURN = 100;
     /** The baseline row: a bare shared-memory ping-pong, back to back only (see {@link PingPong.Raw}). */
     static final String RAW = "shm-raw";
+    /** The paced baseline row: the bare ping-pong woken through the channel's doorbell (see {@link PingPong.Futex}). */
+    static final String FUTEX = "shm-futex";
 
     @Option(names = "--quick", description = "Fewer samples: the whole run takes under a minute.")
     boolean quick;
@@ -96,7 +100,8 @@ public final class ChannelBench implements Callable<Integer> {
              PingPong udp = new PingPong.Udp();
              PingPong tcp = new PingPong.Stream(false, work);
              PingPong uds = new PingPong.Stream(true, work);
-             PingPong raw = new PingPong.Raw(work)) {
+             PingPong raw = new PingPong.Raw(work);
+             PingPong futex = new PingPong.Futex(work)) {
             Map<String, PingPong> transports = new LinkedHashMap<>();
             transports.put("channel", normal);
             transports.put("channel-fast", fast);
@@ -109,7 +114,9 @@ public final class ChannelBench implements Callable<Integer> {
             if (fast.channel().counters().fastPath() == 0) {
                 throw new IllegalStateException("the fast-path run never took the fast path");
             }
-            pacedRuns = inTurns(transports, np, pacedSizes, true, 100, pacedTurns);
+            Map<String, PingPong> pacedWithFloor = new LinkedHashMap<>(transports);
+            pacedWithFloor.put(FUTEX, futex);
+            pacedRuns = inTurns(pacedWithFloor, np, pacedSizes, true, 100, pacedTurns);
             System.out.printf("paced: resampling the rounds %d times for the ranges of the percentiles%n", RoundBootstrap.RESAMPLES);
             bootstrap = new RoundBootstrap(pacedTurns, new double[] {50, 99}, RoundBootstrap.RESAMPLES);
             System.out.printf("%n%-20s %6s %8s %9s %9s %9s %9s%n", "transport", "bytes", "samples", "p50 µs", "p99 µs", "p99.9 µs",
@@ -117,6 +124,7 @@ public final class ChannelBench implements Callable<Integer> {
             for (String name : withBaseline.keySet()) {
                 report(name, backToBack.get(name), pacedRuns.get(name), pacedSizes, bootstrap);
             }
+            report(FUTEX, null, pacedRuns.get(FUTEX), pacedSizes, bootstrap);
             idle = normal.idle(idleFor);
         } finally {
             SharedFiles.deleteTree(work);
@@ -220,7 +228,7 @@ public final class ChannelBench implements Callable<Integer> {
 
     private void report(String name, Histogram[] backToBack, Histogram[] pacedRuns, int[] pacedSizes,
             RoundBootstrap bootstrap) {
-        for (int i = 0; i < SIZES.length; i++) {
+        for (int i = 0; backToBack != null && i < SIZES.length; i++) {
             Histogram h = backToBack[i];
             String size = Integer.toString(SIZES[i]);
             row(name, SIZES[i], h);

@@ -7,6 +7,7 @@ import io.pstr.core.channel.PacketHandler;
 import io.pstr.core.channel.SendResult;
 import io.pstr.core.channel.ShmChannel;
 import io.pstr.core.rt.Jvm;
+import io.pstr.core.shm.Doorbell;
 import io.pstr.core.shm.SharedFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -203,6 +204,77 @@ abstract class PingPong implements AutoCloseable {
         @Override
         protected void stop() {
             shared.putLongRelease(Wire.RAW_PING_SEQ, Wire.RAW_STOP);
+        }
+
+        @Override
+        public void close() throws IOException {
+            super.close();
+            java.nio.file.Files.deleteIfExists(file);
+        }
+    }
+
+    /**
+     * The floor under the channel's paced wake-up: the raw baseline's message copy and sequence numbers, with the
+     * channel's own {@link Doorbell} (a futex, rung only while the reader says it is asleep) as the one way to wake
+     * the other end. No queue, no packet header, no phases, no delay database, no counters: what the channel adds
+     * to a paced round trip is its figure minus this one. Paced only (back to back, {@link Raw} is the floor).
+     */
+    static final class Futex extends PingPong {
+        private final Path file;
+        private final UnsafeBuffer shared;
+        private final Doorbell ping;
+        private final Doorbell pong;
+        private final UnsafeBuffer message = new UnsafeBuffer(new byte[Wire.RAW_MAX_PAYLOAD]);
+        private long seq;
+
+        Futex(Path dir) throws IOException {
+            file = dir.resolve("futex-pingpong");
+            shared = new UnsafeBuffer(SharedFiles.createMapped(file, Wire.FUTEX_FILE_BYTES));
+            ping = new Doorbell(shared, Wire.FUTEX_PING_BELL);
+            pong = new Doorbell(shared, Wire.FUTEX_PONG_BELL);
+            startPeer(List.of("futex", file.toString()));
+        }
+
+        @Override
+        long roundTripNs(int size, boolean paced) {
+            if (!paced || size > Wire.RAW_MAX_PAYLOAD) {
+                throw new IllegalArgumentException("the futex floor runs paced with at most " + Wire.RAW_MAX_PAYLOAD + " bytes");
+            }
+            long n = ++seq;
+            long start = System.nanoTime();
+            shared.putBytes(Wire.RAW_PING_DATA, message, 0, size);
+            shared.putInt(Wire.RAW_PING_SIZE, size);
+            shared.putLongRelease(Wire.RAW_PING_SEQ, n);
+            ping.ring();
+            while (awaitChange(shared, pong, Wire.RAW_PONG_SEQ, n - 1, TimeUnit.SECONDS.toNanos(1)) != n) {
+                if (System.nanoTime() - start > TimeUnit.SECONDS.toNanos(10)) {
+                    throw new IllegalStateException("no reply from the futex ping-pong peer in 10 s");
+                }
+            }
+            return System.nanoTime() - start;
+        }
+
+        /**
+         * Waits as the channel's receiver does (flag up, look, sleep until rung or {@code maxNs}, flag down) for the
+         * word at {@code at} to differ from {@code old}; returns what it holds then.
+         */
+        static long awaitChange(UnsafeBuffer shared, Doorbell bell, int at, long old, long maxNs) {
+            long now = shared.getLongVolatile(at);
+            if (now != old) {
+                return now;
+            }
+            int word = bell.prepareToSleep();
+            if (shared.getLongVolatile(at) == old) {
+                bell.sleep(word, maxNs);
+            }
+            bell.awake();
+            return shared.getLongVolatile(at);
+        }
+
+        @Override
+        protected void stop() {
+            shared.putLongRelease(Wire.RAW_PING_SEQ, Wire.RAW_STOP);
+            ping.ring();
         }
 
         @Override

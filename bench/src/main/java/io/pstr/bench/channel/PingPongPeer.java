@@ -7,6 +7,7 @@ import io.pstr.core.channel.Packet;
 import io.pstr.core.channel.PacketHandler;
 import io.pstr.core.channel.SendResult;
 import io.pstr.core.channel.ShmChannel;
+import io.pstr.core.shm.Doorbell;
 import io.pstr.core.shm.SharedFiles;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -33,6 +34,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   PingPongPeer udp | tcp
  *   PingPongPeer uds SOCKET-PATH
  *   PingPongPeer raw FILE
+ *   PingPongPeer futex FILE
  * </pre>
  */
 public final class PingPongPeer {
@@ -47,6 +49,7 @@ public final class PingPongPeer {
             case "tcp" -> stream(new InetSocketAddress("127.0.0.1", 0), StandardProtocolFamily.INET);
             case "uds" -> stream(UnixDomainSocketAddress.of(args[1]), StandardProtocolFamily.UNIX);
             case "raw" -> raw(Path.of(args[1]));
+            case "futex" -> futex(Path.of(args[1]));
             default -> throw new IllegalArgumentException("unknown transport " + args[0]);
         }
     }
@@ -128,6 +131,32 @@ public final class PingPongPeer {
                 Thread.onSpinWait();
             } else {
                 LockSupport.parkNanos(Wire.RAW_IDLE_LOOK_NS);
+            }
+        }
+    }
+
+    /**
+     * The futex floor's far end: sleeps on its doorbell until the next sequence number, copies the message to the
+     * reply area, publishes the number back and rings the pinger's doorbell.
+     */
+    private static void futex(Path file) {
+        UnsafeBuffer shared = new UnsafeBuffer(SharedFiles.mapExisting(file));
+        Doorbell ping = new Doorbell(shared, Wire.FUTEX_PING_BELL);
+        Doorbell pong = new Doorbell(shared, Wire.FUTEX_PONG_BELL);
+        System.out.println("READY");
+        System.out.flush();
+        long seen = shared.getLongVolatile(Wire.RAW_PING_SEQ);
+        while (true) {
+            long seq = PingPong.Futex.awaitChange(shared, ping, Wire.RAW_PING_SEQ, seen, TimeUnit.MILLISECONDS.toNanos(100));
+            if (seq == Wire.RAW_STOP) {
+                return;
+            }
+            if (seq != seen) {
+                seen = seq;
+                int size = shared.getInt(Wire.RAW_PING_SIZE);
+                shared.putBytes(Wire.RAW_PONG_DATA, shared, Wire.RAW_PING_DATA, size);
+                shared.putLongRelease(Wire.RAW_PONG_SEQ, seq);
+                pong.ring();
             }
         }
     }

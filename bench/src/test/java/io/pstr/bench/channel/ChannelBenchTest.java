@@ -22,9 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * A small run of {@code pstr bench channel} (six peer JVMs, the samples taken in turns): every transport and
- * size has its rows, the bare shared-memory baseline its back-to-back ones, and the charts and the idle figure are
- * written. Speed is not judged here.
+ * A small run of {@code pstr bench channel} (seven peer JVMs, the samples taken in turns): every transport and
+ * size has its rows, the bare shared-memory baseline its back-to-back ones, the same woken through the channel's
+ * doorbell its paced ones, and the charts and the idle figure are written. Speed is not judged here.
  */
 @Timeout(180)
 class ChannelBenchTest {
@@ -48,10 +48,11 @@ class ChannelBenchTest {
             // --quick paces the 64-byte messages only
             expected.add(t + "-paced,64,100");
         }
-        // the baseline runs back to back only
+        // the baseline runs back to back only, its doorbell-woken twin paced only
         for (int size : ChannelBench.SIZES) {
             expected.add(ChannelBench.RAW + "," + size + ",1000");
         }
+        expected.add(ChannelBench.FUTEX + "-paced,64,100");
         List<String> seen = new ArrayList<>();
         for (String line : csv.subList(1, csv.size())) {
             String[] f = line.split(",");
@@ -65,7 +66,7 @@ class ChannelBenchTest {
         assertEquals(expected, seen);
         List<String> intervals = Files.readAllLines(dir.resolve("channel-paced-intervals.csv"));
         assertEquals("transport,sizeBytes,samples,p50Us,p50LowUs,p50HighUs,p99Us,p99LowUs,p99HighUs", intervals.get(0));
-        assertEquals(6, intervals.size(), intervals.toString());
+        assertEquals(7, intervals.size(), intervals.toString());
         for (String line : intervals.subList(1, intervals.size())) {
             String[] f = line.split(",");
             assertTrue(f[0].endsWith("-paced") && f[1].equals("64") && f[2].equals("100"), line);
