@@ -48,9 +48,9 @@ public final class ChannelBench implements Callable<Integer> {
      * turns told which of them a burst had hit.
      */
     static final int PACED_TURN = 100;
-    /** The baseline row: a bare shared-memory ping-pong, back to back only (see {@link PingPong.Raw}). */
+    /** The baseline row: a bare shared-memory ping-pong, back to back only (see {@link PingPong.Raw}, spinning). */
     static final String RAW = "shm-raw";
-    /** The paced baseline row: the bare ping-pong woken through the channel's doorbell (see {@link PingPong.Futex}). */
+    /** The paced baseline row: the bare ping-pong woken through the channel's doorbell (see {@link PingPong.Raw}, woken). */
     static final String FUTEX = "shm-futex";
 
     @Option(names = "--quick", description = "Fewer samples: the whole run takes under a minute.")
@@ -100,8 +100,8 @@ public final class ChannelBench implements Callable<Integer> {
              PingPong udp = new PingPong.Udp();
              PingPong tcp = new PingPong.Stream(false, work);
              PingPong uds = new PingPong.Stream(true, work);
-             PingPong raw = new PingPong.Raw(work);
-             PingPong futex = new PingPong.Futex(work)) {
+             PingPong raw = new PingPong.Raw(work, false);
+             PingPong futex = new PingPong.Raw(work, true)) {
             Map<String, PingPong> transports = new LinkedHashMap<>();
             transports.put("channel", normal);
             transports.put("channel-fast", fast);

@@ -164,91 +164,57 @@ abstract class PingPong implements AutoCloseable {
 
     /**
      * The floor under any shared-memory transport: the message is copied into a mapped file and a sequence
-     * number published, the peer spins for it, copies the message to its reply area and publishes the number
-     * back. No queue, no header, no phases, no doorbell: what two processes on this machine's two CPUs take to
-     * pass a message of this size, measured in the same run as the channel. Back to back only (both ends spin;
-     * paced, there is no wake-up to measure).
+     * number published, the peer copies the message to its reply area and publishes the number back. No queue, no
+     * header, no phases: what two processes on this machine's two CPUs take to pass a message of this size, measured
+     * in the same run as the channel. Two kinds, each for one pattern:
+     * <ul>
+     *   <li>spinning ({@code shm-raw}), back to back: both ends spin for the other's number, no doorbell;</li>
+     *   <li>woken ({@code shm-futex}), paced: each end sleeps on the channel's own {@link Doorbell} (a futex, rung only
+     *       while the reader says it is asleep) as the channel's receiver does, and rings the other's after
+     *       publishing. No delay database, no counters either: what the channel adds to a paced round trip is its
+     *       figure minus this one.</li>
+     * </ul>
      */
     static final class Raw extends PingPong {
         private final Path file;
         private final UnsafeBuffer shared;
-        private final UnsafeBuffer message = new UnsafeBuffer(new byte[Wire.RAW_MAX_PAYLOAD]);
-        private long seq;
-
-        Raw(Path dir) throws IOException {
-            file = dir.resolve("raw-pingpong");
-            shared = new UnsafeBuffer(SharedFiles.createMapped(file, Wire.RAW_FILE_BYTES));
-            startPeer(List.of("raw", file.toString()));
-        }
-
-        @Override
-        long roundTripNs(int size, boolean paced) {
-            if (paced || size > Wire.RAW_MAX_PAYLOAD) {
-                throw new IllegalArgumentException("the raw baseline runs back to back with at most "
-                        + Wire.RAW_MAX_PAYLOAD + " bytes");
-            }
-            long n = ++seq;
-            long start = System.nanoTime();
-            shared.putBytes(Wire.RAW_PING_DATA, message, 0, size);
-            shared.putInt(Wire.RAW_PING_SIZE, size);
-            shared.putLongRelease(Wire.RAW_PING_SEQ, n);
-            while (shared.getLongVolatile(Wire.RAW_PONG_SEQ) != n) {
-                Thread.onSpinWait();
-                if (System.nanoTime() - start > TimeUnit.SECONDS.toNanos(10)) {
-                    throw new IllegalStateException("no reply from the raw ping-pong peer in 10 s");
-                }
-            }
-            return System.nanoTime() - start;
-        }
-
-        @Override
-        protected void stop() {
-            shared.putLongRelease(Wire.RAW_PING_SEQ, Wire.RAW_STOP);
-        }
-
-        @Override
-        public void close() throws IOException {
-            super.close();
-            java.nio.file.Files.deleteIfExists(file);
-        }
-    }
-
-    /**
-     * The floor under the channel's paced wake-up: the raw baseline's message copy and sequence numbers, with the
-     * channel's own {@link Doorbell} (a futex, rung only while the reader says it is asleep) as the one way to wake
-     * the other end. No queue, no packet header, no phases, no delay database, no counters: what the channel adds
-     * to a paced round trip is its figure minus this one. Paced only (back to back, {@link Raw} is the floor).
-     */
-    static final class Futex extends PingPong {
-        private final Path file;
-        private final UnsafeBuffer shared;
+        private final boolean woken;
         private final Doorbell ping;
         private final Doorbell pong;
         private final UnsafeBuffer message = new UnsafeBuffer(new byte[Wire.RAW_MAX_PAYLOAD]);
         private long seq;
 
-        Futex(Path dir) throws IOException {
-            file = dir.resolve("futex-pingpong");
-            shared = new UnsafeBuffer(SharedFiles.createMapped(file, Wire.FUTEX_FILE_BYTES));
-            ping = new Doorbell(shared, Wire.FUTEX_PING_BELL);
-            pong = new Doorbell(shared, Wire.FUTEX_PONG_BELL);
-            startPeer(List.of("futex", file.toString()));
+        /** {@code woken}: the paced floor, woken through doorbells; otherwise the spinning, back-to-back one. */
+        Raw(Path dir, boolean woken) throws IOException {
+            this.woken = woken;
+            file = dir.resolve(woken ? "futex-pingpong" : "raw-pingpong");
+            shared = new UnsafeBuffer(SharedFiles.createMapped(file, Wire.RAW_FILE_BYTES));
+            ping = new Doorbell(shared, Wire.RAW_PING_BELL);
+            pong = new Doorbell(shared, Wire.RAW_PONG_BELL);
+            startPeer(List.of(woken ? "futex" : "raw", file.toString()));
         }
 
         @Override
         long roundTripNs(int size, boolean paced) {
-            if (!paced || size > Wire.RAW_MAX_PAYLOAD) {
-                throw new IllegalArgumentException("the futex floor runs paced with at most " + Wire.RAW_MAX_PAYLOAD + " bytes");
+            if (paced != woken || size > Wire.RAW_MAX_PAYLOAD) {
+                throw new IllegalArgumentException("this shared-memory floor runs " + (woken ? "paced" : "back to back")
+                        + " with at most " + Wire.RAW_MAX_PAYLOAD + " bytes");
             }
             long n = ++seq;
             long start = System.nanoTime();
             shared.putBytes(Wire.RAW_PING_DATA, message, 0, size);
             shared.putInt(Wire.RAW_PING_SIZE, size);
             shared.putLongRelease(Wire.RAW_PING_SEQ, n);
-            ping.ring();
-            while (awaitChange(shared, pong, Wire.RAW_PONG_SEQ, n - 1, TimeUnit.SECONDS.toNanos(1)) != n) {
+            if (woken) {
+                ping.ring();
+            }
+            while ((woken ? awaitChange(shared, pong, Wire.RAW_PONG_SEQ, n - 1, TimeUnit.SECONDS.toNanos(1))
+                    : shared.getLongVolatile(Wire.RAW_PONG_SEQ)) != n) {
+                if (!woken) {
+                    Thread.onSpinWait();
+                }
                 if (System.nanoTime() - start > TimeUnit.SECONDS.toNanos(10)) {
-                    throw new IllegalStateException("no reply from the futex ping-pong peer in 10 s");
+                    throw new IllegalStateException("no reply from the shared-memory ping-pong peer in 10 s");
                 }
             }
             return System.nanoTime() - start;

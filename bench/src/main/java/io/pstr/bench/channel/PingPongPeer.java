@@ -123,9 +123,7 @@ public final class PingPongPeer {
             }
             if (seq != seen) {
                 seen = seq;
-                int size = shared.getInt(Wire.RAW_PING_SIZE);
-                shared.putBytes(Wire.RAW_PONG_DATA, shared, Wire.RAW_PING_DATA, size);
-                shared.putLongRelease(Wire.RAW_PONG_SEQ, seq);
+                echo(shared, seq);
                 lastPingNs = System.nanoTime();
             } else if (System.nanoTime() - lastPingNs < Wire.SPIN_NS) {
                 Thread.onSpinWait();
@@ -136,29 +134,34 @@ public final class PingPongPeer {
     }
 
     /**
-     * The futex floor's far end: sleeps on its doorbell until the next sequence number, copies the message to the
+     * The woken floor's far end: sleeps on its doorbell until the next sequence number, copies the message to the
      * reply area, publishes the number back and rings the pinger's doorbell.
      */
     private static void futex(Path file) {
         UnsafeBuffer shared = new UnsafeBuffer(SharedFiles.mapExisting(file));
-        Doorbell ping = new Doorbell(shared, Wire.FUTEX_PING_BELL);
-        Doorbell pong = new Doorbell(shared, Wire.FUTEX_PONG_BELL);
+        Doorbell ping = new Doorbell(shared, Wire.RAW_PING_BELL);
+        Doorbell pong = new Doorbell(shared, Wire.RAW_PONG_BELL);
         System.out.println("READY");
         System.out.flush();
         long seen = shared.getLongVolatile(Wire.RAW_PING_SEQ);
         while (true) {
-            long seq = PingPong.Futex.awaitChange(shared, ping, Wire.RAW_PING_SEQ, seen, TimeUnit.MILLISECONDS.toNanos(100));
+            long seq = PingPong.Raw.awaitChange(shared, ping, Wire.RAW_PING_SEQ, seen, TimeUnit.MILLISECONDS.toNanos(100));
             if (seq == Wire.RAW_STOP) {
                 return;
             }
             if (seq != seen) {
                 seen = seq;
-                int size = shared.getInt(Wire.RAW_PING_SIZE);
-                shared.putBytes(Wire.RAW_PONG_DATA, shared, Wire.RAW_PING_DATA, size);
-                shared.putLongRelease(Wire.RAW_PONG_SEQ, seq);
+                echo(shared, seq);
                 pong.ring();
             }
         }
+    }
+
+    /** Copies ping {@code seq}'s message to the reply area and publishes the number back. */
+    private static void echo(UnsafeBuffer shared, long seq) {
+        int size = shared.getInt(Wire.RAW_PING_SIZE);
+        shared.putBytes(Wire.RAW_PONG_DATA, shared, Wire.RAW_PING_DATA, size);
+        shared.putLongRelease(Wire.RAW_PONG_SEQ, seq);
     }
 
     private static void udp() throws IOException {

@@ -35,14 +35,10 @@ final class Wire {
     static final int RAW_PING_DATA = 256;
     static final int RAW_MAX_PAYLOAD = 4096;
     static final int RAW_PONG_DATA = RAW_PING_DATA + RAW_MAX_PAYLOAD + 128;
-    static final int RAW_FILE_BYTES = RAW_PONG_DATA + RAW_MAX_PAYLOAD;
-    /**
-     * The futex floor's file ({@link PingPong.Futex}): the raw baseline's layout, then a doorbell for each direction
-     * on cache lines of their own.
-     */
-    static final int FUTEX_PING_BELL = RAW_FILE_BYTES;
-    static final int FUTEX_PONG_BELL = FUTEX_PING_BELL + 128;
-    static final int FUTEX_FILE_BYTES = FUTEX_PONG_BELL + 128;
+    /** A doorbell for each direction (the woken floor's; the spinning one leaves them alone), on cache lines of their own. */
+    static final int RAW_PING_BELL = RAW_PONG_DATA + RAW_MAX_PAYLOAD;
+    static final int RAW_PONG_BELL = RAW_PING_BELL + 128;
+    static final int RAW_FILE_BYTES = RAW_PONG_BELL + 128;
     /** How often an idle raw peer looks for the next ping, between its turns. */
     static final long RAW_IDLE_LOOK_NS = 20_000_000;
     /** Written as the ping's sequence: the raw peer exits. */
