@@ -352,7 +352,7 @@ public final class ChannelBench implements Callable<Integer> {
         throw new IllegalArgumentException(value + " is not among the sizes");
     }
 
-    private static Histogram newHistogram() {
+    static Histogram newHistogram() {
         return new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
     }
 
@@ -368,14 +368,18 @@ public final class ChannelBench implements Callable<Integer> {
                     LockSupport.parkNanos(wait);
                 }
             }
-            long oneWay = Math.min(h.getHighestTrackableValue(), pp.roundTripNs(size, isPaced) / 2);
-            h.recordValue(oneWay);
-            if (turns != null) {
-                // as the histogram holds it, so that a percentile of the turns is the histogram's
-                turns.record(h.highestEquivalentValue(oneWay));
-            }
+            record(Math.min(h.getHighestTrackableValue(), pp.roundTripNs(size, isPaced) / 2), h, turns);
         }
         return h;
+    }
+
+    /** Records one one-way latency into a row's histogram and, paced, its turns (null otherwise). */
+    static void record(long oneWayNs, Histogram h, PacedTurns turns) {
+        h.recordValue(oneWayNs);
+        if (turns != null) {
+            // as the histogram holds it, so that a percentile of the turns is the histogram's
+            turns.record(h.highestEquivalentValue(oneWayNs));
+        }
     }
 
     private void row(String name, int size, Histogram h) {
@@ -392,10 +396,6 @@ public final class ChannelBench implements Callable<Integer> {
         } catch (IOException | RuntimeException e) {
             return "unknown";
         }
-    }
-
-    private static double us(long ns) {
-        return ns / 1000.0;
     }
 
     private static double us(double ns) {

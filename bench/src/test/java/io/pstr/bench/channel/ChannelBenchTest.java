@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -242,12 +241,11 @@ class ChannelBenchTest {
             Histogram[] h = new Histogram[perSize.length];
             PacedTurns[] t = new PacedTurns[perSize.length];
             for (int i = 0; i < perSize.length; i++) {
-                h[i] = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+                h[i] = ChannelBench.newHistogram();
                 t[i] = new PacedTurns(0);
                 for (long[] round : perSize[i]) {
                     for (long v : round) {
-                        h[i].recordValue(v);
-                        t[i].record(h[i].highestEquivalentValue(v));
+                        ChannelBench.record(v, h[i], t[i]);
                     }
                     t[i].endRound();
                 }
