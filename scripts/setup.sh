@@ -5,6 +5,8 @@ set -euo pipefail
 need=()
 command -v socat >/dev/null || need+=(socat)
 command -v kill >/dev/null || need+=(procps)
+# a C compiler for pstr-core's JNI library (the futex calls; without it they go through JNA, slower)
+command -v cc >/dev/null || need+=(gcc libc6-dev)
 if (( ${#need[@]} )); then
   if [[ $(id -u) -ne 0 ]]; then
     SUDO=sudo

@@ -4,15 +4,17 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
+import io.pstr.core.rt.Syscall;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Linux futex on a word of shared memory, through a direct-mapped JNA {@code syscall} (an interface-mapped
- * varargs call costs ~2 µs, direct mapping ~0.3 µs). Shared (not {@code FUTEX_PRIVATE}) so it works across
- * processes that map the same file. Used through {@link Doorbell}.
+ * Linux futex on a word of shared memory, through pstr-core's JNI library ({@link Syscall}) where the build has it,
+ * otherwise a direct-mapped JNA {@code syscall} (an interface-mapped varargs call costs ~2 µs, direct mapping
+ * ~0.3 µs hot and about a microsecond more than JNI on a cold wake-up path). Shared (not {@code FUTEX_PRIVATE}) so it
+ * works across processes that map the same file. Used through {@link Doorbell}.
  */
 final class Futex {
 
@@ -56,7 +58,7 @@ final class Futex {
         }
         boolean ok = false;
         if (nr > 0) {
-            ok = io.pstr.core.rt.Libc.bind(Futex.class, LOG, "futex", "sleeping receivers poll instead");
+            ok = Syscall.AVAILABLE || io.pstr.core.rt.Libc.bind(Futex.class, LOG, "futex", "sleeping receivers poll instead");
         } else {
             LOG.warn("futex unavailable on {} {}: sleeping receivers poll instead", System.getProperty("os.name"),
                     System.getProperty("os.arch"));
@@ -74,13 +76,11 @@ final class Futex {
         Memory word = new Memory(4);
         word.setInt(0, 1);
         w.set(0, Pointer.nativeValue(word), 0);
-        long r = syscall(SYS_FUTEX_WAITV, w.address, 1, 0, 0, 0, 0);
-        int errno = Native.getLastError();
-        if (r == -1 && errno == EAGAIN) {
+        long r = call(SYS_FUTEX_WAITV, w.address, 1, 0, 0, 0, 0);
+        if (r == -EAGAIN) {
             return true;
         }
-        LOG.info("futex_waitv unavailable (returned {}, errno {}): a reader of several rings sleeps its cap between polls", r,
-                errno);
+        LOG.info("futex_waitv unavailable (returned {}): a reader of several rings sleeps its cap between polls", r);
         return false;
     }
 
@@ -88,6 +88,18 @@ final class Futex {
     }
 
     private static native long syscall(long number, long a1, long a2, long a3, long a4, long a5, long a6);
+
+    /**
+     * System call {@code number}: its result, or minus {@code errno}. Through pstr-core's JNI library where the build
+     * has it ({@link Syscall}: about a microsecond less per call on a reader's wake-up path), otherwise JNA.
+     */
+    private static long call(long number, long a1, long a2, long a3, long a4, long a5, long a6) {
+        if (Syscall.AVAILABLE) {
+            return Syscall.invoke(number, a1, a2, a3, a4, a5, a6);
+        }
+        long r = syscall(number, a1, a2, a3, a4, a5, a6);
+        return r == -1 ? -Native.getLastError() : r;
+    }
 
     /** A thread's own timespec for {@link #await}. */
     static final class Timeout {
@@ -99,7 +111,7 @@ final class Futex {
     static void await(long address, int expected, long timeoutNs, Timeout timeout) {
         timeout.timespec.setLong(0, timeoutNs / 1_000_000_000L);
         timeout.timespec.setLong(8, timeoutNs % 1_000_000_000L);
-        syscall(SYS_FUTEX, address, FUTEX_WAIT, expected, timeout.address, 0, 0);
+        call(SYS_FUTEX, address, FUTEX_WAIT, expected, timeout.address, 0, 0);
     }
 
     /** The array of {@code struct futex_waitv} (value, address, flags, reserved: 24 bytes each) for {@link #awaitAny}. */
@@ -132,18 +144,18 @@ final class Futex {
     static boolean awaitAny(Waiters waiters, int count, long deadlineNs) {
         waiters.timespec.setLong(0, deadlineNs / 1_000_000_000L);
         waiters.timespec.setLong(8, deadlineNs % 1_000_000_000L);
-        long r = syscall(SYS_FUTEX_WAITV, waiters.address, count, 0, waiters.timespecAddress, CLOCK_MONOTONIC, 0);
+        long r = call(SYS_FUTEX_WAITV, waiters.address, count, 0, waiters.timespecAddress, CLOCK_MONOTONIC, 0);
         if (r >= 0) {
             return true;
         }
-        int errno = Native.getLastError();
+        long errno = -r;
         // 4: EINTR; 14: EFAULT, a word another thread unmapped meanwhile (a retired replica's file): look again
         return errno == EAGAIN || errno == ETIMEDOUT || errno == 4 || errno == 14;
     }
 
     /** The calling thread's id, as its own pid namespace numbers it (what the kernel compares a robust word with). */
     static int gettid() {
-        return (int) syscall(SYS_GETTID, 0, 0, 0, 0, 0, 0);
+        return (int) call(SYS_GETTID, 0, 0, 0, 0, 0, 0);
     }
 
     /** Robust lists registered, kept reachable for the life of the process: the kernel reads them when a thread exits. */
@@ -162,9 +174,9 @@ final class Futex {
         list.setLong(8, wordAddress - entry);
         list.setLong(16, 0);
         list.setLong(ROBUST_HEAD_BYTES, head);
-        long r = syscall(SYS_SET_ROBUST_LIST, head, ROBUST_HEAD_BYTES, 0, 0, 0, 0);
+        long r = call(SYS_SET_ROBUST_LIST, head, ROBUST_HEAD_BYTES, 0, 0, 0, 0);
         if (r != 0) {
-            LOG.warn("set_robust_list failed (errno {}): this thread's death is noticed by polling only", Native.getLastError());
+            LOG.warn("set_robust_list failed (errno {}): this thread's death is noticed by polling only", -r);
             return false;
         }
         ROBUST_LISTS.add(list);
@@ -173,6 +185,6 @@ final class Futex {
 
     /** Wakes up to {@code count} threads sleeping on the word at {@code address}. */
     static void wake(long address, int count) {
-        syscall(SYS_FUTEX, address, FUTEX_WAKE, count, 0, 0, 0);
+        call(SYS_FUTEX, address, FUTEX_WAKE, count, 0, 0, 0);
     }
 }
