@@ -52,6 +52,9 @@ public final class ChannelBench implements Callable<Integer> {
     static final String RAW = "shm-raw";
     /** The paced baseline row: the bare ping-pong woken through the channel's doorbell (see {@link PingPong.Raw}, woken). */
     static final String FUTEX = "shm-futex";
+    /** How the doorbells' futex calls were made in this run (both ends load the same classes): beside the figures. */
+    private static final String FUTEX_CALLS = "futex calls: " + (io.pstr.core.rt.Syscall.AVAILABLE
+            ? "pstr-core's JNI library" : "JNA (this build has no JNI library: no C compiler)");
 
     @Option(names = "--quick", description = "Fewer samples: the whole run takes under a minute.")
     boolean quick;
@@ -90,6 +93,7 @@ public final class ChannelBench implements Callable<Integer> {
                 figures.machine().describe());
         String loadBefore = loadAverage();
         System.out.println("load average (1, 5, 15 min) at start: " + loadBefore);
+        System.out.println(FUTEX_CALLS);
         long[] idle;
         Map<String, Histogram[]> backToBack;
         Map<String, Histogram[]> pacedRuns;
@@ -137,8 +141,8 @@ public final class ChannelBench implements Callable<Integer> {
         // Other work on the machine moves these figures more than anything in the channel: keep it beside them.
         Files.writeString(figures.dir().resolve("channel.load.txt"), String.format(
                 "load average (1, 5, 15 min) at start: %s%nload average (1, 5, 15 min) at end: %s%n"
-                        + "back-to-back samples %d, paced samples %d, paced sizes %s%n",
-                loadBefore, loadAfter, n, np, Arrays.toString(pacedSizes)));
+                        + "back-to-back samples %d, paced samples %d, paced sizes %s%n%s%n",
+                loadBefore, loadAfter, n, np, Arrays.toString(pacedSizes), FUTEX_CALLS));
         double threadPct = 100.0 * idle[0] / idle[2];
         double processPct = 100.0 * idle[1] / idle[2];
         figures.csv("channel-idle", List.of("what", "wallMs", "threadCpuMs", "processCpuMs", "threadPercentOfCore",
