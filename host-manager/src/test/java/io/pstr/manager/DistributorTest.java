@@ -96,7 +96,7 @@ class DistributorTest {
 
     @Test
     void shouldWakeAReplicaAsleepOnItsInputRingWithTheTick() throws Exception {
-        assertTrue(Doorbell.wakesSleepers(), "futex through JNA");
+        assertTrue(Doorbell.wakesSleepers(), "futex through pstr-core's JNI library or JNA");
         RingFile input = ring("input.ring", 1 << 12);
         Distributor d = new Distributor();
         d.attach(Slot.A, input);

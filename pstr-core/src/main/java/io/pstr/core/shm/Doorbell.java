@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  *   if (queueIsEmpty()) bell.sleep(word, maxNs);
  *   bell.awake();
  * </pre>
- * Where there is no futex (not Linux, or JNA cannot load), {@link #sleep} parks for at most 100 µs: the
- * reader polls, as it would without a doorbell.
+ * Where there is no futex (not Linux, or neither pstr-core's JNI library nor JNA loads), {@link #sleep} parks for at
+ * most 100 µs: the reader polls, as it would without a doorbell.
  */
 public final class Doorbell {
 

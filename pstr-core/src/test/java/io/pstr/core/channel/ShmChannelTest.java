@@ -341,7 +341,7 @@ class ShmChannelTest {
         registry.grant(a, b);
         sender = ShmChannel.open(registry.dir(), a, System::nanoTime);
         receiver = ShmChannel.open(registry.dir(), b, System::nanoTime);
-        assertTrue(io.pstr.core.shm.Doorbell.wakesSleepers(), "futex through JNA");
+        assertTrue(io.pstr.core.shm.Doorbell.wakesSleepers(), "futex through pstr-core's JNI library or JNA");
         ShmChannel r = receiver;
         CompletableFuture<Integer> got = CompletableFuture.supplyAsync(() -> {
             int[] type = {-1};

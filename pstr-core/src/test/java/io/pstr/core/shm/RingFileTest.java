@@ -85,7 +85,7 @@ class RingFileTest {
     void shouldWakeAReaderAsleepOnItsRingWhenAWriterRings() throws Exception {
         Path file = dir.resolve("input.ring");
         try (RingFile writer = RingFile.create(file, 1 << 12); RingFile reader = RingFile.open(file)) {
-            assertTrue(Doorbell.wakesSleepers(), "futex through JNA");
+            assertTrue(Doorbell.wakesSleepers(), "futex through pstr-core's JNI library or JNA");
             IdleStrategy idle = reader.idleStrategy(TimeUnit.MINUTES.toNanos(1));
             CompletableFuture<Long> slept = CompletableFuture.supplyAsync(() -> {
                 long start = System.nanoTime();
