@@ -5,6 +5,7 @@ import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,11 +36,21 @@ public final class Syscall {
     public static native long invoke(long number, long a1, long a2, long a3, long a4, long a5, long a6);
 
     /**
-     * The library at {@code url} (the resource {@link #RESOURCE} of {@code loader}) as a file: where it is in a
-     * directory of classes; from a jar, unpacked by JNA into its own temporary directory, as JNA does its own library.
+     * Loads the library at {@code url} (the resource {@link #RESOURCE} of {@code loader}): where it is in a directory
+     * of classes; from a jar, unpacked by JNA into its own temporary directory, as JNA does its own library, and that
+     * copy deleted once loaded (the process keeps its mapping), so that no process leaves one behind.
      */
-    static File unpacked(URL url, ClassLoader loader) throws IOException, URISyntaxException {
-        return "file".equals(url.getProtocol()) ? Path.of(url.toURI()).toFile() : Native.extractFromResourcePath(RESOURCE, loader);
+    static void load(URL url, ClassLoader loader) throws IOException, URISyntaxException {
+        if ("file".equals(url.getProtocol())) {
+            System.load(Path.of(url.toURI()).toString());
+            return;
+        }
+        File copy = Native.extractFromResourcePath(RESOURCE, loader);
+        try {
+            System.load(copy.getAbsolutePath());
+        } finally {
+            Files.deleteIfExists(copy.toPath());
+        }
     }
 
     private static boolean load() {
@@ -52,7 +63,7 @@ public final class Syscall {
             return false;
         }
         try {
-            System.load(unpacked(url, Syscall.class.getClassLoader()).getAbsolutePath());
+            load(url, Syscall.class.getClassLoader());
             return true;
         } catch (Exception | UnsatisfiedLinkError e) {
             LOG.warn("the JNI system-call library did not load ({}): futex calls go through JNA", e.toString());

@@ -1,18 +1,18 @@
 package io.pstr.core.rt;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -44,7 +44,7 @@ class SyscallTest {
     }
 
     @Test
-    void shouldUnpackTheLibraryFromAJar(@TempDir Path dir) throws Exception {
+    void shouldLoadTheLibraryFromAJarAndLeaveNoCopyBehind(@TempDir Path dir) throws Exception {
         URL built = Syscall.class.getResource(Syscall.RESOURCE);
         assumeTrue(built != null, "this build has no JNI library (no C compiler)");
         byte[] library;
@@ -57,17 +57,22 @@ class SyscallTest {
             j.write(library);
             j.closeEntry();
         }
+        Path unpackInto = Files.createDirectory(dir.resolve("unpacked"));
+        String before = System.getProperty("jna.tmpdir");
+        System.setProperty("jna.tmpdir", unpackInto.toString());
         try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
             URL inJar = loader.getResource(Syscall.RESOURCE.substring(1));
             assertEquals("jar", inJar.getProtocol());
-            File unpacked = Syscall.unpacked(inJar, loader);
-            try {
-                assertArrayEquals(library, Files.readAllBytes(unpacked.toPath()));
-            } finally {
-                Files.deleteIfExists(unpacked.toPath());
+            Syscall.load(inJar, loader);
+        } finally {
+            if (before == null) {
+                System.clearProperty("jna.tmpdir");
+            } else {
+                System.setProperty("jna.tmpdir", before);
             }
-        } catch (IOException e) {
-            throw new AssertionError("could not unpack the library from a jar", e);
+        }
+        try (Stream<Path> left = Files.list(unpackInto)) {
+            assertEquals(List.of(), left.collect(Collectors.toList()), "the unpacked copy is deleted once loaded");
         }
     }
 }
