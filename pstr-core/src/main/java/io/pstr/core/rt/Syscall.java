@@ -1,6 +1,7 @@
 package io.pstr.core.rt;
 
 import com.sun.jna.Native;
+import com.sun.jna.Platform;
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -24,7 +25,7 @@ public final class Syscall {
     /** Where the build puts the library for this platform ({@code os.arch} as the JVM names it). */
     static final String RESOURCE = "/io/pstr/core/rt/native/linux-" + System.getProperty("os.arch") + "/libpstrsyscall.so";
     /** Whether {@link #invoke} may be called. */
-    public static final boolean AVAILABLE = load();
+    public static final boolean AVAILABLE = tryLoad();
 
     private Syscall() {
     }
@@ -53,8 +54,8 @@ public final class Syscall {
         }
     }
 
-    private static boolean load() {
-        if (!"Linux".equals(System.getProperty("os.name"))) {
+    private static boolean tryLoad() {
+        if (!Platform.isLinux()) {
             return false;
         }
         URL url = Syscall.class.getResource(RESOURCE);
