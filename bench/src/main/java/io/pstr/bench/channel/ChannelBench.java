@@ -54,7 +54,7 @@ public final class ChannelBench implements Callable<Integer> {
     static final String FUTEX = "shm-futex";
     /** How the doorbells' futex calls were made in this run (both ends load the same classes): beside the figures. */
     private static final String FUTEX_CALLS = "futex calls: " + (io.pstr.core.rt.Syscall.AVAILABLE
-            ? "pstr-core's JNI library" : "JNA (this build has no JNI library: no C compiler)");
+            ? "pstr-core's JNI library" : "JNA (pstr-core's JNI library not built, no C compiler, or not loaded: see the log)");
 
     @Option(names = "--quick", description = "Fewer samples: the whole run takes under a minute.")
     boolean quick;
